@@ -1,0 +1,61 @@
+"""Training step time on this CPU: threads (1 vs 2), fp32 vs bf16 autocast, channels_last, model size.
+
+    python bench/train_step.py [--steps 5]
+Prints seconds/step and the ratio to the first row, measured side by side in one run."""
+import argparse
+import time
+
+import torch
+
+import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # noqa: E401,E702
+
+from diffusion_core import UNetConfig, build_model, count_parameters, make_schedule
+from diffusion_core.train import TrainConfig, diffusion_loss
+
+SIZES = {
+    "small (32, 1-2-2, 1 block)": UNetConfig(base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1, num_classes=10),
+    "medium (48, 1-2-2, 2 blocks)": UNetConfig(base_channels=48, channel_mults=(1, 2, 2), num_res_blocks=2, num_classes=10),
+}
+
+
+def step_time(cfg, threads, amp, channels_last, batch, steps):
+    torch.set_num_threads(threads)
+    model = build_model(cfg)
+    if channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    opt = torch.optim.AdamW(model.parameters(), 1e-3)
+    schedule, tcfg = make_schedule("cosine"), TrainConfig(amp=amp)
+    x0, labels = torch.randn(batch, 1, 28, 28), torch.randint(0, 10, (batch,))
+    if channels_last:
+        x0 = x0.to(memory_format=torch.channels_last)
+    g = torch.Generator().manual_seed(0)
+    times = []
+    for _ in range(steps + 1):
+        start = time.perf_counter()
+        loss = diffusion_loss(model, x0, labels, schedule, tcfg, g, "eps")
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        times.append(time.perf_counter() - start)
+    return sorted(times[1:])[len(times[1:]) // 2]
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--batch", type=int, default=128)
+    args = p.parse_args()
+    base = None
+    print(f"batch {args.batch}; median of {args.steps} steps")
+    for name, cfg in SIZES.items():
+        print(f"\n{name}: {count_parameters(build_model(cfg)) / 1e6:.2f} M params")
+        for threads in (1, 2):
+            for amp in ("none", "bf16"):
+                for cl in (False, True):
+                    s = step_time(cfg, threads, amp, cl, args.batch, args.steps)
+                    base = base or s
+                    print(f"  threads={threads} amp={amp:<4} channels_last={cl!s:<5}  {s:.3f} s/step  ({s / base:.2f}x first row)")
+
+
+if __name__ == "__main__":
+    main()

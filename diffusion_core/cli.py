@@ -1,0 +1,164 @@
+"""python -m diffusion_core train | sample | info | schedules | evaluate  (each has --help)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+EPILOG = """examples:
+  python -m diffusion_core schedules                       # ᾱ and SNR (dB) table of every schedule
+  python -m diffusion_core train --dataset mnist --conditioning class --steps 3000 --out pretrained/my_mnist
+  python -m diffusion_core sample pretrained/mnist_cond --labels 0 1 2 3 --sampler ddim --steps 50 --gif traj.gif
+  python -m diffusion_core info pretrained/mnist_cond
+"""
+
+
+def _add_train(sub):
+    p = sub.add_parser("train", help="train a diffusion model (or the no-time denoiser) and export it",
+                       description="Train on MNIST, Fashion-MNIST or an image folder. Resumes from --run-dir if a "
+                                   "checkpoint is there. Under torchrun, trains with DistributedDataParallel.")
+    p.add_argument("--dataset", default="fashion_mnist", help="mnist, fashion_mnist, or a folder of images")
+    p.add_argument("--data-root", help="folder with the dataset files (default: $DIFFUSION_LAB_DATA, ../shared/data)")
+    p.add_argument("--limit", type=int, help="use only the first N training images")
+    p.add_argument("--conditioning", choices=["none", "class"], default="none")
+    p.add_argument("--architecture", choices=["unet", "no_time_denoiser"], default="unet")
+    p.add_argument("--image-size", type=int, default=28)
+    p.add_argument("--in-channels", type=int, default=1)
+    p.add_argument("--base-channels", type=int, default=32)
+    p.add_argument("--channel-mults", type=int, nargs="+", default=[1, 2, 2])
+    p.add_argument("--num-res-blocks", type=int, default=1)
+    p.add_argument("--attention-levels", type=int, nargs="*", default=[2])
+    p.add_argument("--block-type", choices=["resnet", "convnext"], default="resnet")
+    p.add_argument("--prediction-type", choices=["eps", "x0", "v"], default="eps")
+    p.add_argument("--schedule", default="cosine")
+    p.add_argument("--steps", type=int, default=3000)
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--ema-decay", type=float, default=0.999)
+    p.add_argument("--min-snr-gamma", type=float, default=5.0, help="0 turns Min-SNR weighting off")
+    p.add_argument("--loss", choices=["mse", "l1"], default="mse")
+    p.add_argument("--cond-drop-prob", type=float, default=0.1)
+    p.add_argument("--amp", choices=["auto", "bf16", "none"], default="auto")
+    p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--sample-every", type=int, default=1000)
+    p.add_argument("--checkpoint-every", type=int, default=250)
+    p.add_argument("--run-dir", default="runs/train", help="checkpoints, loss log and sample grids go here")
+    p.add_argument("--out", help="export the EMA model directory here when done")
+
+
+def _model_config(a):
+    from .models import NoTimeDenoiserConfig, UNetConfig
+
+    if a.architecture == "no_time_denoiser":
+        return NoTimeDenoiserConfig(image_size=a.image_size, in_channels=a.in_channels)
+    return UNetConfig(image_size=a.image_size, in_channels=a.in_channels, base_channels=a.base_channels,
+                      channel_mults=tuple(a.channel_mults), num_res_blocks=a.num_res_blocks,
+                      attention_levels=tuple(a.attention_levels), block_type=a.block_type,
+                      num_classes=10 if a.conditioning == "class" else 0, prediction_type=a.prediction_type)
+
+
+def cmd_train(a):
+    from .fit import fit
+    from .train import TrainConfig
+
+    cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
+                      schedule=a.schedule, steps=a.steps, batch_size=a.batch_size, lr=a.lr, ema_decay=a.ema_decay,
+                      min_snr_gamma=a.min_snr_gamma, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
+                      num_threads=a.threads, seed=a.seed, sample_every=a.sample_every,
+                      checkpoint_every=a.checkpoint_every)
+    if a.architecture == "no_time_denoiser":
+        from .teaching_train import fit_no_time_denoiser
+
+        summary = fit_no_time_denoiser(_model_config(a), cfg, a.run_dir, a.out)
+    else:
+        summary = fit(_model_config(a), cfg, a.run_dir, a.out)
+    print(json.dumps(summary, indent=2))
+
+
+def _add_sample(sub):
+    p = sub.add_parser("sample", help="generate images from a model directory into a PNG grid (and a GIF)")
+    p.add_argument("model_dir")
+    p.add_argument("-n", type=int, default=16, help="number of images")
+    p.add_argument("--labels", type=int, nargs="*", help="class of each image (conditional models); repeats to n")
+    p.add_argument("--sampler", choices=["ddpm", "ddim", "dpm_solver_pp"], default="dpm_solver_pp")
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--eta", type=float, default=0.0, help="DDIM noise: 0 deterministic, 1 like DDPM")
+    p.add_argument("--guidance", type=float, default=2.0, help="classifier-free guidance scale w (1 = none)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="samples.png")
+    p.add_argument("--gif", help="also write the trajectory (x_t | predicted x0) as an animated GIF")
+
+
+def cmd_sample(a):
+    import torch
+
+    from .pipeline import load_pipeline
+    from .visualize import make_grid, save_gif, save_png
+
+    pipe = load_pipeline(a.model_dir)
+    labels = None
+    if pipe.config.num_classes:
+        labels = (a.labels or list(range(pipe.config.num_classes))) * a.n
+        labels = labels[: a.n]
+    start = time.perf_counter()
+    frames, last = [], None
+    for step in pipe.sample(a.n, labels=labels, seed=a.seed, sampler=a.sampler, num_steps=a.steps, eta=a.eta,
+                            guidance_scale=a.guidance):
+        if a.gif:
+            frames.append(make_grid(torch.cat([step.xt, step.x0]).clamp(-1, 1), nrow=a.n, scale=2))
+        last = step
+    print(f"{a.n} images, {a.steps} model evaluations, {time.perf_counter() - start:.2f} s")
+    print("wrote", save_png(make_grid(last.xt.clamp(-1, 1), scale=2), a.out))
+    if a.gif:
+        print("wrote", save_gif(frames, a.gif))
+
+
+def cmd_info(a):
+    from .models import count_parameters
+    from .pipeline import load_pipeline
+
+    pipe = load_pipeline(a.model_dir)
+    print(json.dumps({"path": a.model_dir, "parameters": count_parameters(pipe.model),
+                      "model": vars(pipe.config), "schedule": pipe.schedule.name,
+                      "num_timesteps": pipe.schedule.num_timesteps, "dataset": pipe.info.get("dataset")},
+                     indent=2, default=list))
+
+
+def cmd_schedules(a):
+    from .schedules import snr_table
+
+    print(snr_table(num_timesteps=a.num_timesteps))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m diffusion_core", epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     description="Diffusion Lab: train, sample and inspect diffusion models.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_train(sub)
+    _add_sample(sub)
+    p = sub.add_parser("info", help="print a model directory's config and parameter count")
+    p.add_argument("model_dir")
+    p = sub.add_parser("schedules", help="print ᾱ_t and SNR (dB) of every schedule at a few t")
+    p.add_argument("--num-timesteps", type=int, default=1000)
+    from .evaluate_cli import add_evaluate
+
+    add_evaluate(sub)
+    a = parser.parse_args(argv)
+    handler = {"train": cmd_train, "sample": cmd_sample, "info": cmd_info, "schedules": cmd_schedules}.get(a.command)
+    if handler is None:
+        from .evaluate_cli import cmd_evaluate as handler
+    try:
+        handler(a)
+    except Exception as e:  # a newcomer gets the message, not a traceback; --debug-ish via env if needed
+        from .data import DatasetNotFound
+        from .pipeline import ModelLoadError
+
+        if isinstance(e, (DatasetNotFound, ModelLoadError, ValueError)):
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        raise
+    return 0

@@ -1,0 +1,96 @@
+"""Train a model end to end: data -> model -> train_steps -> checkpoints -> an exported model directory.
+
+Used by `python -m diffusion_core train`; runs unchanged under `torchrun --nproc_per_node N`.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import torch
+
+from .data import DATASETS, ImageFolder, class_names, load_images
+from .models import build_model, count_parameters
+from .pipeline import save_pipeline
+from .samplers import generate
+from .schedules import make_schedule
+from .train import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
+from .visualize import make_grid, save_png
+
+
+def load_training_data(cfg: TrainConfig, image_size: int):
+    if cfg.dataset in DATASETS:
+        images, labels = load_images(cfg.dataset, "train", cfg.data_root, limit=cfg.limit)
+    else:
+        folder = ImageFolder(cfg.dataset, image_size)
+        n = min(len(folder), cfg.limit or len(folder))
+        images, labels = torch.stack([folder[i][0] for i in range(n)]), torch.zeros(n, dtype=torch.long)
+    return images, (labels if cfg.conditioning == "class" else None)
+
+
+def sample_grid(model, schedule, path, num_classes: int, seed: int = 0):
+    cfg = model.config
+    n = 4 * num_classes if num_classes else 36
+    cond = torch.arange(num_classes).repeat_interleave(4) if num_classes else None
+    images = generate(model, schedule, (n, cfg.in_channels, cfg.image_size, cfg.image_size), sampler="dpm_solver_pp",
+                      num_steps=20, cond=cond, guidance_scale=2.0 if num_classes else 1.0,
+                      generator=torch.Generator().manual_seed(seed))
+    save_png(make_grid(images, nrow=num_classes or 6, scale=2), path)
+
+
+def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = True, card_extra: str = "") -> dict:
+    """Train (resuming from run_dir/checkpoint if present) and export the EMA weights to out_dir."""
+    if cfg.num_threads:
+        torch.set_num_threads(cfg.num_threads)
+    rank, world, device = distributed_setup()
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
+    model = build_model(model_config).to(device)
+    if cfg.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    schedule = make_schedule(cfg.schedule, cfg.num_timesteps)
+    images, labels = load_training_data(cfg, model.config.image_size)
+    state = make_state(model, cfg)
+    resumed = load_checkpoint(state, run_dir)
+    if world > 1:
+        state.model = torch.nn.parallel.DistributedDataParallel(model)
+    log_path = run_dir / "log.jsonl"
+    bar = None
+    if progress and rank == 0:
+        from tqdm import tqdm
+
+        bar = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step")
+    started, losses = time.perf_counter(), []
+    seconds_before = json.loads((run_dir / "time.json").read_text())["seconds"] if resumed and (run_dir / "time.json").exists() else 0.0
+    for stats in train_steps(state, images, labels, schedule, cfg, rank):
+        losses.append(stats["loss"])
+        if rank != 0:
+            continue
+        if bar:
+            bar.update(1)
+            bar.set_postfix(loss=f"{stats['loss']:.4f}")
+        step = stats["step"]
+        if step % cfg.log_every == 0:
+            with log_path.open("a") as f:
+                f.write(json.dumps({**stats, "loss_avg": sum(losses[-cfg.log_every:]) / len(losses[-cfg.log_every:])}) + "\n")
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            save_checkpoint(state, run_dir, cfg)
+            elapsed = seconds_before + time.perf_counter() - started
+            (run_dir / "time.json").write_text(json.dumps({"seconds": elapsed, "step": step}))
+        if cfg.sample_every and step % cfg.sample_every == 0:
+            sample_grid(state.ema.model, schedule, run_dir / f"samples_{step:06d}.png", model.config.num_classes)
+    if bar:
+        bar.close()
+    summary = {"steps": state.step, "world_size": world, "parameters": count_parameters(model),
+               "train_seconds": seconds_before + time.perf_counter() - started, "resumed": resumed,
+               "final_loss_avg": sum(losses[-100:]) / max(1, len(losses[-100:])) if losses else None}
+    if rank == 0 and out_dir is not None:
+        info = {"dataset": cfg.dataset, "class_names": class_names(cfg.dataset) if cfg.dataset in DATASETS else [],
+                "training": {**asdict(cfg), "summary": summary}}
+        save_pipeline(out_dir, state.ema.model, schedule, info)
+    if world > 1:
+        torch.distributed.destroy_process_group()
+    return summary

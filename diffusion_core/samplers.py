@@ -1,0 +1,181 @@
+"""Reverse-process samplers as generators: each yields every step so a UI can animate it.
+
+    for step in sample(model, schedule, (16, 1, 28, 28), sampler="ddim", num_steps=20): ...
+    *_, last = sample(...); images = last.xt
+
+All three samplers share one loop: the model's output becomes (ε̂, x̂0) (forward.to_eps_and_x0),
+then a step function moves x_t to x_{t_prev} with t_prev the next timestep of the chosen
+spacing (-1 after the last, where ᾱ_{-1} = 1):
+
+  DDPM (Ho et al. 2020, eq. 6-7, generalised to skipped steps as in diffusers):
+      x_prev = μ̃(x_t, x̂0) + σ z,  μ̃ = sqrt(ᾱ_prev) β'/(1-ᾱ_t) x̂0 + sqrt(α') (1-ᾱ_prev)/(1-ᾱ_t) x_t,
+      β' = 1 - ᾱ_t/ᾱ_prev, α' = 1 - β',  σ² = β̃ = (1-ᾱ_prev)/(1-ᾱ_t) β' ("posterior") or β' ("beta")
+  DDIM (Song et al. 2021, eq. 12):
+      x_prev = sqrt(ᾱ_prev) x̂0 + sqrt(1-ᾱ_prev-σ²) ε̂ + σ z,  σ = η sqrt((1-ᾱ_prev)/(1-ᾱ_t)) sqrt(β')
+      η=0 is deterministic; η=1 has DDPM's posterior variance.
+  DPM-Solver++(2M) (Lu et al. 2022, alg. 2), with α=sqrt(ᾱ), σ=sqrt(1-ᾱ), λ=log(α/σ), h=λ_prev-λ_t:
+      x_prev = (σ_prev/σ_t) x_t - α_prev (e^{-h} - 1) D,  D = x̂0 + (x̂0 - x̂0_last)/(2r), r = h_last/h
+      (first order, i.e. D = x̂0, on the first step and on the last step to t=-1).
+
+Classifier-free guidance (Ho & Salimans 2022): ε̂ = ε̂_uncond + w (ε̂_cond - ε̂_uncond), with the
+conditional and unconditional rows evaluated in one batch.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import torch
+
+from .forward import to_eps_and_x0
+from .schedules import NoiseSchedule
+
+SAMPLERS = ("ddpm", "ddim", "dpm_solver_pp")
+SPACINGS = ("trailing", "leading", "linspace")
+
+
+@dataclass
+class SamplerStep:
+    index: int  # 0 .. num_steps
+    t: int  # the timestep of xt; -1 for the finished sample
+    xt: torch.Tensor  # (B, C, H, W)
+    x0: torch.Tensor  # (B, C, H, W): the model's prediction of the clean image at this step
+
+
+def timesteps(num_steps: int, num_train_timesteps: int, spacing: str = "trailing") -> list[int]:
+    """Which of the T training timesteps to visit, from noisiest to cleanest (Lin et al. 2023, table 2).
+
+    trailing: T-1, ..., evenly down (always starts at pure noise; the default)
+    leading:  multiples of T//n from 0 up, reversed (diffusers' DDIM default; starts below T-1)
+    linspace: round(linspace(0, T-1, n)), reversed"""
+    T, n = num_train_timesteps, num_steps
+    if not 1 <= n <= T:
+        raise ValueError(f"num_steps must be between 1 and {T}, got {n}")
+    if spacing == "trailing":
+        ts = [round(T - i * T / n) - 1 for i in range(n)]
+    elif spacing == "leading":
+        ts = [i * (T // n) for i in range(n)][::-1]
+    elif spacing == "linspace":
+        ts = [round(i * (T - 1) / max(n - 1, 1)) for i in range(n)][::-1]
+    else:
+        raise ValueError(f"unknown spacing {spacing!r}; choose one of {SPACINGS}")
+    return ts
+
+
+def ddpm_step(xt, x0, abar_t, abar_prev, noise=None, variance: str = "posterior"):
+    beta = 1 - abar_t / abar_prev
+    mean_x0 = abar_prev**0.5 * beta / (1 - abar_t)
+    mean_xt = (1 - beta) ** 0.5 * (1 - abar_prev) / (1 - abar_t)
+    mean = mean_x0 * x0 + mean_xt * xt
+    if noise is None:
+        return mean
+    var = max((1 - abar_prev) / (1 - abar_t) * beta, 1e-20) if variance == "posterior" else beta
+    return mean + var**0.5 * noise
+
+
+def ddim_step(xt, x0, eps, abar_t, abar_prev, eta: float = 0.0, noise=None):
+    sigma = eta * ((1 - abar_prev) / (1 - abar_t) * (1 - abar_t / abar_prev)) ** 0.5
+    x_prev = abar_prev**0.5 * x0 + (1 - abar_prev - sigma**2) ** 0.5 * eps
+    if eta > 0 and noise is not None:
+        x_prev = x_prev + sigma * noise
+    return x_prev
+
+
+def _alpha_sigma_lambda(abar: float):
+    alpha, sigma = abar**0.5, (1 - abar) ** 0.5
+    lam = math.log(alpha) - math.log(sigma) if sigma > 0 else math.inf
+    return alpha, sigma, lam
+
+
+def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None):
+    """DPM-Solver++ step t -> t_prev; second order (multistep midpoint) when x0_last from the previous
+    step (at ᾱ_last) is given and t_prev is not the end, first order otherwise."""
+    _, sigma_t, lam_t = _alpha_sigma_lambda(abar_t)
+    alpha_p, sigma_p, lam_p = _alpha_sigma_lambda(abar_prev)
+    if sigma_p == 0:  # last step to ᾱ = 1: e^{-h} = 0, the first-order update returns x̂0
+        return x0
+    h = lam_p - lam_t
+    d = x0
+    if x0_last is not None:
+        r = (lam_t - _alpha_sigma_lambda(abar_last)[2]) / h
+        d = x0 + (x0 - x0_last) / (2 * r)
+    return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
+
+
+def guided_model_fn(model, cond=None, guidance_scale: float = 1.0) -> Callable:
+    """(xt, t) -> model output, with classifier-free guidance when a cond and w != 1 are given."""
+
+    def fn(xt, t):
+        tt = torch.full((xt.shape[0],), t, device=xt.device, dtype=torch.long)
+        if cond is None or guidance_scale == 1.0:
+            return model(xt, tt, cond)
+        b = xt.shape[0]
+        drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(xt.device)
+        out = model(torch.cat([xt, xt]), torch.cat([tt, tt]), torch.cat([cond, cond]), drop)
+        out_cond, out_uncond = out.chunk(2)
+        return out_uncond + guidance_scale * (out_cond - out_uncond)
+
+    return fn
+
+
+@torch.no_grad()
+def sample(
+    model,
+    schedule: NoiseSchedule,
+    shape: tuple,
+    sampler: str = "ddim",
+    num_steps: int = 50,
+    eta: float = 0.0,
+    ddpm_variance: str = "posterior",
+    cond: torch.Tensor | None = None,
+    guidance_scale: float = 1.0,
+    generator: torch.Generator | None = None,
+    xT: torch.Tensor | None = None,
+    spacing: str = "trailing",
+    clip_x0: bool = True,
+    prediction_type: str | None = None,
+    device: torch.device | str | None = None,
+) -> Iterator[SamplerStep]:
+    """Run the reverse process from x_T ~ N(0, I) (or the given xT) and yield every step.
+
+    One model evaluation per step (guidance doubles the batch, not the calls). A seeded
+    `generator` makes the whole trajectory reproducible. clip_x0 clamps x̂0 to [-1, 1]."""
+    if sampler not in SAMPLERS:
+        raise ValueError(f"unknown sampler {sampler!r}; choose one of {SAMPLERS}")
+    device = torch.device(device or next(model.parameters()).device)
+    prediction_type = prediction_type or model.config.prediction_type
+    abar = schedule.alphas_cumprod.double().tolist()
+
+    def randn():
+        gen_device = generator.device if generator is not None else "cpu"
+        return torch.randn(shape, generator=generator, device=gen_device).to(device)
+
+    xt = randn() if xT is None else xT.to(device)
+    if cond is not None:
+        cond = cond.to(device)
+    model_fn = guided_model_fn(model, cond, guidance_scale)
+    steps = timesteps(num_steps, schedule.num_timesteps, spacing)
+    x0_last = abar_last = None
+    for i, t in enumerate(steps):
+        t_prev = steps[i + 1] if i + 1 < len(steps) else -1
+        abar_t, abar_prev = abar[t], abar[t_prev] if t_prev >= 0 else 1.0
+        eps, x0 = to_eps_and_x0(model_fn(xt, t).float(), xt, t, schedule, prediction_type)
+        if clip_x0:
+            x0 = x0.clamp(-1, 1)
+            eps = (xt - abar_t**0.5 * x0) / (1 - abar_t) ** 0.5  # ε consistent with the clipped x̂0
+        yield SamplerStep(i, t, xt, x0)
+        if sampler == "ddpm":
+            xt = ddpm_step(xt, x0, abar_t, abar_prev, randn() if t_prev >= 0 else None, ddpm_variance)
+        elif sampler == "ddim":
+            xt = ddim_step(xt, x0, eps, abar_t, abar_prev, eta, randn() if eta > 0 and t_prev >= 0 else None)
+        else:
+            xt = dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last, abar_last)
+            x0_last, abar_last = x0, abar_t
+    yield SamplerStep(len(steps), -1, xt, xt)
+
+
+def generate(model, schedule, shape, **kwargs) -> torch.Tensor:
+    """The final images only: (B, C, H, W) in [-1, 1] (approximately; clamp before display)."""
+    *_, last = sample(model, schedule, shape, **kwargs)
+    return last.xt
