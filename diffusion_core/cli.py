@@ -69,12 +69,7 @@ def cmd_train(a):
                       min_snr_gamma=a.min_snr_gamma, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
                       num_threads=a.threads, seed=a.seed, sample_every=a.sample_every,
                       checkpoint_every=a.checkpoint_every)
-    if a.architecture == "no_time_denoiser":
-        from .teaching_train import fit_no_time_denoiser
-
-        summary = fit_no_time_denoiser(_model_config(a), cfg, a.run_dir, a.out)
-    else:
-        summary = fit(_model_config(a), cfg, a.run_dir, a.out)
+    summary = fit(_model_config(a), cfg, a.run_dir, a.out)  # the no-time denoiser trains with the same loop
     print(json.dumps(summary, indent=2))
 
 

@@ -134,3 +134,18 @@ def tensor_to_uint8(x: torch.Tensor) -> np.ndarray:
     """(C, H, W) or (B, C, H, W) in [-1, 1] -> uint8 (H, W, C) / (B, H, W, C) for display."""
     x = ((x.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
     return x.movedim(-3, -1).numpy()
+
+
+def drawing_to_tensor(image, size: int = 28) -> torch.Tensor:
+    """A sketchpad drawing -> (1, size, size) in [-1, 1], as white strokes on black like MNIST.
+
+    Strokes on a transparent canvas are read from the alpha channel (whatever the brush colour); an
+    opaque drawing is read from its brightness, inverted when the background is bright."""
+    from PIL import Image
+
+    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
+    alpha, grey = rgba[..., 3], rgba[..., :3].mean(-1)
+    ink = alpha if alpha.min() < 255 else (255 - grey if grey.mean() > 127 else grey)
+    if ink.max() - ink.min() < 8:
+        raise ValueError("the drawing is empty: draw something on the canvas first")
+    return pil_to_tensor(Image.fromarray(ink.astype(np.uint8), mode="L"), size, channels=1)

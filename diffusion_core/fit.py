@@ -12,9 +12,11 @@ from pathlib import Path
 import torch
 
 from .data import DATASETS, ImageFolder, class_names, load_images
-from .models import build_model, count_parameters
-from .pipeline import save_pipeline
+from .models import build_model, config_from_dict, config_to_dict, count_parameters
+from .pipeline import load_pipeline, save_pipeline
 from .samplers import generate
+from safetensors.torch import load_file
+
 from .schedules import make_schedule
 from .train import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
 from .visualize import make_grid, save_png
@@ -52,6 +54,7 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
     schedule = make_schedule(cfg.schedule, cfg.num_timesteps)
+    (run_dir / "model_config.json").write_text(json.dumps(config_to_dict(model.config), indent=2))
     images, labels = load_training_data(cfg, model.config.image_size)
     state = make_state(model, cfg)
     resumed = load_checkpoint(state, run_dir)
@@ -94,3 +97,18 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
     if world > 1:
         torch.distributed.destroy_process_group()
     return summary
+
+
+def export_run(run_dir, out_dir):
+    """Export the EMA weights of a run's latest checkpoint (even mid-training) as a model directory."""
+    run_dir = Path(run_dir)
+    meta = json.loads((run_dir / "checkpoint" / "state.json").read_text())
+    cfg = TrainConfig(**meta["train_config"])
+    model = build_model(config_from_dict(json.loads((run_dir / "model_config.json").read_text())))
+    model.load_state_dict(load_file(str(run_dir / "checkpoint" / "ema.safetensors")))
+    seconds = json.loads((run_dir / "time.json").read_text())["seconds"] if (run_dir / "time.json").exists() else None
+    info = {"dataset": cfg.dataset, "class_names": class_names(cfg.dataset) if cfg.dataset in DATASETS else [],
+            "training": {**asdict(cfg), "summary": {"steps": meta["step"], "train_seconds": seconds,
+                                                    "parameters": count_parameters(model)}}}
+    save_pipeline(out_dir, model, make_schedule(cfg.schedule, cfg.num_timesteps), info)
+    return load_pipeline(out_dir, device="cpu")

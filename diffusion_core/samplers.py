@@ -48,7 +48,7 @@ def timesteps(num_steps: int, num_train_timesteps: int, spacing: str = "trailing
 
     trailing: T-1, ..., evenly down (always starts at pure noise; the default)
     leading:  multiples of T//n from 0 up, reversed (diffusers' DDIM default; starts below T-1)
-    linspace: round(linspace(0, T-1, n)), reversed"""
+    linspace: round(linspace(0, T-1, n+1))[1:], reversed (diffusers' DPM-Solver default)"""
     T, n = num_train_timesteps, num_steps
     if not 1 <= n <= T:
         raise ValueError(f"num_steps must be between 1 and {T}, got {n}")
@@ -57,7 +57,7 @@ def timesteps(num_steps: int, num_train_timesteps: int, spacing: str = "trailing
     elif spacing == "leading":
         ts = [i * (T // n) for i in range(n)][::-1]
     elif spacing == "linspace":
-        ts = [round(i * (T - 1) / max(n - 1, 1)) for i in range(n)][::-1]
+        ts = [round(i * (T - 1) / n) for i in range(1, n + 1)][::-1]
     else:
         raise ValueError(f"unknown spacing {spacing!r}; choose one of {SPACINGS}")
     return ts
@@ -136,11 +136,13 @@ def sample(
     clip_x0: bool = True,
     prediction_type: str | None = None,
     device: torch.device | str | None = None,
+    t_start: int | None = None,
 ) -> Iterator[SamplerStep]:
     """Run the reverse process from x_T ~ N(0, I) (or the given xT) and yield every step.
 
     One model evaluation per step (guidance doubles the batch, not the calls). A seeded
-    `generator` makes the whole trajectory reproducible. clip_x0 clamps x̂0 to [-1, 1]."""
+    `generator` makes the whole trajectory reproducible. clip_x0 clamps x̂0 to [-1, 1].
+    t_start: begin at this timestep instead of T-1 (xT is then a sample of q(x_t | x0) at t_start)."""
     if sampler not in SAMPLERS:
         raise ValueError(f"unknown sampler {sampler!r}; choose one of {SAMPLERS}")
     device = torch.device(device or next(model.parameters()).device)
@@ -155,7 +157,7 @@ def sample(
     if cond is not None:
         cond = cond.to(device)
     model_fn = guided_model_fn(model, cond, guidance_scale)
-    steps = timesteps(num_steps, schedule.num_timesteps, spacing)
+    steps = timesteps(num_steps, schedule.num_timesteps if t_start is None else t_start + 1, spacing)
     x0_last = abar_last = None
     for i, t in enumerate(steps):
         t_prev = steps[i + 1] if i + 1 < len(steps) else -1

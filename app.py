@@ -1,0 +1,369 @@
+"""Diffusion Lab: a classroom app that makes diffusion models visible. UI only: every number and
+picture comes from diffusion_core; each handler turns widgets into one core call and back."""
+from __future__ import annotations
+
+import functools
+import inspect
+import tempfile
+import time
+from pathlib import Path
+
+import gradio as gr
+import numpy as np
+import torch
+from PIL import Image
+
+from diffusion_core import SCHEDULE_NAMES, SAMPLERS
+from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
+from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
+from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
+from diffusion_core.zoo import SAMPLER_LABELS, Zoo, compare_samplers, export_trajectory, labels_for, render_step
+
+ASSETS = Path(__file__).parent / "assets"
+ZOO = Zoo.load()  # loaded once, shared by every user
+MAX_PIXELS = 40_000_000  # uploads larger than this are refused with a message
+IMAGE_SIZE = 28
+
+
+def _load_gallery() -> list[tuple[np.ndarray, str]]:
+    """Dataset test images when the data is here, and the example drawings in assets/."""
+    items = []
+    for name in ("fashion_mnist", "mnist"):
+        if dataset_available(name, "test"):
+            x, y = load_images(name, "test", limit=8)
+            items += [(picture(x[i], scale=4), f"{name}: {class_names(name)[y[i]]}") for i in range(len(x))]
+    for path in sorted((ASSETS / "examples").glob("*.png")):
+        items.append((np.asarray(Image.open(path).convert("RGB")), f"example: {path.stem}"))
+    return items
+
+
+GALLERY = _load_gallery()
+
+
+def friendly(fn):
+    """Any failure becomes a short message in the UI (gr.Error), never a stack trace."""
+
+    def message(e: Exception) -> gr.Error:
+        if isinstance(e, gr.Error):
+            return e
+        return gr.Error(f"{type(e).__name__ if not isinstance(e, (ValueError, RuntimeError)) else 'Problem'}: {e}")
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as e:
+                raise message(e) from None
+        return gen
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            raise message(e) from None
+    return wrapper
+
+
+def _check_range(name: str, value, lo, hi):
+    if value is None or not lo <= value <= hi:
+        raise gr.Error(f"{name} must be between {lo} and {hi} (got {value}).")
+
+
+def _x0(state) -> torch.Tensor:
+    if state is None:
+        raise gr.Error("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
+    return torch.as_tensor(state)
+
+
+# ---------------------------------------------------------------- tab 1: forward noise
+@friendly
+def choose_from_gallery(evt: gr.SelectData):
+    image = GALLERY[evt.index][0]
+    return pil_to_tensor(Image.fromarray(image), IMAGE_SIZE).numpy(), picture(pil_to_tensor(Image.fromarray(image), IMAGE_SIZE))
+
+
+@friendly
+def choose_upload(image: Image.Image | None):
+    if image is None:
+        return gr.skip(), gr.skip()
+    if image.width * image.height > MAX_PIXELS:
+        raise gr.Error(f"That image is {image.width}×{image.height} pixels; please use one under 40 megapixels.")
+    x0 = pil_to_tensor(image, IMAGE_SIZE)
+    return x0.numpy(), picture(x0)
+
+
+@friendly
+def choose_drawing(drawing: dict | None):
+    if not drawing or drawing.get("composite") is None:
+        raise gr.Error("The drawing is empty: draw something on the canvas first.")
+    x0 = drawing_to_tensor(drawing["composite"], IMAGE_SIZE)
+    return x0.numpy(), picture(x0)
+
+
+@friendly
+def update_forward(x0_state, schedule: str, T: int, t: int, seed: int, markov: bool):
+    _check_range("T", T, 2, 5000)
+    view = forward_view(_x0(x0_state), schedule, int(T), int(t), fixed_noise((1, IMAGE_SIZE, IMAGE_SIZE), int(seed)),
+                        markov=markov, seed=int(seed))
+    strip_caption = "x_t at t = " + ", ".join(map(str, view.strip_timesteps))
+    return view.xt, view.equation, view.histogram, gr.Image(view.strip, label=strip_caption)
+
+
+def new_noise(seed: int) -> int:
+    return int(seed) + 1
+
+
+def set_t_range(T: int, t: int):
+    T = int(T) if T and 2 <= T <= 5000 else 1000
+    return gr.Slider(maximum=T - 1, value=min(int(t), T - 1))
+
+
+# ---------------------------------------------------------------- tab 2: schedules
+@friendly
+def update_schedules(names: list[str], T: int, t: int, x0_state, seed: int):
+    _check_range("T", T, 2, 5000)
+    names = names or []
+    curves = schedule_curves(names, int(T), marker_t=int(t))
+    table = schedule_table(names, int(T))
+    row = noised_by_each_schedule(_x0(x0_state), int(t), fixed_noise((1, IMAGE_SIZE, IMAGE_SIZE), int(seed)), names, int(T)) \
+        if x0_state is not None else []
+    return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
+
+
+# ---------------------------------------------------------------- tab 3: denoise
+def _denoiser_names():
+    return ZOO.names()
+
+
+@friendly
+def update_denoise(model_name: str, x0_state, mode: str, t: int, percent: float, seed: int):
+    pipe = ZOO.get(model_name)
+    T = pipe.schedule.num_timesteps
+    t = percent_to_t(percent, T) if mode == "noise %" else int(t)
+    x0 = _x0(x0_state)
+    view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
+    return view.panels, view.metrics, view.psnr_curve
+
+
+@friendly
+def update_dli_rows(model_name: str):
+    pipe = ZOO.get(model_name)
+    dataset = pipe.info.get("dataset", "fashion_mnist")
+    if not dataset_available(dataset, "test"):
+        raise gr.Error(f"The {dataset} test images are not on this machine, so the row view has nothing to show.")
+    images, _ = load_images(dataset, "test", limit=10)
+    return dli_rows(pipe, images)
+
+
+@friendly
+def update_error_chart(model_name: str):
+    pipe = ZOO.get(model_name)
+    dataset = pipe.info.get("dataset", "fashion_mnist")
+    images = load_images(dataset, "test", limit=32)[0] if dataset_available(dataset, "test") else torch.rand(32, 1, 28, 28) * 2 - 1
+    return error_by_timestep(pipe, images)
+
+
+@friendly
+def update_model_panel(model_name: str | None):
+    if not model_name:
+        return "No model is loaded. " + ZOO.how_to_get_models(), None
+    pipe = ZOO.get(model_name)
+    cfg = pipe.config
+    about = (f"**{model_name}** · {cfg.architecture} · predicts {cfg.prediction_type} · "
+             f"{'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on {pipe.info.get('dataset')}")
+    return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
+
+
+# ---------------------------------------------------------------- tab 4: reverse sampling
+def _class_choices(model_name: str):
+    if model_name not in ZOO.pipelines or not ZOO.pipelines[model_name].config.num_classes:
+        return gr.Dropdown(choices=[("(unconditional model)", -1)], value=-1)
+    names = ZOO.pipelines[model_name].info.get("class_names") or [str(i) for i in range(10)]
+    return gr.Dropdown(choices=[("one of each class", -1)] + [(n, i) for i, n in enumerate(names)], value=-1)
+
+
+@friendly
+def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance):
+    pipe = ZOO.get(model_name)
+    _check_range("steps", steps, 1, pipe.schedule.num_timesteps)
+    _check_range("batch size", batch, 1, 16)
+    n, steps = int(batch), int(steps)
+    nrow = min(n, 4)
+    record_every, show_every = max(1, steps // 100), max(1, steps // 25)
+    frames, start = [], time.perf_counter()
+    for step in pipe.sample(n, labels=labels_for(pipe, n, int(label)), seed=int(seed), sampler=sampler,
+                            num_steps=steps, eta=float(eta), guidance_scale=float(guidance)):
+        last = step.index == steps
+        if step.index % record_every == 0 or last:
+            frames.append(render_step(step, nrow))
+        if step.index % show_every == 0 or last:
+            status = (f"step {step.index}/{steps} · t = {step.t} · {step.index} model evaluations · "
+                      f"{time.perf_counter() - start:.2f} s")
+            yield frames[-1], status, frames, gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
+
+
+def scrub(frames, index):
+    if not frames:
+        return gr.skip()
+    return frames[min(int(index), len(frames) - 1)]
+
+
+@friendly
+def export(frames):
+    if not frames:
+        raise gr.Error("Generate first, then export the trajectory.")
+    gif, strip = export_trajectory(frames, Path(tempfile.mkdtemp(prefix="diffusion_lab_")))
+    return [str(gif), str(strip)]
+
+
+@friendly
+def all_samplers(model_name, steps, seed, batch, label, guidance):
+    pipe = ZOO.get(model_name)
+    _check_range("steps", steps, 1, pipe.schedule.num_timesteps)
+    _check_range("batch size", batch, 1, 16)
+    return compare_samplers(pipe, int(batch), int(label), int(seed), int(steps), float(guidance))
+
+
+# ---------------------------------------------------------------- layout
+INTRO = """# Diffusion Lab
+A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
+train a network to predict that noise, then start from pure noise and denoise step by step (reverse process).
+Pick an image below, then walk through the tabs from left to right."""
+
+TEXT_TAB = """### Text to image with CLIP (coming next)
+This tab will turn an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
+a small CLIP trained by this project encodes the prompt, and a U-Net conditioned on CLIP embeddings
+denoises pure noise towards it, with classifier-free guidance. It will also show how close your prompt is
+to the concepts the model knows, and warn you when it is far from all of them ("a cat" on a model of
+clothes and digits). Until it lands, try the class-conditional models in **Reverse sampling**."""
+
+
+def build_demo() -> gr.Blocks:
+    diffusion_models = ZOO.names(with_time=True)
+    all_models = ZOO.names()
+    default_x0 = pil_to_tensor(Image.fromarray(GALLERY[0][0]), IMAGE_SIZE).numpy() if GALLERY else None
+    with gr.Blocks(title="Diffusion Lab") as demo:
+        x0_state = gr.State(default_x0)  # per user: the chosen image, (1, 28, 28) in [-1, 1]
+        seed_state = gr.State(0)  # per user: which ε the slider keeps
+        gr.Markdown(INTRO)
+        if ZOO.problems or not diffusion_models:
+            gr.Markdown("⚠️ **Some models could not be loaded**: " + "; ".join(f"{k}: {v}" for k, v in ZOO.problems.items())
+                        + ("" if diffusion_models else " No trained model is here: tabs 1–2 work; " + ZOO.how_to_get_models()))
+        with gr.Tab("1 · Forward noise"):
+            with gr.Row():
+                with gr.Column(scale=2):
+                    gallery = gr.Gallery(GALLERY, label="Pick an image", columns=8, height=260, allow_preview=False)
+                    with gr.Row():
+                        upload = gr.Image(type="pil", label="…or upload any image", sources=["upload", "clipboard"], height=200)
+                        sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280), height=280)
+                    use_drawing = gr.Button("Use my drawing")
+                with gr.Column(scale=1):
+                    chosen = gr.Image(picture(torch.as_tensor(default_x0)) if default_x0 is not None else None,
+                                      label="x0 (the clean image)", interactive=False, height=240)
+            with gr.Row():
+                schedule = gr.Dropdown(list(SCHEDULE_NAMES), value="linear", label="noise schedule")
+                T = gr.Number(1000, label="T (number of steps)", precision=0, minimum=2, maximum=5000)
+                markov = gr.Checkbox(False, label="run the Markov chain step by step instead of the closed form")
+                noise_btn = gr.Button("New noise ε")
+            t = gr.Slider(0, 999, value=250, step=1, label="t (how much noise)")
+            with gr.Row():
+                xt_image = gr.Image(label="x_t", interactive=False, height=260)
+                with gr.Column():
+                    equation = gr.Markdown()
+                    histogram = gr.LinePlot(x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)",
+                                            height=220)
+            strip = gr.Image(label="x_t at evenly spaced t", interactive=False)
+        with gr.Tab("2 · Schedules") as schedules_tab:
+            names = gr.CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
+            with gr.Row():
+                beta_plot = gr.LinePlot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
+                abar_plot = gr.LinePlot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260)
+                snr_plot = gr.LinePlot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
+            table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
+            by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
+        with gr.Tab("3 · Denoise"):
+            with gr.Row():
+                model_d = gr.Dropdown(all_models, value=all_models[0] if all_models else None, label="model")
+                mode = gr.Radio(["t", "noise %"], value="t", label="choose noise by")
+                t_d = gr.Slider(0, 999, value=500, step=1, label="t")
+                percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
+                go_d = gr.Button("Denoise", variant="primary")
+            panels = gr.Gallery(label="ground truth | noisy | predicted noise | predicted x0 | reverse process", columns=5, height=240)
+            with gr.Row():
+                metrics = gr.Dataframe(label="error against the ground truth")
+                psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image", height=240)
+            with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
+                rows_btn = gr.Button("Show rows")
+                rows_img = gr.Image(label="rows: ground truth, then noisy / denoised at 50, 75, 100 %", interactive=False)
+            with gr.Accordion("How good is the noise prediction at each t?", open=False):
+                err_btn = gr.Button("Measure")
+                err_plot = gr.LinePlot(x="bin", y="MSE of ε̂", color="predictor", title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)", height=260)
+            with gr.Accordion("Inside the model", open=False):
+                about = gr.Markdown()
+                summary = gr.Dataframe(label="feature maps and memory per stage (batch 1, float32)")
+        with gr.Tab("4 · Reverse sampling"):
+            with gr.Row():
+                model_s = gr.Dropdown(diffusion_models, value=diffusion_models[0] if diffusion_models else None, label="model")
+                sampler = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="ddim", label="sampler")
+                label = _class_choices(diffusion_models[0] if diffusion_models else "")
+                label.label = "class"
+            with gr.Row():
+                steps = gr.Slider(1, 1000, value=50, step=1, label="steps (model evaluations)")
+                eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
+                guidance = gr.Slider(1, 5, value=2, step=0.5, label="guidance scale w")
+                seed = gr.Number(0, label="seed", precision=0)
+                batch = gr.Slider(1, 16, value=8, step=1, label="images")
+            with gr.Row():
+                go_s = gr.Button("Generate", variant="primary")
+                compare_btn = gr.Button("Same seed, all samplers")
+                export_btn = gr.Button("Export GIF + PNG strip")
+            status = gr.Markdown()
+            frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
+            frames_state = gr.State([])  # per user: the recorded trajectory
+            scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
+            compared = gr.Gallery(label="identical starting noise, three samplers", columns=3, height=360,
+                                  object_fit="contain")
+            files = gr.File(label="exports", file_count="multiple", height=120)
+        with gr.Tab("5 · Text to image (CLIP)"):
+            gr.Markdown(TEXT_TAB)
+
+        # wiring
+        pick = dict(outputs=[x0_state, chosen])
+        fwd_inputs = [x0_state, schedule, T, t, seed_state, markov]
+        fwd_outputs = [xt_image, equation, histogram, strip]
+        gallery.select(choose_from_gallery, None, **pick).then(update_forward, fwd_inputs, fwd_outputs)
+        upload.change(choose_upload, upload, **pick).then(update_forward, fwd_inputs, fwd_outputs)
+        use_drawing.click(choose_drawing, sketch, **pick).then(update_forward, fwd_inputs, fwd_outputs)
+        t.change(update_forward, fwd_inputs, fwd_outputs, show_progress="hidden", trigger_mode="always_last")
+        for comp in (schedule, markov):
+            comp.change(update_forward, fwd_inputs, fwd_outputs)
+        T.submit(set_t_range, [T, t], t).then(update_forward, fwd_inputs, fwd_outputs)
+        noise_btn.click(new_noise, seed_state, seed_state).then(update_forward, fwd_inputs, fwd_outputs)
+        sched_inputs = [names, T, t, x0_state, seed_state]
+        sched_outputs = [beta_plot, abar_plot, snr_plot, table, by_schedule]
+        names.change(update_schedules, sched_inputs, sched_outputs)
+        schedules_tab.select(update_schedules, sched_inputs, sched_outputs)
+        t.release(update_schedules, sched_inputs, sched_outputs)
+        den_inputs = [model_d, x0_state, mode, t_d, percent, seed_state]
+        go_d.click(update_denoise, den_inputs, [panels, metrics, psnr_plot])
+        rows_btn.click(update_dli_rows, model_d, rows_img)
+        err_btn.click(update_error_chart, model_d, err_plot)
+        model_d.change(update_model_panel, model_d, [about, summary])
+        model_s.change(_class_choices, model_s, label)
+        go_s.click(run_sampler, [model_s, sampler, steps, eta, seed, batch, label, guidance],
+                   [frame, status, frames_state, scrubber])
+        scrubber.change(scrub, [frames_state, scrubber], frame, show_progress="hidden")
+        export_btn.click(export, frames_state, files)
+        compare_btn.click(all_samplers, [model_s, steps, seed, batch, label, guidance], compared)
+        demo.load(update_forward, fwd_inputs, fwd_outputs).then(update_schedules, sched_inputs, sched_outputs) \
+            .then(update_model_panel, model_d, [about, summary])
+    demo.queue(default_concurrency_limit=2, max_size=32)  # 2 vCPUs: two jobs at a time, the rest wait in line
+    return demo
+
+
+demo = build_demo()
+
+if __name__ == "__main__":
+    demo.launch(max_file_size="20mb", show_error=False)

@@ -1,0 +1,136 @@
+"""What the denoise lesson shows: one-step predictions, the reverse process from t, error by timestep,
+and what is inside a model. Works for any model directory (U-Net or the no-time denoiser)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from .forward import q_sample, to_eps_and_x0
+from .lessons import picture
+from .models import count_parameters
+from .pipeline import Pipeline
+from .samplers import generate
+from .visualize import make_grid
+
+
+def psnr(x: torch.Tensor, ref: torch.Tensor) -> float:
+    """Peak signal-to-noise ratio in dB for images in [-1, 1]: 10 log10(2² / MSE)."""
+    mse = (x.clamp(-1, 1) - ref).pow(2).mean().item()
+    return float("inf") if mse == 0 else 10 * np.log10(4.0 / mse)
+
+
+@torch.no_grad()
+def predict(pipe: Pipeline, xt: torch.Tensor, t: torch.Tensor):
+    """(ε̂, x̂0) from one model evaluation; xt: (B, C, H, W), t: (B,)."""
+    out = pipe.model(xt.to(pipe.device), t.to(pipe.device)).float().cpu()
+    return to_eps_and_x0(out, xt, t, pipe.schedule.to("cpu"), pipe.config.prediction_type)
+
+
+def percent_to_t(percent: float, num_timesteps: int) -> int:
+    """Noise percentage p -> timestep round(p/100 · (T-1)): 0 % is the clean image, 100 % pure noise."""
+    return int(round(min(max(percent, 0), 100) / 100 * (num_timesteps - 1)))
+
+
+@dataclass
+class DenoiseView:
+    panels: list  # (picture, caption): ground truth, x_t, ε̂, x̂0 in one step, reverse process from t
+    metrics: pd.DataFrame  # MSE and PSNR of each estimate against the ground truth
+    psnr_curve: pd.DataFrame  # t, PSNR (dB), estimate
+
+
+def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, reverse_steps: int = 25) -> DenoiseView:
+    """x0, eps: (C, H, W). The reverse process runs DDIM (η=0) from x_t at t down to 0."""
+    t = int(min(max(t, 0), pipe.schedule.num_timesteps - 1))
+    sched = pipe.schedule.to("cpu")
+    xt = q_sample(x0[None], t, sched, eps=eps[None])[0]
+    eps_hat, x0_hat = predict(pipe, xt, torch.tensor([t]))
+    x_rev = generate(pipe.model, pipe.schedule, xt.shape, sampler="ddim", num_steps=min(reverse_steps, t + 1),
+                     xT=xt, t_start=t).cpu().clamp(-1, 1)
+    x0_hat = x0_hat.clamp(-1, 1)
+    panels = [(picture(x0), "ground truth x0"), (picture(xt[0]), f"noisy x_t (t={t})"),
+              (picture((eps_hat[0] / 3)), "predicted noise ε̂ (÷3)"), (picture(x0_hat[0]), "predicted x0, one step"),
+              (picture(x_rev[0]), f"reverse process t→0 ({min(reverse_steps, t + 1)} DDIM steps)")]
+    rows = []
+    for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
+        mse = (est - x0).pow(2).mean().item()
+        rows.append({"estimate": name, "MSE": round(mse, 4), "PSNR (dB)": round(psnr(est, x0), 2)})
+    return DenoiseView(panels, pd.DataFrame(rows), psnr_curve(pipe, x0, eps))
+
+
+def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int = 20) -> pd.DataFrame:
+    """PSNR of the one-step x̂0 and of x_t itself against x0, at `points` timesteps, same ε (one batch)."""
+    T = pipe.schedule.num_timesteps
+    ts = torch.linspace(0, T - 1, points).round().long()
+    xt, _ = q_sample(x0[None].expand(points, -1, -1, -1), ts, pipe.schedule.to("cpu"), eps=eps[None].expand(points, -1, -1, -1))
+    _, x0_hat = predict(pipe, xt, ts)
+    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"} for i, t in enumerate(ts)]
+    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": "noisy x_t"} for i, t in enumerate(ts)]
+    return pd.DataFrame(rows)
+
+
+def dli_rows(pipe: Pipeline, images: torch.Tensor, percents=(50, 75, 100), seed: int = 0) -> np.ndarray:
+    """The DLI notebook's view: columns are images; rows: ground truth, then noisy / denoised per noise %."""
+    T = pipe.schedule.num_timesteps
+    eps = torch.randn(images.shape, generator=torch.Generator().manual_seed(seed))
+    rows = [images]
+    for p in percents:
+        t = torch.full((len(images),), percent_to_t(p, T))
+        xt, _ = q_sample(images, t, pipe.schedule.to("cpu"), eps=eps)
+        rows += [xt.clamp(-1, 1), predict(pipe, xt, t)[1].clamp(-1, 1)]
+    return make_grid(torch.cat(rows), nrow=len(images), scale=3)
+
+
+def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed: int = 0) -> pd.DataFrame:
+    """Noise-prediction MSE per timestep bin, beside the zero predictor (ε̂=0: MSE = E[ε²] = 1) and a
+    random predictor (ε̂ ~ N(0, I) independent of ε: MSE = 2), as in the DLI exercise."""
+    T, n = pipe.schedule.num_timesteps, len(images)
+    g = torch.Generator().manual_seed(seed)
+    edges = np.linspace(0, T, bins + 1).astype(int)
+    t = torch.cat([torch.randint(int(lo), int(hi), (n,), generator=g) for lo, hi in zip(edges[:-1], edges[1:])])
+    x0 = images.repeat(bins, 1, 1, 1)
+    eps = torch.randn(x0.shape, generator=g)
+    xt, _ = q_sample(x0, t, pipe.schedule.to("cpu"), eps=eps)
+    eps_hat, _ = predict(pipe, xt, t)
+    guess = torch.randn(x0.shape, generator=g)
+    rows = []
+    for b in range(bins):
+        sl = slice(b * n, (b + 1) * n)
+        label = f"{edges[b]}–{edges[b + 1] - 1}"
+        for name, pred in [("model", eps_hat[sl]), ("zero predictor", torch.zeros_like(eps[sl])), ("random predictor", guess[sl])]:
+            rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0), "predictor": name})
+    return pd.DataFrame(rows)
+
+
+def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> pd.DataFrame:
+    """Feature-map shape, parameters and activation memory (batch 1, float32) of each top-level stage."""
+    rows, hooks = [], []
+
+    def hook(name):
+        def fn(module, inputs, output):
+            if isinstance(output, torch.Tensor):
+                rows.append({"stage": name, "output (C×H×W)": "×".join(map(str, output.shape[1:])),
+                             "parameters": count_parameters(module), "activation KB": round(output.numel() * 4 / 1024, 1)})
+        return fn
+
+    stages = []
+    for name, child in model.named_children():
+        if isinstance(child, torch.nn.ModuleList):
+            stages += [(f"{name}[{i}]", m) for i, m in enumerate(child)]
+        else:
+            stages.append((name, child))
+    for name, m in stages:
+        target = m[-1] if isinstance(m, torch.nn.ModuleList) else m
+        hooks.append(target.register_forward_hook(hook(name)))
+    try:
+        with torch.no_grad():
+            dev = next(model.parameters()).device
+            model(torch.zeros(1, in_channels, image_size, image_size, device=dev), torch.zeros(1, dtype=torch.long, device=dev))
+    finally:
+        for h in hooks:
+            h.remove()
+    rows.append({"stage": "total", "output (C×H×W)": "", "parameters": count_parameters(model),
+                 "activation KB": round(sum(r["activation KB"] for r in rows), 1)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,197 @@
+"""Measuring generated images with a small classifier trained on the same dataset.
+
+  domain-FID  = ‖μ_r − μ_g‖² + Tr(Σ_r + Σ_g − 2 (Σ_r Σ_g)^{1/2})   (Heusel et al. 2017)
+                on the classifier's penultimate (128-d) features instead of Inception's, so it
+                measures MNIST-likeness; always read it next to the real-vs-real floor.
+  agreement   = fraction of samples asked for class c that the classifier labels c.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from .data import load_images
+
+
+@dataclass
+class ClassifierConfig:
+    architecture: str = "classifier"
+    in_channels: int = 1
+    image_size: int = 28
+    num_classes: int = 10
+    feature_dim: int = 128  # penultimate width: the features of domain-FID
+
+
+class Classifier(nn.Module):
+    """conv32-pool-conv64-conv64-pool-fc128-fc10 with BatchNorm: (B, 1, 28, 28) -> logits (B, 10)."""
+
+    def __init__(self, config: ClassifierConfig):
+        super().__init__()
+        self.config = c = config
+
+        def block(ci, co):
+            return [nn.Conv2d(ci, co, 3, padding=1), nn.BatchNorm2d(co), nn.ReLU()]
+
+        self.body = nn.Sequential(*block(c.in_channels, 32), nn.MaxPool2d(2),
+                                  *block(32, 64), *block(64, 64), nn.MaxPool2d(2), nn.Flatten(),
+                                  nn.Dropout(0.3), nn.Linear(64 * (c.image_size // 4) ** 2, c.feature_dim), nn.ReLU())
+        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(c.feature_dim, c.num_classes))
+
+    def features(self, x):  # (B, feature_dim)
+        return self.body(x)
+
+    def forward(self, x):
+        return self.head(self.body(x))
+
+
+def train_classifier(dataset: str, epochs: int = 3, batch_size: int = 128, seed: int = 0, data_root=None,
+                     limit: int | None = None, progress: bool = False) -> tuple[Classifier, float]:
+    """AdamW + one-cycle LR, light random shifts; returns the model and its test accuracy."""
+    torch.manual_seed(seed)
+    x, y = load_images(dataset, "train", data_root, limit=limit)
+    model = Classifier(ClassifierConfig())
+    steps = epochs * (len(x) // batch_size)
+    opt = torch.optim.AdamW(model.parameters(), 2e-3, weight_decay=1e-4)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=steps)
+    g = torch.Generator().manual_seed(seed)
+    model.train()
+    for step in range(steps):
+        idx = torch.randint(0, len(x), (batch_size,), generator=g)
+        xb = x[idx]
+        shift = torch.randint(-2, 3, (2,), generator=g).tolist()
+        xb = torch.roll(xb, shifts=shift, dims=(2, 3))
+        loss = F.cross_entropy(model(xb), y[idx], label_smoothing=0.05)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        if progress and step % 200 == 0:
+            print(f"classifier step {step}/{steps} loss {loss.item():.3f}", flush=True)
+    xt, yt = load_images(dataset, "test", data_root, limit=limit)
+    return model.eval(), accuracy(model, xt, yt)
+
+
+@torch.no_grad()
+def predict(model: Classifier, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    model.eval()
+    return torch.cat([model(x[i: i + batch]).argmax(1) for i in range(0, len(x), batch)])
+
+
+def accuracy(model: Classifier, x, y) -> float:
+    return (predict(model, x) == y).float().mean().item()
+
+
+@torch.no_grad()
+def features(model: Classifier, x: torch.Tensor, batch: int = 500) -> np.ndarray:
+    model.eval()
+    return torch.cat([model.features(x[i: i + batch]) for i in range(0, len(x), batch)]).double().numpy()
+
+
+def frechet_distance(f1: np.ndarray, f2: np.ndarray) -> float:
+    """Fréchet distance of the Gaussians fitted to two (N, D) feature sets."""
+    from scipy import linalg
+
+    mu1, mu2 = f1.mean(0), f2.mean(0)
+    s1, s2 = np.cov(f1, rowvar=False), np.cov(f2, rowvar=False)
+    covmean, _ = linalg.sqrtm(s1 @ s2, disp=False)
+    if not np.isfinite(covmean).all():  # near-singular product: nudge the diagonals (as pytorch-fid does)
+        eps = np.eye(len(s1)) * 1e-6
+        covmean = linalg.sqrtm((s1 + eps) @ (s2 + eps))
+    return float(((mu1 - mu2) ** 2).sum() + np.trace(s1 + s2 - 2 * covmean.real))
+
+
+def save_classifier(model: Classifier, directory, info: dict, card: str):
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "config.json").write_text(json.dumps({"model": asdict(model.config), **info}, indent=2) + "\n")
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(directory / "model.safetensors"))
+    (directory / "README.md").write_text(card)
+
+
+def load_classifier(directory) -> Classifier:
+    directory = Path(directory)
+    config = json.loads((directory / "config.json").read_text())
+    model = Classifier(ClassifierConfig(**config["model"]))
+    model.load_state_dict(load_file(str(directory / "model.safetensors")))
+    return model.eval()
+
+
+@dataclass
+class Reference:
+    """Test-set features of a dataset, and the real-vs-real floor (train subset vs test)."""
+
+    classifier: Classifier
+    test_features: np.ndarray
+    floor: float
+
+    @classmethod
+    def build(cls, classifier: Classifier, dataset: str, n_floor: int = 2000, data_root=None):
+        xt, _ = load_images(dataset, "test", data_root)
+        xr, _ = load_images(dataset, "train", data_root)
+        test_features = features(classifier, xt)
+        idx = torch.randperm(len(xr), generator=torch.Generator().manual_seed(0))[:n_floor]
+        return cls(classifier, test_features, frechet_distance(features(classifier, xr[idx]), test_features))
+
+    def fid(self, images: torch.Tensor) -> float:
+        return frechet_distance(features(self.classifier, images.clamp(-1, 1)), self.test_features)
+
+
+def timed_generate(pipe, n: int, batch: int = 250, labels=None, seed: int = 0, **kwargs):
+    """Generate n images in batches; returns (images, seconds per image)."""
+    out, start = [], time.perf_counter()
+    for i in range(0, n, batch):
+        lab = None if labels is None else labels[i: i + batch]
+        out.append(pipe.generate(min(batch, n - i), labels=lab, seed=seed + i, **kwargs))
+    return torch.cat(out), (time.perf_counter() - start) / n
+
+
+SAMPLER_GRID = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpm_solver_pp", 20), ("dpm_solver_pp", 10)]
+
+
+def quality_vs_steps(pipe, ref: Reference, n: int, guidance: float = 1.0, grid=SAMPLER_GRID, n_slow: int | None = None):
+    """Rows of sampler, steps, domain-FID, seconds per image. The 1000-step DDPM may use n_slow samples."""
+    labels = torch.arange(n) % pipe.config.num_classes if pipe.config.num_classes else None
+    rows = []
+    for sampler, steps in grid:
+        m = n_slow if (n_slow and steps >= 500) else n
+        images, spi = timed_generate(pipe, m, labels=None if labels is None else labels[:m], sampler=sampler,
+                                     num_steps=steps, guidance_scale=guidance)
+        rows.append({"sampler": sampler, "steps": steps, "n": m, "fid": ref.fid(images), "sec_per_image": spi})
+    return rows
+
+
+def class_agreement(pipe, classifier: Classifier, per_class: int, guidance_scales=(1.0, 2.0, 3.0), **kwargs):
+    """Accuracy of the classifier on samples asked for each class, per guidance scale."""
+    k = pipe.config.num_classes
+    labels = torch.arange(k).repeat_interleave(per_class)
+    result = {}
+    for w in guidance_scales:
+        images, _ = timed_generate(pipe, len(labels), labels=labels, guidance_scale=w, **kwargs)
+        pred = predict(classifier, images)
+        per = [(pred[labels == c] == c).float().mean().item() for c in range(k)]
+        result[w] = {"overall": (pred == labels).float().mean().item(), "per_class": per}
+    return result
+
+
+def main_evaluate(a):
+    from .pipeline import load_pipeline
+
+    pipe = load_pipeline(a.model_dir)
+    dataset = pipe.info["dataset"]
+    classifier = load_classifier(a.classifier or Path("pretrained") / f"classifier_{dataset}")
+    ref = Reference.build(classifier, dataset)
+    report = {"model": a.model_dir, "floor": ref.floor}
+    report["quality_vs_steps"] = quality_vs_steps(pipe, ref, a.n, guidance=a.guidance, n_slow=a.n_slow)
+    if pipe.config.num_classes:
+        report["agreement"] = class_agreement(pipe, classifier, a.per_class, sampler="dpm_solver_pp", num_steps=20)
+    print(json.dumps(report, indent=2))
+    if a.out:
+        Path(a.out).write_text(json.dumps(report, indent=2))

@@ -1,0 +1,82 @@
+"""Drive the running app in headless Chromium (Debian's package) with Playwright; save screenshots.
+
+    python tests/browser.py http://127.0.0.1:7860 screenshots/
+Used by tests/test_browser.py; runnable by hand to look at the app."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _images_loaded(page, selector: str) -> int:
+    """How many <img> inside `selector` have actually decoded pixels."""
+    return page.eval_on_selector_all(f"{selector} img", "els => els.filter(e => e.complete && e.naturalWidth > 0).length")
+
+
+def walk_through(url: str, out_dir: Path, timeout_ms: int = 120_000) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(timeout_ms)
+        page.goto(url)
+        page.get_by_text("Diffusion Lab").first.wait_for()
+        page.wait_for_function("document.querySelectorAll('img').length > 4")
+        page.wait_for_timeout(3000)
+        # tab 1: move the t slider with the keyboard, then wait for x_t to redraw
+        before = page.get_by_text("x_t = √ᾱ_t").first.inner_text()
+        slider = page.locator("input[type=range]").first
+        slider.focus()
+        for _ in range(50):
+            slider.press("ArrowRight")
+        page.wait_for_function("!document.body.innerText.includes('t = 250 of')")
+        page.wait_for_timeout(1500)
+        seen["equation"] = page.get_by_text("x_t = √ᾱ_t").first.inner_text()
+        seen["equation_changed"] = seen["equation"] != before
+        seen["tab1_images"] = _images_loaded(page, "body")
+        page.screenshot(path=str(out_dir / "tab1_forward.png"), full_page=True)
+        # tab 2
+        page.get_by_role("tab", name="2 · Schedules").click()
+        page.wait_for_timeout(3000)
+        page.screenshot(path=str(out_dir / "tab2_schedules.png"), full_page=True)
+        # tab 3
+        page.get_by_role("tab", name="3 · Denoise").click()
+        page.get_by_role("button", name="Denoise").click()
+        page.get_by_text("ground truth x0").first.wait_for()
+        page.wait_for_timeout(2000)
+        seen["tab3_images"] = _images_loaded(page, "body")
+        page.screenshot(path=str(out_dir / "tab3_denoise.png"), full_page=True)
+        # tab 4
+        page.get_by_role("tab", name="4 · Reverse sampling").click()
+        page.get_by_role("button", name="Generate").click()
+        page.get_by_text("model evaluations").first.wait_for()
+        page.wait_for_function("document.body.innerText.includes('step 50/50')")
+        page.wait_for_timeout(1500)
+        seen["tab4_status"] = page.get_by_text("model evaluations").first.inner_text()
+        page.screenshot(path=str(out_dir / "tab4_sampling.png"), full_page=True)
+        page.get_by_role("button", name="Same seed, all samplers").click()
+        page.get_by_text("DPM-Solver++(2M):").first.wait_for()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(out_dir / "tab4_compare.png"), full_page=True)
+        # tab 5
+        page.get_by_role("tab", name="5 · Text to image (CLIP)").click()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(out_dir / "tab5_text.png"), full_page=True)
+        seen["errors"] = page.locator(".toast-body").count()
+        browser.close()
+    return seen
+
+
+if __name__ == "__main__":
+    print(walk_through(sys.argv[1], Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")))

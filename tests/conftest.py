@@ -1,0 +1,16 @@
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+torch.set_num_threads(2)
+
+from diffusion_core.data import dataset_available  # noqa: E402
+
+
+def require_dataset(name: str):
+    if not dataset_available(name, "train"):
+        pytest.skip(f"{name} not found in $DIFFUSION_LAB_DATA or ../shared/data (see README: Data)")
