@@ -17,7 +17,7 @@ from diffusion_core import SCHEDULE_NAMES, SAMPLERS
 from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
 from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
 from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
-from diffusion_core.zoo import SAMPLER_LABELS, Zoo, compare_samplers, export_trajectory, labels_for, render_step
+from diffusion_core.zoo import SAMPLER_LABELS, UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
 
 ASSETS = Path(__file__).parent / "assets"
 ZOO = Zoo.load()  # loaded once, shared by every user
@@ -181,7 +181,8 @@ def _class_choices(model_name: str):
     if model_name not in ZOO.pipelines or not ZOO.pipelines[model_name].config.num_classes:
         return gr.Dropdown(choices=[("(unconditional model)", -1)], value=-1)
     names = ZOO.pipelines[model_name].info.get("class_names") or [str(i) for i in range(10)]
-    return gr.Dropdown(choices=[("one of each class", -1)] + [(n, i) for i, n in enumerate(names)], value=-1)
+    return gr.Dropdown(choices=[("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
+                       + [(n, i) for i, n in enumerate(names)], value=-1)
 
 
 @friendly

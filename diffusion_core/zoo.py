@@ -17,7 +17,7 @@ from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
 from .samplers import SamplerStep
 from .visualize import make_grid, save_gif, save_png
 
-PRETRAINED = Path(os.environ.get("DIFFUSION_LAB_MODELS", PROJECT_ROOT / "pretrained"))
+PRETRAINED = PROJECT_ROOT / "pretrained"
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)"}
 
 
@@ -27,8 +27,10 @@ class Zoo:
     problems: dict[str, str] = field(default_factory=dict)  # folder -> what went wrong
 
     @classmethod
-    def load(cls, root: str | Path = PRETRAINED, device: str | None = None) -> "Zoo":
-        """Every folder whose config.json describes a diffusion model (has a schedule)."""
+    def load(cls, root: str | Path | None = None, device: str | None = None) -> "Zoo":
+        """Every folder whose config.json describes a diffusion model (has a schedule), under root,
+        $DIFFUSION_LAB_MODELS, or the project's pretrained/."""
+        root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
             try:
@@ -63,9 +65,13 @@ def render_step(step: SamplerStep, nrow: int, scale: int = 3) -> np.ndarray:
     return np.concatenate([left, gap, right], axis=1)
 
 
+UNCONDITIONAL = -2  # label value meaning "use the learned null class" (the model's unconditional half)
+
+
 def labels_for(pipe: Pipeline, n: int, label: int | None):
-    """A class for each of n images: the chosen one, or cycling through all classes; None if unconditional."""
-    if not pipe.config.num_classes:
+    """A class for each of n images: the chosen one, or cycling through all classes (label -1);
+    None (the null class: unconditional) for label -2 or an unconditional model."""
+    if not pipe.config.num_classes or label == UNCONDITIONAL:
         return None
     if label is None or label < 0:
         return torch.arange(n) % pipe.config.num_classes

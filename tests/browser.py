@@ -63,7 +63,7 @@ def walk_through(url: str, out_dir: Path, timeout_ms: int = 120_000) -> dict:
         page.get_by_text("model evaluations").first.wait_for()
         page.wait_for_function("document.body.innerText.includes('step 50/50')")
         page.wait_for_timeout(1500)
-        seen["tab4_status"] = page.get_by_text("model evaluations").first.inner_text()
+        seen["tab4_status"] = page.get_by_text("step 50/50").first.inner_text()
         page.screenshot(path=str(out_dir / "tab4_sampling.png"), full_page=True)
         page.get_by_role("button", name="Same seed, all samplers").click()
         page.get_by_text("DPM-Solver++(2M):").first.wait_for()

@@ -1,0 +1,19 @@
+"""Tiny randomly initialised models saved as model directories, for tests that need a 'pretrained/'."""
+from pathlib import Path
+
+import torch
+
+from diffusion_core.models import NoTimeDenoiserConfig, UNetConfig, build_model
+from diffusion_core.pipeline import save_pipeline
+from diffusion_core.schedules import make_schedule
+
+
+def make_tiny_models(root: Path) -> Path:
+    torch.manual_seed(0)
+    tiny = dict(base_channels=8, channel_mults=(1, 2), attention_levels=())
+    specs = {"tiny_cond": (UNetConfig(num_classes=10, **tiny), "mnist"),
+             "tiny_notime": (NoTimeDenoiserConfig(channels=(4, 8), bottleneck=16), "fashion_mnist")}
+    for name, (cfg, dataset) in specs.items():
+        info = {"dataset": dataset, "class_names": [f"class {i}" for i in range(10)]}
+        save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
+    return root

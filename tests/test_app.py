@@ -1,0 +1,111 @@
+"""Every handler through the core on tiny models, bad input, and the app served and called with gradio_client."""
+import importlib
+import sys
+
+import gradio as gr
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from tests.fixtures import make_tiny_models
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    root = make_tiny_models(tmp_path_factory.mktemp("models"))
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DIFFUSION_LAB_MODELS", str(root))
+    sys.modules.pop("app", None)
+    module = importlib.import_module("app")
+    yield module
+    mp.undo()
+    sys.modules.pop("app", None)
+
+
+@pytest.fixture
+def x0(app):
+    return app.choose_upload(Image.new("RGB", (300, 200), (200, 30, 30)))[0]
+
+
+def test_models_load_once_and_are_listed(app):
+    assert set(app.ZOO.names()) == {"tiny_cond", "tiny_notime"}
+    assert app.ZOO.names(with_time=True) == ["tiny_cond"]
+
+
+def test_forward_handler(app, x0):
+    assert x0.shape == (1, 28, 28)
+    xt, equation, hist, strip = app.update_forward(x0, "cosine", 1000, 500, 0, False)
+    assert xt.shape == (224, 224, 3) and "t = 500" in equation and "0.702 · x0 + 0.713 · ε" in equation
+    assert isinstance(hist, pd.DataFrame) and set(hist["series"]) == {"pixels of x_t", "N(0, 1)"}
+    again = app.update_forward(x0, "cosine", 1000, 500, 0, False)[0]
+    assert np.array_equal(xt, again)  # same ε while t stays: the slider is reproducible
+    _, eq_markov, _, _ = app.update_forward(x0, "linear", 1000, 300, 0, True)
+    assert "Markov chain (301 steps" in eq_markov
+
+
+def test_schedule_handler(app, x0):
+    beta, abar, snr, table, row = app.update_schedules(["linear", "cosine"], 1000, 400, x0, 0)
+    assert set(beta["schedule"]) == {"linear", "cosine", "t = 400"} and len(table) == 2 and len(row) == 2
+    assert table.set_index("schedule").loc["cosine", "0 dB at t"] == 496
+
+
+def test_denoise_handlers(app, x0):
+    panels, metrics, curve = app.update_denoise("tiny_cond", x0, "noise %", 0, 50, 0)
+    assert len(panels) == 5 and "t=500" in panels[1][1] and list(metrics["estimate"])[0] == "noisy x_t"
+    assert set(curve["estimate"]) == {"model's x0 in one step", "noisy x_t"}
+    panels, _, _ = app.update_denoise("tiny_notime", x0, "t", 999, 0, 0)
+    assert panels[0][0].shape == (224, 224, 3)
+    about, summary = app.update_model_panel("tiny_notime")
+    assert "never sees t" in about and summary.iloc[-1]["stage"] == "total"
+    err = app.update_error_chart("tiny_cond")
+    zero = err[err["predictor"] == "zero predictor"]["MSE of ε̂"]
+    assert zero.between(0.8, 1.2).all()  # E[ε²] = 1
+
+
+def test_sampling_handlers(app):
+    outputs = list(app.run_sampler("tiny_cond", "dpm_solver_pp", 6, 0.0, 1, 3, -1, 2.0))
+    frame, status, frames, _ = outputs[-1]
+    assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
+    assert np.array_equal(app.scrub(frames, 0), frames[0])
+    gif, strip = app.export(frames)
+    assert gif.endswith(".gif") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
+    compared = app.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
+    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)"]
+
+
+@pytest.mark.parametrize("call,expected", [
+    (lambda a: a.update_forward(None, "linear", 1000, 5, 0, False), "Pick an image"),
+    (lambda a: a.update_forward(np.zeros((1, 28, 28)), "linear", 10**9, 5, 0, False), "T must be between"),
+    (lambda a: a.update_forward(np.zeros((1, 28, 28)), "nope", 1000, 5, 0, False), "unknown schedule"),
+    (lambda a: a.choose_drawing({"composite": Image.new("RGBA", (50, 50))}), "drawing is empty"),
+    (lambda a: a.choose_drawing(None), "drawing is empty"),
+    (lambda a: a.choose_upload(Image.new("L", (9000, 9000))), "40 megapixels"),
+    (lambda a: list(a.run_sampler("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1)), "steps must be between"),
+    (lambda a: list(a.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
+    (lambda a: a.export([]), "Generate first"),
+])
+def test_bad_input_gives_a_message_not_a_trace(app, call, expected):
+    with pytest.raises(gr.Error, match=expected):
+        call(app)
+
+
+def test_drawing_is_read_as_white_on_black(app):
+    im = Image.new("RGBA", (280, 280))
+    im.paste((0, 0, 0, 255), (100, 40, 180, 240))  # a black bar on a transparent canvas
+    x0, _ = app.choose_drawing({"composite": im})
+    assert x0.max() == 1 and x0[0, 0, 0] == -1
+
+
+def test_served_app_answers_gradio_client(app):
+    from gradio_client import Client
+
+    app.demo.launch(prevent_thread_lock=True, server_port=7871, quiet=True)
+    try:
+        client = Client("http://127.0.0.1:7871/", verbose=False)
+        result = client.predict("cosine", 1000, 999, False, api_name="/update_forward")
+        assert "t = 999" in result[1]
+        beta, *_ = client.predict(["linear"], 1000, 10, api_name="/update_schedules")
+        assert beta is not None
+    finally:
+        app.demo.close()

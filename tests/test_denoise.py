@@ -1,0 +1,46 @@
+import pytest
+import torch
+
+from diffusion_core.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t, psnr
+from diffusion_core.pipeline import load_pipeline
+from tests.fixtures import make_tiny_models
+
+
+@pytest.fixture(scope="module")
+def pipes(tmp_path_factory):
+    root = make_tiny_models(tmp_path_factory.mktemp("m"))
+    return {n: load_pipeline(root / n, device="cpu") for n in ("tiny_cond", "tiny_notime")}
+
+
+def test_psnr_closed_form_and_percent():
+    x = torch.zeros(1, 4, 4)
+    assert psnr(x + 0.2, x) == pytest.approx(10 * torch.log10(torch.tensor(4 / 0.04)).item())
+    assert psnr(x, x) == float("inf")
+    assert (percent_to_t(0, 1000), percent_to_t(50, 1000), percent_to_t(100, 1000), percent_to_t(130, 1000)) == (0, 500, 999, 999)
+
+
+def test_denoise_view_for_both_kinds_of_model(pipes):
+    x0, eps = torch.rand(1, 28, 28) * 2 - 1, torch.randn(1, 28, 28)
+    for pipe in pipes.values():
+        view = denoise_view(pipe, x0, 300, eps, reverse_steps=5)
+        assert len(view.panels) == 5 and "5 DDIM steps" in view.panels[4][1]
+        assert list(view.metrics.columns) == ["estimate", "MSE", "PSNR (dB)"]
+        assert len(view.psnr_curve) == 40
+    assert "1 DDIM steps" in denoise_view(pipes["tiny_cond"], x0, 0, eps).panels[4][1]
+
+
+def test_dli_rows_and_error_chart(pipes):
+    images = torch.rand(10, 1, 28, 28) * 2 - 1
+    grid = dli_rows(pipes["tiny_notime"], images)
+    assert grid.shape[0] == 3 * (7 * 30 + 2)  # 7 rows of 28 px + padding, ×3
+    err = error_by_timestep(pipes["tiny_cond"], images, bins=5)
+    random = err[err.predictor == "random predictor"]["MSE of ε̂"]
+    assert len(err) == 15 and random.between(1.6, 2.4).all()  # E[(g-ε)²] = 2
+
+
+def test_model_summary_counts_every_parameter(pipes):
+    pipe = pipes["tiny_cond"]
+    table = model_summary(pipe.model, 28, 1)
+    total = table.iloc[-1]
+    assert total["parameters"] == sum(p.numel() for p in pipe.model.parameters())
+    assert "8×28×28" in set(table["output (C×H×W)"])

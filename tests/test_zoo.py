@@ -1,0 +1,32 @@
+import numpy as np
+import pytest
+import torch
+
+from diffusion_core.pipeline import ModelLoadError
+from diffusion_core.zoo import Zoo, compare_samplers, export_trajectory, labels_for, render_step
+from tests.fixtures import make_tiny_models
+
+
+def test_zoo_loads_models_and_reports_broken_ones(tmp_path):
+    root = make_tiny_models(tmp_path)
+    (root / "broken").mkdir()
+    (root / "broken" / "config.json").write_text('{"model": {}, "schedule": {"name": "linear", "num_timesteps": 10}}')
+    zoo = Zoo.load(root)
+    assert zoo.names() == ["tiny_cond", "tiny_notime"] and "broken" in zoo.problems
+    with pytest.raises(ModelLoadError, match="git checkout -- pretrained"):
+        zoo.get("broken")
+    assert Zoo.load(tmp_path / "nothing").names() == []
+
+
+def test_labels_render_compare_export(tmp_path):
+    zoo = Zoo.load(make_tiny_models(tmp_path / "m"))
+    pipe = zoo.get("tiny_cond")
+    assert labels_for(pipe, 12, -1).tolist() == list(range(10)) + [0, 1] and labels_for(pipe, 2, 3).tolist() == [3, 3]
+    assert labels_for(zoo.get("tiny_notime"), 2, 3) is None and labels_for(pipe, 2, -2) is None
+    steps = list(pipe.sample(4, labels=[1, 2, 3, 4], num_steps=3))
+    frames = [render_step(s, nrow=2) for s in steps]
+    assert frames[0].shape[1] > 2 * frames[0].shape[0]
+    gif, strip = export_trajectory(frames, tmp_path / "out")
+    assert gif.exists() and strip.exists()
+    rows = compare_samplers(pipe, 2, -1, 0, 3, 1.0)
+    assert len(rows) == 3 and all(isinstance(img, np.ndarray) for img, _ in rows)
