@@ -1,0 +1,152 @@
+"""CLIP for text conditioning, all through open_clip: its model classes, tokenizer, ClipLoss and factory.
+
+Offline, the project's own small CLIP (`model_configs/diffusion-lab-tiny-clip.json`, registered with
+open_clip.add_model_config) is trained from scratch on captioned MNIST + Fashion-MNIST (captions.py).
+Online, the same functions load a pretrained open_clip model instead:
+
+    clip = load_clip("ViT-B-32", pretrained="laion2b_s34b_b79k")     # or a local checkpoint file
+    clip = load_clip_dir("pretrained/tiny_clip")                      # the project's own
+    text_emb = clip.encode_text(["a bold seven"])                      # (B, embed_dim), unit length
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import open_clip
+import torch
+import torch.nn.functional as F
+
+from .captions import attribute_words, caption, class_phrases, measure, thresholds
+
+CONFIG_DIR = Path(__file__).parent / "model_configs"
+TINY_CLIP = "diffusion-lab-tiny-clip"
+open_clip.add_model_config(CONFIG_DIR)
+
+
+@dataclass
+class Clip:
+    model: torch.nn.Module  # an open_clip CLIP
+    tokenizer: object
+    name: str
+    info: dict = field(default_factory=dict)  # what it was trained on, caption thresholds
+
+    @property
+    def embed_dim(self) -> int:
+        return self.model.text_projection.shape[1] if hasattr(self.model, "text_projection") else self.model.visual.output_dim
+
+    def prepare_images(self, images: torch.Tensor) -> torch.Tensor:
+        """(B, 1 or 3, H, W) in [-1, 1] -> the model's input: 3 channels at its image size."""
+        size = self.model.visual.image_size
+        size = size[0] if isinstance(size, (tuple, list)) else size
+        x = images.expand(-1, 3, -1, -1) if images.shape[1] == 1 else images
+        return F.interpolate(x, size=size, mode="bilinear", align_corners=False) if x.shape[-1] != size else x
+
+    def encode_images(self, images: torch.Tensor) -> torch.Tensor:
+        return F.normalize(self.model.encode_image(self.prepare_images(images)), dim=-1)
+
+    def encode_text(self, texts: list[str]) -> torch.Tensor:
+        return F.normalize(self.model.encode_text(self.tokenizer(texts)), dim=-1)
+
+
+def create_clip(name: str = TINY_CLIP, pretrained: str | None = None) -> Clip:
+    """An open_clip model by config name; `pretrained` is a tag (needs internet) or a local file."""
+    model, _, _ = open_clip.create_model_and_transforms(name, pretrained=pretrained)
+    return Clip(model, open_clip.get_tokenizer(name), name)
+
+
+def save_clip(clip: Clip, directory, card: str | None = None):
+    """config.json (the open_clip config + our info) and model.safetensors in float16 (half the size)."""
+    from safetensors.torch import save_file
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    config = {"open_clip_model": clip.name, "model_cfg": open_clip.get_model_config(clip.name), **clip.info}
+    (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    save_file({k: v.detach().half().contiguous() for k, v in clip.model.state_dict().items()}, str(directory / "model.safetensors"))
+    if card:
+        (directory / "README.md").write_text(card)
+
+
+def load_clip_dir(directory) -> Clip:
+    from safetensors.torch import load_file
+
+    directory = Path(directory)
+    config = json.loads((directory / "config.json").read_text())
+    clip = create_clip(config["open_clip_model"])
+    clip.model.load_state_dict({k: v.float() for k, v in load_file(str(directory / "model.safetensors")).items()})
+    clip.model.eval()
+    clip.info = {k: v for k, v in config.items() if k not in ("open_clip_model", "model_cfg")}
+    return clip
+
+
+def load_clip(name_or_dir: str, pretrained: str | None = None) -> Clip:
+    """A project CLIP directory, or an open_clip model name with a pretrained tag or local weights file."""
+    if Path(name_or_dir).is_dir():
+        return load_clip_dir(name_or_dir)
+    clip = create_clip(name_or_dir, pretrained)
+    clip.model.eval()
+    return clip
+
+
+@dataclass
+class CaptionedData:
+    images: torch.Tensor  # (N, 1, 28, 28) in [-1, 1]
+    labels: torch.Tensor  # (N,)
+    datasets: list[str]  # per image: "mnist" or "fashion_mnist"
+    cuts: dict  # dataset -> attribute thresholds
+    words: list[list[str]]  # per image: the attribute words its measurements earn
+
+    def caption(self, i: int, choice: int) -> str:
+        return caption(self.datasets[i], int(self.labels[i]), self.words[i], choice)
+
+
+def captioned_data(parts: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> CaptionedData:
+    """parts: dataset name -> (images, labels). Thresholds are measured per dataset on these images."""
+    cuts, words = {}, []
+    for name, (x, _) in parts.items():
+        values = measure(x)
+        cuts[name] = thresholds(values)
+        words += attribute_words(values, cuts[name], name)
+    images = torch.cat([x for x, _ in parts.values()])
+    labels = torch.cat([y for _, y in parts.values()])
+    names = [name for name, (x, _) in parts.items() for _ in range(len(x))]
+    return CaptionedData(images, labels, names, cuts, words)
+
+
+def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: int = 256, lr: float = 3e-4, seed: int = 0,
+                     warmup_steps: int = 100):
+    """Contrastive training with open_clip's ClipLoss; yields {step, loss, seconds} after each step.
+    Each step captions its batch afresh (seed, step), so the model sees many phrasings of each image."""
+    loss_fn = open_clip.ClipLoss()
+    opt = torch.optim.AdamW(clip.model.parameters(), lr=lr, weight_decay=0.1)
+    clip.model.train()
+    for step in range(steps):
+        start = time.perf_counter()
+        g = torch.Generator().manual_seed(seed * 1_000_003 + step)
+        idx = torch.randint(0, len(data.images), (batch_size,), generator=g)
+        texts = [data.caption(i, step * 7919 + i) for i in idx.tolist()]
+        for group in opt.param_groups:
+            group["lr"] = lr * min(1.0, (step + 1) / warmup_steps)
+        out = clip.model(clip.prepare_images(data.images[idx]), clip.tokenizer(texts))
+        if isinstance(out, dict):
+            out = (out["image_features"], out["text_features"], out["logit_scale"])
+        loss = loss_fn(*out[:3])  # symmetric cross-entropy over the batch's image-text similarities
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            clip.model.logit_scale.clamp_(0, 4.6052)  # τ ≥ 1/100, as in CLIP
+        yield {"step": step + 1, "loss": loss.item(), "seconds": time.perf_counter() - start}
+    clip.model.eval()
+
+
+@torch.no_grad()
+def zero_shot_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: torch.Tensor) -> float:
+    """Classify each image by the class whose prompts (all phrases, averaged) are most similar."""
+    class_emb = torch.stack([F.normalize(clip.encode_text([f"a {p}" for p in class_phrases(dataset, c)]).mean(0), dim=0)
+                             for c in range(10)])
+    img = torch.cat([clip.encode_images(images[i:i + 500]) for i in range(0, len(images), 500)])
+    return ((img @ class_emb.T).argmax(1) == labels).float().mean().item()

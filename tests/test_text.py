@@ -1,0 +1,37 @@
+import torch
+
+from diffusion_core.text import (TINY_CLIP, captioned_data, create_clip, load_clip, save_clip, train_clip_steps,
+                                 zero_shot_accuracy)
+
+
+def _tiny_data():
+    g = torch.Generator().manual_seed(0)
+    images = torch.full((40, 1, 28, 28), -1.0)
+    labels = torch.arange(40) % 2
+    images[labels == 0, :, 4:24, 12:16] = 1  # class 0: a vertical bar
+    images[labels == 1, :, 12:16, 4:24] = 1  # class 1: a horizontal bar
+    images += 0.1 * torch.randn(images.shape, generator=g)
+    return captioned_data({"mnist": (images, labels)})
+
+
+def test_embeddings_have_the_configured_size_and_unit_norm():
+    clip = create_clip(TINY_CLIP)
+    img = clip.encode_images(torch.zeros(3, 1, 28, 28))
+    txt = clip.encode_text(["a bold seven", "", "x " * 500])  # empty and over-long prompts are fine
+    assert img.shape == (3, 64) and txt.shape == (3, 64) and clip.embed_dim == 64
+    torch.testing.assert_close(txt.norm(dim=-1), torch.ones(3))
+
+
+def test_small_clip_loss_falls_and_round_trips(tmp_path):
+    torch.manual_seed(0)
+    clip = create_clip(TINY_CLIP)
+    losses = [s["loss"] for s in train_clip_steps(clip, _tiny_data(), steps=60, batch_size=16, lr=3e-4, warmup_steps=5)]
+    # chance is log(16) = 2.77; two classes of 8 identical-looking images each bound it below by log(8) = 2.08
+    print(f"\nCLIP loss {losses[0]:.2f} -> {sum(losses[-5:]) / 5:.2f}")
+    assert sum(losses[-5:]) / 5 < 2.5
+    save_clip(clip, tmp_path / "clip", card="# tiny\n")
+    again = load_clip(str(tmp_path / "clip"))
+    x = torch.rand(2, 1, 28, 28)
+    torch.testing.assert_close(again.encode_images(x), clip.encode_images(x), atol=2e-2, rtol=0)  # stored as fp16
+    acc = zero_shot_accuracy(again, "mnist", x, torch.tensor([0, 1]))
+    assert 0 <= acc <= 1
