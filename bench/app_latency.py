@@ -5,20 +5,14 @@ Calls the same handlers the UI calls (no browser, no network): forward-noise upd
 16 samples at 20 model evaluations, and a 1000-step DDPM animation of one image."""
 import argparse
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import median_time  # noqa: E402
 
 
-def timed(fn, repeats):
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return sorted(times)[len(times) // 2]
 
 
 def main():
@@ -34,10 +28,10 @@ def main():
     x0 = app.choose_upload(__import__("PIL.Image").Image.new("L", (64, 64), 128))[0]
     pipe = app.ZOO.get(a.model)
     rows = [
-        ("forward-noise update (t slider)", 0.050, timed(lambda: app.update_forward(x0, "cosine", 1000, 500, 0, False), 20)),
-        ("schedule plots + table", 0.050, timed(lambda: app.update_schedules(["linear", "cosine", "quadratic", "sigmoid"], 1000, 500, x0, 0), 10)),
-        ("16 samples, 20 NFE (DPM-Solver++)", 1.0, timed(lambda: pipe.generate(16, labels=torch.arange(16) % 10, sampler="dpm_solver_pp", num_steps=20), 3)),
-        ("1000-step DDPM animation, 1 image", 5.0, timed(lambda: list(app.run_sampler(a.model, "ddpm", 1000, 0.0, 0, 1, 3, 2.0)), 1)),
+        ("forward-noise update (t slider)", 0.050, median_time(lambda: app.update_forward(x0, "cosine", 1000, 500, 0, False), 20)),
+        ("schedule plots + table", 0.050, median_time(lambda: app.update_schedules(["linear", "cosine", "quadratic", "sigmoid"], 1000, 500, x0, 0), 10)),
+        ("16 samples, 20 NFE (DPM-Solver++)", 1.0, median_time(lambda: pipe.generate(16, labels=torch.arange(16) % 10, sampler="dpm_solver_pp", num_steps=20), 3)),
+        ("1000-step DDPM animation, 1 image", 5.0, median_time(lambda: list(app.run_sampler(a.model, "ddpm", 1000, 0.0, 0, 1, 3, 2.0)), 1)),
     ]
     print(f"threads={a.threads}, model={a.model}")
     print(f"{'action':<38}{'measured s':>12}{'target s':>10}{'measured/target':>17}")
