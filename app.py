@@ -179,10 +179,10 @@ def update_model_panel(model_name: str | None):
 # ---------------------------------------------------------------- tab 4: reverse sampling
 def _class_choices(model_name: str):
     if model_name not in ZOO.pipelines or not ZOO.pipelines[model_name].config.num_classes:
-        return gr.Dropdown(choices=[("(unconditional model)", -1)], value=-1)
+        return gr.Dropdown(choices=[("(unconditional model)", -1)], value=-1, label="class")
     names = ZOO.pipelines[model_name].info.get("class_names") or [str(i) for i in range(10)]
     return gr.Dropdown(choices=[("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
-                       + [(n, i) for i, n in enumerate(names)], value=-1)
+                       + [(n, i) for i, n in enumerate(names)], value=-1, label="class")
 
 
 @friendly
@@ -309,7 +309,6 @@ def build_demo() -> gr.Blocks:
                 model_s = gr.Dropdown(diffusion_models, value=diffusion_models[0] if diffusion_models else None, label="model")
                 sampler = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="ddim", label="sampler")
                 label = _class_choices(diffusion_models[0] if diffusion_models else "")
-                label.label = "class"
             with gr.Row():
                 steps = gr.Slider(1, 1000, value=50, step=1, label="steps (model evaluations)")
                 eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")

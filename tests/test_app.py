@@ -84,6 +84,7 @@ def test_sampling_handlers(app):
     (lambda a: list(a.run_sampler("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1)), "steps must be between"),
     (lambda a: list(a.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
     (lambda a: a.export([]), "Generate first"),
+    (lambda a: a.update_denoise(None, np.zeros((1, 28, 28)), "t", 5, 0, 0), "train one"),
 ])
 def test_bad_input_gives_a_message_not_a_trace(app, call, expected):
     with pytest.raises(gr.Error, match=expected):
@@ -109,3 +110,20 @@ def test_served_app_answers_gradio_client(app):
         assert beta is not None
     finally:
         app.demo.close()
+
+
+def test_app_without_weights_serves_tabs_1_and_2(tmp_path):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DIFFUSION_LAB_MODELS", str(tmp_path / "empty"))
+    sys.modules.pop("app", None)
+    try:
+        bare = importlib.import_module("app")
+        assert bare.ZOO.names() == []
+        x0 = bare.choose_upload(Image.new("L", (28, 28), 200))[0]
+        assert "t = 10" in bare.update_forward(x0, "linear", 1000, 10, 0, False)[1]
+        assert len(bare.update_schedules(["cosine"], 1000, 10, x0, 0)[3]) == 1
+        about, table = bare.update_model_panel(None)
+        assert "No model is loaded" in about and "python -m diffusion_core train" in about and table is None
+    finally:
+        mp.undo()
+        sys.modules.pop("app", None)
