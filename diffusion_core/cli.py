@@ -22,7 +22,10 @@ def _add_train(sub):
     p.add_argument("--dataset", default="fashion_mnist", help="mnist, fashion_mnist, or a folder of images")
     p.add_argument("--data-root", help="folder with the dataset files (default: $DIFFUSION_LAB_DATA, ../shared/data)")
     p.add_argument("--limit", type=int, help="use only the first N training images")
-    p.add_argument("--conditioning", choices=["none", "class"], default="none")
+    p.add_argument("--conditioning", choices=["none", "class", "clip"], default="none",
+                   help="clip: condition on CLIP image embeddings (then sample from CLIP text embeddings)")
+    p.add_argument("--clip", default="pretrained/tiny_clip", help="with --conditioning clip: a CLIP directory or open_clip name")
+    p.add_argument("--clip-pretrained", help="with an open_clip name: a pretrained tag such as laion2b_s34b_b79k, or a file")
     p.add_argument("--architecture", choices=["unet", "no_time_denoiser"], default="unet")
     p.add_argument("--image-size", type=int, default=28)
     p.add_argument("--in-channels", type=int, default=1)
@@ -52,12 +55,18 @@ def _add_train(sub):
 def _model_config(a):
     from .models import NoTimeDenoiserConfig, UNetConfig
 
+    cond_dim = 0
+    if a.conditioning == "clip":
+        from .text import load_clip
+
+        cond_dim = load_clip(a.clip, a.clip_pretrained).embed_dim
     if a.architecture == "no_time_denoiser":
         return NoTimeDenoiserConfig(image_size=a.image_size, in_channels=a.in_channels)
     return UNetConfig(image_size=a.image_size, in_channels=a.in_channels, base_channels=a.base_channels,
                       channel_mults=tuple(a.channel_mults), num_res_blocks=a.num_res_blocks,
                       attention_levels=tuple(a.attention_levels), block_type=a.block_type,
-                      num_classes=10 if a.conditioning == "class" else 0, prediction_type=a.prediction_type)
+                      num_classes=10 * len(a.dataset.split("+")) if a.conditioning == "class" else 0,
+                      cond_dim=cond_dim, prediction_type=a.prediction_type)
 
 
 def cmd_train(a):
@@ -65,6 +74,7 @@ def cmd_train(a):
     from .train import TrainConfig
 
     cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
+                      clip=a.clip if a.conditioning == "clip" else None, clip_pretrained=a.clip_pretrained,
                       schedule=a.schedule, steps=a.steps, batch_size=a.batch_size, lr=a.lr, ema_decay=a.ema_decay,
                       min_snr_gamma=a.min_snr_gamma, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
                       num_threads=a.threads, seed=a.seed, sample_every=a.sample_every,

@@ -23,13 +23,28 @@ from .visualize import make_grid, save_png
 
 
 def load_training_data(cfg: TrainConfig, image_size: int):
-    if cfg.dataset in DATASETS:
-        images, labels = load_images(cfg.dataset, "train", cfg.data_root, limit=cfg.limit)
+    """(images, conditions): conditions are class labels, CLIP image embeddings (N, D), or None."""
+    names = cfg.dataset.split("+")
+    if all(name in DATASETS for name in names):
+        parts = [load_images(name, "train", cfg.data_root, limit=cfg.limit) for name in names]
+        images = torch.cat([x for x, _ in parts])
+        labels = torch.cat([y + 10 * i for i, (_, y) in enumerate(parts)])  # classes of the k-th dataset: 10k..10k+9
     else:
         folder = ImageFolder(cfg.dataset, image_size)
         n = min(len(folder), cfg.limit or len(folder))
         images, labels = torch.stack([folder[i][0] for i in range(n)]), torch.zeros(n, dtype=torch.long)
+    if cfg.conditioning == "clip":
+        return images, clip_image_embeddings(cfg, images)
     return images, (labels if cfg.conditioning == "class" else None)
+
+
+@torch.no_grad()
+def clip_image_embeddings(cfg: TrainConfig, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
+    """The unit-length CLIP image embedding of every training image, computed once: (N, D)."""
+    from .text import load_clip
+
+    clip = load_clip(cfg.clip, cfg.clip_pretrained)
+    return torch.cat([clip.encode_images(images[i: i + batch]) for i in range(0, len(images), batch)])
 
 
 def sample_grid(model, schedule, path, num_classes: int, seed: int = 0):
@@ -40,6 +55,13 @@ def sample_grid(model, schedule, path, num_classes: int, seed: int = 0):
                       num_steps=20, cond=cond, guidance_scale=2.0 if num_classes else 1.0,
                       generator=torch.Generator().manual_seed(seed))
     save_png(make_grid(images, nrow=num_classes or 6, scale=2), path)
+
+
+def export_info(cfg: TrainConfig, summary: dict) -> dict:
+    """What a model directory's config.json records besides the model and schedule."""
+    names = [n for part in cfg.dataset.split("+") if part in DATASETS for n in class_names(part)]
+    return {"dataset": cfg.dataset, "class_names": names, "clip": cfg.clip, "clip_pretrained": cfg.clip_pretrained,
+            "training": {**asdict(cfg), "summary": summary}}
 
 
 def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = True, card_extra: str = "") -> dict:
@@ -91,9 +113,7 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
                "train_seconds": seconds_before + time.perf_counter() - started, "resumed": resumed,
                "final_loss_avg": sum(losses[-100:]) / max(1, len(losses[-100:])) if losses else None}
     if rank == 0 and out_dir is not None:
-        info = {"dataset": cfg.dataset, "class_names": class_names(cfg.dataset) if cfg.dataset in DATASETS else [],
-                "training": {**asdict(cfg), "summary": summary}}
-        save_pipeline(out_dir, state.ema.model, schedule, info)
+        save_pipeline(out_dir, state.ema.model, schedule, export_info(cfg, summary))
     if world > 1:
         torch.distributed.destroy_process_group()
     return summary
@@ -107,8 +127,6 @@ def export_run(run_dir, out_dir):
     model = build_model(config_from_dict(json.loads((run_dir / "model_config.json").read_text())))
     model.load_state_dict(load_file(str(run_dir / "checkpoint" / "ema.safetensors")))
     seconds = json.loads((run_dir / "time.json").read_text())["seconds"] if (run_dir / "time.json").exists() else None
-    info = {"dataset": cfg.dataset, "class_names": class_names(cfg.dataset) if cfg.dataset in DATASETS else [],
-            "training": {**asdict(cfg), "summary": {"steps": meta["step"], "train_seconds": seconds,
-                                                    "parameters": count_parameters(model)}}}
-    save_pipeline(out_dir, model, make_schedule(cfg.schedule, cfg.num_timesteps), info)
+    summary = {"steps": meta["step"], "train_seconds": seconds, "parameters": count_parameters(model)}
+    save_pipeline(out_dir, model, make_schedule(cfg.schedule, cfg.num_timesteps), export_info(cfg, summary))
     return load_pipeline(out_dir, device="cpu")

@@ -31,10 +31,12 @@ from .schedules import NoiseSchedule
 
 @dataclass
 class TrainConfig:
-    dataset: str = "fashion_mnist"  # mnist, fashion_mnist, or a folder of RGB images
+    dataset: str = "fashion_mnist"  # mnist, fashion_mnist, both as "mnist+fashion_mnist", or an image folder
     data_root: str | None = None  # None: $DIFFUSION_LAB_DATA, ../shared/data, ./data
     limit: int | None = None  # use only the first N training images (tests, quick runs)
-    conditioning: str = "none"  # none or class
+    conditioning: str = "none"  # none, class, or clip (the CLIP image embedding of each training image)
+    clip: str | None = None  # with clip: a CLIP directory (pretrained/tiny_clip) or an open_clip model name
+    clip_pretrained: str | None = None  # with an open_clip name: a pretrained tag (online) or a local weights file
     schedule: str = "cosine"
     num_timesteps: int = 1000
     steps: int = 10_000

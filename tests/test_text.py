@@ -35,3 +35,25 @@ def test_small_clip_loss_falls_and_round_trips(tmp_path):
     torch.testing.assert_close(again.encode_images(x), clip.encode_images(x), atol=2e-2, rtol=0)  # stored as fp16
     acc = zero_shot_accuracy(again, "mnist", x, torch.tensor([0, 1]))
     assert 0 <= acc <= 1
+
+
+def test_clip_conditioned_unet_trains_and_samples_from_text(tmp_path):
+    """The U-Net learns on CLIP image embeddings and generates from CLIP text embeddings with guidance."""
+    from diffusion_core.fit import fit
+    from diffusion_core.models import UNetConfig
+    from diffusion_core.pipeline import load_pipeline
+    from diffusion_core.train import TrainConfig
+    from tests.conftest import require_dataset
+
+    require_dataset("mnist")
+    torch.manual_seed(0)
+    save_clip(create_clip(TINY_CLIP), tmp_path / "clip")
+    cfg = TrainConfig(dataset="mnist+fashion_mnist", limit=64, conditioning="clip", clip=str(tmp_path / "clip"),
+                      steps=3, batch_size=8, sample_every=0, checkpoint_every=3)
+    model_cfg = UNetConfig(base_channels=8, channel_mults=(1, 2), attention_levels=(), cond_dim=64)
+    fit(model_cfg, cfg, tmp_path / "run", tmp_path / "model", progress=False)
+    pipe = load_pipeline(tmp_path / "model", device="cpu")
+    assert pipe.info["clip"] == str(tmp_path / "clip") and pipe.info["class_names"][10] == "T-shirt/top"
+    text = load_clip(pipe.info["clip"]).encode_text(["a bold seven"]).expand(2, -1)
+    images = pipe.generate(2, cond=text, guidance_scale=3.0, sampler="ddim", num_steps=3)
+    assert images.shape == (2, 1, 28, 28) and torch.isfinite(images).all()
