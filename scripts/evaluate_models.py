@@ -22,12 +22,16 @@ from diffusion_core.models import count_parameters  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
 from diffusion_core.visualize import make_grid, save_png  # noqa: E402
 
+RESUMED = " (the first 1000 steps ran with --steps 3200, then the run was resumed with --steps 2800 to fit the session)"
 COMMANDS = {
-    "mnist_cond": "python -m diffusion_core train --dataset mnist --conditioning class --steps 3200 --batch-size 64 "
+    "mnist_cond": "python -m diffusion_core train --dataset mnist --conditioning class --steps 2800 --batch-size 64 "
                   "--threads 1 --run-dir runs/mnist_cond --out runs/export/mnist_cond --sample-every 800 --checkpoint-every 200",
-    "fashion_mnist_cond": "python -m diffusion_core train --dataset fashion_mnist --conditioning class --steps 3200 "
+    "fashion_mnist_cond": "python -m diffusion_core train --dataset fashion_mnist --conditioning class --steps 2800 "
                           "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_cond --out runs/export/fashion_mnist_cond "
                           "--sample-every 800 --checkpoint-every 200",
+    "fashion_mnist_uncond": "python -m diffusion_core train --dataset fashion_mnist --conditioning none --steps 1500 "
+                            "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_uncond --out runs/export/fashion_mnist_uncond "
+                            "--sample-every 500 --checkpoint-every 250",
 }
 
 
@@ -37,6 +41,7 @@ def evaluate(name: str, n: int, per_class: int, quick: bool = False) -> dict:
     for f in ("config.json", "model.safetensors"):
         shutil.copy(src / f, dst / f)
     pipe = load_pipeline(dst, device="cpu")
+    conditional = pipe.config.num_classes > 0
     dataset = pipe.info["dataset"]
     clf = load_classifier(ROOT / "pretrained" / f"classifier_{dataset}")
     start = time.perf_counter()
@@ -44,49 +49,68 @@ def evaluate(name: str, n: int, per_class: int, quick: bool = False) -> dict:
     n_big = 50 if quick else 1000
     floor_big = Reference.build(clf, dataset, n_floor=n_big).floor
     rows = quality_vs_steps(pipe, ref, n, guidance=1.0, **({"grid": [("ddim", 5)]} if quick else {}))
-    big, spi = timed_generate(pipe, n_big, labels=torch.arange(n_big) % 10, sampler="dpm_solver_pp", num_steps=20,
-                              guidance_scale=2.0)
-    fid_1000_g2 = ref.fid(big)
-    uncond, _ = timed_generate(pipe, n, labels=None, sampler="dpm_solver_pp", num_steps=20)
-    agreement = class_agreement(pipe, clf, per_class, guidance_scales=(1.0, 2.0, 3.0), sampler="dpm_solver_pp", num_steps=20)
-    grid = pipe.generate(80, labels=torch.arange(10).repeat_interleave(8), seed=0, sampler="dpm_solver_pp",
-                         num_steps=20, guidance_scale=2.0)
-    save_png(make_grid(grid.view(10, 8, 1, 28, 28).transpose(0, 1).reshape(80, 1, 28, 28), nrow=10, scale=2), dst / "samples.png")
+    guidance = 2.0 if conditional else 1.0
+    big, spi = timed_generate(pipe, n_big, labels=torch.arange(n_big) % 10 if conditional else None,
+                              sampler="dpm_solver_pp", num_steps=20, guidance_scale=guidance)
+    report = {"model": name, "dataset": dataset, "conditional": conditional, "parameters": count_parameters(pipe.model),
+              "n_per_row": n, "floor_at_n": ref.floor, "floor_at_n_big": floor_big, "quality_vs_steps_guidance_1": rows,
+              "n_big": n_big, "big_guidance": guidance, "big_fid": ref.fid(big), "sec_per_image_big": spi,
+              "per_class": per_class, "classifier_test_accuracy": json.loads(
+                  (ROOT / "pretrained" / f"classifier_{dataset}" / "config.json").read_text())["test_accuracy"]}
+    if conditional:
+        uncond, _ = timed_generate(pipe, n, labels=None, sampler="dpm_solver_pp", num_steps=20)
+        report["unconditional_null_class_fid_at_n"] = ref.fid(uncond)
+        agreement = class_agreement(pipe, clf, per_class, guidance_scales=(1.0, 2.0, 3.0), sampler="dpm_solver_pp", num_steps=20)
+        report["agreement"] = {str(k): v for k, v in agreement.items()}
+        grid = pipe.generate(80, labels=torch.arange(10).repeat_interleave(8), seed=0, sampler="dpm_solver_pp",
+                             num_steps=20, guidance_scale=2.0)
+        grid = grid.view(10, 8, 1, 28, 28).transpose(0, 1).reshape(80, 1, 28, 28)  # one column per class
+    else:
+        grid = pipe.generate(80, seed=0, sampler="dpm_solver_pp", num_steps=20)
+    save_png(make_grid(grid, nrow=10, scale=2), dst / "samples.png")
     train = pipe.info["training"]
-    report = {"model": name, "dataset": dataset, "parameters": count_parameters(pipe.model),
-              "n_per_row": n, "floor_at_n": ref.floor, "floor_at_n_big": floor_big,
-              "quality_vs_steps_guidance_1": rows,
-              "dpm_solver_pp_20_guidance_2_fid": fid_1000_g2, "n_big": n_big, "per_class": per_class, "sec_per_image_dpm20_g2": spi,
-              "unconditional_null_class_fid_at_n": ref.fid(uncond),
-              "agreement": {str(k): v for k, v in agreement.items()},
-              "classifier_test_accuracy": json.loads((ROOT / "pretrained" / f"classifier_{dataset}" / "config.json").read_text())["test_accuracy"],
-              "train_steps": train["summary"]["steps"], "train_minutes": train["summary"]["train_seconds"] / 60,
-              "eval_minutes": (time.perf_counter() - start) / 60, "threads": torch.get_num_threads()}
+    report.update({"train_steps": train["summary"]["steps"], "train_minutes": train["summary"]["train_seconds"] / 60,
+                   "eval_minutes": (time.perf_counter() - start) / 60, "threads": torch.get_num_threads()})
     (dst / "evaluation.json").write_text(json.dumps(report, indent=2))
     return report
 
 
-def card(r: dict, command: str) -> str:
+def card(r: dict, command: str, note: str = "") -> str:
     names = json.loads((ROOT / "pretrained" / r["model"] / "config.json").read_text())["class_names"]
     rows = "\n".join(f"| {q['sampler']} | {q['steps']} | {q['fid']:.2f} | {q['fid'] / r['floor_at_n']:.1f}× | "
                       f"{q['sec_per_image'] * 1000:.1f} |" for q in r["quality_vs_steps_guidance_1"])
-    agree = "\n".join(f"| {w} | {a['overall'] * 100:.1f} % | " + " · ".join(f"{n}: {p * 100:.0f}" for n, p in zip(names, a["per_class"])) + " |"
-                       for w, a in r["agreement"].items())
-    return f"""# {r['model']}: class-conditional DDPM on {r['dataset']}
+    if r["conditional"]:
+        kind = "class-conditional DDPM"
+        about = ("conditioned on the class with a learned null class (10 % of labels dropped during training), so one "
+                 "network is both the conditional and the unconditional model that classifier-free guidance needs")
+        agree = "\n".join(f"| {w} | {a['overall'] * 100:.1f} % | " + " · ".join(f"{n}: {p * 100:.0f}" for n, p in zip(names, a["per_class"]))
+                           + " |" for w, a in r["agreement"].items())
+        extra = f"""- Unconditional (null class), DPM-Solver++ 20 steps, {r['n_per_row']} samples: domain-FID {r['unconditional_null_class_fid_at_n']:.2f}.
+
+Class agreement (the classifier's accuracy on samples asked for each class; DPM-Solver++ 20 steps, {r['per_class']} per class):
+
+| guidance w | overall | per class (%) |
+|---|---|---|
+{agree}
+"""
+        samples = f"one column per class ({', '.join(names)}), 8 samples each, DPM-Solver++ 20 steps, guidance 2, seed 0"
+    else:
+        kind, about, extra = "unconditional DDPM", "with no condition at all", ""
+        samples = "80 unconditional samples, DPM-Solver++ 20 steps, seed 0"
+    return f"""# {r['model']}: {kind} on {r['dataset']}
 
 A {r['parameters']:,}-parameter U-Net (ResNet blocks, GroupNorm, channels 32-64-64 at 28-14-7 px, self-attention
-at 7×7) that predicts the noise ε, conditioned on the class with a learned null class (10 % of labels dropped
-during training), so one network is both the conditional and the unconditional model that classifier-free
-guidance needs. Cosine schedule, T = 1000: its SNR falls more gently than the linear one, so fewer of the
-1000 steps are spent on nearly pure noise (0 dB at t = 496 instead of 259), which helps a small model trained briefly.
+at 7×7) that predicts the noise ε, {about}. Cosine schedule, T = 1000: its SNR falls more gently than the linear
+one (0 dB at t = 496 instead of 259), so fewer steps are spent on nearly pure noise, which helps a small model
+trained briefly.
 
 ## Data and training
 - Data: the {r['dataset']} training set, 60,000 images of 28×28, scaled to [-1, 1]; read from `../shared/data`.
 - {r['train_steps']} steps of batch 64 (about {r['train_steps'] * 64 / 60000:.1f} epochs), AdamW lr 1e-3 with 200 warm-up steps and cosine
   decay, Min-SNR-5 loss weighting, gradient clipping at 1, EMA 0.999 (the EMA weights are shipped), seed 0.
-- **{r['train_minutes']:.0f} minutes** on 1 thread of a 2-core CPU, sharing the machine with another training run.
+- **{r['train_minutes']:.0f} minutes** of training on 1 thread of a 2-core CPU, sharing the machine with other runs.
 - Reproduce (same seed → same loss curve on the same machine):
-  `{command}`
+  `{command}`{note}
 
 ## Quality (measured by `scripts/evaluate_models.py`, {r['threads']} CPU threads)
 The domain classifier (`pretrained/classifier_{r['dataset']}`, test accuracy {r['classifier_test_accuracy'] * 100:.2f} %) gives 128-d features;
@@ -94,28 +118,21 @@ domain-FID is the Fréchet distance between generated samples and the 10,000 tes
 Its real-vs-real floor (training images vs test images) is **{r['floor_at_n']:.2f} with {r['n_per_row']} images** and
 **{r['floor_at_n_big']:.2f} with {r['n_big']:,}**; small samples inflate FID, so compare rows only at the same n.
 
-Quality vs steps, {r['n_per_row']} samples per row (classes cycling 0-9), guidance 1 (no guidance):
+Quality vs steps, {r['n_per_row']} samples per row{' (classes cycling 0-9)' if r['conditional'] else ''}, guidance 1 (no guidance):
 
 | sampler | steps | domain-FID | ÷ floor | ms per image |
 |---|---|---|---|---|
 {rows}
 
-- DPM-Solver++ 20 steps with guidance 2, {r['n_big']:,} samples: domain-FID **{r['dpm_solver_pp_20_guidance_2_fid']:.2f}**
-  ({r['dpm_solver_pp_20_guidance_2_fid'] / r['floor_at_n_big']:.1f}× the floor at the same n), {r['sec_per_image_dpm20_g2'] * 1000:.1f} ms per image.
-- Unconditional (null class), DPM-Solver++ 20 steps, {r['n_per_row']} samples: domain-FID {r['unconditional_null_class_fid_at_n']:.2f}.
-
-Class agreement (the classifier's accuracy on samples asked for each class; DPM-Solver++ 20 steps, {r['per_class']} per class):
-
-| guidance w | overall | per class (%) |
-|---|---|---|
-{agree}
-
+- DPM-Solver++ 20 steps, guidance {r['big_guidance']:g}, {r['n_big']:,} samples: domain-FID **{r['big_fid']:.2f}**
+  ({r['big_fid'] / r['floor_at_n_big']:.1f}× the floor at the same n), {r['sec_per_image_big'] * 1000:.1f} ms per image.
+{extra}
 For scale, a public blog (2023) reports LeNet-feature FID 23.9 unconditional and 4–8 conditional for a 403k-parameter
 MNIST DDPM, with a real-vs-real value of 0.47; its features and sample sizes differ from ours, so read those
 numbers next to our own floor, not one-to-one.
 
 ## Samples
-`samples.png`: one column per class ({", ".join(names)}), 8 samples each, DPM-Solver++ 20 steps, guidance 2, seed 0.
+`samples.png`: {samples}.
 """
 
 
@@ -131,7 +148,8 @@ def main():
     for name in a.names:
         r = evaluate(name, a.n, a.per_class, a.quick)
         print(json.dumps(r, indent=2))
-        (ROOT / "pretrained" / name / "README.md").write_text(card(r, COMMANDS[name]))
+        note = RESUMED if name.endswith("_cond") else ""
+        (ROOT / "pretrained" / name / "README.md").write_text(card(r, COMMANDS[name], note))
 
 
 if __name__ == "__main__":
