@@ -253,6 +253,9 @@ def build_demo() -> gr.Blocks:
             gr.Markdown("⚠️ **Some models could not be loaded**: " + "; ".join(f"{k}: {v}" for k, v in ZOO.problems.items())
                         + ("" if diffusion_models else " No trained model is here: tabs 1–2 work; " + ZOO.how_to_get_models()))
         with gr.Tab("1 · Forward noise"):
+            gr.Markdown("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is "
+                        "√ᾱ_t parts image and √(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn "
+                        "into the bell curve N(0, 1).")
             with gr.Row():
                 with gr.Column(scale=2):
                     gallery = gr.Gallery(GALLERY, label="Pick an image", columns=8, height=260, allow_preview=False)
@@ -277,6 +280,8 @@ def build_demo() -> gr.Blocks:
                                             height=220)
             strip = gr.Image(label="x_t at evenly spaced t", interactive=False)
         with gr.Tab("2 · Schedules") as schedules_tab:
+            gr.Markdown("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the "
+                        "image's share with the noise's; at **0 dB** they are equal. Cosine keeps more signal for longer.")
             names = gr.CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
             with gr.Row():
                 beta_plot = gr.LinePlot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
@@ -285,6 +290,9 @@ def build_demo() -> gr.Blocks:
             table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
             by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
         with gr.Tab("3 · Denoise"):
+            gr.Markdown("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. "
+                        "Removing it gives a guess of the clean image in one step; repeating small steps from t down "
+                        "to 0 (the reverse process) usually does better. The image is the one chosen in tab 1.")
             with gr.Row():
                 model_d = gr.Dropdown(all_models, value=all_models[0] if all_models else None, label="model")
                 mode = gr.Radio(["t", "noise %"], value="t", label="choose noise by")
@@ -305,6 +313,9 @@ def build_demo() -> gr.Blocks:
                 about = gr.Markdown()
                 summary = gr.Dataframe(label="feature maps and memory per stage (batch 1, float32)")
         with gr.Tab("4 · Reverse sampling"):
+            gr.Markdown("**Generation** runs the process backwards: start from pure noise and remove a little predicted "
+                        "noise at each step. Left: the current x_t. Right: the network's current guess of the final "
+                        "image. Guidance w > 1 pushes harder towards the chosen class.")
             with gr.Row():
                 model_s = gr.Dropdown(diffusion_models, value=diffusion_models[0] if diffusion_models else None, label="model")
                 sampler = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="ddim", label="sampler")
