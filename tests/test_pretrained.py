@@ -1,0 +1,51 @@
+"""The shipped weights: each model directory loads, is safetensors + config + card under 10 MB, and generates."""
+import json
+
+import pytest
+import torch
+
+from diffusion_core.data import load_images
+from diffusion_core.evaluate import accuracy, load_classifier
+from diffusion_core.pipeline import load_pipeline
+from tests.conftest import ROOT, require_dataset
+
+PRETRAINED = ROOT / "pretrained"
+DIRS = sorted(p for p in PRETRAINED.glob("*/") if (p / "config.json").exists())
+DIFFUSION = [p for p in DIRS if "schedule" in json.loads((p / "config.json").read_text())]
+CLASSIFIER_TARGETS = {"mnist": 0.985, "fashion_mnist": 0.90}
+
+
+def test_shipped_models_are_present():
+    names = {p.name for p in DIRS}
+    assert {"mnist_cond", "fashion_mnist_cond", "fashion_mnist_notime", "classifier_mnist", "classifier_fashion_mnist"} <= names
+
+
+@pytest.mark.parametrize("directory", DIRS, ids=lambda p: p.name)
+def test_directory_is_safetensors_config_and_card(directory):
+    files = {f.name for f in directory.iterdir()}
+    assert {"config.json", "model.safetensors", "README.md"} <= files
+    assert not any(f.endswith((".pt", ".pth", ".pkl", ".bin", ".ckpt")) for f in files)
+    assert (directory / "model.safetensors").stat().st_size < 10 * 2**20
+
+
+@pytest.mark.parametrize("directory", DIFFUSION, ids=lambda p: p.name)
+def test_diffusion_model_generates_reproducibly(directory):
+    pipe = load_pipeline(directory, device="cpu")
+    cfg = pipe.config
+    assert (cfg.image_size, cfg.in_channels) == (28, 1) and pipe.schedule.num_timesteps == 1000
+    assert pipe.info["dataset"] in ("mnist", "fashion_mnist") and len(pipe.info["class_names"]) == 10
+    labels = [3, 7] if cfg.num_classes else None
+    a = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
+    b = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
+    assert torch.equal(a, b) and a.shape == (2, 1, 28, 28) and a.abs().max() <= 1
+    assert (a < -0.9).float().mean() > 0.3  # mostly black background, like the data (noise would be ~18 %)
+
+
+@pytest.mark.parametrize("dataset", list(CLASSIFIER_TARGETS))
+def test_classifier_meets_its_stated_accuracy(dataset):
+    directory = PRETRAINED / f"classifier_{dataset}"
+    stated = json.loads((directory / "config.json").read_text())["test_accuracy"]
+    assert stated >= CLASSIFIER_TARGETS[dataset]
+    require_dataset(dataset)
+    x, y = load_images(dataset, "test", limit=2000)
+    assert accuracy(load_classifier(directory), x, y) >= CLASSIFIER_TARGETS[dataset] - 0.02

@@ -1,0 +1,40 @@
+import pytest
+import torch
+
+from diffusion_core.models import UNetConfig, build_model
+from diffusion_core.pipeline import Pipeline
+from diffusion_core.prompts import MAX_PROMPT_CHARS, TextStudio, clean_prompt, concepts
+from diffusion_core.schedules import make_schedule
+from diffusion_core.text import TINY_CLIP, create_clip
+
+
+@pytest.fixture(scope="module")
+def studio():
+    torch.manual_seed(0)
+    clip = create_clip(TINY_CLIP)
+    model = build_model(UNetConfig(base_channels=8, channel_mults=(1, 2), attention_levels=(), cond_dim=64)).eval()
+    return TextStudio(clip, Pipeline(model, make_schedule("cosine")), torch.rand(20, 1, 28, 28) * 2 - 1)
+
+
+def test_prompt_cleaning():
+    assert clean_prompt("  a   bold\nseven ") == ("a bold seven", None)
+    with pytest.raises(ValueError, match="empty"):
+        clean_prompt("   ")
+    text, notice = clean_prompt("x" * 1000)
+    assert len(text) == MAX_PROMPT_CHARS and "cut" in notice
+    assert ("clothing", "sneaker") in concepts() and ("attribute", "bold") in concepts()
+
+
+def test_inspector_ranks_concepts_and_finds_neighbours(studio):
+    report = studio.inspect("eine Katze 🐈 auf dem Sofa", k=3)  # non-English, emoji: a result, not a crash
+    scores = [s for _, _, s in report.similarities]
+    assert scores == sorted(scores, reverse=True) and len(scores) == len(concepts())
+    assert report.nearest.shape == (3, 1, 28, 28) and len(report.nearest_scores) == 3
+
+
+def test_generation_from_text_with_guidance(studio):
+    steps = list(studio.generate("a bold seven", n=2, sampler="ddim", num_steps=3, guidance_scale=3.0))
+    assert len(steps) == 4 and steps[-1].xt.shape == (2, 1, 28, 28)
+    a = list(studio.generate("a bold seven", n=2, num_steps=3, seed=5))[-1].xt
+    b = list(studio.generate("a bold seven", n=2, num_steps=3, seed=5))[-1].xt
+    assert torch.equal(a, b)
