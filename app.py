@@ -17,6 +17,8 @@ from diffusion_core import SCHEDULE_NAMES, SAMPLERS
 from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
 from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
 from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
+from diffusion_core.prompts import TextStudio, clean_prompt
+from diffusion_core.text import load_clip
 from diffusion_core.zoo import SAMPLER_LABELS, UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
 
 ASSETS = Path(__file__).parent / "assets"
@@ -38,6 +40,23 @@ def _load_gallery() -> list[tuple[np.ndarray, str]]:
 
 
 GALLERY = _load_gallery()
+
+
+def _load_text_studio():
+    """The CLIP tab's models: the first model directory conditioned on CLIP embeddings, and its CLIP."""
+    for name, pipe in ZOO.pipelines.items():
+        if pipe.info.get("clip") and pipe.config.cond_dim:
+            try:
+                clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
+                refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
+                reference = torch.cat(refs) if refs else torch.zeros(1, 1, 28, 28) - 1
+                return name, TextStudio(clip, pipe, reference)
+            except Exception as e:  # a broken CLIP must not take the other tabs down
+                ZOO.problems[pipe.info["clip"]] = f"CLIP could not be loaded: {e}"
+    return None, None
+
+
+TEXT_MODEL, TEXT_STUDIO = _load_text_studio()
 
 
 def friendly(fn):
@@ -227,6 +246,34 @@ def all_samplers(model_name, steps, seed, batch, label, guidance):
     return compare_samplers(pipe, int(batch), int(label), int(seed), int(steps), float(guidance))
 
 
+# ---------------------------------------------------------------- tab 5: text to image
+@friendly
+def text_to_image(prompt, guidance, steps, sampler, seed, n):
+    if TEXT_STUDIO is None:
+        raise gr.Error("No CLIP-conditioned model is installed yet. " + ZOO.how_to_get_models())
+    _check_range("steps", steps, 1, 1000)
+    _check_range("images", n, 1, 16)
+    text, notice = clean_prompt(prompt)
+    start = time.perf_counter()
+    for step in TEXT_STUDIO.generate(text, n=int(n), seed=int(seed), sampler=sampler, num_steps=int(steps),
+                                     guidance_scale=float(guidance)):
+        if step.t == -1 or step.index % max(1, int(steps) // 10) == 0:
+            status = f"step {step.index}/{int(steps)} · {time.perf_counter() - start:.1f} s" + (f" · note: {notice}" if notice else "")
+            yield [picture(x, scale=4) for x in step.x0.cpu()], status
+
+
+@friendly
+def inspect_prompt(prompt):
+    if TEXT_STUDIO is None:
+        raise gr.Error("No CLIP is installed yet. " + ZOO.how_to_get_models())
+    report = TEXT_STUDIO.inspect(prompt)
+    import pandas as pd
+
+    table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
+    neighbours = [(picture(x, scale=3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
+    return table, neighbours, ("⚠️ " + report.warning) if report.warning else "The prompt is close to things the model knows."
+
+
 # ---------------------------------------------------------------- layout
 INTRO = """# Diffusion Lab
 A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
@@ -338,7 +385,32 @@ def build_demo() -> gr.Blocks:
                                   object_fit="contain")
             files = gr.File(label="exports", file_count="multiple", height=120)
         with gr.Tab("5 · Text to image (CLIP)"):
-            gr.Markdown(TEXT_TAB)
+            if TEXT_STUDIO is None:
+                gr.Markdown(TEXT_TAB)
+            else:
+                clip_info = TEXT_STUDIO.clip.info
+                gr.Markdown(f"Model **{TEXT_MODEL}**, conditioned on CLIP **{TEXT_STUDIO.clip.name}** "
+                            f"({clip_info.get('trained_on', 'pretrained open_clip weights')}).")
+                prompt = gr.Textbox(label="prompt", value="a bold seven", max_lines=2)
+                gr.Examples(["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"],
+                            inputs=prompt)
+                with gr.Row():
+                    guidance_t = gr.Slider(1, 5, value=3, step=0.5, label="guidance scale w")
+                    steps_t = gr.Slider(5, 100, value=20, step=1, label="steps")
+                    sampler_t = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="dpm_solver_pp", label="sampler")
+                    seed_t = gr.Number(0, label="seed", precision=0)
+                    n_t = gr.Slider(1, 16, value=8, step=1, label="images")
+                with gr.Row():
+                    go_t = gr.Button("Generate", variant="primary")
+                    inspect_t = gr.Button("Inspect prompt")
+                status_t = gr.Markdown()
+                images_t = gr.Gallery(label="images", columns=8, height=260)
+                warning_t = gr.Markdown()
+                with gr.Row():
+                    concepts_t = gr.Dataframe(label="closest concepts")
+                    nearest_t = gr.Gallery(label="nearest test images", columns=4, height=260)
+                go_t.click(text_to_image, [prompt, guidance_t, steps_t, sampler_t, seed_t, n_t], [images_t, status_t])
+                inspect_t.click(inspect_prompt, prompt, [concepts_t, nearest_t, warning_t])
 
         # wiring
         pick = dict(outputs=[x0_state, chosen])

@@ -8,7 +8,7 @@ from diffusion_core.pipeline import save_pipeline
 from diffusion_core.schedules import make_schedule
 
 
-def make_tiny_models(root: Path) -> Path:
+def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
     torch.manual_seed(0)
     tiny = dict(base_channels=8, channel_mults=(1, 2), attention_levels=())
     specs = {"tiny_cond": (UNetConfig(num_classes=10, **tiny), "mnist"),
@@ -16,4 +16,10 @@ def make_tiny_models(root: Path) -> Path:
     for name, (cfg, dataset) in specs.items():
         info = {"dataset": dataset, "class_names": [f"class {i}" for i in range(10)]}
         save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
+    if with_clip:
+        from diffusion_core.text import TINY_CLIP, create_clip, save_clip
+
+        save_clip(create_clip(TINY_CLIP), root / "tiny_clip", card="# tiny clip\n")
+        info = {"dataset": "mnist+fashion_mnist", "class_names": [], "clip": str(root / "tiny_clip")}
+        save_pipeline(root / "tiny_text", build_model(UNetConfig(cond_dim=64, **tiny)), make_schedule("cosine", 1000), info, "# t\n")
     return root

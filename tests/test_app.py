@@ -13,7 +13,7 @@ from tests.fixtures import make_tiny_models
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    root = make_tiny_models(tmp_path_factory.mktemp("models"))
+    root = make_tiny_models(tmp_path_factory.mktemp("models"), with_clip=True)
     mp = pytest.MonkeyPatch()
     mp.setenv("DIFFUSION_LAB_MODELS", str(root))
     sys.modules.pop("app", None)
@@ -29,8 +29,8 @@ def x0(app):
 
 
 def test_models_load_once_and_are_listed(app):
-    assert set(app.ZOO.names()) == {"tiny_cond", "tiny_notime"}
-    assert app.ZOO.names(with_time=True) == ["tiny_cond"]
+    assert set(app.ZOO.names()) == {"tiny_cond", "tiny_notime", "tiny_text"}
+    assert app.ZOO.names(with_time=True) == ["tiny_cond", "tiny_text"] and app.TEXT_MODEL == "tiny_text"
 
 
 def test_forward_handler(app, x0):
@@ -85,10 +85,23 @@ def test_sampling_handlers(app):
     (lambda a: list(a.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
     (lambda a: a.export([]), "Generate first"),
     (lambda a: a.update_denoise(None, np.zeros((1, 28, 28)), "t", 5, 0, 0), "train one"),
+    (lambda a: list(a.text_to_image("   ", 3, 5, "ddim", 0, 2)), "prompt is empty"),
+    (lambda a: a.inspect_prompt(""), "prompt is empty"),
+    (lambda a: list(a.text_to_image("seven", 3, 5, "ddim", 0, 99)), "images must be between"),
 ])
 def test_bad_input_gives_a_message_not_a_trace(app, call, expected):
     with pytest.raises(gr.Error, match=expected):
         call(app)
+
+
+def test_text_to_image_handlers(app):
+    outputs = list(app.text_to_image("a bold seven", 3.0, 5, "ddim", 0, 2))
+    images, status = outputs[-1]
+    assert len(images) == 2 and images[0].shape == (112, 112, 3) and "step 5/5" in status
+    _, status = list(app.text_to_image("seven " * 200, 1.0, 2, "ddim", 0, 1))[-1]
+    assert "cut to its first" in status
+    table, neighbours, warning = app.inspect_prompt("ein Hund im Schnee")
+    assert len(table) == 12 and len(neighbours) == 8 and warning
 
 
 def test_drawing_is_read_as_white_on_black(app):
@@ -108,6 +121,8 @@ def test_served_app_answers_gradio_client(app):
         assert "t = 999" in result[1]
         beta, *_ = client.predict(["linear"], 1000, 10, api_name="/update_schedules")
         assert beta is not None
+        images, status = client.predict("a thin two", 2.0, 5, "ddim", 1, 2, api_name="/text_to_image")
+        assert len(images) == 2 and "step 5/5" in status
     finally:
         app.demo.close()
 
