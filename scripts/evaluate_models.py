@@ -35,7 +35,7 @@ COMMANDS = {
 }
 
 
-def evaluate(name: str, n: int, per_class: int, quick: bool = False) -> dict:
+def evaluate(name: str, n: int, per_class: int, n_big: int = 500, quick: bool = False) -> dict:
     src, dst = ROOT / "runs" / "export" / name, ROOT / "pretrained" / name
     dst.mkdir(parents=True, exist_ok=True)
     for f in ("config.json", "model.safetensors"):
@@ -46,7 +46,7 @@ def evaluate(name: str, n: int, per_class: int, quick: bool = False) -> dict:
     clf = load_classifier(ROOT / "pretrained" / f"classifier_{dataset}")
     start = time.perf_counter()
     ref = Reference.build(clf, dataset, n_floor=n)
-    n_big = 50 if quick else 1000
+    n_big = 50 if quick else n_big
     floor_big = Reference.build(clf, dataset, n_floor=n_big).floor
     rows = quality_vs_steps(pipe, ref, n, guidance=1.0, **({"grid": [("ddim", 5)]} if quick else {}))
     guidance = 2.0 if conditional else 1.0
@@ -142,11 +142,12 @@ def main():
     p.add_argument("--n", type=int, default=200)
     p.add_argument("--per-class", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--n-big", type=int, default=500, help="samples for the guided DPM-Solver++ FID")
     p.add_argument("--quick", action="store_true", help="a smoke run of the script itself (few samples, one sampler)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     for name in a.names:
-        r = evaluate(name, a.n, a.per_class, a.quick)
+        r = evaluate(name, a.n, a.per_class, a.n_big, a.quick)
         print(json.dumps(r, indent=2))
         note = RESUMED if name.endswith("_cond") else ""
         (ROOT / "pretrained" / name / "README.md").write_text(card(r, COMMANDS[name], note))
