@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from diffusion_core.prompts import TextStudio, clean_prompt
 from diffusion_core.text import load_clip
 from diffusion_core.zoo import SAMPLER_LABELS, UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
 
+LOG = logging.getLogger("diffusion_lab")
 ASSETS = Path(__file__).parent / "assets"
 ZOO = Zoo.load()  # loaded once, shared by every user
 MAX_PIXELS = 40_000_000  # uploads larger than this are refused with a message
@@ -65,6 +67,7 @@ def friendly(fn):
     def message(e: Exception) -> gr.Error:
         if isinstance(e, gr.Error):
             return e
+        LOG.warning("%s failed: %s", fn.__name__, e, exc_info=not isinstance(e, (ValueError, RuntimeError)))
         return gr.Error(f"{type(e).__name__ if not isinstance(e, (ValueError, RuntimeError)) else 'Problem'}: {e}")
 
     if inspect.isgeneratorfunction(fn):
@@ -99,8 +102,8 @@ def _x0(state) -> torch.Tensor:
 # ---------------------------------------------------------------- tab 1: forward noise
 @friendly
 def choose_from_gallery(evt: gr.SelectData):
-    image = GALLERY[evt.index][0]
-    return pil_to_tensor(Image.fromarray(image), IMAGE_SIZE).numpy(), picture(pil_to_tensor(Image.fromarray(image), IMAGE_SIZE))
+    x0 = pil_to_tensor(Image.fromarray(GALLERY[evt.index][0]), IMAGE_SIZE)
+    return x0.numpy(), picture(x0)
 
 
 @friendly
