@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from diffusion_core.data import load_images  # noqa: E402
-from diffusion_core.evaluate import Reference, class_agreement, load_classifier, quality_vs_steps, timed_generate  # noqa: E402
+from diffusion_core.evaluate import SAMPLER_GRID, Reference, class_agreement, load_classifier, quality_vs_steps, timed_generate  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
 from diffusion_core.visualize import make_grid, save_png  # noqa: E402
@@ -35,7 +35,7 @@ COMMANDS = {
 }
 
 
-def evaluate(name: str, n: int, per_class: int, n_big: int = 500, quick: bool = False) -> dict:
+def evaluate(name: str, n: int, per_class: int, n_big: int = 500, quick: bool = False, skip_ddpm: bool = False) -> dict:
     src, dst = ROOT / "runs" / "export" / name, ROOT / "pretrained" / name
     dst.mkdir(parents=True, exist_ok=True)
     for f in ("config.json", "model.safetensors"):
@@ -48,7 +48,8 @@ def evaluate(name: str, n: int, per_class: int, n_big: int = 500, quick: bool = 
     ref = Reference.build(clf, dataset, n_floor=n)
     n_big = 50 if quick else n_big
     floor_big = Reference.build(clf, dataset, n_floor=n_big).floor
-    rows = quality_vs_steps(pipe, ref, n, guidance=1.0, **({"grid": [("ddim", 5)]} if quick else {}))
+    grid = [("ddim", 5)] if quick else [row for row in SAMPLER_GRID if not (skip_ddpm and row[0] == "ddpm")]
+    rows = quality_vs_steps(pipe, ref, n, guidance=1.0, grid=grid)
     guidance = 2.0 if conditional else 1.0
     big, spi = timed_generate(pipe, n_big, labels=torch.arange(n_big) % 10 if conditional else None,
                               sampler="dpm_solver_pp", num_steps=20, guidance_scale=guidance)
@@ -143,11 +144,12 @@ def main():
     p.add_argument("--per-class", type=int, default=50)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--n-big", type=int, default=500, help="samples for the guided DPM-Solver++ FID")
+    p.add_argument("--skip-ddpm", action="store_true", help="leave out the (slow) 1000-step DDPM row")
     p.add_argument("--quick", action="store_true", help="a smoke run of the script itself (few samples, one sampler)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     for name in a.names:
-        r = evaluate(name, a.n, a.per_class, a.n_big, a.quick)
+        r = evaluate(name, a.n, a.per_class, a.n_big, a.quick, a.skip_ddpm)
         print(json.dumps(r, indent=2))
         note = RESUMED if name.endswith("_cond") else ""
         (ROOT / "pretrained" / name / "README.md").write_text(card(r, COMMANDS[name], note))
