@@ -73,8 +73,11 @@ Mean PSNR (dB) of the one-step x̂0 against the clean image, {a.n} test images, 
 |---|{'---|' * len(TIMESTEPS)}
 {rows}
 
-Reading it: where the noise is light, knowing t matters most (the no-time model cannot tell a little noise from
-texture); at t = 999 nothing of the image is left, and both can only output an average garment.
+Reading it: from light to medium noise the U-Net, which knows t, is clearly better (+8 dB at t = 50): the no-time
+model cannot tell a little noise from texture. At t = 999 the order flips: the U-Net predicts ε, and
+x̂0 = (x_t − √(1−ᾱ)·ε̂)/√ᾱ divides by √ᾱ ≈ 0.006 there, so small ε errors explode (then clip to [-1, 1]), while
+the no-time model directly outputs a blurry average garment. That is why samplers take many small steps instead of
+trusting one-step x̂0 at pure noise.
 """)
     print(json.dumps(table, indent=2))
 
