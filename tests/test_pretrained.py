@@ -38,7 +38,7 @@ def test_diffusion_model_generates_reproducibly(directory):
     a = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
     b = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
     assert torch.equal(a, b) and a.shape == (2, 1, 28, 28) and a.abs().max() <= 1
-    assert (a < -0.9).float().mean() > 0.3  # mostly black background, like the data (noise would be ~18 %)
+    assert (a < -0.9).float().mean() > 0.25  # much black background, like the data (clipped noise: ~18 %; 2 samples)
 
 
 @pytest.mark.parametrize("dataset", list(CLASSIFIER_TARGETS))
