@@ -237,8 +237,7 @@ def scrub(frames, index):
 def export(frames):
     if not frames:
         raise gr.Error("Generate first, then export the trajectory.")
-    gif, strip = export_trajectory(frames, Path(tempfile.mkdtemp(prefix="diffusion_lab_")))
-    return [str(gif), str(strip)]
+    return [str(path) for path in export_trajectory(frames, Path(tempfile.mkdtemp(prefix="diffusion_lab_")))]
 
 
 @friendly
@@ -379,7 +378,7 @@ def build_demo() -> gr.Blocks:
             with gr.Row():
                 go_s = gr.Button("Generate", variant="primary")
                 compare_btn = gr.Button("Same seed, all samplers")
-                export_btn = gr.Button("Export GIF + PNG strip")
+                export_btn = gr.Button("Export GIF, MP4 + PNG strip")
             status = gr.Markdown()
             frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
             frames_state = gr.State([])  # per user: the recorded trajectory

@@ -19,7 +19,8 @@ import open_clip
 import torch
 import torch.nn.functional as F
 
-from .captions import attribute_words, caption, class_phrases, measure, thresholds
+from .data import PROJECT_ROOT
+from .captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, attribute_words, caption, class_phrases, measure, thresholds
 
 CONFIG_DIR = Path(__file__).parent / "model_configs"
 TINY_CLIP = "diffusion-lab-tiny-clip"
@@ -84,8 +85,9 @@ def load_clip_dir(directory) -> Clip:
 
 def load_clip(name_or_dir: str, pretrained: str | None = None) -> Clip:
     """A project CLIP directory, or an open_clip model name with a pretrained tag or local weights file."""
-    if Path(name_or_dir).is_dir():
-        return load_clip_dir(name_or_dir)
+    for folder in (Path(name_or_dir), PROJECT_ROOT / name_or_dir):  # relative paths also from the project root
+        if folder.is_dir():
+            return load_clip_dir(folder)
     clip = create_clip(name_or_dir, pretrained)
     clip.model.eval()
     return clip
@@ -150,3 +152,27 @@ def zero_shot_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: t
                              for c in range(10)])
     img = torch.cat([clip.encode_images(images[i:i + 500]) for i in range(0, len(images), 500)])
     return ((img @ class_emb.T).argmax(1) == labels).float().mean().item()
+
+
+@torch.no_grad()
+def attribute_retrieval_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: torch.Tensor, cuts: dict) -> dict:
+    """For each attribute, the two-way choice between "a {low} {class}" and "a {high} {class}" on the test images
+    whose measured value lies in the bottom or top third (captions.py): {attribute: accuracy}; chance is 0.5."""
+    words = attribute_words(measure(images), cuts, dataset)
+    img = torch.cat([clip.encode_images(images[i:i + 500]) for i in range(0, len(images), 500)])  # (N, D)
+    out = {}
+    for attr in DATASET_ATTRIBUTES[dataset]:
+        low, high = ATTRIBUTE_WORDS[attr]
+        prompts = {(c, w): clip.encode_text([f"a {w} {p}" for p in class_phrases(dataset, c)]).mean(0)
+                   for c in range(10) for w in (low, high)}
+        correct = total = 0
+        for i, ws in enumerate(words):
+            truth = high if high in ws else low if low in ws else None
+            if truth is None:
+                continue
+            c = int(labels[i])
+            sim_low, sim_high = (img[i] @ F.normalize(prompts[(c, w)], dim=0) for w in (low, high))
+            correct += int((sim_high > sim_low) == (truth == high))
+            total += 1
+        out[attr] = correct / max(total, 1)
+    return out

@@ -43,3 +43,23 @@ def save_gif(frames: list[np.ndarray], path, duration_ms: int = 60) -> Path:
     durations = [duration_ms] * (len(pics) - 1) + [1500]
     pics[0].save(path, save_all=True, append_images=pics[1:], duration=durations, loop=0)
     return path
+
+
+def save_mp4(frames: list[np.ndarray], path, fps: int = 25) -> Path | None:
+    """Frames (H, W, 3) uint8 -> an H.264 MP4 (yuv420p, plays in browsers); None when PyAV is not installed."""
+    try:
+        import av
+    except ImportError:
+        return None
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    h, w = frames[0].shape[0] + frames[0].shape[0] % 2, frames[0].shape[1] + frames[0].shape[1] % 2  # yuv420p: even sizes
+    with av.open(str(path), mode="w") as container:
+        stream = container.add_stream("libx264" if "libx264" in av.codecs_available else "mpeg4", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        for frame in frames + [frames[-1]] * fps:  # hold the last frame for a second
+            padded = np.zeros((h, w, 3), dtype=np.uint8)
+            padded[: frame.shape[0], : frame.shape[1]] = frame
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(padded, format="rgb24")))
+        container.mux(stream.encode())  # flush
+    return path

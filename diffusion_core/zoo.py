@@ -15,7 +15,7 @@ import torch
 from .data import PROJECT_ROOT
 from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
 from .samplers import SamplerStep
-from .visualize import make_grid, save_gif, save_png
+from .visualize import make_grid, save_gif, save_mp4, save_png
 
 PRETRAINED = PROJECT_ROOT / "pretrained"
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)"}
@@ -93,10 +93,11 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     return out
 
 
-def export_trajectory(frames: list[np.ndarray], directory: Path, stem: str = "trajectory") -> tuple[Path, Path]:
-    """An animated GIF of all frames and a PNG strip of 8 evenly spaced frames."""
+def export_trajectory(frames: list[np.ndarray], directory: Path, stem: str = "trajectory") -> list[Path]:
+    """An animated GIF of all frames, an MP4 when PyAV is installed, and a PNG strip of 8 evenly spaced frames."""
     directory.mkdir(parents=True, exist_ok=True)
     gif = save_gif(frames, directory / f"{stem}.gif", duration_ms=max(20, 3000 // max(1, len(frames))))
     picks = np.linspace(0, len(frames) - 1, min(8, len(frames))).round().astype(int)
     strip = np.concatenate([frames[i] for i in picks], axis=0 if frames[0].shape[1] > 400 else 1)
-    return gif, save_png(strip, directory / f"{stem}_strip.png")
+    mp4 = save_mp4(frames, directory / f"{stem}.mp4", fps=max(10, min(50, len(frames) // 3)))
+    return [gif] + ([mp4] if mp4 else []) + [save_png(strip, directory / f"{stem}_strip.png")]

@@ -68,8 +68,8 @@ def test_sampling_handlers(app):
     frame, status, frames, _ = outputs[-1]
     assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
     assert np.array_equal(app.scrub(frames, 0), frames[0])
-    gif, strip = app.export(frames)
-    assert gif.endswith(".gif") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
+    gif, mp4, strip = app.export(frames)
+    assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
     compared = app.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
     assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)"]
 

@@ -1,7 +1,10 @@
 import torch
 
-from diffusion_core.text import (TINY_CLIP, captioned_data, create_clip, load_clip, save_clip, train_clip_steps,
-                                 zero_shot_accuracy)
+import torch.nn.functional as F
+
+from diffusion_core.captions import measure, thresholds
+from diffusion_core.text import (TINY_CLIP, attribute_retrieval_accuracy, captioned_data, create_clip, load_clip, save_clip,
+                                 train_clip_steps, zero_shot_accuracy)
 
 
 def _tiny_data():
@@ -57,3 +60,25 @@ def test_clip_conditioned_unet_trains_and_samples_from_text(tmp_path):
     text = load_clip(pipe.info["clip"]).encode_text(["a bold seven"]).expand(2, -1)
     images = pipe.generate(2, cond=text, guidance_scale=3.0, sampler="ddim", num_steps=3)
     assert images.shape == (2, 1, 28, 28) and torch.isfinite(images).all()
+
+
+class _ThicknessClip:
+    """A stand-in CLIP that sees only stroke thickness and reads only the words 'bold' and 'thin'."""
+    def encode_images(self, images):
+        t = torch.tensor(measure(images)["thickness"], dtype=torch.float32)
+        return F.normalize(torch.stack([t - 3.5, torch.ones_like(t)], 1), dim=-1)  # leans to +x when bold
+
+    def encode_text(self, texts):
+        return F.normalize(torch.tensor([[1.0 if "bold" in s else -1.0 if "thin" in s else 0.0, 1.0] for s in texts]), dim=-1)
+
+
+def test_attribute_retrieval_scores_a_clip_that_sees_thickness_perfectly_on_thickness():
+    images = torch.full((30, 1, 28, 28), -1.0)
+    for i in range(30):
+        width = 1 + i % 6  # strokes 1..6 px wide
+        images[i, :, 4:24, 10:10 + width] = 1
+    labels = torch.arange(30) % 10
+    cuts = thresholds(measure(images))
+    acc = attribute_retrieval_accuracy(_ThicknessClip(), "mnist", images, labels, cuts)
+    assert set(acc) == {"size", "thickness", "slant"}
+    assert acc["thickness"] == 1.0  # the words follow the measured widths, and so does the stand-in

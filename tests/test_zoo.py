@@ -26,7 +26,12 @@ def test_labels_render_compare_export(tmp_path):
     steps = list(pipe.sample(4, labels=[1, 2, 3, 4], num_steps=3))
     frames = [render_step(s, nrow=2) for s in steps]
     assert frames[0].shape[1] > 2 * frames[0].shape[0]
-    gif, strip = export_trajectory(frames, tmp_path / "out")
-    assert gif.exists() and strip.exists()
+    gif, mp4, strip = export_trajectory(frames, tmp_path / "out")  # PyAV is in requirements.txt
+    assert gif.exists() and strip.exists() and mp4.suffix == ".mp4"
+    import av
+
+    with av.open(str(mp4)) as video:  # a real, decodable video: every frame plus a second holding the last one
+        decoded = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
+    assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0
     rows = compare_samplers(pipe, 2, -1, 0, 3, 1.0)
     assert len(rows) == 3 and all(isinstance(img, np.ndarray) for img, _ in rows)
