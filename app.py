@@ -290,6 +290,17 @@ to the concepts the model knows, and warn you when it is far from all of them ("
 clothes and digits). Until it lands, try the class-conditional models in **Reverse sampling**."""
 
 
+def _sampling_controls(sampler: str, steps: int, max_steps: int, guidance: float):
+    """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images."""
+    with gr.Row():
+        radio = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
+        steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)")
+        guidance = gr.Slider(1, 5, value=guidance, step=0.5, label="guidance scale w (1 = none)")
+        seed = gr.Number(0, label="seed", precision=0)
+        n = gr.Slider(1, 16, value=8, step=1, label="images")
+    return radio, steps, guidance, seed, n
+
+
 def build_demo() -> gr.Blocks:
     diffusion_models = ZOO.names(with_time=True)
     all_models = ZOO.names()
@@ -367,14 +378,9 @@ def build_demo() -> gr.Blocks:
                         "image. Guidance w > 1 pushes harder towards the chosen class.")
             with gr.Row():
                 model_s = gr.Dropdown(diffusion_models, value=diffusion_models[0] if diffusion_models else None, label="model")
-                sampler = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="ddim", label="sampler")
                 label = _class_choices(diffusion_models[0] if diffusion_models else "")
-            with gr.Row():
-                steps = gr.Slider(1, 1000, value=50, step=1, label="steps (model evaluations)")
-                eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
-                guidance = gr.Slider(1, 5, value=2, step=0.5, label="guidance scale w")
-                seed = gr.Number(0, label="seed", precision=0)
-                batch = gr.Slider(1, 16, value=8, step=1, label="images")
+            sampler, steps, guidance, seed, batch = _sampling_controls("ddim", 50, 1000, 2.0)
+            eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
             with gr.Row():
                 go_s = gr.Button("Generate", variant="primary")
                 compare_btn = gr.Button("Same seed, all samplers")
@@ -396,12 +402,7 @@ def build_demo() -> gr.Blocks:
                 prompt = gr.Textbox(label="prompt", value="a bold seven", max_lines=2)
                 gr.Examples(["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"],
                             inputs=prompt)
-                with gr.Row():
-                    guidance_t = gr.Slider(1, 5, value=3, step=0.5, label="guidance scale w")
-                    steps_t = gr.Slider(5, 100, value=20, step=1, label="steps")
-                    sampler_t = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value="dpm_solver_pp", label="sampler")
-                    seed_t = gr.Number(0, label="seed", precision=0)
-                    n_t = gr.Slider(1, 16, value=8, step=1, label="images")
+                sampler_t, steps_t, guidance_t, seed_t, n_t = _sampling_controls("dpm_solver_pp", 20, 100, 3.0)
                 with gr.Row():
                     go_t = gr.Button("Generate", variant="primary")
                     inspect_t = gr.Button("Inspect prompt")

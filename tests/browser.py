@@ -59,7 +59,7 @@ def walk_through(url: str, out_dir: Path, timeout_ms: int = 120_000) -> dict:
         page.screenshot(path=str(out_dir / "tab3_denoise.png"), full_page=True)
         # tab 4
         page.get_by_role("tab", name="4 · Reverse sampling").click()
-        page.get_by_role("button", name="Generate").click()
+        page.get_by_role("button", name="Generate").filter(visible=True).click()
         page.get_by_text("model evaluations").first.wait_for()
         page.wait_for_function("document.body.innerText.includes('step 50/50')")
         page.wait_for_timeout(1500)
@@ -72,6 +72,16 @@ def walk_through(url: str, out_dir: Path, timeout_ms: int = 120_000) -> dict:
         # tab 5
         page.get_by_role("tab", name="5 · Text to image (CLIP)").click()
         page.wait_for_timeout(1000)
+        inspect = page.get_by_role("button", name="Inspect prompt")
+        seen["tab5_live"] = inspect.count() > 0  # a CLIP-conditioned model is installed
+        if seen["tab5_live"]:
+            page.get_by_label("prompt").fill("dark ankle boots")
+            page.get_by_role("button", name="Generate").filter(visible=True).click()
+            page.wait_for_function("document.body.innerText.includes('step 20/20')")
+            inspect.click()
+            page.get_by_text("The prompt is close").or_(page.get_by_text("far from everything")).first.wait_for()
+            page.wait_for_timeout(1500)
+            seen["tab5_images"] = _images_loaded(page, "body")
         page.screenshot(path=str(out_dir / "tab5_text.png"), full_page=True)
         seen["errors"] = page.locator(".toast-body").count()
         browser.close()
