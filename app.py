@@ -290,6 +290,9 @@ to the concepts the model knows, and warn you when it is far from all of them ("
 clothes and digits). Until it lands, try the class-conditional models in **Reverse sampling**."""
 
 
+FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on the quickest model that is installed
+
+
 def _sampling_controls(sampler: str, steps: int, max_steps: int, guidance: float):
     """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images."""
     with gr.Row():
@@ -377,8 +380,9 @@ def build_demo() -> gr.Blocks:
                         "noise at each step. Left: the current x_t. Right: the network's current guess of the final "
                         "image. Guidance w > 1 pushes harder towards the chosen class.")
             with gr.Row():
-                model_s = gr.Dropdown(diffusion_models, value=diffusion_models[0] if diffusion_models else None, label="model")
-                label = _class_choices(diffusion_models[0] if diffusion_models else "")
+                first = next((n for n in FAST_FIRST if n in diffusion_models), diffusion_models[0] if diffusion_models else None)
+                model_s = gr.Dropdown(diffusion_models, value=first, label="model")
+                label = _class_choices(first or "")
             sampler, steps, guidance, seed, batch = _sampling_controls("ddim", 50, 1000, 2.0)
             eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
             with gr.Row():

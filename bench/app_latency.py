@@ -15,10 +15,19 @@ from timing import median_time  # noqa: E402
 
 
 
+def first_frame_seconds(iterator) -> float:
+    """Seconds until a streaming handler yields its first frame (what the user waits for before seeing anything)."""
+    import time
+
+    start = time.perf_counter()
+    next(iter(iterator))
+    return time.perf_counter() - start
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--model", default="mnist_cond")
+    p.add_argument("--models", nargs="+", default=["mnist_fast", "mnist_cond"])
     a = p.parse_args()
     import torch
 
@@ -26,17 +35,24 @@ def main():
     import app
 
     x0 = app.choose_upload(__import__("PIL.Image").Image.new("L", (64, 64), 128))[0]
-    pipe = app.ZOO.get(a.model)
     rows = [
         ("forward-noise update (t slider)", 0.050, median_time(lambda: app.update_forward(x0, "cosine", 1000, 500, 0, False), 20)),
         ("schedule plots + table", 0.050, median_time(lambda: app.update_schedules(["linear", "cosine", "quadratic", "sigmoid"], 1000, 500, x0, 0), 10)),
-        ("16 samples, 20 NFE (DPM-Solver++)", 1.0, median_time(lambda: pipe.generate(16, labels=torch.arange(16) % 10, sampler="dpm_solver_pp", num_steps=20), 3)),
-        ("1000-step DDPM animation, 1 image", 5.0, median_time(lambda: list(app.run_sampler(a.model, "ddpm", 1000, 0.0, 0, 1, 3, 2.0)), 1)),
     ]
-    print(f"threads={a.threads}, model={a.model}")
-    print(f"{'action':<38}{'measured s':>12}{'target s':>10}{'measured/target':>17}")
+    for name in [m for m in a.models if m in app.ZOO.pipelines]:
+        pipe = app.ZOO.get(name)
+        for w in (1.0, 2.0):
+            rows.append((f"{name}: 16 samples, 20 steps DPM++, w={w:g}", 1.0, median_time(
+                lambda: pipe.generate(16, labels=torch.arange(16) % 10, sampler="dpm_solver_pp", num_steps=20, guidance_scale=w), 3)))
+        for w in (1.0, 2.0):
+            rows.append((f"{name}: 1000-step DDPM animation, w={w:g}", 5.0, median_time(
+                lambda: list(app.run_sampler(name, "ddpm", 1000, 0.0, 0, 1, 3, w)), 1)))
+        rows.append((f"{name}: first frame of a 16-image run", 1.0, first_frame_seconds(
+            app.run_sampler(name, "dpm_solver_pp", 20, 0.0, 0, 16, -1, 2.0))))
+    print(f"threads={a.threads}")
+    print(f"{'action':<50}{'measured s':>12}{'target s':>10}{'measured/target':>17}")
     for name, target, seconds in rows:
-        print(f"{name:<38}{seconds:>12.4f}{target:>10.3f}{seconds / target:>17.2f}")
+        print(f"{name:<50}{seconds:>12.4f}{target:>10.3f}{seconds / target:>17.2f}")
 
 
 if __name__ == "__main__":

@@ -29,6 +29,9 @@ COMMANDS = {
     "fashion_mnist_cond": "python -m diffusion_core train --dataset fashion_mnist --conditioning class --steps 2800 "
                           "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_cond --out runs/export/fashion_mnist_cond "
                           "--sample-every 800 --checkpoint-every 200",
+    "mnist_fast": "python -m diffusion_core train --dataset mnist --conditioning class --base-channels 16 --steps 4000 "
+                  "--batch-size 64 --threads 1 --run-dir runs/mnist_fast --out runs/export/mnist_fast --sample-every 1000 "
+                  "--checkpoint-every 250",
     "fashion_mnist_uncond": "python -m diffusion_core train --dataset fashion_mnist --conditioning none --steps 1500 "
                             "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_uncond --out runs/export/fashion_mnist_uncond "
                             "--sample-every 500 --checkpoint-every 250",
@@ -98,10 +101,14 @@ Class agreement (the classifier's accuracy on samples asked for each class; DPM-
     else:
         kind, about, extra = "unconditional DDPM", "with no condition at all", ""
         samples = "80 unconditional samples, DPM-Solver++ 20 steps, seed 0"
+    m = json.loads((ROOT / "pretrained" / r["model"] / "config.json").read_text())["model"]
+    channels = "-".join(str(m["base_channels"] * k) for k in m["channel_mults"])
+    sizes = "-".join(str(m["image_size"] // 2 ** i) for i in range(len(m["channel_mults"])))
+    attention = " and ".join(f"{m['image_size'] // 2 ** i}×{m['image_size'] // 2 ** i}" for i in m["attention_levels"]) or "no level"
     return f"""# {r['model']}: {kind} on {r['dataset']}
 
-A {r['parameters']:,}-parameter U-Net (ResNet blocks, GroupNorm, channels 32-64-64 at 28-14-7 px, self-attention
-at 7×7) that predicts the noise ε, {about}. Cosine schedule, T = 1000: its SNR falls more gently than the linear
+A {r['parameters']:,}-parameter U-Net ({m['block_type']} blocks, GroupNorm, channels {channels} at {sizes} px, self-attention
+at {attention}) that predicts the noise ε, {about}. Cosine schedule, T = 1000: its SNR falls more gently than the linear
 one (0 dB at t = 496 instead of 259), so fewer steps are spent on nearly pure noise, which helps a small model
 trained briefly.
 
