@@ -401,8 +401,11 @@ def build_demo() -> gr.Blocks:
                 gr.Markdown(TEXT_TAB)
             else:
                 clip_info = TEXT_STUDIO.clip.info
+                zero_shot = " · ".join(f"{ds} {acc * 100:.0f} %" for ds, acc in clip_info.get("zero_shot_accuracy", {}).items())
                 gr.Markdown(f"Model **{TEXT_MODEL}**, conditioned on CLIP **{TEXT_STUDIO.clip.name}** "
-                            f"({clip_info.get('trained_on', 'pretrained open_clip weights')}).")
+                            f"({clip_info.get('trained_on', 'pretrained open_clip weights')}"
+                            + (f"; zero-shot accuracy from prompts alone: {zero_shot}" if zero_shot else "") + "). "
+                            "The prompt's CLIP text embedding replaces the image embedding the U-Net was trained on.")
                 prompt = gr.Textbox(label="prompt", value="a bold seven", max_lines=2)
                 gr.Examples(["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"],
                             inputs=prompt)

@@ -11,6 +11,7 @@ Online, the same functions load a pretrained open_clip model instead:
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,7 +77,12 @@ def load_clip_dir(directory) -> Clip:
 
     directory = Path(directory)
     config = json.loads((directory / "config.json").read_text())
-    clip = create_clip(config["open_clip_model"])
+    quiet = logging.getLogger().level
+    logging.getLogger().setLevel(logging.ERROR)  # open_clip warns "initialized randomly": the weights load next
+    try:
+        clip = create_clip(config["open_clip_model"])
+    finally:
+        logging.getLogger().setLevel(quiet)
     clip.model.load_state_dict({k: v.float() for k, v in load_file(str(directory / "model.safetensors")).items()})
     clip.model.eval()
     clip.info = {k: v for k, v in config.items() if k not in ("open_clip_model", "model_cfg")}
