@@ -290,7 +290,7 @@ to the concepts the model knows, and warn you when it is far from all of them ("
 clothes and digits). Until it lands, try the class-conditional models in **Reverse sampling**."""
 
 
-FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on the quickest model that is installed
+FAST_FIRST = ("mnist_cond",)  # tab 4 opens on the MNIST digits when they are installed
 
 
 def _sampling_controls(sampler: str, steps: int, max_steps: int, guidance: float):

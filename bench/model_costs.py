@@ -21,7 +21,7 @@ from diffusion_core.train import TrainConfig, diffusion_loss  # noqa: E402
 
 CONFIGS = {
     "default U-Net (class-cond, shipped)": UNetConfig(num_classes=10),
-    "U-Net 16ch (mnist_fast, shipped)": UNetConfig(base_channels=16, num_classes=10),
+    "U-Net 16ch (4x fewer FLOPs)": UNetConfig(base_channels=16, num_classes=10),
     "ConvNeXt U-Net": UNetConfig(block_type="convnext", num_classes=10),
     "U-Net 48ch, 2 blocks/level": UNetConfig(base_channels=48, num_res_blocks=2, num_classes=10),
     "no-time denoiser (DLI)": NoTimeDenoiserConfig(),

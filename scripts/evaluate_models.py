@@ -35,9 +35,6 @@ COMMANDS = {
     "fashion_mnist_cond": "python -m diffusion_core train --dataset fashion_mnist --conditioning class --steps 2800 "
                           "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_cond --out runs/export/fashion_mnist_cond "
                           "--sample-every 800 --checkpoint-every 200",
-    "mnist_fast": "python -m diffusion_core train --dataset mnist --conditioning class --base-channels 16 --steps 4000 "
-                  "--batch-size 64 --threads 1 --run-dir runs/mnist_fast --out runs/export/mnist_fast --sample-every 1000 "
-                  "--checkpoint-every 250",
     "fashion_mnist_uncond": "python -m diffusion_core train --dataset fashion_mnist --conditioning none --steps 1500 "
                             "--batch-size 64 --threads 1 --run-dir runs/fashion_mnist_uncond --out runs/export/fashion_mnist_uncond "
                             "--sample-every 500 --checkpoint-every 250",

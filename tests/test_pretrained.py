@@ -7,6 +7,7 @@ import torch
 from diffusion_core.data import load_images
 from diffusion_core.evaluate import accuracy, load_classifier
 from diffusion_core.pipeline import load_pipeline
+from diffusion_core.text import load_clip, zero_shot_accuracy
 from tests.conftest import ROOT, require_dataset
 
 PRETRAINED = ROOT / "pretrained"
@@ -17,7 +18,8 @@ CLASSIFIER_TARGETS = {"mnist": 0.985, "fashion_mnist": 0.90}
 
 def test_shipped_models_are_present():
     names = {p.name for p in DIRS}
-    assert {"mnist_cond", "fashion_mnist_cond", "fashion_mnist_notime", "classifier_mnist", "classifier_fashion_mnist"} <= names
+    assert {"mnist_cond", "fashion_mnist_cond", "fashion_mnist_notime", "classifier_mnist", "classifier_fashion_mnist",
+            "tiny_clip"} <= names
 
 
 @pytest.mark.parametrize("directory", DIRS, ids=lambda p: p.name)
@@ -33,10 +35,16 @@ def test_diffusion_model_generates_reproducibly(directory):
     pipe = load_pipeline(directory, device="cpu")
     cfg = pipe.config
     assert (cfg.image_size, cfg.in_channels) == (28, 1) and pipe.schedule.num_timesteps == 1000
-    assert pipe.info["dataset"] in ("mnist", "fashion_mnist") and len(pipe.info["class_names"]) == 10
+    parts = pipe.info["dataset"].split("+")
+    assert set(parts) <= {"mnist", "fashion_mnist"} and len(pipe.info["class_names"]) == 10 * len(parts)
     labels = [3, 7] if cfg.num_classes else None
-    a = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
-    b = pipe.generate(2, labels=labels, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
+    cond = None
+    if pipe.info.get("clip"):  # a text-conditioned model: condition on its CLIP's text embedding
+        clip = load_clip(pipe.info["clip"])
+        assert cfg.cond_dim == clip.embed_dim
+        cond = clip.encode_text(["a bold seven", "dark ankle boots"]).detach()
+    a = pipe.generate(2, labels=labels, cond=cond, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
+    b = pipe.generate(2, labels=labels, cond=cond, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
     assert torch.equal(a, b) and a.shape == (2, 1, 28, 28) and a.abs().max() <= 1
     assert (a < -0.9).float().mean() > 0.25  # much black background, like the data (clipped noise: ~18 %; 2 samples)
 
@@ -49,3 +57,13 @@ def test_classifier_meets_its_stated_accuracy(dataset):
     require_dataset(dataset)
     x, y = load_images(dataset, "test", limit=2000)
     assert accuracy(load_classifier(directory), x, y) >= CLASSIFIER_TARGETS[dataset] - 0.02
+
+
+@pytest.mark.parametrize("dataset", ["mnist", "fashion_mnist"])
+def test_small_clip_reads_prompts_as_its_card_says(dataset):
+    clip = load_clip(str(PRETRAINED / "tiny_clip"))
+    assert clip.embed_dim == 64 and clip.info["caption_thresholds"].keys() == {"mnist", "fashion_mnist"}
+    stated = clip.info["zero_shot_accuracy"][dataset]
+    require_dataset(dataset)
+    x, y = load_images(dataset, "test", limit=1000)
+    assert abs(zero_shot_accuracy(clip, dataset, x, y) - stated) < 0.05  # the first 1000 test images vs all 10,000
