@@ -40,6 +40,18 @@ def label_generator(pipe):
     return lambda labels, n, w, seed: pipe.generate(n, labels=labels, seed=seed, guidance_scale=w, **SAMPLING)
 
 
+def baseline_agreement(baselines: dict, clip, classifiers: dict, per_class: int) -> dict:
+    """The class-conditional models' rows; cached in runs/ (they do not depend on the text model) so that
+    --baseline-only can compute them while the text model still trains."""
+    cache = ROOT / "runs" / f"text_eval_baseline_{per_class}.json"
+    if cache.exists():
+        return {float(w): v for w, v in json.loads(cache.read_text()).items()}
+    result = label_agreement({ds: label_generator(p) for ds, p in baselines.items()}, clip, classifiers, per_class, GUIDANCE)
+    cache.parent.mkdir(exist_ok=True)
+    cache.write_text(json.dumps(result))
+    return result
+
+
 def evaluate(name: str, per_class: int, example_w: float) -> dict:
     src, dst = ROOT / "runs" / "export" / name, ROOT / "pretrained" / name
     if src.is_dir():
@@ -57,8 +69,7 @@ def evaluate(name: str, per_class: int, example_w: float) -> dict:
     t0 = time.perf_counter()
     report["text"] = prompt_agreement(text_generator(pipe), clip, classifiers, per_class, GUIDANCE)
     report["sec_per_image_text"] = (time.perf_counter() - t0) / (per_class * 20 * len(GUIDANCE))
-    report["class_conditional"] = label_agreement({ds: label_generator(p) for ds, p in baselines.items()}, clip, classifiers,
-                                                  per_class, GUIDANCE)
+    report["class_conditional"] = baseline_agreement(baselines, clip, classifiers, per_class)
     report["attribute_control"] = attribute_control(text_generator(pipe), clip, per_class=8, guidance_scale=example_w)
     # domain-FID of 200 prompted samples per dataset (classes cycling), next to the real-vs-real floor at 200
     report["fid"] = {}
@@ -137,13 +148,20 @@ Generation: {r['sec_per_image_text'] * 1000:.0f} ms per image (20 steps with gui
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("name")
+    p.add_argument("name", nargs="?", default="text_cond")
     p.add_argument("--per-class", type=int, default=20)
     p.add_argument("--guidance", type=float, default=3.0, help="for the example grid, attribute control and FID")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--command", default="see config.json → training")
+    p.add_argument("--baseline-only", action="store_true", help="only the class-conditional rows (cached in runs/)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
+    if a.baseline_only:
+        clip = load_clip(str(ROOT / "pretrained" / "tiny_clip"))
+        with torch.no_grad():
+            baseline_agreement({ds: load_pipeline(ROOT / "pretrained" / f"{ds}_cond", device="cpu") for ds in DATASETS}, clip,
+                               {ds: load_classifier(ROOT / "pretrained" / f"classifier_{ds}") for ds in DATASETS}, a.per_class)
+        return
     with torch.no_grad():
         r = evaluate(a.name, a.per_class, a.guidance)
     print(json.dumps(r, indent=2))
