@@ -44,7 +44,7 @@ def clip_image_embeddings(cfg: TrainConfig, images: torch.Tensor, batch: int = 5
     from .text import load_clip
 
     clip = load_clip(cfg.clip, cfg.clip_pretrained)
-    return torch.cat([clip.encode_images(images[i: i + batch]) for i in range(0, len(images), batch)])
+    return clip.encode_images(images, batch)
 
 
 def sample_grid(model, schedule, path, num_classes: int, seed: int = 0):

@@ -51,8 +51,7 @@ class TextStudio:
         self.concepts = concepts()
         with torch.no_grad():
             self.concept_emb = clip.encode_text([p for _, p in self.concepts])  # (K, D)
-            self.reference_emb = torch.cat([clip.encode_images(reference_images[i:i + 500])
-                                            for i in range(0, len(reference_images), 500)])  # (N, D)
+            self.reference_emb = clip.encode_images(reference_images)  # (N, D)
 
     @torch.no_grad()
     def embed(self, prompt: str) -> torch.Tensor:

@@ -46,8 +46,10 @@ class Clip:
         x = images.expand(-1, 3, -1, -1) if images.shape[1] == 1 else images
         return F.interpolate(x, size=size, mode="bilinear", align_corners=False) if x.shape[-1] != size else x
 
-    def encode_images(self, images: torch.Tensor) -> torch.Tensor:
-        return F.normalize(self.model.encode_image(self.prepare_images(images)), dim=-1)
+    def encode_images(self, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
+        """(N, C, H, W) -> (N, embed_dim) unit vectors, `batch` images at a time to bound memory."""
+        return torch.cat([F.normalize(self.model.encode_image(self.prepare_images(images[i:i + batch])), dim=-1)
+                          for i in range(0, len(images), batch)])
 
     def encode_text(self, texts: list[str]) -> torch.Tensor:
         return F.normalize(self.model.encode_text(self.tokenizer(texts)), dim=-1)
@@ -156,7 +158,7 @@ def zero_shot_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: t
     """Classify each image by the class whose prompts (all phrases, averaged) are most similar."""
     class_emb = torch.stack([F.normalize(clip.encode_text([f"a {p}" for p in class_phrases(dataset, c)]).mean(0), dim=0)
                              for c in range(10)])
-    img = torch.cat([clip.encode_images(images[i:i + 500]) for i in range(0, len(images), 500)])
+    img = clip.encode_images(images)  # (N, D)
     return ((img @ class_emb.T).argmax(1) == labels).float().mean().item()
 
 
@@ -165,7 +167,7 @@ def attribute_retrieval_accuracy(clip: Clip, dataset: str, images: torch.Tensor,
     """For each attribute, the two-way choice between "a {low} {class}" and "a {high} {class}" on the test images
     whose measured value lies in the bottom or top third (captions.py): {attribute: accuracy}; chance is 0.5."""
     words = attribute_words(measure(images), cuts, dataset)
-    img = torch.cat([clip.encode_images(images[i:i + 500]) for i in range(0, len(images), 500)])  # (N, D)
+    img = clip.encode_images(images)  # (N, D)
     out = {}
     for attr in DATASET_ATTRIBUTES[dataset]:
         low, high = ATTRIBUTE_WORDS[attr]
