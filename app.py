@@ -18,6 +18,7 @@ from diffusion_core import SCHEDULE_NAMES, SAMPLERS
 from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
 from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
 from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
+from diffusion_core.prior import load_bank
 from diffusion_core.prompts import TextStudio, clean_prompt
 from diffusion_core.text import load_clip
 from diffusion_core.zoo import SAMPLER_LABELS, UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
@@ -52,7 +53,7 @@ def _load_text_studio():
                 clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
                 refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
                 reference = torch.cat(refs) if refs else torch.zeros(1, 1, 28, 28) - 1
-                return name, TextStudio(clip, pipe, reference)
+                return name, TextStudio(clip, pipe, reference, load_bank(pipe.info["path"]))
             except Exception as e:  # a broken CLIP must not take the other tabs down
                 ZOO.problems[pipe.info["clip"]] = f"CLIP could not be loaded: {e}"
     return None, None
@@ -250,15 +251,15 @@ def all_samplers(model_name, steps, seed, batch, label, guidance):
 
 # ---------------------------------------------------------------- tab 5: text to image
 @friendly
-def text_to_image(prompt, guidance, steps, sampler, seed, n):
+def text_to_image(prompt, guidance, steps, sampler, seed, n, use_prior=True):
     if TEXT_STUDIO is None:
         raise gr.Error("No CLIP-conditioned model is installed yet. " + ZOO.how_to_get_models())
     _check_range("steps", steps, 1, 1000)
     _check_range("images", n, 1, 16)
     text, notice = clean_prompt(prompt)
     start = time.perf_counter()
-    for step in TEXT_STUDIO.generate(text, n=int(n), seed=int(seed), sampler=sampler, num_steps=int(steps),
-                                     guidance_scale=float(guidance)):
+    for step in TEXT_STUDIO.generate(text, n=int(n), seed=int(seed), use_prior=bool(use_prior), sampler=sampler,
+                                     num_steps=int(steps), guidance_scale=float(guidance)):
         if step.t == -1 or step.index % max(1, int(steps) // 10) == 0:
             status = f"step {step.index}/{int(steps)} · {time.perf_counter() - start:.1f} s" + (f" · note: {notice}" if notice else "")
             yield [picture(x, scale=4) for x in step.x0.cpu()], status
@@ -273,7 +274,13 @@ def inspect_prompt(prompt):
 
     table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
     neighbours = [(picture(x, scale=3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
-    return table, neighbours, ("⚠️ " + report.warning) if report.warning else "The prompt is close to things the model knows."
+    verdict = ("⚠️ " + report.warning) if report.warning else "The prompt is close to things the model knows."
+    if report.prior_classes:
+        k = sum(n for _, n in report.prior_classes)
+        verdict += (f"\n\n**Retrieval prior:** the {k} training images closest to the prompt are "
+                    + ", ".join(f"{name} ×{n}" for name, n in report.prior_classes[:4])
+                    + "; their mean image embedding is what the U-Net is asked for.")
+    return table, neighbours, verdict
 
 
 # ---------------------------------------------------------------- layout
@@ -405,11 +412,18 @@ def build_demo() -> gr.Blocks:
                 gr.Markdown(f"Model **{TEXT_MODEL}**, conditioned on CLIP **{TEXT_STUDIO.clip.name}** "
                             f"({clip_info.get('trained_on', 'pretrained open_clip weights')}"
                             + (f"; zero-shot accuracy from prompts alone: {zero_shot}" if zero_shot else "") + "). "
-                            "The prompt's CLIP text embedding replaces the image embedding the U-Net was trained on.")
+                            "The U-Net was trained on CLIP *image* embeddings; the prompt gives a CLIP *text* embedding. "
+                            "The **retrieval prior** bridges the two: it averages the image embeddings of the training "
+                            "images closest to the prompt (DALL·E 2 learns this step). Untick it to condition on the "
+                            "raw text embedding and see the difference.")
                 prompt = gr.Textbox(label="prompt", value="a bold seven", max_lines=2)
                 gr.Examples(["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"],
                             inputs=prompt)
                 sampler_t, steps_t, guidance_t, seed_t, n_t = _sampling_controls("dpm_solver_pp", 20, 100, 3.0)
+                use_prior = gr.Checkbox(value=TEXT_STUDIO.bank is not None, interactive=TEXT_STUDIO.bank is not None,
+                                        label="retrieval prior: text embedding → mean image embedding of the nearest "
+                                              "training images" + ("" if TEXT_STUDIO.bank is not None else
+                                                                   " (no prior_bank.safetensors for this model)"))
                 with gr.Row():
                     go_t = gr.Button("Generate", variant="primary")
                     inspect_t = gr.Button("Inspect prompt")
@@ -419,7 +433,7 @@ def build_demo() -> gr.Blocks:
                 with gr.Row():
                     concepts_t = gr.Dataframe(label="closest concepts")
                     nearest_t = gr.Gallery(label="nearest test images", columns=4, height=260)
-                go_t.click(text_to_image, [prompt, guidance_t, steps_t, sampler_t, seed_t, n_t], [images_t, status_t])
+                go_t.click(text_to_image, [prompt, guidance_t, steps_t, sampler_t, seed_t, n_t, use_prior], [images_t, status_t])
                 inspect_t.click(inspect_prompt, prompt, [concepts_t, nearest_t, warning_t])
 
         # wiring

@@ -22,6 +22,8 @@ FASHION_NOUNS = [["t-shirt", "tee", "top"], ["trousers", "pants", "jeans"], ["pu
 DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 ATTRIBUTE_WORDS = {"size": ("small", "large"), "brightness": ("dark", "light"),
                    "thickness": ("thin", "bold"), "slant": ("upright", "slanted")}
+CAPTION_TEMPLATES = {"mnist": ["a {adj} {p}", "a {adj} handwritten {p}", "the {adj} {p}", "{adj} {p}"],
+                     "fashion_mnist": ["a {adj} {p}", "a photo of a {adj} {p}", "{adj} {p}", "a picture of a {adj} {p}"]}
 DATASET_ATTRIBUTES = {"mnist": ("size", "thickness", "slant"), "fashion_mnist": ("size", "brightness")}
 
 
@@ -82,10 +84,7 @@ def caption(dataset: str, label: int, words: list[str], choice: int) -> str:
     phrase = class_phrases(dataset, label)[rng.integers(len(class_phrases(dataset, label)))]
     kept = [w for w in words if rng.random() < 0.8]
     adjectives = " ".join(kept)
-    if dataset == "mnist":
-        templates = ["a {adj} {p}", "a {adj} handwritten {p}", "the {adj} {p}", "{adj} {p}"]
-    else:
-        templates = ["a {adj} {p}", "a photo of a {adj} {p}", "{adj} {p}", "a picture of a {adj} {p}"]
+    templates = CAPTION_TEMPLATES[dataset]
     return " ".join(templates[rng.integers(len(templates))].format(adj=adjectives, p=phrase).split())
 
 

@@ -1,4 +1,4 @@
-"""python -m diffusion_core train | sample | info | schedules | evaluate  (each has --help)."""
+"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank  (each has --help)."""
 from __future__ import annotations
 
 import argparse
@@ -12,6 +12,7 @@ EPILOG = """examples:
   python -m diffusion_core train --dataset mnist --conditioning class --steps 3000 --out pretrained/my_mnist
   python -m diffusion_core sample pretrained/mnist_cond --labels 0 1 2 3 --sampler ddim --steps 50 --gif traj.gif
   python -m diffusion_core info pretrained/mnist_cond
+  python -m diffusion_core prior-bank pretrained/text_cond  # CLIP image embeddings for the text model's prior
 """
 
 
@@ -132,6 +133,14 @@ def cmd_info(a):
                      indent=2, default=list))
 
 
+def cmd_prior_bank(a):
+    from .prior import build_bank_for_model
+
+    start = time.perf_counter()
+    path = build_bank_for_model(a.model_dir, a.per_dataset, a.data_root)
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.0f} s")
+
+
 def cmd_schedules(a):
     from .schedules import snr_table
 
@@ -149,11 +158,16 @@ def main(argv=None):
     p.add_argument("model_dir")
     p = sub.add_parser("schedules", help="print ᾱ_t and SNR (dB) of every schedule at a few t")
     p.add_argument("--num-timesteps", type=int, default=1000)
+    p = sub.add_parser("prior-bank", help="embed training images with a text model's CLIP for its retrieval prior")
+    p.add_argument("model_dir", help="a model directory conditioned on CLIP embeddings")
+    p.add_argument("--per-dataset", type=int, default=5000, help="training images per dataset")
+    p.add_argument("--data-root", help="folder with the dataset files")
     from .evaluate_cli import add_evaluate
 
     add_evaluate(sub)
     a = parser.parse_args(argv)
-    handler = {"train": cmd_train, "sample": cmd_sample, "info": cmd_info, "schedules": cmd_schedules}.get(a.command)
+    handler = {"train": cmd_train, "sample": cmd_sample, "info": cmd_info, "schedules": cmd_schedules,
+               "prior-bank": cmd_prior_bank}.get(a.command)
     if handler is None:
         from .evaluate_cli import cmd_evaluate as handler
     try:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 import torch
 
-from .captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, class_phrases
+from .captions import ATTRIBUTE_WORDS, CAPTION_TEMPLATES, DATASET_ATTRIBUTES, class_phrases
 from .pipeline import Pipeline
+from .prior import DEFAULT_K, ImageBank
 from .text import Clip
 
 MAX_PROMPT_CHARS = 300
@@ -27,14 +28,48 @@ def concepts() -> list[tuple[str, str]]:
     return out + [("attribute", w) for w in sorted(words)]
 
 
+def caption_vocabulary() -> set[str]:
+    """Every word that occurs in a training caption (captions.py)."""
+    phrases = [p for ds in ("mnist", "fashion_mnist") for c in range(10) for p in class_phrases(ds, c)]
+    phrases += [w for pair in ATTRIBUTE_WORDS.values() for w in pair]
+    phrases += [t.replace("{adj}", "").replace("{p}", "") for ts in CAPTION_TEMPLATES.values() for t in ts]
+    return {w for p in phrases for w in p.lower().split()}
+
+
+def singular_nouns(text: str, vocabulary: set[str]) -> tuple[str, list[str]]:
+    """'dark ankle boots' -> 'dark ankle boot': captions only ever name one object, so the small CLIP never saw
+    plurals and reads 'boots' as an unknown word. A word is made singular when it is not a caption word but the
+    word without its final 's' (or 'es') is; 'jeans' and 'pants' are caption words and stay."""
+    words, changed = [], []
+    for word in text.split():
+        core = word.lower().strip(".,;:!?")
+        for suffix in ("s", "es"):
+            stem = core[:-len(suffix)]
+            if core not in vocabulary and core.endswith(suffix) and stem in vocabulary:
+                changed.append(f"'{core}' → '{stem}'")
+                word = stem
+                break
+        words.append(word)
+    return " ".join(words), changed
+
+
 def clean_prompt(prompt: str | None) -> tuple[str, str | None]:
-    """(prompt to use, notice for the user). Empty prompts are refused; long ones are cut."""
+    """(prompt to use, notice for the user). Empty prompts are refused; long ones are cut; plurals of the
+    nouns the captions use are made singular."""
     text = " ".join((prompt or "").split())
     if not text:
         raise ValueError("the prompt is empty: describe a digit or a piece of clothing, e.g. 'a bold seven'")
+    notices = []
     if len(text) > MAX_PROMPT_CHARS:
-        return text[:MAX_PROMPT_CHARS], f"the prompt was cut to its first {MAX_PROMPT_CHARS} characters"
-    return text, None
+        text = text[:MAX_PROMPT_CHARS]
+        notices.append(f"the prompt was cut to its first {MAX_PROMPT_CHARS} characters")
+    text, changed = singular_nouns(text, VOCABULARY)
+    if changed:
+        notices.append("read as singular (the training captions name one object): " + ", ".join(changed))
+    return text, "; ".join(notices) or None
+
+
+VOCABULARY = caption_vocabulary()
 
 
 @dataclass
@@ -43,11 +78,12 @@ class Inspection:
     nearest: torch.Tensor  # (k, 1, 28, 28) reference images closest to the prompt
     nearest_scores: list[float]
     warning: str | None
+    prior_classes: list[tuple[str, int]]  # classes of the training images the retrieval prior averages (empty: no prior)
 
 
 class TextStudio:
-    def __init__(self, clip: Clip, pipe: Pipeline | None, reference_images: torch.Tensor):
-        self.clip, self.pipe, self.reference = clip, pipe, reference_images
+    def __init__(self, clip: Clip, pipe: Pipeline | None, reference_images: torch.Tensor, bank: ImageBank | None = None):
+        self.clip, self.pipe, self.reference, self.bank = clip, pipe, reference_images, bank
         self.concepts = concepts()
         with torch.no_grad():
             self.concept_emb = clip.encode_text([p for _, p in self.concepts])  # (K, D)
@@ -69,12 +105,19 @@ class TextStudio:
         if ranked[0][2] < FAR_AWAY:
             warning = (f"'{text}' is far from everything this model learned (best match '{ranked[0][1]}' at "
                        f"{ranked[0][2]:.2f}): it only knows handwritten digits and clothing, so expect a guess.")
-        return Inspection(ranked, self.reference[near.indices], [round(v, 3) for v in near.values.tolist()], warning)
+        prior_classes = self.bank.composition(emb) if self.bank is not None else []
+        return Inspection(ranked, self.reference[near.indices], [round(v, 3) for v in near.values.tolist()], warning,
+                          prior_classes)
 
-    def generate(self, prompt: str, n: int = 4, seed: int = 0, **kwargs):
+    @torch.no_grad()
+    def condition(self, prompt: str, use_prior: bool = True) -> torch.Tensor:
+        """(1, D): the retrieval prior's image embedding for the prompt, or the raw text embedding."""
+        emb = self.embed(prompt)
+        return self.bank.prior(emb, DEFAULT_K) if use_prior and self.bank is not None else emb
+
+    def generate(self, prompt: str, n: int = 4, seed: int = 0, use_prior: bool = True, **kwargs):
         """Iterate the sampler's steps for n images of the prompt (see samplers.sample for kwargs)."""
         if self.pipe is None:
             raise RuntimeError("no CLIP-conditioned U-Net is loaded")
         text, _ = clean_prompt(prompt)
-        cond = self.embed(text).expand(n, -1)
-        return self.pipe.sample(n, cond=cond, seed=seed, **kwargs)
+        return self.pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)

@@ -17,9 +17,14 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
         info = {"dataset": dataset, "class_names": [f"class {i}" for i in range(10)]}
         save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
     if with_clip:
+        from diffusion_core.prior import BANK_NAME, ImageBank
         from diffusion_core.text import TINY_CLIP, create_clip, save_clip
 
-        save_clip(create_clip(TINY_CLIP), root / "tiny_clip", card="# tiny clip\n")
+        clip = create_clip(TINY_CLIP)
+        clip.model.eval()
+        save_clip(clip, root / "tiny_clip", card="# tiny clip\n")
         info = {"dataset": "mnist+fashion_mnist", "class_names": [], "clip": str(root / "tiny_clip")}
         save_pipeline(root / "tiny_text", build_model(UNetConfig(cond_dim=64, **tiny)), make_schedule("cosine", 1000), info, "# t\n")
+        parts = {ds: (torch.rand(40, 1, 28, 28) * 2 - 1, torch.arange(40) % 10) for ds in ("mnist", "fashion_mnist")}
+        ImageBank.build(clip, parts).save(root / "tiny_text" / BANK_NAME)
     return root

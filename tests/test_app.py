@@ -101,7 +101,11 @@ def test_text_to_image_handlers(app):
     _, status = list(app.text_to_image("seven " * 200, 1.0, 2, "ddim", 0, 1))[-1]
     assert "cut to its first" in status
     table, neighbours, warning = app.inspect_prompt("ein Hund im Schnee")
-    assert len(table) == 12 and len(neighbours) == 8 and warning
+    assert len(table) == 12 and len(neighbours) == 8 and warning and "Retrieval prior" in warning
+    assert app.TEXT_STUDIO.bank is not None and len(app.TEXT_STUDIO.bank) == 80
+    with_prior = list(app.text_to_image("dark ankle boots", 3.0, 3, "ddim", 0, 1, True))[-1]
+    without = list(app.text_to_image("dark ankle boots", 3.0, 3, "ddim", 0, 1, False))[-1]
+    assert "'boots' → 'boot'" in with_prior[1] and not np.array_equal(with_prior[0][0], without[0][0])
 
 
 def test_drawing_is_read_as_white_on_black(app):
@@ -121,7 +125,7 @@ def test_served_app_answers_gradio_client(app):
         assert "t = 999" in result[1]
         beta, *_ = client.predict(["linear"], 1000, 10, api_name="/update_schedules")
         assert beta is not None
-        images, status = client.predict("a thin two", 2.0, 5, "ddim", 1, 2, api_name="/text_to_image")
+        images, status = client.predict("a thin two", 2.0, 5, "ddim", 1, 2, True, api_name="/text_to_image")
         assert len(images) == 2 and "step 5/5" in status
     finally:
         app.demo.close()

@@ -3,7 +3,8 @@ import torch
 
 from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.pipeline import Pipeline
-from diffusion_core.prompts import MAX_PROMPT_CHARS, TextStudio, clean_prompt, concepts
+from diffusion_core.prior import ImageBank
+from diffusion_core.prompts import MAX_PROMPT_CHARS, VOCABULARY, TextStudio, clean_prompt, concepts, singular_nouns
 from diffusion_core.schedules import make_schedule
 from diffusion_core.text import TINY_CLIP, create_clip
 
@@ -38,3 +39,23 @@ def test_generation_from_text_with_guidance(studio):
     a = list(studio.generate("a bold seven", n=2, num_steps=3, seed=5))[-1].xt
     b = list(studio.generate("a bold seven", n=2, num_steps=3, seed=5))[-1].xt
     assert torch.equal(a, b)
+
+
+def test_plurals_of_caption_nouns_become_singular():
+    assert singular_nouns("dark ankle boots", VOCABULARY) == ("dark ankle boot", ["'boots' → 'boot'"])
+    assert singular_nouns("Dresses and sneakers!", VOCABULARY)[0] == "dress and sneaker"
+    assert singular_nouns("a pair of jeans", VOCABULARY) == ("a pair of jeans", [])  # 'jeans' is a caption word
+    assert singular_nouns("its cats", VOCABULARY) == ("its cats", [])  # 'cat' is not: left alone
+    text, notice = clean_prompt("two sevens")
+    assert text == "two seven" and "singular" in notice
+
+
+def test_prior_changes_the_condition_and_names_what_it_retrieved(studio):
+    bank = ImageBank.build(studio.clip, {"mnist": (studio.reference, torch.arange(20) % 10)})
+    with_bank = TextStudio(studio.clip, studio.pipe, studio.reference, bank)
+    raw, prior = with_bank.condition("a bold seven", use_prior=False), with_bank.condition("a bold seven")
+    assert torch.equal(raw, studio.embed("a bold seven")) and not torch.allclose(raw, prior)
+    assert torch.allclose(prior.norm(dim=-1), torch.ones(1))
+    report = with_bank.inspect("a bold seven")
+    assert sum(n for _, n in report.prior_classes) == 20 and report.prior_classes[0][0].startswith("mnist: ")
+    assert studio.inspect("a bold seven").prior_classes == []  # no bank: no prior

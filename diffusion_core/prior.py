@@ -1,0 +1,104 @@
+"""A retrieval prior: turn a prompt's CLIP *text* embedding into the kind of CLIP *image* embedding the U-Net
+was trained on.
+
+The CLIP-conditioned U-Net learned p(x | z_img). A prompt gives z_text, and CLIP's text and image embeddings lie
+in different regions of the sphere (the "modality gap", Liang et al. 2022). DALL·E 2 (Ramesh et al. 2022) trains a
+prior p(z_img | z_text) to bridge them; the non-parametric prior here (as in kNN-Diffusion, Sheynin et al. 2022)
+averages the image embeddings of the k training images closest to the prompt:
+
+    z = normalize( (1/k) Σ_{i ∈ top-k ⟨z_text, z_img_i⟩} z_img_i )          # (D,)
+
+    bank = ImageBank.build(clip, {"mnist": (x, y)})        # (N, D) embeddings of training images
+    cond = bank.prior(clip.encode_text(["a bold seven"]))    # (1, D), fed to the U-Net as cond
+    bank.save("pretrained/text_cond/prior_bank.safetensors")
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+
+BANK_NAME = "prior_bank.safetensors"
+DEFAULT_K = 32
+
+
+@dataclass(frozen=True)
+class ImageBank:
+    embeddings: torch.Tensor  # (N, D) unit CLIP image embeddings of training images
+    labels: torch.Tensor  # (N,) class index within its dataset
+    dataset_index: torch.Tensor  # (N,) index into `datasets`
+    datasets: tuple[str, ...]
+    class_names: tuple[tuple[str, ...], ...]  # per dataset
+
+    @classmethod
+    def build(cls, clip, parts: dict[str, tuple[torch.Tensor, torch.Tensor]], class_names: dict | None = None):
+        """parts: dataset name -> (images (N, 1, H, W) in [-1, 1], labels (N,))."""
+        from .data import class_names as dataset_class_names
+
+        names = tuple(parts)
+        with torch.no_grad():
+            emb = torch.cat([clip.encode_images(x) for x, _ in parts.values()])  # (N, D)
+        labels = torch.cat([y.long() for _, y in parts.values()])
+        index = torch.cat([torch.full((len(y),), i) for i, (_, y) in enumerate(parts.values())])
+        class_names = class_names or {n: dataset_class_names(n) for n in names}
+        return cls(emb, labels, index, names, tuple(tuple(class_names[n]) for n in names))
+
+    def __len__(self) -> int:
+        return len(self.embeddings)
+
+    def nearest(self, text_emb: torch.Tensor, k: int = DEFAULT_K) -> torch.Tensor:
+        """(B, D) -> (B, k) indices of the bank images most similar to each prompt."""
+        return (text_emb @ self.embeddings.T).topk(min(k, len(self)), dim=1).indices
+
+    def prior(self, text_emb: torch.Tensor, k: int = DEFAULT_K) -> torch.Tensor:
+        """(B, D) text embeddings -> (B, D) unit image embeddings: the mean of the k nearest, renormalised."""
+        return F.normalize(self.embeddings[self.nearest(text_emb, k)].mean(1), dim=-1)
+
+    def composition(self, text_emb: torch.Tensor, k: int = DEFAULT_K) -> list[tuple[str, int]]:
+        """For one prompt (1, D): which classes the k retrieved images belong to, most frequent first."""
+        idx = self.nearest(text_emb, k)[0]
+        counts = Counter(f"{self.datasets[int(self.dataset_index[i])]}: "
+                         f"{self.class_names[int(self.dataset_index[i])][int(self.labels[i])]}" for i in idx)
+        return counts.most_common()
+
+    def save(self, path) -> Path:
+        path = Path(path)
+        meta = {"datasets": json.dumps(self.datasets), "class_names": json.dumps(self.class_names)}
+        save_file({"embeddings": self.embeddings.half().contiguous(), "labels": self.labels.to(torch.int16),
+                   "dataset_index": self.dataset_index.to(torch.int8)}, str(path), metadata=meta)
+        return path
+
+    @classmethod
+    def load(cls, path) -> "ImageBank":
+        from safetensors import safe_open
+
+        t = load_file(str(path))
+        with safe_open(str(path), "pt") as f:
+            meta = f.metadata()
+        return cls(F.normalize(t["embeddings"].float(), dim=-1), t["labels"].long(), t["dataset_index"].long(),
+                   tuple(json.loads(meta["datasets"])), tuple(tuple(c) for c in json.loads(meta["class_names"])))
+
+
+def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> Path:
+    """Embed the first `per_dataset` training images of each dataset the model was trained on with its CLIP, and
+    save the bank beside the weights (model_dir/prior_bank.safetensors)."""
+    from .data import load_images
+    from .pipeline import load_pipeline
+    from .text import load_clip
+
+    pipe = load_pipeline(model_dir, device="cpu")
+    if not pipe.info.get("clip"):
+        raise ValueError(f"{model_dir} is not conditioned on CLIP embeddings; a prior bank is only for such models")
+    clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
+    parts = {name: load_images(name, "train", root=data_root, limit=per_dataset) for name in pipe.info["dataset"].split("+")}
+    return ImageBank.build(clip, parts).save(Path(model_dir) / BANK_NAME)
+
+
+def load_bank(model_dir) -> ImageBank | None:
+    path = Path(model_dir) / BANK_NAME
+    return ImageBank.load(path) if path.exists() else None
