@@ -67,3 +67,24 @@ def test_small_clip_reads_prompts_as_its_card_says(dataset):
     require_dataset(dataset)
     x, y = load_images(dataset, "test", limit=1000)
     assert abs(zero_shot_accuracy(clip, dataset, x, y) - stated) < 0.05  # the first 1000 test images vs all 10,000
+
+
+def test_text_model_prior_bank_retrieves_the_named_class():
+    """The shipped retrieval prior: embeddings of the first training images under the model's CLIP, and for every
+    class prompt most of the 32 retrieved images are of the named class."""
+    from diffusion_core.evaluate_text import class_prompt
+    from diffusion_core.prior import load_bank
+
+    pipe = load_pipeline(PRETRAINED / "text_cond", device="cpu")
+    bank, clip = load_bank(PRETRAINED / "text_cond"), load_clip(pipe.info["clip"])
+    assert bank is not None and bank.datasets == ("mnist", "fashion_mnist") and bank.embeddings.shape[1] == clip.embed_dim
+    require_dataset("mnist")
+    x, _ = load_images("mnist", "train", limit=8)
+    assert torch.allclose(bank.embeddings[:8], clip.encode_images(x).detach(), atol=2e-3)  # float16 storage
+    hits = 0
+    for dataset in bank.datasets:
+        names = bank.class_names[bank.datasets.index(dataset)]
+        for c in range(10):
+            top_class, count = bank.composition(clip.encode_text([class_prompt(dataset, c)]))[0]
+            hits += top_class == f"{dataset}: {names[c]}" and count >= 16
+    assert hits >= 18, f"only {hits}/20 class prompts retrieve mostly their class"
