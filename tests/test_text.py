@@ -82,3 +82,21 @@ def test_attribute_retrieval_scores_a_clip_that_sees_thickness_perfectly_on_thic
     acc = attribute_retrieval_accuracy(_ThicknessClip(), "mnist", images, labels, cuts)
     assert set(acc) == {"size", "thickness", "slant"}
     assert acc["thickness"] == 1.0  # the words follow the measured widths, and so does the stand-in
+
+
+def test_open_clip_name_with_a_local_weights_file_is_the_online_path(tmp_path):
+    """`--clip ViT-B-32 --clip-pretrained <tag or file>` goes through open_clip's factory; offline, the same call
+    with the small config and a local safetensors file must give the same embeddings as the saved model."""
+    from safetensors.torch import save_file
+
+    torch.manual_seed(1)
+    clip = create_clip(TINY_CLIP)
+    clip.model.eval()
+    weights = tmp_path / "tiny_clip_weights.safetensors"
+    save_file({k: v.contiguous() for k, v in clip.model.state_dict().items()}, str(weights))
+    loaded = load_clip(TINY_CLIP, pretrained=str(weights))
+    x = torch.rand(3, 1, 28, 28) * 2 - 1
+    with torch.no_grad():
+        torch.testing.assert_close(loaded.encode_images(x), clip.encode_images(x))
+        torch.testing.assert_close(loaded.encode_text(["a bold seven"]), clip.encode_text(["a bold seven"]))
+    assert not loaded.model.training and loaded.name == TINY_CLIP
