@@ -27,7 +27,7 @@ def first_frame_seconds(iterator) -> float:
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--models", nargs="+", default=["mnist_cond"])
+    p.add_argument("--models", nargs="+", default=["mnist_fast", "mnist_cond"])
     a = p.parse_args()
     import torch
 
