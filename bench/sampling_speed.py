@@ -1,7 +1,8 @@
-"""Sampling speed of a shipped model on this CPU: 16 images, 20 DPM-Solver++ steps, side by side:
-threads 1 vs 2, NCHW vs channels_last weights, guidance off (w=1) vs on (w=2, doubled batch).
+"""Sampling speed of a shipped model on this CPU: n images, 20 DPM-Solver++ steps, side by side:
+threads 1 vs 2; eager NCHW, eager channels_last, and TracedModel (TorchScript trace + freeze, channels_last,
+what the app serves); guidance off (w=1) vs on (w=2, doubled batch).
 
-    python bench/sampling_speed.py [--model pretrained/mnist_cond]"""
+    python bench/sampling_speed.py [--model pretrained/mnist_fast] [-n 16]"""
 import argparse
 import sys
 from pathlib import Path
@@ -13,29 +14,33 @@ import torch  # noqa: E402
 from timing import median_time  # noqa: E402
 
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
+from diffusion_core.traced import TracedModel  # noqa: E402
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--model", default=str(Path(__file__).resolve().parents[1] / "pretrained" / "mnist_cond"))
+    p.add_argument("--model", default=str(Path(__file__).resolve().parents[1] / "pretrained" / "mnist_fast"))
     p.add_argument("-n", type=int, default=16)
     p.add_argument("--steps", type=int, default=20)
     a = p.parse_args()
     pipe = load_pipeline(a.model, device="cpu")
+    eager = pipe.model
     labels = torch.arange(a.n) % max(1, pipe.config.num_classes) if pipe.config.num_classes else None
     base = None
     print(f"{a.n} images x {a.steps} steps (DPM-Solver++), model {a.model}")
-    print(f"{'threads':>7} {'layout':<14} {'guidance':>8} {'seconds':>9} {'ms/img/step':>12} {'vs first':>9}")
+    print(f"{'threads':>7} {'mode':<22} {'guidance':>8} {'seconds':>9} {'ms/img/step':>12} {'vs first':>9}")
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        for layout in ("contiguous", "channels_last"):
-            pipe.model.to(memory_format=torch.channels_last if layout == "channels_last" else torch.contiguous_format)
+        for mode in ("eager NCHW", "eager channels_last", "traced channels_last"):
+            eager.to(memory_format=torch.contiguous_format if mode == "eager NCHW" else torch.channels_last)
+            pipe.model = TracedModel(eager) if mode.startswith("traced") else eager
             for w in (1.0, 2.0):
-                s = median_time(lambda: pipe.generate(a.n, labels=labels, sampler="dpm_solver_pp", num_steps=a.steps,
-                                                      guidance_scale=w), repeats=3)
+                def run():
+                    return pipe.generate(a.n, labels=labels, sampler="dpm_solver_pp", num_steps=a.steps, guidance_scale=w)
+                run()  # warm-up (and the trace of this signature)
+                s = median_time(run, repeats=3)
                 base = base or s
-                print(f"{threads:>7} {layout:<14} {w:>8g} {s:>9.3f} {s / a.n / a.steps * 1000:>12.2f} {s / base:>9.2f}x")
-
+                print(f"{threads:>7} {mode:<22} {w:>8g} {s:>9.3f} {s / a.n / a.steps * 1000:>12.2f} {s / base:>9.2f}x")
 
 if __name__ == "__main__":
     main()

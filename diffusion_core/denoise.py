@@ -106,7 +106,9 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
 
 def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> pd.DataFrame:
     """Feature-map shape, parameters and activation memory (batch 1, float32) of each top-level stage."""
-    rows, hooks = [], []
+    from .traced import unwrap
+
+    model, rows, hooks = unwrap(model), [], []
 
     def hook(name):
         def fn(module, inputs, output):
