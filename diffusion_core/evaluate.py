@@ -160,7 +160,8 @@ def timed_generate(pipe, n: int, batch: int = 250, labels=None, seed: int = 0, *
     return torch.cat(out), (time.perf_counter() - start) / n
 
 
-SAMPLER_GRID = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpm_solver_pp", 20), ("dpm_solver_pp", 10)]
+SAMPLER_GRID = [("ddpm", 1000), ("ddim", 50), ("ddim", 20), ("ddim", 10), ("dpm_solver_pp", 20), ("dpm_solver_pp", 10),
+                ("dpm_solver_pp_sde", 20)]
 
 
 def quality_vs_steps(pipe, ref: Reference, n: int, guidance: float = 1.0, grid=SAMPLER_GRID, n_slow: int | None = None):

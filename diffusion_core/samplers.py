@@ -16,6 +16,8 @@ spacing (-1 after the last, where ᾱ_{-1} = 1):
   DPM-Solver++(2M) (Lu et al. 2022, alg. 2), with α=sqrt(ᾱ), σ=sqrt(1-ᾱ), λ=log(α/σ), h=λ_prev-λ_t:
       x_prev = (σ_prev/σ_t) x_t - α_prev (e^{-h} - 1) D,  D = x̂0 + (x̂0 - x̂0_last)/(2r), r = h_last/h
       (first order, i.e. D = x̂0, on the first step and on the last step to t=-1).
+  SDE-DPM-Solver++(2M) (Lu et al. 2022, appendix; diffusers' "sde-dpmsolver++"): the same D, with fresh noise z:
+      x_prev = (σ_prev/σ_t) e^{-h} x_t + α_prev (1 - e^{-2h}) D + σ_prev sqrt(1 - e^{-2h}) z
 
 Classifier-free guidance (Ho & Salimans 2022): ε̂ = ε̂_uncond + w (ε̂_cond - ε̂_uncond), with the
 conditional and unconditional rows evaluated in one batch.
@@ -31,7 +33,7 @@ import torch
 from .forward import to_eps_and_x0
 from .schedules import NoiseSchedule
 
-SAMPLERS = ("ddpm", "ddim", "dpm_solver_pp")
+SAMPLERS = ("ddpm", "ddim", "dpm_solver_pp", "dpm_solver_pp_sde")
 SPACINGS = ("trailing", "leading", "linspace")
 
 
@@ -88,9 +90,9 @@ def _alpha_sigma_lambda(abar: float):
     return alpha, sigma, lam
 
 
-def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None):
+def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None, noise=None):
     """DPM-Solver++ step t -> t_prev; second order (multistep midpoint) when x0_last from the previous
-    step (at ᾱ_last) is given and t_prev is not the end, first order otherwise."""
+    step (at ᾱ_last) is given and t_prev is not the end, first order otherwise. With noise: the SDE variant."""
     _, sigma_t, lam_t = _alpha_sigma_lambda(abar_t)
     alpha_p, sigma_p, lam_p = _alpha_sigma_lambda(abar_prev)
     if sigma_p == 0:  # last step to ᾱ = 1: e^{-h} = 0, the first-order update returns x̂0
@@ -100,6 +102,8 @@ def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None):
     if x0_last is not None:
         r = (lam_t - _alpha_sigma_lambda(abar_last)[2]) / h
         d = x0 + (x0 - x0_last) / (2 * r)
+    if noise is not None:
+        return (sigma_p / sigma_t) * math.exp(-h) * xt - alpha_p * math.expm1(-2 * h) * d + sigma_p * (-math.expm1(-2 * h)) ** 0.5 * noise
     return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
 
 
@@ -172,7 +176,8 @@ def sample(
         elif sampler == "ddim":
             xt = ddim_step(xt, x0, eps, abar_t, abar_prev, eta, randn() if eta > 0 and t_prev >= 0 else None)
         else:
-            xt = dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last, abar_last)
+            noise = randn() if sampler == "dpm_solver_pp_sde" and t_prev >= 0 else None
+            xt = dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last, abar_last, noise)
             x0_last, abar_last = x0, abar_t
     yield SamplerStep(len(steps), -1, xt, xt)
 

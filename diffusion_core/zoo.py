@@ -14,12 +14,13 @@ import torch
 
 from .data import PROJECT_ROOT
 from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
-from .samplers import SamplerStep
+from .samplers import SAMPLERS, SamplerStep
 from .traced import TracedModel
 from .visualize import make_grid, save_gif, save_mp4, save_png
 
 PRETRAINED = PROJECT_ROOT / "pretrained"
-SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)"}
+SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
+                  "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE"}
 
 
 @dataclass
@@ -87,7 +88,7 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     cfg = pipe.config
     xT = torch.randn((n, cfg.in_channels, cfg.image_size, cfg.image_size), generator=torch.Generator().manual_seed(seed))
     out = []
-    for sampler in ("ddpm", "ddim", "dpm_solver_pp"):
+    for sampler in SAMPLERS:
         start = time.perf_counter()
         images = pipe.generate(n, labels=labels_for(pipe, n, label), seed=seed, xT=xT, sampler=sampler,
                                num_steps=num_steps, guidance_scale=guidance)

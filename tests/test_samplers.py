@@ -86,6 +86,18 @@ def test_dpm_solver_pp_2m_full_loop_matches_diffusers(num_steps):
     torch.testing.assert_close(last.xt, expected, atol=1e-5, rtol=1e-5)
 
 
+def test_sde_dpm_solver_pp_full_loop_matches_diffusers_with_same_generator():
+    s, model = make_schedule("linear"), FakeModel()
+    ref = DPMSolverMultistepScheduler(num_train_timesteps=T, algorithm_type="sde-dpmsolver++", solver_order=2,
+                                      timestep_spacing="linspace", final_sigmas_type="zero")
+    ref.set_timesteps(20)
+    xT = torch.randn(SHAPE, generator=torch.Generator().manual_seed(0))
+    expected = _diffusers_loop(ref, model, xT, generator=torch.Generator().manual_seed(5))
+    *_, last = sample(model, s, SHAPE, "dpm_solver_pp_sde", 20, xT=xT, spacing="linspace", clip_x0=False,
+                      generator=torch.Generator().manual_seed(5))
+    torch.testing.assert_close(last.xt, expected, atol=1e-5, rtol=1e-5)
+
+
 def test_ddim_full_loop_with_clipping_matches_diffusers():
     s, model = make_schedule("linear"), FakeModel()
     ref = DDIMScheduler(num_train_timesteps=T, clip_sample=True, set_alpha_to_one=True)

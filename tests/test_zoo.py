@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from diffusion_core.pipeline import ModelLoadError
+from diffusion_core.samplers import SAMPLERS
 from diffusion_core.zoo import Zoo, compare_samplers, export_trajectory, labels_for, render_step
 from tests.fixtures import make_tiny_models
 
@@ -34,4 +35,4 @@ def test_labels_render_compare_export(tmp_path):
         decoded = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
     assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0
     rows = compare_samplers(pipe, 2, -1, 0, 3, 1.0)
-    assert len(rows) == 3 and all(isinstance(img, np.ndarray) for img, _ in rows)
+    assert len(rows) == len(SAMPLERS) == 4 and all(isinstance(img, np.ndarray) for img, _ in rows)
