@@ -93,7 +93,7 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
         images = pipe.generate(n, labels=labels_for(pipe, n, label), seed=seed, xT=xT, sampler=sampler,
                                num_steps=num_steps, guidance_scale=guidance)
         seconds = time.perf_counter() - start
-        out.append((make_grid(images.cpu(), nrow=min(n, 8), scale=3),
+        out.append((make_grid(images.cpu(), nrow=min(n, 4), scale=3),  # 2 rows of 4 for 8 images: readable at 4 columns
                     f"{SAMPLER_LABELS[sampler]}: {num_steps} model evaluations, {seconds:.2f} s"))
     return out
 
