@@ -71,7 +71,7 @@ def test_sampling_handlers(app):
     gif, mp4, strip = app.export(frames)
     assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
     compared = app.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
-    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)"]
+    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)", "DPM-Solver++(2M) SDE"]
 
 
 @pytest.mark.parametrize("call,expected", [
