@@ -99,6 +99,12 @@ def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> 
     return ImageBank.build(clip, parts).save(Path(model_dir) / BANK_NAME)
 
 
+def condition_from_text(text_emb: torch.Tensor, bank: ImageBank | None, k: int = DEFAULT_K) -> torch.Tensor:
+    """(B, D): what the U-Net is conditioned on for these prompts: the prior's image embedding when a bank is
+    given, else the raw text embedding."""
+    return bank.prior(text_emb, k) if bank is not None else text_emb
+
+
 def load_bank(model_dir) -> ImageBank | None:
     path = Path(model_dir) / BANK_NAME
     return ImageBank.load(path) if path.exists() else None

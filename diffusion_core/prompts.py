@@ -13,7 +13,7 @@ import torch
 
 from .captions import ATTRIBUTE_WORDS, CAPTION_TEMPLATES, DATASET_ATTRIBUTES, class_phrases
 from .pipeline import Pipeline
-from .prior import DEFAULT_K, ImageBank
+from .prior import ImageBank, condition_from_text
 from .text import Clip
 
 MAX_PROMPT_CHARS = 300
@@ -112,8 +112,7 @@ class TextStudio:
     @torch.no_grad()
     def condition(self, prompt: str, use_prior: bool = True) -> torch.Tensor:
         """(1, D): the retrieval prior's image embedding for the prompt, or the raw text embedding."""
-        emb = self.embed(prompt)
-        return self.bank.prior(emb, DEFAULT_K) if use_prior and self.bank is not None else emb
+        return condition_from_text(self.embed(prompt), self.bank if use_prior else None)
 
     def generate(self, prompt: str, n: int = 4, seed: int = 0, use_prior: bool = True, **kwargs):
         """Iterate the sampler's steps for n images of the prompt (see samplers.sample for kwargs)."""

@@ -48,10 +48,9 @@ class TracedModel(nn.Module):
         return self.model.config
 
     def forward(self, xt, t, cond=None, drop_cond=None):
-        t = torch.as_tensor(t, device=xt.device).reshape(-1).expand(xt.shape[0]).contiguous()  # (B,)
-        args = (xt, t, cond, drop_cond)
         if torch.is_grad_enabled() or self.model.training or xt.device.type != "cpu":
-            return self.model(*args)
+            return self.model(xt, t, cond, drop_cond)
+        t = torch.as_tensor(t, device=xt.device).reshape(-1).expand(xt.shape[0]).contiguous()  # (B,): trace inputs are tensors
         args = (xt.contiguous(memory_format=torch.channels_last), t, cond, drop_cond)  # NHWC: mkldnn convolutions
         key = tuple(None if a is None else (tuple(a.shape), a.dtype) for a in args)
         tensors = tuple(a for a in args if a is not None)

@@ -29,9 +29,9 @@ class Zoo:
     problems: dict[str, str] = field(default_factory=dict)  # folder -> what went wrong
 
     @classmethod
-    def load(cls, root: str | Path | None = None, device: str | None = None, traced: bool = True) -> "Zoo":
+    def load(cls, root: str | Path | None = None, device: str | None = None) -> "Zoo":
         """Every folder whose config.json describes a diffusion model (has a schedule), under root,
-        $DIFFUSION_LAB_MODELS, or the project's pretrained/. traced: serve U-Nets on the CPU through TracedModel."""
+        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served through TracedModel."""
         root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
@@ -39,7 +39,7 @@ class Zoo:
                 if "schedule" not in read_config(folder):
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
-                if traced and pipe.config.architecture == "unet" and pipe.device.type == "cpu":
+                if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
                     pipe.model = TracedModel(pipe.model)  # same outputs, less per-step overhead (traced.py)
                 zoo.pipelines[folder.name] = pipe
             except ModelLoadError as e:

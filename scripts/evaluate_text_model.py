@@ -25,7 +25,7 @@ from diffusion_core.evaluate import Reference, load_classifier  # noqa: E402
 from diffusion_core.evaluate_text import attribute_control, class_prompt, label_agreement, prompt_agreement  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.prior import DEFAULT_K, load_bank  # noqa: E402
+from diffusion_core.prior import DEFAULT_K, condition_from_text, load_bank  # noqa: E402
 from diffusion_core.prompts import clean_prompt  # noqa: E402
 from diffusion_core.text import load_clip  # noqa: E402
 from diffusion_core.visualize import make_grid, save_png  # noqa: E402
@@ -41,8 +41,7 @@ LOOKED_AT = "<!-- looked-at: kept when the card is rewritten -->"
 def text_generator(pipe, bank=None):
     """With a bank, the text embedding goes through the retrieval prior first (as in the app)."""
     def generate(emb, n, w, seed):
-        cond = bank.prior(emb, DEFAULT_K) if bank is not None else emb
-        return pipe.generate(n, cond=cond, seed=seed, guidance_scale=w, **SAMPLING)
+        return pipe.generate(n, cond=condition_from_text(emb, bank), seed=seed, guidance_scale=w, **SAMPLING)
     return generate
 
 
@@ -99,14 +98,12 @@ def evaluate(name: str, per_class: int, example_w: float) -> dict:
         emb = clip.encode_text([class_prompt(ds, c) for c in range(10)]).detach()  # (10, D)
         images = text_generator(pipe, bank)(emb.repeat(20, 1), 200, example_w, 1)
         report["fid"][ds] = {"fid": ref.fid(images), "floor": ref.floor, "n": 200, "guidance": example_w}
-    rows = []
-    for i, prompt in enumerate(EXAMPLES):
-        emb = clip.encode_text([clean_prompt(prompt)[0]]).detach().expand(8, -1)  # plurals made singular, as in the app
-        rows.append(text_generator(pipe, bank)(emb, 8, example_w, i))
+    example_emb = clip.encode_text([clean_prompt(p)[0] for p in EXAMPLES]).detach()  # (8, D); plurals singular, as in the app
+    rows = [text_generator(pipe, bank)(example_emb[i:i + 1].expand(8, -1), 8, example_w, i) for i in range(len(EXAMPLES))]
     save_png(make_grid(torch.cat(rows), nrow=8, scale=2), dst / "samples_prompts.png")
     report["examples"] = {"prompts": EXAMPLES, "guidance": example_w, "grid": "samples_prompts.png (one row per prompt)"}
     if bank is not None:
-        report["examples"]["prior_classes"] = {p: bank.composition(clip.encode_text([clean_prompt(p)[0]]))[:3] for p in EXAMPLES}
+        report["examples"]["prior_classes"] = {p: bank.composition(example_emb[i:i + 1])[:3] for i, p in enumerate(EXAMPLES)}
     train = pipe.info["training"]
     report.update({"train_steps": train["summary"]["steps"], "train_minutes": train["summary"]["train_seconds"] / 60,
                    "eval_minutes": (time.perf_counter() - start) / 60, "threads": torch.get_num_threads()})
