@@ -1,6 +1,6 @@
 """Sampling speed of a shipped model on this CPU: n images, 20 DPM-Solver++ steps, side by side:
-threads 1 vs 2; eager NCHW, eager channels_last, and TracedModel (TorchScript trace + freeze, channels_last,
-what the app serves); guidance off (w=1) vs on (w=2, doubled batch).
+threads 1 vs 2; eager NCHW, eager channels_last, TracedModel (TorchScript trace + freeze, channels_last) and
+OnnxModel (ONNX Runtime on the model's model.onnx: what the app serves); guidance off (w=1) vs on (w=2, doubled batch).
 
     python bench/sampling_speed.py [--model pretrained/mnist_fast] [-n 16]"""
 import argparse
@@ -14,6 +14,7 @@ import torch  # noqa: E402
 from timing import median_time  # noqa: E402
 
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
+from diffusion_core.onnx_serving import ONNX_NAME, OnnxModel  # noqa: E402
 from diffusion_core.traced import TracedModel  # noqa: E402
 
 
@@ -31,9 +32,10 @@ def main():
     print(f"{'threads':>7} {'mode':<22} {'guidance':>8} {'seconds':>9} {'ms/img/step':>12} {'vs first':>9}")
     for threads in (1, 2):
         torch.set_num_threads(threads)
-        for mode in ("eager NCHW", "eager channels_last", "traced channels_last"):
+        for mode in ("eager NCHW", "eager channels_last", "traced channels_last", "onnxruntime"):
             eager.to(memory_format=torch.contiguous_format if mode == "eager NCHW" else torch.channels_last)
-            pipe.model = TracedModel(eager) if mode.startswith("traced") else eager
+            pipe.model = {"traced channels_last": lambda: TracedModel(eager),
+                          "onnxruntime": lambda: OnnxModel(eager, Path(a.model) / ONNX_NAME)}.get(mode, lambda: eager)()
             for w in (1.0, 2.0):
                 def run():
                     return pipe.generate(a.n, labels=labels, sampler="dpm_solver_pp", num_steps=a.steps, guidance_scale=w)
@@ -41,6 +43,7 @@ def main():
                 s = median_time(run, repeats=3)
                 base = base or s
                 print(f"{threads:>7} {mode:<22} {w:>8g} {s:>9.3f} {s / a.n / a.steps * 1000:>12.2f} {s / base:>9.2f}x")
+
 
 if __name__ == "__main__":
     main()

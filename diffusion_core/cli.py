@@ -1,11 +1,10 @@
-"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank  (each has --help)."""
+"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx  (each has --help)."""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 import time
-from pathlib import Path
 
 EPILOG = """examples:
   python -m diffusion_core schedules                       # ᾱ and SNR (dB) table of every schedule
@@ -13,6 +12,7 @@ EPILOG = """examples:
   python -m diffusion_core sample pretrained/mnist_cond --labels 0 1 2 3 --sampler ddim --steps 50 --gif traj.gif
   python -m diffusion_core info pretrained/mnist_cond
   python -m diffusion_core prior-bank pretrained/text_cond  # CLIP image embeddings for the text model's prior
+  python -m diffusion_core export-onnx pretrained/mnist_fast # model.onnx: the app serves it with ONNX Runtime
 """
 
 
@@ -141,6 +141,19 @@ def cmd_prior_bank(a):
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.0f} s")
 
 
+def cmd_export_onnx(a):
+    from .onnx_serving import export_onnx
+    from .pipeline import load_pipeline
+
+    for directory in a.model_dirs:
+        pipe, start = load_pipeline(directory, "cpu"), time.perf_counter()
+        if pipe.config.architecture != "unet":
+            print(f"skipped {directory}: only U-Nets are exported ({pipe.config.architecture})")
+            continue
+        path = export_onnx(pipe.model, directory)
+        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.0f} s")
+
+
 def cmd_schedules(a):
     from .schedules import snr_table
 
@@ -162,12 +175,15 @@ def main(argv=None):
     p.add_argument("model_dir", help="a model directory conditioned on CLIP embeddings")
     p.add_argument("--per-dataset", type=int, default=5000, help="training images per dataset")
     p.add_argument("--data-root", help="folder with the dataset files")
+    p = sub.add_parser("export-onnx", help="export U-Nets to model.onnx beside their weights (for ONNX Runtime serving)")
+    p.add_argument("model_dirs", nargs="+", help="model directories (pretrained/<name>)")
     from .evaluate_cli import add_evaluate
 
     add_evaluate(sub)
     a = parser.parse_args(argv)
     handler = {"train": cmd_train, "sample": cmd_sample, "info": cmd_info, "schedules": cmd_schedules,
-               "prior-bank": cmd_prior_bank}.get(a.command)
+               "prior-bank": cmd_prior_bank,
+               "export-onnx": cmd_export_onnx}.get(a.command)
     if handler is None:
         from .evaluate_cli import cmd_evaluate as handler
     try:

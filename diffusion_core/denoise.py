@@ -106,7 +106,7 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
 
 def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> pd.DataFrame:
     """Feature-map shape, parameters and activation memory (batch 1, float32) of each top-level stage."""
-    from .traced import unwrap
+    from .onnx_serving import unwrap
 
     model, rows, hooks = unwrap(model), [], []
 

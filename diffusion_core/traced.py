@@ -37,6 +37,8 @@ class _Present(nn.Module):
 
 
 class TracedModel(nn.Module):
+    backend = "TorchScript"
+
     def __init__(self, model: nn.Module, max_traces: int = 16):
         super().__init__()
         self.model, self.max_traces = model.eval().to(memory_format=torch.channels_last), max_traces
@@ -74,7 +76,3 @@ class TracedModel(nn.Module):
             except Exception:  # noqa: BLE001 - any tracing failure: serve the eager model for this signature
                 return _Present(self.model, present)
 
-
-def unwrap(model: nn.Module) -> nn.Module:
-    """The eager network inside a TracedModel (for hooks and inspection), or the model itself."""
-    return model.model if isinstance(model, TracedModel) else model

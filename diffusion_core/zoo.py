@@ -15,7 +15,7 @@ import torch
 from .data import PROJECT_ROOT
 from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
 from .samplers import SAMPLERS, SamplerStep
-from .traced import TracedModel
+from .onnx_serving import serving_model
 from .visualize import make_grid, save_gif, save_mp4, save_png
 
 PRETRAINED = PROJECT_ROOT / "pretrained"
@@ -31,7 +31,8 @@ class Zoo:
     @classmethod
     def load(cls, root: str | Path | None = None, device: str | None = None) -> "Zoo":
         """Every folder whose config.json describes a diffusion model (has a schedule), under root,
-        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served through TracedModel."""
+        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by
+        ONNX Runtime when the folder has a fresh model.onnx, else through TorchScript (onnx_serving.py)."""
         root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
@@ -40,7 +41,7 @@ class Zoo:
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
                 if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
-                    pipe.model = TracedModel(pipe.model)  # same outputs, less per-step overhead (traced.py)
+                    pipe.model = serving_model(pipe.model, folder)  # same outputs, less per-step overhead
                 zoo.pipelines[folder.name] = pipe
             except ModelLoadError as e:
                 zoo.problems[folder.name] = str(e)

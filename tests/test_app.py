@@ -57,7 +57,7 @@ def test_denoise_handlers(app, x0):
     panels, _, _ = app.update_denoise("tiny_notime", x0, "t", 999, 0, 0)
     assert panels[0][0].shape == (224, 224, 3)
     about, summary = app.update_model_panel("tiny_notime")
-    assert "never sees t" in about and summary.iloc[-1]["stage"] == "total"
+    assert "never sees t" in about and "runs on CPU with PyTorch" in about and summary.iloc[-1]["stage"] == "total"
     err = app.update_error_chart("tiny_cond")
     zero = err[err["predictor"] == "zero predictor"]["MSE of ε̂"]
     assert zero.between(0.8, 1.2).all()  # E[ε²] = 1
@@ -67,6 +67,7 @@ def test_sampling_handlers(app):
     outputs = list(app.run_sampler("tiny_cond", "dpm_solver_pp", 6, 0.0, 1, 3, -1, 2.0))
     frame, status, frames, _ = outputs[-1]
     assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
+    assert "a batch of 6: conditional + unconditional" in status and "with TorchScript" in status  # w=2, 3 images
     assert np.array_equal(app.scrub(frames, 0), frames[0])
     gif, mp4, strip = app.export(frames)
     assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
