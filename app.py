@@ -21,6 +21,7 @@ from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, m
 from diffusion_core.onnx_serving import backend_name
 from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
 from diffusion_core.prior import load_bank
+from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.prompts import TextStudio, clean_prompt
 from diffusion_core.text import load_clip
 from diffusion_core.zoo import UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
@@ -212,7 +213,7 @@ def class_choices(model_name: str):
 
 
 @friendly
-def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance):
+def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance, limit_guidance=False):
     pipe = ZOO.get(model_name)
     _check_range("steps", steps, 1, pipe.schedule.num_timesteps)
     _check_range("batch size", batch, 1, 16)
@@ -220,9 +221,12 @@ def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance):
     nrow = min(n, 4)
     record_every, show_every = max(1, steps // 100), max(1, steps // 25)
     labels, frames, start = labels_for(pipe, n, int(label)), [], time.perf_counter()
-    per_call = f"a batch of {2 * n}: conditional + unconditional" if labels is not None and float(guidance) != 1 else f"a batch of {n}"
-    for step in pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler,
-                            num_steps=steps, eta=float(eta), guidance_scale=float(guidance)):
+    interval = PAPER_GUIDANCE_INTERVAL if limit_guidance else None
+    per_call = f"a batch of {n}"
+    if labels is not None and float(guidance) != 1:
+        per_call = f"a batch of {2 * n}: conditional + unconditional" + (" where 0.28 < σ_t ≤ 5.42" if interval else "")
+    for step in pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler, num_steps=steps, eta=float(eta),
+                            guidance_scale=float(guidance), guidance_interval=interval):
         last = step.index == steps
         if step.index % record_every == 0 or last:
             frames.append(render_step(step, nrow))
@@ -246,11 +250,12 @@ def export(frames):
 
 
 @friendly
-def all_samplers(model_name, steps, seed, batch, label, guidance):
+def all_samplers(model_name, steps, seed, batch, label, guidance, limit_guidance=False):
     pipe = ZOO.get(model_name)
     _check_range("steps", steps, 1, pipe.schedule.num_timesteps)
     _check_range("batch size", batch, 1, 16)
-    return compare_samplers(pipe, int(batch), int(label), int(seed), int(steps), float(guidance))
+    return compare_samplers(pipe, int(batch), int(label), int(seed), int(steps), float(guidance),
+                            PAPER_GUIDANCE_INTERVAL if limit_guidance else None)
 
 
 # ---------------------------------------------------------------- tab 5: text to image

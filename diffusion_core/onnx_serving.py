@@ -26,6 +26,17 @@ ONNX_NAME = "model.onnx"
 DIGEST_KEY = "diffusion_lab.weights_sha256"
 
 
+def card_section(name: str) -> str:
+    """The "Files" section of a U-Net's model card (scripts/evaluate_models.py and evaluate_text_model.py)."""
+    return f"""## Files
+- `config.json` (model, schedule, training settings), `model.safetensors` (the EMA weights, float32), this card.
+- `{ONNX_NAME}`: the same network exported for ONNX Runtime (`python -m diffusion_core export-onnx pretrained/{name}`),
+  which the app serves on the CPU (2× faster than PyTorch for one image per step). It records a SHA-256 of the
+  weights; once they change (retrained) it is ignored and the app uses TorchScript until it is exported again.
+
+"""
+
+
 def weights_digest(model: nn.Module) -> str:
     """SHA-256 over the state dict (names, shapes and float32 bytes, in name order)."""
     h = hashlib.sha256()

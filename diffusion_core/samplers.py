@@ -20,7 +20,10 @@ spacing (-1 after the last, where ᾱ_{-1} = 1):
       x_prev = (σ_prev/σ_t) e^{-h} x_t + α_prev (1 - e^{-2h}) D + σ_prev sqrt(1 - e^{-2h}) z
 
 Classifier-free guidance (Ho & Salimans 2022): ε̂ = ε̂_uncond + w (ε̂_cond - ε̂_uncond), with the
-conditional and unconditional rows evaluated in one batch.
+conditional and unconditional rows evaluated in one batch. A guidance interval (Kynkäänniemi et al. 2024)
+applies it only where the noise level σ_t = sqrt((1-ᾱ_t)/ᾱ_t) lies in (σ_lo, σ_hi]; elsewhere the step uses
+ε̂_cond alone, at half the cost. The paper's interval for EDM2, (0.28, 5.42], is t = 167..881 of the cosine
+schedule (T=1000); on mnist_fast it improved domain-FID from 8.47 to 6.67 at w=2 (bench/guidance_interval.py).
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from .schedules import NoiseSchedule
 
 SAMPLERS = ("ddpm", "ddim", "dpm_solver_pp", "dpm_solver_pp_sde")
 SPACINGS = ("trailing", "leading", "linspace")
+PAPER_GUIDANCE_INTERVAL = (0.28, 5.42)  # (σ_lo, σ_hi] of Kynkäänniemi et al. 2024 for EDM2
 
 
 @dataclass
@@ -107,12 +111,12 @@ def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None, 
     return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
 
 
-def guided_model_fn(model, cond=None, guidance_scale: float = 1.0) -> Callable:
-    """(xt, t) -> model output, with classifier-free guidance when a cond and w != 1 are given."""
+def guided_model_fn(model, cond=None, guidance_scale: float = 1.0, guided: Callable[[int], bool] = lambda t: True) -> Callable:
+    """(xt, t) -> model output, with classifier-free guidance when a cond and w != 1 are given and guided(t)."""
 
     def fn(xt, t):
         tt = torch.full((xt.shape[0],), t, device=xt.device, dtype=torch.long)
-        if cond is None or guidance_scale == 1.0:
+        if cond is None or guidance_scale == 1.0 or not guided(t):
             return model(xt, tt, cond)
         b = xt.shape[0]
         drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(xt.device)
@@ -121,6 +125,14 @@ def guided_model_fn(model, cond=None, guidance_scale: float = 1.0) -> Callable:
         return out_uncond + guidance_scale * (out_cond - out_uncond)
 
     return fn
+
+
+def in_guidance_interval(abar_t: float, interval: tuple[float, float] | None) -> bool:
+    """σ_t = sqrt((1-ᾱ_t)/ᾱ_t) in (σ_lo, σ_hi]; always True without an interval."""
+    if interval is None:
+        return True
+    sigma = ((1 - abar_t) / max(abar_t, 1e-12)) ** 0.5
+    return interval[0] < sigma <= interval[1]
 
 
 @torch.no_grad()
@@ -134,6 +146,7 @@ def sample(
     ddpm_variance: str = "posterior",
     cond: torch.Tensor | None = None,
     guidance_scale: float = 1.0,
+    guidance_interval: tuple[float, float] | None = None,
     generator: torch.Generator | None = None,
     xT: torch.Tensor | None = None,
     spacing: str = "trailing",
@@ -144,7 +157,8 @@ def sample(
 ) -> Iterator[SamplerStep]:
     """Run the reverse process from x_T ~ N(0, I) (or the given xT) and yield every step.
 
-    One model evaluation per step (guidance doubles the batch, not the calls). A seeded
+    One model evaluation per step (guidance doubles the batch, not the calls); with guidance_interval=(σ_lo, σ_hi)
+    only the steps whose σ_t = sqrt((1-ᾱ_t)/ᾱ_t) lies in (σ_lo, σ_hi] are guided. A seeded
     `generator` makes the whole trajectory reproducible. clip_x0 clamps x̂0 to [-1, 1].
     t_start: begin at this timestep instead of T-1 (xT is then a sample of q(x_t | x0) at t_start)."""
     if sampler not in SAMPLERS:
@@ -160,7 +174,7 @@ def sample(
     xt = randn() if xT is None else xT.to(device)
     if cond is not None:
         cond = cond.to(device)
-    model_fn = guided_model_fn(model, cond, guidance_scale)
+    model_fn = guided_model_fn(model, cond, guidance_scale, lambda t: in_guidance_interval(abar[t], guidance_interval))
     steps = timesteps(num_steps, schedule.num_timesteps if t_start is None else t_start + 1, spacing)
     x0_last = abar_last = None
     for i, t in enumerate(steps):

@@ -84,7 +84,8 @@ def labels_for(pipe: Pipeline, n: int, label: int | None):
     return torch.full((n,), int(label))
 
 
-def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, guidance: float):
+def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, guidance: float,
+                     guidance_interval: tuple[float, float] | None = None):
     """Each sampler from the identical x_T: [(picture, caption)] with wall time and model evaluations."""
     cfg = pipe.config
     xT = torch.randn((n, cfg.in_channels, cfg.image_size, cfg.image_size), generator=torch.Generator().manual_seed(seed))
@@ -92,7 +93,7 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     for sampler in SAMPLERS:
         start = time.perf_counter()
         images = pipe.generate(n, labels=labels_for(pipe, n, label), seed=seed, xT=xT, sampler=sampler,
-                               num_steps=num_steps, guidance_scale=guidance)
+                               num_steps=num_steps, guidance_scale=guidance, guidance_interval=guidance_interval)
         seconds = time.perf_counter() - start
         out.append((make_grid(images.cpu(), nrow=min(n, 4), scale=3),  # 2 rows of 4 for 8 images: readable at 4 columns
                     f"{SAMPLER_LABELS[sampler]}: {num_steps} model evaluations, {seconds:.2f} s"))

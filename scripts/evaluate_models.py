@@ -19,6 +19,7 @@ import torch  # noqa: E402
 from diffusion_core.data import load_images  # noqa: E402
 from diffusion_core.evaluate import SAMPLER_GRID, Reference, class_agreement, load_classifier, quality_vs_steps, timed_generate  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
+from diffusion_core.onnx_serving import card_section  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
 from diffusion_core.visualize import make_grid, save_png  # noqa: E402
 
@@ -203,7 +204,7 @@ For scale, a public blog (2023) reports LeNet-feature FID 23.9 unconditional and
 MNIST DDPM, with a real-vs-real value of 0.47; its features and sample sizes differ from ours, so read those
 numbers next to our own floor, not one-to-one.
 
-## Samples
+{card_section(r['model'])}## Samples
 `samples.png`: {samples}. {LOOKS.get(r['model'], '')}
 """
 

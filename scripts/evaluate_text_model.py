@@ -24,6 +24,7 @@ import torch  # noqa: E402
 from diffusion_core.evaluate import Reference, load_classifier  # noqa: E402
 from diffusion_core.evaluate_text import attribute_control, class_prompt, label_agreement, prompt_agreement  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
+from diffusion_core.onnx_serving import card_section  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
 from diffusion_core.prior import DEFAULT_K, condition_from_text, load_bank  # noqa: E402
 from diffusion_core.prompts import clean_prompt  # noqa: E402
@@ -179,7 +180,7 @@ attribute measured on the samples as in `captions.py`, and the fraction of the t
 Domain-FID of 200 prompted samples (classes cycling, guidance {r['examples']['guidance']:g}) against each test set: {fid}.
 Generation: {r['sec_per_image_text'] * 1000:.0f} ms per image (20 steps with guidance, batches of {r['per_class']}).
 
-## Samples
+{card_section(r['model'])}## Samples
 `samples_prompts.png`, 8 samples per row, guidance {r['examples']['guidance']:g}, seed = row index: {examples}.{mixes}
 """
 

@@ -71,6 +71,8 @@ def test_sampling_handlers(app):
     assert np.array_equal(app.scrub(frames, 0), frames[0])
     gif, mp4, strip = app.export(frames)
     assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
+    *_, (_, limited, _, _) = app.run_sampler("tiny_cond", "ddim", 20, 0.0, 1, 2, 3, 2.0, True)
+    assert "step 20/20" in limited and "where 0.28 < σ_t ≤ 5.42" in limited
     compared = app.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
     assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)", "DPM-Solver++(2M) SDE"]
 

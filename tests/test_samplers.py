@@ -179,6 +179,32 @@ def test_classifier_free_guidance_extrapolates_in_one_batch():
     torch.testing.assert_close(guided_model_fn(model, cond, 1.0)(xt, 5), model(xt, torch.full((2,), 5), cond))
 
 
+def test_guidance_interval_guides_only_steps_with_sigma_inside():
+    from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL, in_guidance_interval
+
+    s, batches = make_schedule("cosine"), []
+
+    class Counting(LabelModel):
+        def forward(self, xt, t, cond=None, drop=None):
+            batches.append((int(torch.as_tensor(t).reshape(-1)[0]), xt.shape[0]))
+            return super().forward(xt, t, cond, drop)
+
+    cond, xT = torch.tensor([1, 2]), torch.randn(SHAPE)
+    run = dict(sampler="ddim", num_steps=20, cond=cond, guidance_scale=3.0, xT=xT)
+    *_, inside = sample(Counting(), s, SHAPE, guidance_interval=PAPER_GUIDANCE_INTERVAL, **run)
+    guided_steps = [t for t, b in batches if b == 4]
+    # σ_t = sqrt((1-ᾱ)/ᾱ) in (0.28, 5.42] is t = 167..881 of the cosine schedule: steps 849, 799, ..., 199
+    assert guided_steps == list(range(849, 198, -50)) and len(batches) == 20
+    assert in_guidance_interval(s.alphas_cumprod[500].item(), (0.28, 5.42)) and not in_guidance_interval(0.999, (0.28, 5.42))
+    *_, never = sample(LabelModel(), s, SHAPE, guidance_interval=(0.0, 0.0), **run)  # empty interval: w=1
+    *_, w1 = sample(LabelModel(), s, SHAPE, **{**run, "guidance_scale": 1.0})
+    *_, always = sample(LabelModel(), s, SHAPE, guidance_interval=(0.0, float("inf")), **run)
+    *_, classic = sample(LabelModel(), s, SHAPE, **run)
+    torch.testing.assert_close(never.xt, w1.xt)
+    torch.testing.assert_close(always.xt, classic.xt)
+    assert not torch.allclose(inside.xt, classic.xt) and not torch.allclose(inside.xt, w1.xt)
+
+
 def test_x0_and_v_prediction_models_sample():
     s = make_schedule("cosine")
     for pt in ("x0", "v"):
