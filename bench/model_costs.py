@@ -4,7 +4,6 @@ config, at 1 and 2 threads, measured side by side in one run on this CPU.
     python bench/model_costs.py
 """
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
