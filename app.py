@@ -24,7 +24,8 @@ from diffusion_core.prior import load_bank
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.prompts import TextStudio, clean_prompt
 from diffusion_core.text import load_clip
-from diffusion_core.zoo import UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, render_step
+from diffusion_core.streaming import latest_only
+from diffusion_core.zoo import UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, record_frames
 
 LOG = logging.getLogger("diffusion_lab")
 ASSETS = Path(__file__).parent / "assets"
@@ -218,22 +219,21 @@ def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance, l
     _check_range("steps", steps, 1, pipe.schedule.num_timesteps)
     _check_range("batch size", batch, 1, 16)
     n, steps = int(batch), int(steps)
-    nrow = min(n, 4)
-    record_every, show_every = max(1, steps // 100), max(1, steps // 25)
-    labels, frames, start = labels_for(pipe, n, int(label)), [], time.perf_counter()
+    labels, start = labels_for(pipe, n, int(label)), time.perf_counter()
     interval = PAPER_GUIDANCE_INTERVAL if limit_guidance else None
     per_call = f"a batch of {n}"
     if labels is not None and float(guidance) != 1:
         per_call = f"a batch of {2 * n}: conditional + unconditional" + (" where 0.28 < σ_t ≤ 5.42" if interval else "")
-    for step in pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler, num_steps=steps, eta=float(eta),
-                            guidance_scale=float(guidance), guidance_interval=interval):
-        last = step.index == steps
-        if step.index % record_every == 0 or last:
-            frames.append(render_step(step, nrow))
-        if step.index % show_every == 0 or last:
-            status = (f"step {step.index}/{steps} · t = {step.t} · {step.index} model evaluations ({per_call}) · "
-                      f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}")
-            yield frames[-1], status, frames, gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
+    trajectory = pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler, num_steps=steps, eta=float(eta),
+                             guidance_scale=float(guidance), guidance_interval=interval)
+    # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
+    for step, frames in latest_only(record_frames(trajectory, steps, min(n, 4)), min_interval=0.4):
+        status = (f"step {step.index}/{steps} · t = {step.t} · {step.index} model evaluations ({per_call}) · "
+                  f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}")
+        if step.index < steps:  # the recorded frames go to the user's State once: Gradio copies a State on each update
+            yield frames[-1], status, gr.skip(), gr.skip()
+            continue
+        yield frames[-1], status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
 
 
 def scrub(frames, index):

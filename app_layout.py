@@ -135,7 +135,7 @@ def build_demo(app) -> gr.Blocks:
             status = gr.Markdown()
             frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
             frames_state = gr.State([])  # per user: the recorded trajectory
-            scrubber = gr.Slider(0, 1, value=0, step=1, label="app.scrub the recorded trajectory")
+            scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
             compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360,
                                   object_fit="contain")
             files = gr.File(label="exports", file_count="multiple", height=120)

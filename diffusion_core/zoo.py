@@ -8,6 +8,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import torch
@@ -69,6 +70,16 @@ def render_step(step: SamplerStep, nrow: int, scale: int = 3) -> np.ndarray:
     right = make_grid(step.x0.float().cpu().clamp(-1, 1), nrow=nrow, scale=scale)
     gap = np.full((left.shape[0], 12, 3), 255, dtype=np.uint8)
     return np.concatenate([left, gap, right], axis=1)
+
+
+def record_frames(steps: Iterator[SamplerStep], num_steps: int, nrow: int, max_frames: int = 100):
+    """Each sampler step with the list of frames recorded so far: about max_frames evenly spaced, always the first
+    and the final one. The list grows in place (one list for the whole run)."""
+    every, frames = max(1, num_steps // max_frames), []
+    for step in steps:
+        if step.index % every == 0 or step.index == num_steps:
+            frames.append(render_step(step, nrow))
+        yield step, frames
 
 
 UNCONDITIONAL = -2  # label value meaning "use the learned null class" (the model's unconditional half)
