@@ -16,6 +16,7 @@ export is never used. Exporting needs the `onnx` and `onnxscript` packages; serv
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
 from pathlib import Path
 
@@ -134,8 +135,8 @@ def serving_model(model: nn.Module, directory=None) -> nn.Module:
     if path is not None and path.is_file():
         try:
             return OnnxModel(model, path)
-        except Exception:  # noqa: BLE001 - no onnxruntime, a stale export, a corrupt file: all served by TorchScript
-            pass
+        except Exception as e:  # noqa: BLE001 - no onnxruntime, a stale export, a corrupt file: all served by TorchScript
+            logging.getLogger(__name__).warning("not serving %s with ONNX Runtime (%s); using TorchScript", path, e)
     return TracedModel(model)
 
 

@@ -63,7 +63,7 @@ def test_gradients_and_other_shapes_go_to_the_pytorch_model(exported):
         assert served(torch.randn(1, 1, 32, 32), torch.tensor([5])).shape == (1, 1, 32, 32)
 
 
-def test_a_stale_or_corrupt_export_is_not_served(exported, tmp_path):
+def test_a_stale_or_corrupt_export_is_not_served(exported, tmp_path, caplog):
     directory, eager = exported
     changed = build_model(eager.config).eval()
     changed.load_state_dict(eager.state_dict())
@@ -73,6 +73,7 @@ def test_a_stale_or_corrupt_export_is_not_served(exported, tmp_path):
     with pytest.raises(ValueError, match="export-onnx"):
         OnnxModel(changed, directory / ONNX_NAME)
     assert isinstance(serving_model(changed, directory), TracedModel)
+    assert "exported from other weights" in caplog.text  # the server log says why
     (tmp_path / ONNX_NAME).write_bytes(b"not an onnx file")
     assert isinstance(serving_model(eager, tmp_path), TracedModel)
     assert isinstance(serving_model(eager, tmp_path / "missing"), TracedModel)
