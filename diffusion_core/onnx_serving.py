@@ -119,7 +119,8 @@ class OnnxModel(nn.Module):
                 "t": torch.as_tensor(t).reshape(-1).expand(b).float().contiguous().numpy()}  # (B,)
         if "cond" in self.input_names:
             if cond is None:  # unconditional call of a conditional model: every row gets the null condition
-                cond, drop_cond = _example_inputs(self.model, b)["cond"], torch.ones(b, dtype=torch.bool)
+                cond = torch.zeros(b, dtype=torch.long) if cfg.num_classes else torch.zeros(b, cfg.cond_dim)
+                drop_cond = torch.ones(b, dtype=torch.bool)
             cond = cond.reshape(b).long() if cfg.num_classes else cond.reshape(b, -1).float()
             drop_cond = torch.zeros(b, dtype=torch.bool) if drop_cond is None else drop_cond.reshape(b).bool()
             feed["cond"], feed["drop_cond"] = cond.contiguous().numpy(), drop_cond.contiguous().numpy()
