@@ -18,13 +18,13 @@ from PIL import Image
 from app_layout import build_demo
 from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
 from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
-from diffusion_core.onnx_serving import backend_name
 from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
+from diffusion_core.onnx_serving import backend_name
 from diffusion_core.prior import load_bank
-from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.prompts import TextStudio, clean_prompt
-from diffusion_core.text import load_clip
+from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.streaming import latest_only
+from diffusion_core.text import load_clip
 from diffusion_core.zoo import UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, record_frames
 
 LOG = logging.getLogger("diffusion_lab")
@@ -223,7 +223,7 @@ def run_sampler(model_name, sampler, steps, eta, seed, batch, label, guidance, l
     interval = PAPER_GUIDANCE_INTERVAL if limit_guidance else None
     per_call = f"a batch of {n}"
     if labels is not None and float(guidance) != 1:
-        per_call = f"a batch of {2 * n}: conditional + unconditional" + (" where 0.28 < σ_t ≤ 5.42" if interval else "")
+        per_call = f"a batch of {2 * n}: conditional + unconditional" + (" where {} < σ_t ≤ {}".format(*interval) if interval else "")
     trajectory = pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler, num_steps=steps, eta=float(eta),
                              guidance_scale=float(guidance), guidance_interval=interval)
     # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one

@@ -11,6 +11,7 @@ from PIL import Image
 from diffusion_core import SAMPLERS, SCHEDULE_NAMES
 from diffusion_core.data import pil_to_tensor
 from diffusion_core.lessons import picture
+from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.zoo import SAMPLER_LABELS
 
 INTRO = """# Diffusion Lab
@@ -124,7 +125,8 @@ def build_demo(app) -> gr.Blocks:
             sampler, steps, guidance, seed, batch = _sampling_controls("ddim", 50, 1000, 2.0)
             with gr.Row():
                 eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
-                limit_guidance = gr.Checkbox(True, label="guide only at middle noise levels (0.28 < σ_t ≤ 5.42)",
+                limit_guidance = gr.Checkbox(True, label="guide only at middle noise levels ({} < σ_t ≤ {})".format(
+                                                 *PAPER_GUIDANCE_INTERVAL),
                                              info="At nearly pure noise guidance mostly narrows variety; near the end the "
                                                   "image is already decided (Kynkäänniemi et al. 2024). Measured here: "
                                                   "samples closer to the data, fewer network evaluations.")

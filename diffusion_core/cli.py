@@ -6,6 +6,8 @@ import json
 import sys
 import time
 
+from .samplers import SAMPLERS
+
 EPILOG = """examples:
   python -m diffusion_core schedules                       # ᾱ and SNR (dB) table of every schedule
   python -m diffusion_core train --dataset mnist --conditioning class --steps 3000 --out pretrained/my_mnist
@@ -89,7 +91,7 @@ def _add_sample(sub):
     p.add_argument("model_dir")
     p.add_argument("-n", type=int, default=16, help="number of images")
     p.add_argument("--labels", type=int, nargs="*", help="class of each image (conditional models); repeats to n")
-    p.add_argument("--sampler", choices=["ddpm", "ddim", "dpm_solver_pp", "dpm_solver_pp_sde"], default="dpm_solver_pp")
+    p.add_argument("--sampler", choices=SAMPLERS, default="dpm_solver_pp")
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--eta", type=float, default=0.0, help="DDIM noise: 0 deterministic, 1 like DDPM")
     p.add_argument("--guidance", type=float, default=2.0, help="classifier-free guidance scale w (1 = none)")

@@ -15,8 +15,8 @@ import torch
 
 from .data import PROJECT_ROOT
 from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
-from .samplers import SAMPLERS, SamplerStep
 from .onnx_serving import serving_model
+from .samplers import SAMPLERS, SamplerStep
 from .visualize import make_grid, save_gif, save_mp4, save_png
 
 PRETRAINED = PROJECT_ROOT / "pretrained"
