@@ -63,7 +63,12 @@ def _example_inputs(model: nn.Module, batch: int = 2) -> dict[str, torch.Tensor]
 
 def export_onnx(model: nn.Module, directory) -> Path:
     """Export a U-Net with a dynamic batch dimension to directory/model.onnx (one file, weights inside)."""
-    import onnx  # noqa: F401 - the exporter needs onnx and onnxscript; fail early with a clear ImportError
+    try:
+        import onnx  # noqa: F401 - torch.onnx.export needs onnx and onnxscript
+        import onnxscript  # noqa: F401
+    except ImportError as e:
+        raise ValueError(f"exporting needs the onnx and onnxscript packages ({e}); "
+                         "`pip install -r requirements-test.txt` installs them") from None
 
     model = model.eval()
     inputs = _example_inputs(model)

@@ -100,3 +100,10 @@ def test_zoo_serves_the_shipped_unets_with_onnx_runtime():
     zoo = Zoo.load(device="cpu")
     assert {name for name, pipe in zoo.pipelines.items() if isinstance(pipe.model, OnnxModel)} == \
         {p.name for p in SHIPPED_UNETS}
+
+
+def test_export_without_the_exporter_packages_says_what_to_install(exported, monkeypatch, capsys):
+    directory, _ = exported
+    monkeypatch.setitem(__import__("sys").modules, "onnxscript", None)  # as if not installed
+    assert cli_main(["export-onnx", str(directory)]) == 2
+    assert "needs the onnx and onnxscript packages" in capsys.readouterr().err
