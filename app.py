@@ -16,16 +16,21 @@ import torch
 from PIL import Image
 
 from app_layout import build_demo
-from diffusion_core.data import class_names, dataset_available, drawing_to_tensor, load_images, pil_to_tensor
-from diffusion_core.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
-from diffusion_core.lessons import fixed_noise, forward_view, noised_by_each_schedule, picture, schedule_curves, schedule_table
-from diffusion_core.onnx_serving import backend_name
-from diffusion_core.prior import load_bank
-from diffusion_core.prompts import TextStudio, clean_prompt
+from diffusion_core.images import drawing_to_tensor, pil_to_tensor
+from diffusion_core.data import class_names, dataset_available, load_images
+from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t)
+from diffusion_core.images import picture
+from lab.lessons.forward import fixed_noise, forward_view
+from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
+from diffusion_core.serving.onnx import backend_name
+from diffusion_core.text.prior import load_bank
+from diffusion_core.text.prompts import clean_prompt
+from lab.lessons.text import TextStudio
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
-from diffusion_core.streaming import latest_only
-from diffusion_core.text import load_clip
-from diffusion_core.zoo import UNCONDITIONAL, Zoo, compare_samplers, export_trajectory, labels_for, record_frames
+from lab.streaming import latest_only
+from diffusion_core.text.clip import load_clip_of
+from lab.zoo import Zoo
+from lab.lessons.sampling import UNCONDITIONAL, compare_samplers, export_trajectory, labels_for, record_frames
 
 LOG = logging.getLogger("diffusion_lab")
 ASSETS = Path(__file__).parent / "assets"
@@ -54,7 +59,7 @@ def _load_text_studio():
     for name, pipe in ZOO.pipelines.items():
         if pipe.info.get("clip") and pipe.config.cond_dim:
             try:
-                clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
+                clip = load_clip_of(pipe.info)
                 refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
                 reference = torch.cat(refs) if refs else torch.zeros(1, 1, 28, 28) - 1
                 return name, TextStudio(clip, pipe, reference, load_bank(pipe.info["path"]))
@@ -108,7 +113,7 @@ def _x0(state) -> torch.Tensor:
 @friendly
 def choose_from_gallery(evt: gr.SelectData):
     x0 = pil_to_tensor(Image.fromarray(GALLERY[evt.index][0]), IMAGE_SIZE)
-    return x0.numpy(), picture(x0)
+    return x0.numpy(), picture(x0, 8)
 
 
 @friendly
@@ -118,7 +123,7 @@ def choose_upload(image: Image.Image | None):
     if image.width * image.height > MAX_PIXELS:
         raise gr.Error(f"That image is {image.width}×{image.height} pixels; please use one under 40 megapixels.")
     x0 = pil_to_tensor(image, IMAGE_SIZE)
-    return x0.numpy(), picture(x0)
+    return x0.numpy(), picture(x0, 8)
 
 
 @friendly
@@ -126,7 +131,7 @@ def choose_drawing(drawing: dict | None):
     if not drawing or drawing.get("composite") is None:
         raise gr.Error("The drawing is empty: draw something on the canvas first.")
     x0 = drawing_to_tensor(drawing["composite"], IMAGE_SIZE)
-    return x0.numpy(), picture(x0)
+    return x0.numpy(), picture(x0, 8)
 
 
 @friendly

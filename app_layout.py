@@ -9,10 +9,10 @@ import torch
 from PIL import Image
 
 from diffusion_core import SAMPLERS, SCHEDULE_NAMES
-from diffusion_core.data import pil_to_tensor
-from diffusion_core.lessons import picture
+from diffusion_core.images import pil_to_tensor
+from diffusion_core.images import picture
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
-from diffusion_core.zoo import SAMPLER_LABELS
+from lab.lessons.sampling import SAMPLER_LABELS
 
 INTRO = """# Diffusion Lab
 A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
@@ -66,7 +66,7 @@ def build_demo(app) -> gr.Blocks:
                         sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280), height=280)
                     use_drawing = gr.Button("Use my drawing")
                 with gr.Column(scale=1):
-                    chosen = gr.Image(picture(torch.as_tensor(default_x0)) if default_x0 is not None else None,
+                    chosen = gr.Image(picture(torch.as_tensor(default_x0), 8) if default_x0 is not None else None,
                                       label="x0 (the clean image)", interactive=False, height=240)
             with gr.Row():
                 schedule = gr.Dropdown(list(SCHEDULE_NAMES), value="linear", label="noise schedule")

@@ -34,7 +34,7 @@ def main():
 
     torch.set_num_threads(a.threads)
     import app
-    from diffusion_core.onnx_serving import backend_name
+    from diffusion_core.serving.onnx import backend_name
     from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 
     x0 = app.choose_upload(__import__("PIL.Image").Image.new("L", (64, 64), 128))[0]

@@ -14,8 +14,8 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from diffusion_core.evaluate import Reference, load_classifier, predict, timed_generate  # noqa: E402
-from diffusion_core.onnx_serving import serving_model  # noqa: E402
+from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate  # noqa: E402
+from diffusion_core.serving.onnx import serving_model  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL  # noqa: E402
 
@@ -44,7 +44,7 @@ def main():
         for label, w, interval in SETTINGS:
             images, sec = timed_generate(pipe, a.n, batch=100, labels=labels, sampler="dpm_solver_pp",
                                          num_steps=a.steps, guidance_scale=w, guidance_interval=interval)
-            agreement = (predict(classifier, images) == labels).float().mean().item()
+            agreement = (predict_labels(classifier, images) == labels).float().mean().item()
             every.setdefault(w, sec)
             print(f"{name:<20}{label:<14}{w:>4g}{ref.fid(images):>12.2f}{ref.floor:>7.2f}{agreement * 100:>10.1f}%"
                   f"{sec * 1000:>8.1f}{sec / every[w]:>19.2f}x", flush=True)

@@ -15,8 +15,8 @@ import torch  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
 from diffusion_core import NoTimeDenoiserConfig, UNetConfig, build_model, count_parameters, make_schedule  # noqa: E402
-from diffusion_core.evaluate import Classifier, ClassifierConfig  # noqa: E402
-from diffusion_core.train import TrainConfig, diffusion_loss  # noqa: E402
+from diffusion_core.models.classifier import Classifier, ClassifierConfig  # noqa: E402
+from diffusion_core.training.loop import TrainConfig, diffusion_loss  # noqa: E402
 
 CONFIGS = {
     "default U-Net (class-cond, shipped)": UNetConfig(num_classes=10),

@@ -14,8 +14,8 @@ import torch  # noqa: E402
 from timing import median_time  # noqa: E402
 
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.onnx_serving import ONNX_NAME, OnnxModel  # noqa: E402
-from diffusion_core.traced import TracedModel  # noqa: E402
+from diffusion_core.serving.onnx import ONNX_NAME, OnnxModel  # noqa: E402
+from diffusion_core.serving.traced import TracedModel  # noqa: E402
 
 
 def main():

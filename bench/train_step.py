@@ -10,7 +10,7 @@ import torch
 import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # noqa: E401,E702
 
 from diffusion_core import UNetConfig, build_model, count_parameters, make_schedule
-from diffusion_core.train import TrainConfig, diffusion_loss
+from diffusion_core.training.loop import TrainConfig, diffusion_loss
 
 SIZES = {
     "small (32, 1-2-2, 1 block)": UNetConfig(base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1, num_classes=10),

@@ -60,7 +60,7 @@ def _model_config(a):
 
     cond_dim = 0
     if a.conditioning == "clip":
-        from .text import load_clip
+        from .text.clip import load_clip
 
         cond_dim = load_clip(a.clip, a.clip_pretrained).embed_dim
     if a.architecture == "no_time_denoiser":
@@ -73,8 +73,8 @@ def _model_config(a):
 
 
 def cmd_train(a):
-    from .fit import fit
-    from .train import TrainConfig
+    from .training.run import fit
+    from .training.loop import TrainConfig
 
     cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
                       clip=a.clip if a.conditioning == "clip" else None, clip_pretrained=a.clip_pretrained,
@@ -104,7 +104,7 @@ def cmd_sample(a):
     import torch
 
     from .pipeline import load_pipeline
-    from .visualize import make_grid, save_gif, save_png
+    from .images import make_grid, save_gif, save_png
 
     pipe = load_pipeline(a.model_dir)
     labels = None
@@ -136,7 +136,7 @@ def cmd_info(a):
 
 
 def cmd_prior_bank(a):
-    from .prior import build_bank_for_model
+    from .text.prior import build_bank_for_model
 
     start = time.perf_counter()
     path = build_bank_for_model(a.model_dir, a.per_dataset, a.data_root)
@@ -144,7 +144,7 @@ def cmd_prior_bank(a):
 
 
 def cmd_export_onnx(a):
-    from .onnx_serving import export_onnx
+    from .serving.onnx import export_onnx
     from .pipeline import load_pipeline
 
     for directory in a.model_dirs:
@@ -179,7 +179,7 @@ def main(argv=None):
     p.add_argument("--data-root", help="folder with the dataset files")
     p = sub.add_parser("export-onnx", help="export U-Nets to model.onnx beside their weights (for ONNX Runtime serving)")
     p.add_argument("model_dirs", nargs="+", help="model directories (pretrained/<name>)")
-    from .evaluate_cli import add_evaluate
+    from .evaluation.cli import add_evaluate
 
     add_evaluate(sub)
     a = parser.parse_args(argv)
@@ -187,12 +187,12 @@ def main(argv=None):
                "prior-bank": cmd_prior_bank,
                "export-onnx": cmd_export_onnx}.get(a.command)
     if handler is None:
-        from .evaluate_cli import cmd_evaluate as handler
+        from .evaluation.cli import cmd_evaluate as handler
     try:
         handler(a)
     except Exception as e:  # a newcomer gets the message, not a traceback; --debug-ish via env if needed
         from .data import DatasetNotFound
-        from .pipeline import ModelLoadError
+        from .model_folder import ModelLoadError
 
         if isinstance(e, (DatasetNotFound, ModelLoadError, ValueError)):
             print(f"error: {e}", file=sys.stderr)

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from .images import pil_to_tensor
+
 DATASETS = {  # name -> (folder in ../shared/data, torchvision class name, class names)
     "mnist": ("mnist", "MNIST", [str(d) for d in range(10)]),
     "fashion_mnist": ("fashion_mnist", "FashionMNIST", [
@@ -21,7 +23,6 @@ DATASETS = {  # name -> (folder in ../shared/data, torchvision class name, class
 }
 _FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
           "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class DatasetNotFound(FileNotFoundError):
@@ -29,8 +30,8 @@ class DatasetNotFound(FileNotFoundError):
 
 
 def default_data_roots() -> list[Path]:
-    """Where to look, in order: $DIFFUSION_LAB_DATA, ../shared/data beside the project, ./data."""
-    roots = [os.environ.get("DIFFUSION_LAB_DATA"), PROJECT_ROOT.parent / "shared" / "data", Path("data")]
+    """Where to look, in order: $DIFFUSION_LAB_DATA, then ./data and ../shared/data from the working directory."""
+    roots = [os.environ.get("DIFFUSION_LAB_DATA"), Path("data"), Path("..") / "shared" / "data"]
     return [Path(r) for r in roots if r]
 
 
@@ -113,39 +114,3 @@ class ImageFolder(Dataset):
 
         with Image.open(self.paths[i]) as im:
             return pil_to_tensor(im, self.image_size, channels=3), 0
-
-
-def pil_to_tensor(image, size: int, channels: int = 1) -> torch.Tensor:
-    """Any PIL image -> (C, size, size) in [-1, 1]: mode converted, short side resized, centre-cropped."""
-    from PIL import Image, ImageOps
-
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):  # flatten transparency onto black, as the datasets' background
-        image = image.convert("RGBA")
-        bg = Image.new("RGBA", image.size, (0, 0, 0, 255))
-        image = Image.alpha_composite(bg, image)
-    image = image.convert("L" if channels == 1 else "RGB")
-    image = ImageOps.fit(image, (size, size), method=Image.Resampling.BICUBIC)
-    arr = np.asarray(image, dtype=np.float32).reshape(size, size, channels)
-    return torch.from_numpy(arr).permute(2, 0, 1).div(127.5).sub(1)
-
-
-def tensor_to_uint8(x: torch.Tensor) -> np.ndarray:
-    """(C, H, W) or (B, C, H, W) in [-1, 1] -> uint8 (H, W, C) / (B, H, W, C) for display."""
-    x = ((x.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
-    return x.movedim(-3, -1).numpy()
-
-
-def drawing_to_tensor(image, size: int = 28) -> torch.Tensor:
-    """A sketchpad drawing -> (1, size, size) in [-1, 1], as white strokes on black like MNIST.
-
-    Strokes on a transparent canvas are read from the alpha channel (whatever the brush colour); an
-    opaque drawing is read from its brightness, inverted when the background is bright."""
-    from PIL import Image
-
-    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
-    alpha, grey = rgba[..., 3], rgba[..., :3].mean(-1)
-    ink = alpha if alpha.min() < 255 else (255 - grey if grey.mean() > 127 else grey)
-    if ink.max() - ink.min() < 8:
-        raise ValueError("the drawing is empty: draw something on the canvas first")
-    return pil_to_tensor(Image.fromarray(ink.astype(np.uint8), mode="L"), size, channels=1)

@@ -1,27 +1,21 @@
-"""A model directory = config.json + model.safetensors + README.md (model card). No pickle.
+"""A diffusion model: its network, its noise schedule and what it was trained on, loaded from a model folder
+(model_folder.py: config.json + model.safetensors + README.md).
 
     pipe = load_pipeline("pretrained/mnist_cond")
     images = pipe.generate(8, labels=[3] * 8, sampler="dpm_solver_pp", num_steps=20, seed=0)
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
 
+from .forward import to_eps_and_x0
+from .model_folder import ModelLoadError, load_state, read_config, save_model_folder
 from .models import build_model, config_from_dict, config_to_dict
 from .samplers import generate, sample
 from .schedules import NoiseSchedule, make_schedule
-
-CONFIG_NAME, WEIGHTS_NAME, CARD_NAME = "config.json", "model.safetensors", "README.md"
-
-
-class ModelLoadError(RuntimeError):
-    """A model directory is missing, incomplete or corrupt; the message says which and what to do."""
-
 
 def pick_device(device: str | None = None) -> torch.device:
     """CUDA when present, else the CPU; the same code runs on both."""
@@ -54,6 +48,12 @@ class Pipeline:
         shape, generator, cond = self._sampling_args(n, labels, seed, cond)
         return sample(self.model, self.schedule, shape, cond=cond, generator=generator, **kwargs)
 
+    @torch.no_grad()
+    def predict_eps_and_x0(self, xt: torch.Tensor, t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(ε̂, x̂0) from one model evaluation, on the CPU; xt: (B, C, H, W), t: (B,)."""
+        out = self.model(xt.to(self.device), t.to(self.device)).float().cpu()
+        return to_eps_and_x0(out, xt, t, self.schedule.to("cpu"), self.config.prediction_type)
+
     def generate(self, n: int = 1, labels=None, seed: int | None = 0, cond=None, **kwargs) -> torch.Tensor:
         """(n, C, H, W) images in [-1, 1]."""
         shape, generator, cond = self._sampling_args(n, labels, seed, cond)
@@ -61,41 +61,19 @@ class Pipeline:
 
 
 def save_pipeline(directory, model, schedule: NoiseSchedule, info: dict | None = None, card: str | None = None):
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
     config = {"model": config_to_dict(model.config),
               "schedule": {"name": schedule.name, "num_timesteps": schedule.num_timesteps}, **(info or {})}
-    (directory / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n")
-    state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    save_file(state, str(directory / WEIGHTS_NAME))
-    if card is not None:
-        (directory / CARD_NAME).write_text(card)
-
-
-def read_config(directory) -> dict:
-    path = Path(directory) / CONFIG_NAME
-    if not path.is_file():
-        raise ModelLoadError(f"no {CONFIG_NAME} in {directory}. Train a model with "
-                             f"`python -m diffusion_core train --out {directory}` or restore the folder from git.")
-    try:
-        return json.loads(path.read_text())
-    except json.JSONDecodeError as e:
-        raise ModelLoadError(f"{path} is not valid JSON ({e}).") from e
+    return save_model_folder(directory, config, model.state_dict(), card)
 
 
 def load_pipeline(directory, device: str | None = None) -> Pipeline:
     directory = Path(directory)
     config = read_config(directory)
-    weights = directory / WEIGHTS_NAME
-    if not weights.is_file():
-        raise ModelLoadError(f"no {WEIGHTS_NAME} in {directory}. Train it with `python -m diffusion_core train` "
-                             f"(see the model card) or fetch it with `git lfs pull`.")
     try:
         model = build_model(config_from_dict(config["model"]))
-        model.load_state_dict(load_file(str(weights)))
-    except Exception as e:  # safetensors raises several types for truncated or foreign files
-        raise ModelLoadError(f"could not load {weights}: {type(e).__name__}: {e}. The file is corrupt or "
-                             f"does not match config.json; retrain or restore it.") from e
+    except (KeyError, TypeError, ValueError) as e:
+        raise ModelLoadError(f"{directory}/config.json does not describe a model this version knows ({e}).") from e
+    load_state(model, directory)
     schedule = make_schedule(config["schedule"]["name"], config["schedule"]["num_timesteps"])
     info = {k: v for k, v in config.items() if k not in ("model", "schedule")}
     info["path"] = str(directory)

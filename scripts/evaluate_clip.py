@@ -14,9 +14,9 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from diffusion_core.captions import ATTRIBUTE_WORDS  # noqa: E402
+from diffusion_core.text.captions import ATTRIBUTE_WORDS  # noqa: E402
 from diffusion_core.data import load_images  # noqa: E402
-from diffusion_core.text import TINY_CLIP, attribute_retrieval_accuracy, load_clip_dir, zero_shot_accuracy  # noqa: E402
+from diffusion_core.text.clip import TINY_CLIP, attribute_retrieval_accuracy, load_clip_dir, zero_shot_accuracy  # noqa: E402
 
 DATASETS = ("mnist", "fashion_mnist")
 

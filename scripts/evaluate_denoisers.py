@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from diffusion_core.data import load_images  # noqa: E402
-from diffusion_core.denoise import predict  # noqa: E402
+from lab.lessons.denoise import predict  # noqa: E402
 from diffusion_core.forward import q_sample  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402

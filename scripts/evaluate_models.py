@@ -17,11 +17,11 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from diffusion_core.data import load_images  # noqa: E402
-from diffusion_core.evaluate import SAMPLER_GRID, Reference, class_agreement, load_classifier, quality_vs_steps, timed_generate  # noqa: E402
+from diffusion_core.evaluation.metrics import SAMPLER_GRID, Reference, class_agreement, load_classifier, quality_vs_steps, timed_generate  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
-from diffusion_core.onnx_serving import card_section  # noqa: E402
+from diffusion_core.serving.onnx import card_section  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.visualize import make_grid, save_png  # noqa: E402
+from diffusion_core.images import make_grid, save_png  # noqa: E402
 
 # What the sample grids look like, written after looking at them (samples.png of each model).
 LOOKS = {

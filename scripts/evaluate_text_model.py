@@ -21,15 +21,15 @@ sys.path.insert(0, str(ROOT))
 
 import torch  # noqa: E402
 
-from diffusion_core.evaluate import Reference, load_classifier  # noqa: E402
-from diffusion_core.evaluate_text import attribute_control, class_prompt, label_agreement, prompt_agreement  # noqa: E402
+from diffusion_core.evaluation.metrics import Reference, load_classifier  # noqa: E402
+from diffusion_core.evaluation.text import attribute_control, class_prompt, label_agreement, prompt_agreement  # noqa: E402
 from diffusion_core.models import count_parameters  # noqa: E402
-from diffusion_core.onnx_serving import card_section  # noqa: E402
+from diffusion_core.serving.onnx import card_section  # noqa: E402
 from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.prior import DEFAULT_K, condition_from_text, load_bank  # noqa: E402
-from diffusion_core.prompts import clean_prompt  # noqa: E402
-from diffusion_core.text import load_clip  # noqa: E402
-from diffusion_core.visualize import make_grid, save_png  # noqa: E402
+from diffusion_core.text.prior import DEFAULT_K, condition_from_text, load_bank  # noqa: E402
+from diffusion_core.text.prompts import clean_prompt  # noqa: E402
+from diffusion_core.text.clip import load_clip, load_clip_of  # noqa: E402
+from diffusion_core.images import make_grid, save_png  # noqa: E402
 
 DATASETS = ("mnist", "fashion_mnist")
 EXAMPLES = ["a bold seven", "a thin slanted two", "a handwritten digit 4", "a photo of a sneaker", "dark ankle boots",
@@ -79,7 +79,7 @@ def evaluate(name: str, per_class: int, example_w: float) -> dict:
     start = time.perf_counter()
     pipe = load_pipeline(dst, device="cpu")
     bank = load_bank(dst)
-    clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
+    clip = load_clip_of(pipe.info)
     _, classifiers, baselines = load_judges()
     report = {"model": name, "parameters": count_parameters(pipe.model), "clip": pipe.info["clip"], "per_class": per_class,
               "prior": {"images": len(bank), "k": DEFAULT_K} if bank is not None else None,

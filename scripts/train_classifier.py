@@ -2,7 +2,7 @@
 import sys, time, torch
 sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
 torch.set_num_threads(1)
-from diffusion_core.evaluate import train_classifier, save_classifier
+from diffusion_core.evaluation.metrics import train_classifier, save_classifier
 ds, epochs = sys.argv[1], int(sys.argv[2])
 t = time.time()
 m, acc = train_classifier(ds, epochs=epochs, progress=True)

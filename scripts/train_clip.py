@@ -15,7 +15,7 @@ sys.path.insert(0, str(ROOT))
 import torch  # noqa: E402
 
 from diffusion_core.data import load_images  # noqa: E402
-from diffusion_core.text import TINY_CLIP, captioned_data, create_clip, save_clip, train_clip_steps  # noqa: E402
+from diffusion_core.text.clip import TINY_CLIP, captioned_data, create_clip, save_clip, train_clip_steps  # noqa: E402
 from evaluate_clip import card, measure_clip  # noqa: E402
 
 

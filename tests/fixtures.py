@@ -17,8 +17,8 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
         info = {"dataset": dataset, "class_names": [f"class {i}" for i in range(10)]}
         save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
     if with_clip:
-        from diffusion_core.prior import BANK_NAME, ImageBank
-        from diffusion_core.text import TINY_CLIP, create_clip, save_clip
+        from diffusion_core.text.prior import BANK_NAME, ImageBank
+        from diffusion_core.text.clip import TINY_CLIP, create_clip, save_clip
 
         clip = create_clip(TINY_CLIP)
         clip.model.eval()

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from diffusion_core.captions import attribute_words, caption, captions_for, class_phrases, measure, thresholds
+from diffusion_core.text.captions import attribute_words, caption, captions_for, class_phrases, measure, thresholds
 
 
 def _bar(width: int, slant: float = 0.0, value: float = 1.0) -> torch.Tensor:

@@ -2,8 +2,9 @@ import numpy as np
 import pytest
 import torch
 
-from diffusion_core.evaluate import (Classifier, ClassifierConfig, accuracy, class_agreement, frechet_distance,
-                                     load_classifier, save_classifier, train_classifier)
+from diffusion_core.evaluation.metrics import accuracy, class_agreement, frechet_distance, load_classifier
+from diffusion_core.models.classifier import Classifier, ClassifierConfig
+from diffusion_core.training.classifier import save_classifier, train_classifier
 from diffusion_core.pipeline import load_pipeline
 from tests.conftest import require_dataset
 from tests.fixtures import make_tiny_models

@@ -4,7 +4,8 @@ import pytest
 import torch
 
 from diffusion_core.models import UNetConfig, build_model
-from diffusion_core.pipeline import ModelLoadError, load_pipeline, save_pipeline
+from diffusion_core.model_folder import ModelLoadError
+from diffusion_core.pipeline import load_pipeline, save_pipeline
 from diffusion_core.schedules import make_schedule
 
 

@@ -5,9 +5,9 @@ import pytest
 import torch
 
 from diffusion_core.data import load_images
-from diffusion_core.evaluate import accuracy, load_classifier
+from diffusion_core.evaluation.metrics import accuracy, load_classifier
 from diffusion_core.pipeline import load_pipeline
-from diffusion_core.text import load_clip, zero_shot_accuracy
+from diffusion_core.text.clip import load_clip, load_clip_of, zero_shot_accuracy
 from tests.conftest import ROOT, require_dataset
 
 PRETRAINED = ROOT / "pretrained"
@@ -40,7 +40,7 @@ def test_diffusion_model_generates_reproducibly(directory):
     labels = [3, 7] if cfg.num_classes else None
     cond = None
     if pipe.info.get("clip"):  # a text-conditioned model: condition on its CLIP's text embedding
-        clip = load_clip(pipe.info["clip"])
+        clip = load_clip_of(pipe.info)
         assert cfg.cond_dim == clip.embed_dim
         cond = clip.encode_text(["a bold seven", "dark ankle boots"]).detach()
     a = pipe.generate(2, labels=labels, cond=cond, seed=0, sampler="ddim", num_steps=5, guidance_scale=2.0)
@@ -72,11 +72,11 @@ def test_small_clip_reads_prompts_as_its_card_says(dataset):
 def test_text_model_prior_bank_retrieves_the_named_class():
     """The shipped retrieval prior: embeddings of the first training images under the model's CLIP, and for every
     class prompt most of the 32 retrieved images are of the named class."""
-    from diffusion_core.evaluate_text import class_prompt
-    from diffusion_core.prior import load_bank
+    from diffusion_core.evaluation.text import class_prompt
+    from diffusion_core.text.prior import load_bank
 
     pipe = load_pipeline(PRETRAINED / "text_cond", device="cpu")
-    bank, clip = load_bank(PRETRAINED / "text_cond"), load_clip(pipe.info["clip"])
+    bank, clip = load_bank(PRETRAINED / "text_cond"), load_clip_of(pipe.info)
     assert bank is not None and bank.datasets == ("mnist", "fashion_mnist") and bank.embeddings.shape[1] == clip.embed_dim
     require_dataset("mnist")
     x, _ = load_images("mnist", "train", limit=8)

@@ -4,7 +4,7 @@ import torch
 from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.samplers import generate
 from diffusion_core.schedules import make_schedule
-from diffusion_core.traced import TracedModel
+from diffusion_core.serving.traced import TracedModel
 
 
 def _pair(**cfg):

@@ -7,11 +7,11 @@ import torch
 from safetensors.torch import load_file
 
 from diffusion_core.data import load_images
-from diffusion_core.evaluate import neighbour_correlation
+from diffusion_core.evaluation.metrics import neighbour_correlation
 from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.schedules import make_schedule
-from diffusion_core.train import EMA, TrainConfig, loss_weights, make_state, train_steps
+from diffusion_core.training.loop import EMA, TrainConfig, loss_weights, make_state, train_steps
 from tests.conftest import ROOT, require_dataset
 
 TINY = UNetConfig(base_channels=16, channel_mults=(1, 2), attention_levels=(), num_classes=10)
@@ -23,7 +23,7 @@ def test_train_then_sample_on_fashion_mnist_subset(tmp_path):
     Statistics: the correlation of neighbouring pixels (white noise ~0, data ~0.9) and the fraction of
     near-black pixels (< -0.9): Fashion-MNIST is about half black background, clipped N(0, 1) noise ~18 %."""
     require_dataset("fashion_mnist")
-    from diffusion_core.fit import fit
+    from diffusion_core.training.run import fit
 
     cfg = TrainConfig(dataset="fashion_mnist", limit=2000, conditioning="class", steps=300, batch_size=32,
                       lr=2e-3, warmup_steps=20, ema_decay=0.99, sample_every=0, checkpoint_every=300, log_every=50)
@@ -55,7 +55,7 @@ def _tiny_run(steps, state=None):
 
 
 def test_resume_repeats_exactly_the_uninterrupted_run(tmp_path):
-    from diffusion_core.train import load_checkpoint, save_checkpoint
+    from diffusion_core.training.loop import load_checkpoint, save_checkpoint
 
     straight, stats = _tiny_run(6)
     assert len(stats) == 6 and all({"loss", "lr", "grad_norm"} <= set(s) for s in stats)

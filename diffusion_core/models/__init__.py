@@ -5,10 +5,12 @@ from dataclasses import asdict, fields
 
 from torch import nn
 
+from .classifier import Classifier, ClassifierConfig
 from .teaching import NoTimeDenoiser, NoTimeDenoiserConfig
 from .unet import UNet, UNetConfig
 
-ARCHITECTURES = {"unet": (UNetConfig, UNet), "no_time_denoiser": (NoTimeDenoiserConfig, NoTimeDenoiser)}
+ARCHITECTURES = {"unet": (UNetConfig, UNet), "no_time_denoiser": (NoTimeDenoiserConfig, NoTimeDenoiser),
+                 "classifier": (ClassifierConfig, Classifier)}
 
 
 def config_from_dict(d: dict):
@@ -38,5 +40,5 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-__all__ = ["UNet", "UNetConfig", "NoTimeDenoiser", "NoTimeDenoiserConfig", "build_model",
+__all__ = ["UNet", "UNetConfig", "NoTimeDenoiser", "NoTimeDenoiserConfig", "Classifier", "ClassifierConfig", "build_model",
            "config_from_dict", "config_to_dict", "count_parameters"]

@@ -1,67 +1,20 @@
-"""The models an app serves: every model directory under pretrained/, loaded once and shared.
-
-Also the pieces of the reverse-sampling lesson: rendering a sampler step, comparing samplers
-from the same starting noise, exporting a trajectory as GIF and PNG strip."""
+"""What the reverse-sampling lesson shows: a sampler step as a picture (x_t | predicted x0), the recorded
+trajectory, every sampler from the same starting noise, and exports (GIF, MP4, PNG strip)."""
 from __future__ import annotations
 
-import os
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import torch
 
-from .data import PROJECT_ROOT
-from .pipeline import ModelLoadError, Pipeline, load_pipeline, read_config
-from .onnx_serving import serving_model
-from .samplers import SAMPLERS, SamplerStep
-from .visualize import make_grid, save_gif, save_mp4, save_png
+from diffusion_core.images import make_grid, save_gif, save_mp4, save_png
+from diffusion_core.pipeline import Pipeline
+from diffusion_core.samplers import SAMPLERS, SamplerStep
 
-PRETRAINED = PROJECT_ROOT / "pretrained"
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
                   "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE"}
-
-
-@dataclass
-class Zoo:
-    pipelines: dict[str, Pipeline] = field(default_factory=dict)
-    problems: dict[str, str] = field(default_factory=dict)  # folder -> what went wrong
-
-    @classmethod
-    def load(cls, root: str | Path | None = None, device: str | None = None) -> "Zoo":
-        """Every folder whose config.json describes a diffusion model (has a schedule), under root,
-        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by
-        ONNX Runtime when the folder has a fresh model.onnx, else through TorchScript (onnx_serving.py)."""
-        root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
-        zoo = cls()
-        for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
-            try:
-                if "schedule" not in read_config(folder):
-                    continue  # a classifier or a CLIP: not a diffusion model
-                pipe = load_pipeline(folder, device)
-                if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
-                    pipe.model = serving_model(pipe.model, folder)  # same outputs, less per-step overhead
-                zoo.pipelines[folder.name] = pipe
-            except ModelLoadError as e:
-                zoo.problems[folder.name] = str(e)
-        return zoo
-
-    def names(self, with_time: bool | None = None) -> list[str]:
-        return [n for n, p in self.pipelines.items()
-                if with_time is None or (p.config.architecture == "unet") == with_time]
-
-    def get(self, name: str) -> Pipeline:
-        if name not in self.pipelines:
-            hint = f" ({self.problems[name]})" if name in self.problems else ""
-            raise ModelLoadError(f"model {name!r} is not loaded{hint}. {self.how_to_get_models()}")
-        return self.pipelines[name]
-
-    def how_to_get_models(self) -> str:
-        return ("Model weights live in pretrained/<name>/ (config.json + model.safetensors). Restore them with "
-                "`git checkout -- pretrained` (or `git lfs pull` on a Space), or train one: see each model card, e.g. "
-                "`python -m diffusion_core train --dataset mnist --conditioning class --out pretrained/mnist_cond`.")
 
 
 def render_step(step: SamplerStep, nrow: int, scale: int = 3) -> np.ndarray:

@@ -25,8 +25,8 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from .forward import prediction_target, q_sample
-from .schedules import NoiseSchedule
+from ..forward import prediction_target, q_sample
+from ..schedules import NoiseSchedule
 
 
 @dataclass

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from diffusion_core.streaming import latest_only
+from lab.streaming import latest_only
 
 
 def test_a_fast_consumer_gets_every_item_and_a_slow_one_the_newest():

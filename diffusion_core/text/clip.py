@@ -10,7 +10,6 @@ Online, the same functions load a pretrained open_clip model instead:
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import open_clip
 import torch
 import torch.nn.functional as F
 
-from .data import PROJECT_ROOT
+from ..model_folder import load_state, read_config, save_model_folder
 from .captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, attribute_words, caption, class_phrases, measure, thresholds
 
 CONFIG_DIR = Path(__file__).parent / "model_configs"
@@ -62,38 +61,30 @@ def create_clip(name: str = TINY_CLIP, pretrained: str | None = None) -> Clip:
 
 
 def save_clip(clip: Clip, directory, card: str | None = None):
-    """config.json (the open_clip config + our info) and model.safetensors in float16 (half the size)."""
-    from safetensors.torch import save_file
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    """A model folder: config.json (the open_clip config + our info), model.safetensors in float16 (half the size)."""
     config = {"open_clip_model": clip.name, "model_cfg": open_clip.get_model_config(clip.name), **clip.info}
-    (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    save_file({k: v.detach().half().contiguous() for k, v in clip.model.state_dict().items()}, str(directory / "model.safetensors"))
-    if card:
-        (directory / "README.md").write_text(card)
+    return save_model_folder(directory, config, {k: v.half() for k, v in clip.model.state_dict().items()}, card)
 
 
 def load_clip_dir(directory) -> Clip:
-    from safetensors.torch import load_file
-
-    directory = Path(directory)
-    config = json.loads((directory / "config.json").read_text())
+    config = read_config(directory)
     quiet = logging.getLogger().level
     logging.getLogger().setLevel(logging.ERROR)  # open_clip warns "initialized randomly": the weights load next
     try:
         clip = create_clip(config["open_clip_model"])
     finally:
         logging.getLogger().setLevel(quiet)
-    clip.model.load_state_dict({k: v.float() for k, v in load_file(str(directory / "model.safetensors")).items()})
-    clip.model.eval()
+    load_state(clip.model, directory).eval()
     clip.info = {k: v for k, v in config.items() if k not in ("open_clip_model", "model_cfg")}
     return clip
 
 
-def load_clip(name_or_dir: str, pretrained: str | None = None) -> Clip:
-    """A project CLIP directory, or an open_clip model name with a pretrained tag or local weights file."""
-    for folder in (Path(name_or_dir), PROJECT_ROOT / name_or_dir):  # relative paths also from the project root
+def load_clip(name_or_dir: str, pretrained: str | None = None, beside=None) -> Clip:
+    """A project CLIP directory, or an open_clip model name with a pretrained tag or local weights file.
+    A relative directory is looked up from the working directory, then as a sibling of the model folder
+    `beside` (a text model's config names "pretrained/tiny_clip"; the CLIP lives next to it)."""
+    folders = [Path(name_or_dir)] + ([Path(beside).parent / Path(name_or_dir).name] if beside else [])
+    for folder in folders:
         if folder.is_dir():
             return load_clip_dir(folder)
     clip = create_clip(name_or_dir, pretrained)
@@ -184,3 +175,8 @@ def attribute_retrieval_accuracy(clip: Clip, dataset: str, images: torch.Tensor,
             total += 1
         out[attr] = correct / max(total, 1)
     return out
+
+
+def load_clip_of(info: dict) -> Clip:
+    """The CLIP a text-conditioned model folder names in its config (Pipeline.info)."""
+    return load_clip(info["clip"], info.get("clip_pretrained"), beside=info.get("path"))

@@ -13,6 +13,6 @@ def add_evaluate(sub):
 
 
 def cmd_evaluate(a):
-    from .evaluate import main_evaluate
+    from .metrics import main_evaluate
 
     main_evaluate(a)

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import torch
 
-from .data import DATASETS, ImageFolder, class_names, load_images
-from .models import build_model, config_from_dict, config_to_dict, count_parameters
-from .pipeline import load_pipeline, save_pipeline
-from .samplers import generate
+from ..data import DATASETS, ImageFolder, class_names, load_images
+from ..models import build_model, config_from_dict, config_to_dict, count_parameters
+from ..pipeline import load_pipeline, save_pipeline
+from ..samplers import generate
 from safetensors.torch import load_file
 
-from .schedules import make_schedule
-from .train import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
-from .visualize import make_grid, save_png
+from ..schedules import make_schedule
+from .loop import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
+from ..images import make_grid, save_png
 
 
 def load_training_data(cfg: TrainConfig, image_size: int):
@@ -41,7 +41,7 @@ def load_training_data(cfg: TrainConfig, image_size: int):
 @torch.no_grad()
 def clip_image_embeddings(cfg: TrainConfig, images: torch.Tensor, batch: int = 500) -> torch.Tensor:
     """The unit-length CLIP image embedding of every training image, computed once: (N, D)."""
-    from .text import load_clip
+    from ..text.clip import load_clip
 
     clip = load_clip(cfg.clip, cfg.clip_pretrained)
     return clip.encode_images(images, batch)

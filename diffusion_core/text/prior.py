@@ -38,7 +38,7 @@ class ImageBank:
     @classmethod
     def build(cls, clip, parts: dict[str, tuple[torch.Tensor, torch.Tensor]], class_names: dict | None = None):
         """parts: dataset name -> (images (N, 1, H, W) in [-1, 1], labels (N,))."""
-        from .data import class_names as dataset_class_names
+        from ..data import class_names as dataset_class_names
 
         names = tuple(parts)
         with torch.no_grad():
@@ -87,14 +87,14 @@ class ImageBank:
 def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> Path:
     """Embed the first `per_dataset` training images of each dataset the model was trained on with its CLIP, and
     save the bank beside the weights (model_dir/prior_bank.safetensors)."""
-    from .data import load_images
-    from .pipeline import load_pipeline
-    from .text import load_clip
+    from ..data import load_images
+    from ..pipeline import load_pipeline
+    from .clip import load_clip_of
 
     pipe = load_pipeline(model_dir, device="cpu")
     if not pipe.info.get("clip"):
         raise ValueError(f"{model_dir} is not conditioned on CLIP embeddings; a prior bank is only for such models")
-    clip = load_clip(pipe.info["clip"], pipe.info.get("clip_pretrained"))
+    clip = load_clip_of(pipe.info)
     parts = {name: load_images(name, "train", root=data_root, limit=per_dataset) for name in pipe.info["dataset"].split("+")}
     return ImageBank.build(clip, parts).save(Path(model_dir) / BANK_NAME)
 

@@ -8,25 +8,14 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .forward import q_sample, to_eps_and_x0
-from .lessons import picture
-from .models import count_parameters
-from .pipeline import Pipeline
-from .samplers import generate
-from .visualize import make_grid
-
-
-def psnr(x: torch.Tensor, ref: torch.Tensor) -> float:
-    """Peak signal-to-noise ratio in dB for images in [-1, 1]: 10 log10(2² / MSE)."""
-    mse = (x.clamp(-1, 1) - ref).pow(2).mean().item()
-    return float("inf") if mse == 0 else 10 * np.log10(4.0 / mse)
-
-
-@torch.no_grad()
-def predict(pipe: Pipeline, xt: torch.Tensor, t: torch.Tensor):
-    """(ε̂, x̂0) from one model evaluation; xt: (B, C, H, W), t: (B,)."""
-    out = pipe.model(xt.to(pipe.device), t.to(pipe.device)).float().cpu()
-    return to_eps_and_x0(out, xt, t, pipe.schedule.to("cpu"), pipe.config.prediction_type)
+from diffusion_core.evaluation.metrics import psnr
+from diffusion_core.forward import q_sample
+from diffusion_core.images import make_grid, picture
+from diffusion_core.models import count_parameters
+from diffusion_core.pipeline import Pipeline
+from diffusion_core.samplers import generate
+from diffusion_core.serving import unwrap
+from lab.lessons import DISPLAY_SCALE
 
 
 def percent_to_t(percent: float, num_timesteps: int) -> int:
@@ -46,13 +35,13 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
     t = int(min(max(t, 0), pipe.schedule.num_timesteps - 1))
     sched = pipe.schedule.to("cpu")
     xt = q_sample(x0[None], t, sched, eps=eps[None])[0]
-    eps_hat, x0_hat = predict(pipe, xt, torch.tensor([t]))
+    eps_hat, x0_hat = pipe.predict_eps_and_x0(xt, torch.tensor([t]))
     x_rev = generate(pipe.model, pipe.schedule, xt.shape, sampler="ddim", num_steps=min(reverse_steps, t + 1),
                      xT=xt, t_start=t).cpu().clamp(-1, 1)
     x0_hat = x0_hat.clamp(-1, 1)
-    panels = [(picture(x0), "ground truth x0"), (picture(xt[0]), f"noisy x_t (t={t})"),
-              (picture((eps_hat[0] / 3)), "predicted noise ε̂ (÷3)"), (picture(x0_hat[0]), "predicted x0, one step"),
-              (picture(x_rev[0]), f"reverse process t→0 ({min(reverse_steps, t + 1)} DDIM steps)")]
+    panels = [(picture(x0, DISPLAY_SCALE), "ground truth x0"), (picture(xt[0], DISPLAY_SCALE), f"noisy x_t (t={t})"),
+              (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"), (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
+              (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} DDIM steps)")]
     rows = []
     for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
         mse = (est - x0).pow(2).mean().item()
@@ -65,7 +54,7 @@ def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int 
     T = pipe.schedule.num_timesteps
     ts = torch.linspace(0, T - 1, points).round().long()
     xt, _ = q_sample(x0[None].expand(points, -1, -1, -1), ts, pipe.schedule.to("cpu"), eps=eps[None].expand(points, -1, -1, -1))
-    _, x0_hat = predict(pipe, xt, ts)
+    _, x0_hat = pipe.predict_eps_and_x0(xt, ts)
     rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"} for i, t in enumerate(ts)]
     rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": "noisy x_t"} for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
@@ -79,7 +68,7 @@ def dli_rows(pipe: Pipeline, images: torch.Tensor, percents=(50, 75, 100), seed:
     for p in percents:
         t = torch.full((len(images),), percent_to_t(p, T))
         xt, _ = q_sample(images, t, pipe.schedule.to("cpu"), eps=eps)
-        rows += [xt.clamp(-1, 1), predict(pipe, xt, t)[1].clamp(-1, 1)]
+        rows += [xt.clamp(-1, 1), pipe.predict_eps_and_x0(xt, t)[1].clamp(-1, 1)]
     return make_grid(torch.cat(rows), nrow=len(images), scale=3)
 
 
@@ -93,7 +82,7 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
     x0 = images.repeat(bins, 1, 1, 1)
     eps = torch.randn(x0.shape, generator=g)
     xt, _ = q_sample(x0, t, pipe.schedule.to("cpu"), eps=eps)
-    eps_hat, _ = predict(pipe, xt, t)
+    eps_hat, _ = pipe.predict_eps_and_x0(xt, t)
     guess = torch.randn(x0.shape, generator=g)
     rows = []
     for b in range(bins):
@@ -106,8 +95,6 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
 
 def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> pd.DataFrame:
     """Feature-map shape, parameters and activation memory (batch 1, float32) of each top-level stage."""
-    from .onnx_serving import unwrap
-
     model, rows, hooks = unwrap(model), [], []
 
     def hook(name):

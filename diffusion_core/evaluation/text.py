@@ -14,8 +14,9 @@ from typing import Callable
 
 import torch
 
-from .captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, class_phrases, measure
-from .evaluate import Classifier, predict
+from ..text.captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, class_phrases, measure
+from ..models.classifier import Classifier
+from .metrics import predict_labels
 
 # (text embedding (n, D) or class labels (n,), n, guidance w, seed) -> images (n, 1, 28, 28) in [-1, 1]
 Generator = Callable[[torch.Tensor, int, float, int], torch.Tensor]
@@ -29,7 +30,7 @@ def class_prompt(dataset: str, label: int) -> str:
 
 def _scores(clip, classifier: Classifier, images: torch.Tensor, prompt_emb: torch.Tensor, label: int):
     with torch.no_grad():
-        agree = (predict(classifier, images) == label).float()  # (n,)
+        agree = (predict_labels(classifier, images) == label).float()  # (n,)
         similarity = clip.encode_images(images) @ prompt_emb  # (n,) cosines; both unit length
     return agree, similarity
 

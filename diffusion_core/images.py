@@ -1,4 +1,5 @@
-"""Turning tensors in [-1, 1] into grids, PNGs and GIFs."""
+"""Image conversion in one place: PIL pictures and drawings -> tensors in [-1, 1]; tensors -> uint8 pictures,
+grids, PNGs, GIFs and MP4s."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,42 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .data import tensor_to_uint8
+
+
+def pil_to_tensor(image, size: int, channels: int = 1) -> torch.Tensor:
+    """Any PIL image -> (C, size, size) in [-1, 1]: mode converted, short side resized, centre-cropped."""
+    from PIL import Image, ImageOps
+
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P"):  # flatten transparency onto black, as the datasets' background
+        image = image.convert("RGBA")
+        bg = Image.new("RGBA", image.size, (0, 0, 0, 255))
+        image = Image.alpha_composite(bg, image)
+    image = image.convert("L" if channels == 1 else "RGB")
+    image = ImageOps.fit(image, (size, size), method=Image.Resampling.BICUBIC)
+    arr = np.asarray(image, dtype=np.float32).reshape(size, size, channels)
+    return torch.from_numpy(arr).permute(2, 0, 1).div(127.5).sub(1)
+
+
+def tensor_to_uint8(x: torch.Tensor) -> np.ndarray:
+    """(C, H, W) or (B, C, H, W) in [-1, 1] -> uint8 (H, W, C) / (B, H, W, C) for display."""
+    x = ((x.detach().float().clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).cpu()
+    return x.movedim(-3, -1).numpy()
+
+
+def drawing_to_tensor(image, size: int = 28) -> torch.Tensor:
+    """A sketchpad drawing -> (1, size, size) in [-1, 1], as white strokes on black like MNIST.
+
+    Strokes on a transparent canvas are read from the alpha channel (whatever the brush colour); an
+    opaque drawing is read from its brightness, inverted when the background is bright."""
+    from PIL import Image
+
+    rgba = np.asarray(image.convert("RGBA"), dtype=np.float32)
+    alpha, grey = rgba[..., 3], rgba[..., :3].mean(-1)
+    ink = alpha if alpha.min() < 255 else (255 - grey if grey.mean() > 127 else grey)
+    if ink.max() - ink.min() < 8:
+        raise ValueError("the drawing is empty: draw something on the canvas first")
+    return pil_to_tensor(Image.fromarray(ink.astype(np.uint8), mode="L"), size, channels=1)
 
 
 def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2, scale: int = 1) -> np.ndarray:
@@ -24,12 +60,12 @@ def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2, scale
     return grid.repeat(scale, 0).repeat(scale, 1) if scale > 1 else grid
 
 
-def save_png(picture: np.ndarray, path) -> Path:
+def save_png(image: np.ndarray, path) -> Path:
     from PIL import Image
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    Image.fromarray(picture).save(path)
+    Image.fromarray(image).save(path)
     return path
 
 
@@ -63,3 +99,9 @@ def save_mp4(frames: list[np.ndarray], path, fps: int = 25) -> Path | None:
             container.mux(stream.encode(av.VideoFrame.from_ndarray(padded, format="rgb24")))
         container.mux(stream.encode())  # flush
     return path
+
+
+def picture(x: torch.Tensor, scale: int = 1) -> np.ndarray:
+    """(C, H, W) or (B, C, H, W) in [-1, 1] -> uint8 (H', W', 3), one row when batched, each pixel scale×scale."""
+    x = x if x.dim() == 4 else x[None]
+    return make_grid(x.clamp(-1, 1), nrow=len(x), pad=0 if len(x) == 1 else 2, scale=scale)

@@ -2,8 +2,8 @@ import torch
 
 import torch.nn.functional as F
 
-from diffusion_core.captions import measure, thresholds
-from diffusion_core.text import (TINY_CLIP, attribute_retrieval_accuracy, captioned_data, create_clip, load_clip, save_clip,
+from diffusion_core.text.captions import measure, thresholds
+from diffusion_core.text.clip import (TINY_CLIP, attribute_retrieval_accuracy, captioned_data, create_clip, load_clip, load_clip_of, save_clip,
                                  train_clip_steps, zero_shot_accuracy)
 
 
@@ -42,10 +42,10 @@ def test_small_clip_loss_falls_and_round_trips(tmp_path):
 
 def test_clip_conditioned_unet_trains_and_samples_from_text(tmp_path):
     """The U-Net learns on CLIP image embeddings and generates from CLIP text embeddings with guidance."""
-    from diffusion_core.fit import fit
+    from diffusion_core.training.run import fit
     from diffusion_core.models import UNetConfig
     from diffusion_core.pipeline import load_pipeline
-    from diffusion_core.train import TrainConfig
+    from diffusion_core.training.loop import TrainConfig
     from tests.conftest import require_dataset
 
     require_dataset("mnist")
@@ -57,7 +57,7 @@ def test_clip_conditioned_unet_trains_and_samples_from_text(tmp_path):
     fit(model_cfg, cfg, tmp_path / "run", tmp_path / "model", progress=False)
     pipe = load_pipeline(tmp_path / "model", device="cpu")
     assert pipe.info["clip"] == str(tmp_path / "clip") and pipe.info["class_names"][10] == "T-shirt/top"
-    text = load_clip(pipe.info["clip"]).encode_text(["a bold seven"]).expand(2, -1)
+    text = load_clip_of(pipe.info).encode_text(["a bold seven"]).expand(2, -1)
     images = pipe.generate(2, cond=text, guidance_scale=3.0, sampler="ddim", num_steps=3)
     assert images.shape == (2, 1, 28, 28) and torch.isfinite(images).all()
 

@@ -9,84 +9,25 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
-from torch import nn
 
-from .data import load_images
-
-
-@dataclass
-class ClassifierConfig:
-    architecture: str = "classifier"
-    in_channels: int = 1
-    image_size: int = 28
-    num_classes: int = 10
-    feature_dim: int = 128  # penultimate width: the features of domain-FID
-
-
-class Classifier(nn.Module):
-    """conv32-pool-conv64-conv64-pool-fc128-fc10 with BatchNorm: (B, 1, 28, 28) -> logits (B, 10)."""
-
-    def __init__(self, config: ClassifierConfig):
-        super().__init__()
-        self.config = c = config
-
-        def block(ci, co):
-            return [nn.Conv2d(ci, co, 3, padding=1), nn.BatchNorm2d(co), nn.ReLU()]
-
-        self.body = nn.Sequential(*block(c.in_channels, 32), nn.MaxPool2d(2),
-                                  *block(32, 64), *block(64, 64), nn.MaxPool2d(2), nn.Flatten(),
-                                  nn.Dropout(0.3), nn.Linear(64 * (c.image_size // 4) ** 2, c.feature_dim), nn.ReLU())
-        self.head = nn.Sequential(nn.Dropout(0.3), nn.Linear(c.feature_dim, c.num_classes))
-
-    def features(self, x):  # (B, feature_dim)
-        return self.body(x)
-
-    def forward(self, x):
-        return self.head(self.body(x))
-
-
-def train_classifier(dataset: str, epochs: int = 3, batch_size: int = 128, seed: int = 0, data_root=None,
-                     limit: int | None = None, progress: bool = False) -> tuple[Classifier, float]:
-    """AdamW + one-cycle LR, light random shifts; returns the model and its test accuracy."""
-    torch.manual_seed(seed)
-    x, y = load_images(dataset, "train", data_root, limit=limit)
-    model = Classifier(ClassifierConfig())
-    steps = epochs * (len(x) // batch_size)
-    opt = torch.optim.AdamW(model.parameters(), 2e-3, weight_decay=1e-4)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, 3e-3, total_steps=steps)
-    g = torch.Generator().manual_seed(seed)
-    model.train()
-    for step in range(steps):
-        idx = torch.randint(0, len(x), (batch_size,), generator=g)
-        xb = x[idx]
-        shift = torch.randint(-2, 3, (2,), generator=g).tolist()
-        xb = torch.roll(xb, shifts=shift, dims=(2, 3))
-        loss = F.cross_entropy(model(xb), y[idx], label_smoothing=0.05)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        if progress and step % 200 == 0:
-            print(f"classifier step {step}/{steps} loss {loss.item():.3f}", flush=True)
-    xt, yt = load_images(dataset, "test", data_root, limit=limit)
-    return model.eval(), accuracy(model, xt, yt)
+from ..data import load_images
+from ..model_folder import load_state, read_config
+from ..models.classifier import Classifier, ClassifierConfig
 
 
 @torch.no_grad()
-def predict(model: Classifier, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
+def predict_labels(model: Classifier, x: torch.Tensor, batch: int = 500) -> torch.Tensor:
     model.eval()
     return torch.cat([model(x[i: i + batch]).argmax(1) for i in range(0, len(x), batch)])
 
 
 def accuracy(model: Classifier, x, y) -> float:
-    return (predict(model, x) == y).float().mean().item()
+    return (predict_labels(model, x) == y).float().mean().item()
 
 
 @torch.no_grad()
@@ -108,27 +49,22 @@ def frechet_distance(f1: np.ndarray, f2: np.ndarray) -> float:
     return float(((mu1 - mu2) ** 2).sum() + np.trace(s1 + s2 - 2 * covmean.real))
 
 
+def psnr(x: torch.Tensor, ref: torch.Tensor) -> float:
+    """Peak signal-to-noise ratio in dB for images in [-1, 1]: 10 log10(2² / MSE)."""
+    mse = (x.clamp(-1, 1) - ref).pow(2).mean().item()
+    return float("inf") if mse == 0 else 10 * np.log10(4.0 / mse)
+
+
+def load_classifier(directory) -> Classifier:
+    """A domain classifier from its model folder (config.json + model.safetensors + README.md)."""
+    return load_state(Classifier(ClassifierConfig(**read_config(directory)["model"])), directory).eval()
+
+
 def neighbour_correlation(x: torch.Tensor) -> float:
     """Pearson correlation of horizontally adjacent pixels over a batch (B, C, H, W): about 0 for
     white noise, about 0.9 for MNIST-like images. A cheap "is this structure or static?" statistic."""
     a, b = x[..., :, :-1].flatten().double(), x[..., :, 1:].flatten().double()
     return torch.corrcoef(torch.stack([a, b]))[0, 1].item()
-
-
-def save_classifier(model: Classifier, directory, info: dict, card: str):
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "config.json").write_text(json.dumps({"model": asdict(model.config), **info}, indent=2) + "\n")
-    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(directory / "model.safetensors"))
-    (directory / "README.md").write_text(card)
-
-
-def load_classifier(directory) -> Classifier:
-    directory = Path(directory)
-    config = json.loads((directory / "config.json").read_text())
-    model = Classifier(ClassifierConfig(**config["model"]))
-    model.load_state_dict(load_file(str(directory / "model.safetensors")))
-    return model.eval()
 
 
 @dataclass
@@ -183,18 +119,18 @@ def class_agreement(pipe, classifier: Classifier, per_class: int, guidance_scale
     result = {}
     for w in guidance_scales:
         images, _ = timed_generate(pipe, len(labels), labels=labels, guidance_scale=w, **kwargs)
-        pred = predict(classifier, images)
+        pred = predict_labels(classifier, images)
         per = [(pred[labels == c] == c).float().mean().item() for c in range(k)]
         result[w] = {"overall": (pred == labels).float().mean().item(), "per_class": per}
     return result
 
 
 def main_evaluate(a):
-    from .pipeline import load_pipeline
+    from ..pipeline import load_pipeline
 
     pipe = load_pipeline(a.model_dir)
     dataset = pipe.info["dataset"]
-    classifier = load_classifier(a.classifier or Path("pretrained") / f"classifier_{dataset}")
+    classifier = load_classifier(a.classifier or Path(a.model_dir).parent / f"classifier_{dataset}")
     ref = Reference.build(classifier, dataset)
     report = {"model": a.model_dir, "floor": ref.floor}
     report["quality_vs_steps"] = quality_vs_steps(pipe, ref, a.n, guidance=a.guidance, n_slow=a.n_slow)
