@@ -5,15 +5,8 @@ Calls the same handlers the UI calls (no browser, no network): forward-noise upd
 16 samples at 20 model evaluations, and a 1000-step DDPM animation of one image. Each figure is the median of
 3-20 calls after a warm-up: this shared 2-core machine varies by ±20 % from minute to minute."""
 import argparse
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import median_time  # noqa: E402
-
-
+from timing import median_time
 
 
 def first_frame_seconds(iterator) -> float:
@@ -33,17 +26,24 @@ def main():
     import torch
 
     torch.set_num_threads(a.threads)
-    import app
-    from diffusion_core.serving.onnx import backend_name
-    from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
+    from PIL import Image
 
-    x0 = app.choose_upload(__import__("PIL.Image").Image.new("L", (64, 64), 128))[0]
+    from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
+    from diffusion_core.serving import backend_name
+    from lab.classroom import Classroom
+    from lab.demo import build_demo
+    from lab.tabs.schedules import update_schedules
+
+    classroom = Classroom.load()
+    tabs = build_demo(classroom).tabs
+    forward, sampling, zoo = tabs.forward.handlers, tabs.sampling.handlers, classroom.zoo
+    x0 = forward.choose_upload(Image.new("L", (64, 64), 128))[0]
     rows = [
-        ("forward-noise update (t slider)", 0.050, median_time(lambda: app.update_forward(x0, "cosine", 1000, 500, 0, False), 20)),
-        ("schedule plots + table", 0.050, median_time(lambda: app.update_schedules(["linear", "cosine", "quadratic", "sigmoid"], 1000, 500, x0, 0), 10)),
+        ("forward-noise update (t slider)", 0.050, median_time(lambda: forward.update_forward(x0, "cosine", 1000, 500, 0, False), 20)),
+        ("schedule plots + table", 0.050, median_time(lambda: update_schedules(["linear", "cosine", "quadratic", "sigmoid"], 1000, 500, x0, 0), 10)),
     ]
-    for name in [m for m in a.models if m in app.ZOO.pipelines]:
-        pipe = app.ZOO.get(name)
+    for name in [m for m in a.models if m in zoo.pipelines]:
+        pipe = zoo.get(name)
         # classifier-free guidance evaluates the network twice per step (conditional + unconditional, one batch):
         # 20 steps at w=2 are 40 network evaluations; 10 steps at w=2 are 20.
         # the guidance interval (tab 4's default) skips the unconditional half where σ_t is outside (0.28, 5.42].
@@ -55,11 +55,11 @@ def main():
                                       guidance_scale=w, guidance_interval=interval), 3)))
         for w, limit in ((1.0, False), (2.0, False), (2.0, True)):
             rows.append((f"{name}: 1000-step DDPM animation, w={w:g}" + (" interval" if limit else ""), 5.0, median_time(
-                lambda: list(app.run_sampler(name, "ddpm", 1000, 0.0, 0, 1, 3, w, limit)), 3)))
+                lambda: list(sampling.run_sampler(name, "ddpm", 1000, 0.0, 0, 1, 3, w, limit)), 3)))
         rows.append((f"{name}: first frame of a 16-image run", 1.0, first_frame_seconds(
-            app.run_sampler(name, "dpm_solver_pp", 20, 0.0, 0, 16, -1, 2.0))))
+            sampling.run_sampler(name, "dpm_solver_pp", 20, 0.0, 0, 16, -1, 2.0))))
     print(f"threads={a.threads}; U-Nets served with " + ", ".join(
-        f"{n}: {backend_name(app.ZOO.get(n).model)}" for n in a.models if n in app.ZOO.pipelines))
+        f"{n}: {backend_name(zoo.get(n).model)}" for n in a.models if n in zoo.pipelines))
     print(f"{'action':<58}{'measured s':>12}{'target s':>10}{'measured/target':>17}")
     for name, target, seconds in rows:
         print(f"{name:<58}{seconds:>12.4f}{target:>10.3f}{seconds / target:>17.2f}")

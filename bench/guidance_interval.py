@@ -6,18 +6,16 @@ domain-FID, class agreement and time for the same labels and seeds.
 Guidance needs a second (unconditional) network evaluation; the interval skips it where σ_t = sqrt((1-ᾱ_t)/ᾱ_t)
 is outside (0.28, 5.42], i.e. at nearly pure noise and at the last, nearly clean steps."""
 import argparse
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-import torch  # noqa: E402
+import torch
 
-from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate  # noqa: E402
-from diffusion_core.serving.onnx import serving_model  # noqa: E402
-from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL  # noqa: E402
+from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate
+from diffusion_core.serving.onnx import serving_model
+from diffusion_core.pipeline import load_pipeline
+from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 
 SETTINGS = [("no guidance", 1.0, None), ("every step", 2.0, None), ("interval", 2.0, PAPER_GUIDANCE_INTERVAL),
             ("every step", 3.0, None), ("interval", 3.0, PAPER_GUIDANCE_INTERVAL)]

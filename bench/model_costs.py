@@ -3,20 +3,13 @@ config, at 1 and 2 threads, measured side by side in one run on this CPU.
 
     python bench/model_costs.py
 """
-import sys
-from pathlib import Path
+import torch
+from torch.utils.flop_counter import FlopCounterMode
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from timing import median_time  # noqa: E402
-
-import torch  # noqa: E402
-from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
-
-from diffusion_core import NoTimeDenoiserConfig, UNetConfig, build_model, count_parameters, make_schedule  # noqa: E402
-from diffusion_core.models.classifier import Classifier, ClassifierConfig  # noqa: E402
-from diffusion_core.training.loop import TrainConfig, diffusion_loss  # noqa: E402
+from diffusion_core import NoTimeDenoiserConfig, UNetConfig, build_model, count_parameters, make_schedule
+from diffusion_core.models.classifier import Classifier, ClassifierConfig
+from diffusion_core.training.loop import TrainConfig, diffusion_loss
+from timing import median_time
 
 CONFIGS = {
     "default U-Net (class-cond, shipped)": UNetConfig(num_classes=10),

@@ -4,18 +4,14 @@ OnnxModel (ONNX Runtime on the model's model.onnx: what the app serves); guidanc
 
     python bench/sampling_speed.py [--model pretrained/mnist_fast] [-n 16]"""
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import torch
+from timing import median_time
 
-import torch  # noqa: E402
-from timing import median_time  # noqa: E402
-
-from diffusion_core.pipeline import load_pipeline  # noqa: E402
-from diffusion_core.serving.onnx import ONNX_NAME, OnnxModel  # noqa: E402
-from diffusion_core.serving.traced import TracedModel  # noqa: E402
+from diffusion_core.pipeline import load_pipeline
+from diffusion_core.serving.onnx import ONNX_NAME, OnnxModel
+from diffusion_core.serving.traced import TracedModel
 
 
 def main():

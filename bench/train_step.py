@@ -7,7 +7,6 @@ import time
 
 import torch
 
-import sys, pathlib; sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # noqa: E401,E702
 
 from diffusion_core import UNetConfig, build_model, count_parameters, make_schedule
 from diffusion_core.training.loop import TrainConfig, diffusion_loss

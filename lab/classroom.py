@@ -1,0 +1,74 @@
+"""Everything the tabs share, loaded once at start-up and handed to each tab explicitly: the models (zoo), the
+gallery of images to pick from, and the text studio of the CLIP tab. Per-user values live in gr.State, not here.
+
+    classroom = Classroom.load()            # pretrained/ of the repository, or $DIFFUSION_LAB_MODELS
+    demo = build_demo(classroom)            # lab/demo.py
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from diffusion_core.data import class_names, dataset_available, load_images
+from diffusion_core.images import picture, pil_to_tensor
+from diffusion_core.text.clip import load_clip_of
+from diffusion_core.text.prior import load_bank
+from lab.lessons.text import TextStudio
+from lab.zoo import Zoo
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+IMAGE_SIZE = 28  # what the models see: 28×28 grey, [-1, 1]
+GALLERY_SCALE = 4  # gallery thumbnails: 28 px -> 112 px
+
+
+@dataclass
+class GalleryItem:
+    x0: torch.Tensor  # (1, 28, 28) in [-1, 1]: what a click on it hands to the lessons
+    picture: np.ndarray  # (H, W, 3) uint8 thumbnail
+    caption: str
+
+
+@dataclass
+class Classroom:
+    zoo: Zoo
+    gallery: list[GalleryItem] = field(default_factory=list)
+    text_model: str | None = None  # the CLIP-conditioned model of tab 5
+    text_studio: TextStudio | None = None
+
+    @classmethod
+    def load(cls, models_root=None, assets: Path = ASSETS) -> "Classroom":
+        zoo = Zoo.load(models_root)
+        text_model, studio = load_text_studio(zoo)
+        return cls(zoo, load_gallery(assets), text_model, studio)
+
+
+def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:
+    """Dataset test images when the data is here, and the example drawings in assets/examples."""
+    items = []
+    for name in ("fashion_mnist", "mnist"):
+        if dataset_available(name, "test"):
+            x, y = load_images(name, "test", limit=per_dataset)
+            items += [GalleryItem(x[i], picture(x[i], GALLERY_SCALE), f"{name}: {class_names(name)[y[i]]}")
+                      for i in range(len(x))]
+    for path in sorted((assets / "examples").glob("*.png")):
+        with Image.open(path) as im:
+            items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(im.convert("RGB")), f"example: {path.stem}"))
+    return items
+
+
+def load_text_studio(zoo: Zoo) -> tuple[str | None, TextStudio | None]:
+    """Tab 5's models: the first model folder conditioned on CLIP embeddings, its CLIP and retrieval prior."""
+    for name, pipe in zoo.pipelines.items():
+        if pipe.info.get("clip") and pipe.config.cond_dim:
+            try:
+                clip = load_clip_of(pipe.info)
+                refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
+                reference = torch.cat(refs) if refs else torch.zeros(1, 1, IMAGE_SIZE, IMAGE_SIZE) - 1
+                return name, TextStudio(clip, pipe, reference, load_bank(pipe.info["path"]))
+            except Exception as e:  # a broken CLIP must not take the other tabs down
+                zoo.problems[pipe.info["clip"]] = f"CLIP could not be loaded: {e}"
+    return None, None

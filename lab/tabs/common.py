@@ -1,0 +1,73 @@
+"""What every tab shares: messages instead of stack traces, input checks, wiring by name, the sampler row."""
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+
+import gradio as gr
+import torch
+
+from diffusion_core import SAMPLERS
+from lab.lessons.sampling import SAMPLER_LABELS
+
+LOG = logging.getLogger("diffusion_lab")
+
+
+def friendly(fn):
+    """Any failure becomes a short message in the UI (gr.Error), never a stack trace."""
+
+    def message(e: Exception) -> gr.Error:
+        if isinstance(e, gr.Error):
+            return e
+        LOG.warning("%s failed: %s", fn.__name__, e, exc_info=not isinstance(e, (ValueError, RuntimeError)))
+        return gr.Error(f"{type(e).__name__ if not isinstance(e, (ValueError, RuntimeError)) else 'Problem'}: {e}")
+
+    if inspect.isgeneratorfunction(fn):
+        @functools.wraps(fn)
+        def gen(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except Exception as e:
+                raise message(e) from None
+        return gen
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as e:
+            raise message(e) from None
+    return wrapper
+
+
+def check_range(name: str, value, lo, hi):
+    if value is None or not lo <= value <= hi:
+        raise gr.Error(f"{name} must be between {lo} and {hi} (got {value}).")
+
+
+def require_image(x0) -> torch.Tensor:
+    """The image chosen in tab 1 (a per-user State): (1, 28, 28) in [-1, 1]."""
+    if x0 is None:
+        raise gr.Error("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
+    return torch.as_tensor(x0)
+
+
+def inputs(handler, widgets) -> list:
+    """The components that feed `handler`, in the order of its parameters, each found by the parameter's name
+    (`widgets` has an attribute of that name); `evt` (Gradio's event data) is filled in by Gradio."""
+    names = [name for name in inspect.signature(handler).parameters if name != "evt"]
+    missing = [name for name in names if not hasattr(widgets, name)]
+    if missing:
+        raise TypeError(f"{handler.__name__} needs widgets named {missing}")
+    return [getattr(widgets, name) for name in names]
+
+
+def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidance: float):
+    """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images."""
+    with gr.Row():
+        widgets.sampler = gr.Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
+        widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)")
+        widgets.guidance = gr.Slider(1, 5, value=guidance, step=0.5, label="guidance scale w (1 = none)")
+        widgets.seed = gr.Number(0, label="seed", precision=0)
+        widgets.n = gr.Slider(1, 16, value=8, step=1, label="images")

@@ -1,0 +1,102 @@
+"""Tab 3, Denoise: what a trained network predicts from a noisy version of tab 1's image: the noise ε̂, x̂0 in
+one step, the reverse process from t, their errors, the DLI row view, the error by timestep, and the model inside."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import gradio as gr
+import torch
+
+from diffusion_core.data import dataset_available, load_images
+from diffusion_core.serving import backend_name
+from lab.classroom import IMAGE_SIZE, Classroom
+from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
+from lab.lessons.forward import fixed_noise
+from lab.tabs.common import friendly, inputs, require_image
+
+INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
+         "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
+         "usually does better. The image is the one chosen in tab 1.")
+
+
+class DenoiseTab:
+    def __init__(self, classroom: Classroom):
+        self.zoo = classroom.zoo
+
+    @friendly
+    def update_denoise(self, model: str, x0, mode: str, t: int, percent: float, seed: int):
+        pipe = self.zoo.get(model)
+        t = percent_to_t(percent, pipe.schedule.num_timesteps) if mode == "noise %" else int(t)
+        x0 = require_image(x0)
+        view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
+        return view.panels, view.metrics, view.psnr_curve
+
+    @friendly
+    def update_dli_rows(self, model: str):
+        pipe = self.zoo.get(model)
+        dataset = pipe.info.get("dataset", "fashion_mnist")
+        if not dataset_available(dataset, "test"):
+            raise gr.Error(f"The {dataset} test images are not on this machine, so the row view has nothing to show.")
+        return dli_rows(pipe, load_images(dataset, "test", limit=10)[0])
+
+    @friendly
+    def update_error_chart(self, model: str):
+        pipe = self.zoo.get(model)
+        dataset = pipe.info.get("dataset", "fashion_mnist")
+        images = load_images(dataset, "test", limit=32)[0] if dataset_available(dataset, "test") \
+            else torch.rand(32, 1, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1
+        return error_by_timestep(pipe, images)
+
+    @friendly
+    def update_model_panel(self, model: str | None):
+        if not model:
+            return "No model is loaded. " + self.zoo.how_to_get_models(), None
+        pipe = self.zoo.get(model)
+        cfg = pipe.config
+        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · "
+                 f"{'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on "
+                 f"{pipe.info.get('dataset')} · runs on {pipe.device.type.upper()} with {backend_name(pipe.model)}")
+        return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
+
+    def layout(self, shared: SimpleNamespace) -> SimpleNamespace:
+        w = SimpleNamespace(x0=shared.x0, seed=shared.seed)
+        models = self.zoo.names()
+        gr.Markdown(INTRO)
+        with gr.Row():
+            w.model = gr.Dropdown(models, value=models[0] if models else None, label="model")
+            w.mode = gr.Radio(["t", "noise %"], value="t", label="choose noise by")
+            w.t = gr.Slider(0, 999, value=500, step=1, label="t")
+            w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
+            w.go = gr.Button("Denoise", variant="primary")
+        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise | predicted x0 | reverse process",
+                              columns=5, height=240)
+        with gr.Row():
+            w.metrics = gr.Dataframe(label="error against the ground truth")
+            w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image", height=240)
+        with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
+            w.rows_button = gr.Button("Show rows")
+            w.rows = gr.Image(label="rows: ground truth, then noisy / denoised at 50, 75, 100 %", interactive=False)
+        with gr.Accordion("How good is the noise prediction at each t?", open=False):
+            w.error_button = gr.Button("Measure")
+            w.error_plot = gr.LinePlot(x="bin", y="MSE of ε̂", color="predictor", height=260,
+                                       title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)")
+        with gr.Accordion("Inside the model", open=False):
+            w.about = gr.Markdown()
+            w.summary = gr.Dataframe(label="feature maps and memory per stage (batch 1, float32)")
+        return w
+
+    def wire(self, w: SimpleNamespace, demo: gr.Blocks):
+        w.go.click(self.update_denoise, inputs(self.update_denoise, w), [w.panels, w.metrics, w.psnr_plot])
+        w.rows_button.click(self.update_dli_rows, inputs(self.update_dli_rows, w), w.rows)
+        w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot)
+        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary])
+        w.model.change(**panel)
+        demo.load(**panel)
+
+
+def render(classroom: Classroom, shared: SimpleNamespace, demo: gr.Blocks) -> SimpleNamespace:
+    tab = DenoiseTab(classroom)
+    widgets = tab.layout(shared)
+    tab.wire(widgets, demo)
+    widgets.handlers = tab
+    return widgets

@@ -1,0 +1,52 @@
+"""Tab 2, Schedules: β_t, ᾱ_t and SNR (dB) of each schedule, a marker at tab 1's t, a table with each schedule's
+0 dB crossing, and tab 1's image noised to that t under every schedule."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import gradio as gr
+
+from diffusion_core import SCHEDULE_NAMES
+from lab.classroom import IMAGE_SIZE
+from lab.lessons.forward import fixed_noise
+from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
+from lab.tabs.common import check_range, friendly, inputs, require_image
+
+INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
+         "with the noise's; at **0 dB** they are equal. Cosine keeps more signal for longer.")
+
+
+@friendly
+def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
+    check_range("T", T, 2, 5000)
+    names = names or []
+    curves = schedule_curves(names, int(T), marker_t=int(t))
+    table = schedule_table(names, int(T))
+    row = noised_by_each_schedule(require_image(x0), int(t), fixed_noise((1, IMAGE_SIZE, IMAGE_SIZE), int(seed)),
+                                  names, int(T)) if x0 is not None else []
+    return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
+
+
+def layout(shared: SimpleNamespace) -> SimpleNamespace:
+    w = SimpleNamespace(x0=shared.x0, seed=shared.seed, T=shared.T, t=shared.t)
+    gr.Markdown(INTRO)
+    w.names = gr.CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
+    with gr.Row():
+        w.beta_plot = gr.LinePlot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
+        w.alpha_bar_plot = gr.LinePlot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260)
+        w.snr_plot = gr.LinePlot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
+    w.table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
+    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
+    return w
+
+
+def render(shared: SimpleNamespace, tab: gr.Tab, demo: gr.Blocks) -> SimpleNamespace:
+    """Lay out and wire tab 2 inside `tab`; it redraws when opened, when schedules change and when t is released."""
+    w = layout(shared)
+    update = dict(fn=update_schedules, inputs=inputs(update_schedules, w),
+                  outputs=[w.beta_plot, w.alpha_bar_plot, w.snr_plot, w.table, w.by_schedule])
+    w.names.change(**update)
+    tab.select(**update)
+    shared.t.release(**update)
+    demo.load(**update)
+    return w

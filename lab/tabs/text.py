@@ -1,0 +1,108 @@
+"""Tab 5, Text to image (CLIP): a prompt is encoded by CLIP, turned into an image embedding by the retrieval prior,
+and a CLIP-conditioned U-Net denoises towards it; the inspector shows how close the prompt is to what the model knows."""
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import gradio as gr
+import pandas as pd
+
+from diffusion_core.images import picture
+from diffusion_core.text.prompts import clean_prompt
+from lab.classroom import Classroom
+from lab.tabs.common import check_range, friendly, inputs, sampling_controls
+
+NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
+This tab turns an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
+a small CLIP trained by this project encodes the prompt, and a U-Net conditioned on CLIP embeddings
+denoises pure noise towards it, with classifier-free guidance. It also shows how close your prompt is
+to the concepts the model knows, and warns you when it is far from all of them ("a cat" on a model of
+clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` (shipped with the project;
+the README says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
+EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
+THUMBNAIL_SCALE = 4  # 28 px -> 112 px
+
+
+class TextTab:
+    def __init__(self, classroom: Classroom):
+        self.classroom, self.studio = classroom, classroom.text_studio
+
+    def _require_studio(self, what: str = "CLIP-conditioned model"):
+        if self.studio is None:
+            raise gr.Error(f"No {what} is installed yet. " + self.classroom.zoo.how_to_get_models())
+        return self.studio
+
+    @friendly
+    def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+        studio = self._require_studio()
+        check_range("steps", steps, 1, 1000)
+        check_range("images", n, 1, 16)
+        text, notice = clean_prompt(prompt)
+        start = time.perf_counter()
+        for step in studio.generate(text, n=int(n), seed=int(seed), use_prior=bool(use_prior), sampler=sampler,
+                                    num_steps=int(steps), guidance_scale=float(guidance)):
+            if step.t == -1 or step.index % max(1, int(steps) // 10) == 0:
+                status = f"step {step.index}/{int(steps)} · {time.perf_counter() - start:.1f} s" + (f" · note: {notice}" if notice else "")
+                yield [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()], status
+
+    @friendly
+    def inspect_prompt(self, prompt):
+        report = self._require_studio("CLIP").inspect(prompt)
+        table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
+        neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
+        verdict = ("⚠️ " + report.warning) if report.warning else "The prompt is close to things the model knows."
+        if report.prior_classes:
+            k = sum(n for _, n in report.prior_classes)
+            verdict += (f"\n\n**Retrieval prior:** the {k} training images closest to the prompt are "
+                        + ", ".join(f"{name} ×{n}" for name, n in report.prior_classes[:4])
+                        + "; their mean image embedding is what the U-Net is asked for.")
+        return table, neighbours, verdict
+
+    def about(self) -> str:
+        clip_info = self.studio.clip.info
+        zero_shot = " · ".join(f"{ds} {acc * 100:.0f} %" for ds, acc in clip_info.get("zero_shot_accuracy", {}).items())
+        return (f"Model **{self.classroom.text_model}**, conditioned on CLIP **{self.studio.clip.name}** "
+                f"({clip_info.get('trained_on', 'pretrained open_clip weights')}"
+                + (f"; zero-shot accuracy from prompts alone: {zero_shot}" if zero_shot else "") + "). "
+                "The U-Net was trained on CLIP *image* embeddings; the prompt gives a CLIP *text* embedding. "
+                "The **retrieval prior** bridges the two: it averages the image embeddings of the training images "
+                "closest to the prompt (DALL·E 2 learns this step). Untick it to condition on the raw text embedding "
+                "and see the difference.")
+
+    def layout(self) -> SimpleNamespace:
+        w = SimpleNamespace()
+        has_bank = self.studio.bank is not None
+        gr.Markdown(self.about())
+        w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
+        gr.Examples(EXAMPLES, inputs=w.prompt)
+        sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0)
+        w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
+                                  label="retrieval prior: text embedding → mean image embedding of the nearest training "
+                                        "images" + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
+        with gr.Row():
+            w.go = gr.Button("Generate", variant="primary")
+            w.inspect_button = gr.Button("Inspect prompt")
+        w.status = gr.Markdown()
+        w.images = gr.Gallery(label="images", columns=8, height=260)
+        w.warning = gr.Markdown()
+        with gr.Row():
+            w.concepts = gr.Dataframe(label="closest concepts")
+            w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260)
+        return w
+
+    def wire(self, w: SimpleNamespace):
+        w.go.click(self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status])
+        w.inspect_button.click(self.inspect_prompt, inputs(self.inspect_prompt, w), [w.concepts, w.nearest, w.warning])
+
+
+def render(classroom: Classroom) -> SimpleNamespace:
+    """Tab 5 with its controls when a CLIP-conditioned model is installed, else a page saying what it would do."""
+    tab = TextTab(classroom)
+    if tab.studio is None:
+        gr.Markdown(NOT_INSTALLED)
+        return SimpleNamespace(handlers=tab)
+    widgets = tab.layout()
+    tab.wire(widgets)
+    widgets.handlers = tab
+    return widgets

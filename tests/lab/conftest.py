@@ -1,0 +1,24 @@
+"""The classroom over tiny random models (tests/fixtures.py): a Classroom and its Blocks, built once per module."""
+import numpy as np
+import pytest
+from PIL import Image
+
+from lab.classroom import Classroom
+from lab.demo import build_demo
+from tests.fixtures import make_tiny_models
+
+
+@pytest.fixture(scope="package")
+def classroom(tmp_path_factory):
+    return Classroom.load(make_tiny_models(tmp_path_factory.mktemp("models"), with_clip=True))
+
+
+@pytest.fixture(scope="package")
+def demo(classroom):
+    return build_demo(classroom)
+
+
+@pytest.fixture
+def x0(demo) -> np.ndarray:
+    """A red 300×200 upload, as tab 1 hands it to the other tabs: (1, 28, 28) in [-1, 1]."""
+    return demo.tabs.forward.handlers.choose_upload(Image.new("RGB", (300, 200), (200, 30, 30)))[0]

@@ -1,0 +1,28 @@
+import numpy as np
+import torch
+
+from PIL import Image
+
+from lab.classroom import Classroom, load_gallery
+
+
+def test_models_load_once_and_are_listed(classroom):
+    assert set(classroom.zoo.names()) == {"tiny_cond", "tiny_notime", "tiny_text"}
+    assert classroom.zoo.names(with_time=True) == ["tiny_cond", "tiny_text"] and classroom.text_model == "tiny_text"
+    assert classroom.text_studio is not None and len(classroom.text_studio.bank) == 80
+
+
+def test_gallery_hands_over_the_image_itself_not_its_thumbnail(classroom, tmp_path):
+    examples = tmp_path / "examples"
+    examples.mkdir()
+    grey = np.full((56, 56), 255, dtype=np.uint8)
+    Image.fromarray(grey).save(examples / "white.png")
+    items = [item for item in load_gallery(tmp_path) if item.caption == "example: white"]
+    assert len(items) == 1 and items[0].x0.shape == (1, 28, 28) and torch.all(items[0].x0 == 1)
+    for item in classroom.gallery:
+        assert item.x0.shape == (1, 28, 28) and item.picture.dtype == np.uint8 and item.caption
+
+
+def test_a_classroom_without_models_still_serves_the_first_tabs(tmp_path):
+    bare = Classroom.load(tmp_path / "empty")
+    assert bare.zoo.names() == [] and bare.text_studio is None and bare.text_model is None

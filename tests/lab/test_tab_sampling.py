@@ -1,0 +1,42 @@
+import gradio as gr
+import numpy as np
+import pytest
+from PIL import Image
+
+from lab.tabs.sampling import batch_description
+
+
+@pytest.fixture
+def tab(demo):
+    return demo.tabs.sampling.handlers
+
+
+def test_sampling_handlers(tab):
+    outputs = list(tab.run_sampler("tiny_cond", "dpm_solver_pp", 6, 0.0, 1, 3, -1, 2.0))
+    frame, status, frames, _ = outputs[-1]
+    assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
+    assert "a batch of 6: conditional + unconditional" in status and "with TorchScript" in status  # w=2, 3 images
+    assert np.array_equal(tab.scrub(frames, 0), frames[0])
+    gif, mp4, strip = tab.export(frames)
+    assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
+    *_, (_, limited, _, _) = tab.run_sampler("tiny_cond", "ddim", 20, 0.0, 1, 2, 3, 2.0, True)
+    assert "step 20/20" in limited and "where 0.28 < σ_t ≤ 5.42" in limited
+    compared = tab.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
+    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)", "DPM-Solver++(2M) SDE"]
+
+
+def test_class_choices_follow_the_model(tab):
+    assert [c[1] for c in tab.class_choices("tiny_cond").choices][:2] == [-1, -2]
+    assert tab.class_choices("tiny_text").choices == [("(unconditional model)", -1)]
+    assert batch_description(4, False, 3.0, None) == "a batch of 4"
+
+
+@pytest.mark.parametrize("call,expected", [
+    (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1)), "steps must be between"),
+    (lambda tab: list(tab.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
+    (lambda tab: tab.all_samplers("tiny_cond", 5, 0, 99, -1, 1), "batch size must be between"),
+    (lambda tab: tab.export([]), "Generate first"),
+])
+def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
+    with pytest.raises(gr.Error, match=expected):
+        call(tab)

@@ -1,0 +1,31 @@
+import gradio as gr
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def tab(demo):
+    return demo.tabs.text.handlers
+
+
+def test_text_to_image_handlers(tab):
+    outputs = list(tab.text_to_image("a bold seven", 3.0, 5, "ddim", 0, 2))
+    images, status = outputs[-1]
+    assert len(images) == 2 and images[0].shape == (112, 112, 3) and "step 5/5" in status
+    _, status = list(tab.text_to_image("seven " * 200, 1.0, 2, "ddim", 0, 1))[-1]
+    assert "cut to its first" in status
+    table, neighbours, warning = tab.inspect_prompt("ein Hund im Schnee")
+    assert len(table) == 12 and len(neighbours) == 8 and warning and "Retrieval prior" in warning
+    with_prior = list(tab.text_to_image("dark ankle boots", 3.0, 3, "ddim", 0, 1, True))[-1]
+    without = list(tab.text_to_image("dark ankle boots", 3.0, 3, "ddim", 0, 1, False))[-1]
+    assert "'boots' → 'boot'" in with_prior[1] and not np.array_equal(with_prior[0][0], without[0][0])
+
+
+@pytest.mark.parametrize("call,expected", [
+    (lambda tab: list(tab.text_to_image("   ", 3, 5, "ddim", 0, 2)), "prompt is empty"),
+    (lambda tab: tab.inspect_prompt(""), "prompt is empty"),
+    (lambda tab: list(tab.text_to_image("seven", 3, 5, "ddim", 0, 99)), "images must be between"),
+])
+def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
+    with pytest.raises(gr.Error, match=expected):
+        call(tab)
