@@ -4,10 +4,7 @@ only the newest item each time it asks.
 A web UI redraws far slower than a sampler steps: Gradio spends tens of milliseconds of CPU on each streamed
 update (encode the image, send it), and while a plain generator waits for that, the sampler waits too. With
 latest_only the sampler never pauses and the page gets the newest step at most every min_interval seconds.
-Measured through gradio_client with the server in another process on the same 2 cores (2026-11-22), DDIM 50 steps
-of 8 images at w=2: one update per 2 steps (26 updates) 3.9-5.1 s at the client; latest_only(min_interval=0.4)
-(7-8 updates) 3.0-3.8 s. The 1000-step DDPM animation of one image stayed at 6.2-7.2 s through HTTP with the client
-sharing the 2 cores, against 4.0 s for the handler alone (bench/app_latency.py).
+bench/app_latency.py and the README give the measured effect through HTTP.
 
     for step in latest_only(pipe.sample(...), min_interval=0.1):   # every item may be skipped except the last
         yield render(step)

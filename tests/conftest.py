@@ -1,14 +1,12 @@
-import sys
 from pathlib import Path
 
 import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 torch.set_num_threads(2)
 
-from diffusion_core.data import dataset_available  # noqa: E402
+from diffusion_core.data import dataset_available
 
 
 def require_dataset(name: str):

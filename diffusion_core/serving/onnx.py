@@ -2,8 +2,8 @@
 
 At the app's sizes (one 28×28 image per step for a 1000-step animation) a U-Net step is a few hundred
 small ops and PyTorch spends most of its time between them. ONNX Runtime runs the exported graph with
-less overhead per op and fast small convolutions (MLAS): measured 2.4 ms vs 5.3 ms per step for one
-image of mnist_fast at 1 thread, same outputs to 1e-5 (bench/sampling_speed.py, side by side).
+less overhead per op and fast small convolutions (MLAS), with the same outputs to 1e-5 (tests/test_onnx_serving.py;
+bench/sampling_speed.py measures the speed side by side).
 
     python -m diffusion_core export-onnx pretrained/mnist_fast      # writes pretrained/mnist_fast/model.onnx
     model = serving_model(pipe.model, "pretrained/mnist_fast")      # OnnxModel, or TracedModel as a fallback

@@ -2,17 +2,17 @@
 
 torch.jit.trace records the ops of one forward call; torch.jit.freeze then folds the weights into that graph,
 so each step skips Python's module overhead. At the app's batch sizes (1-32 images of 28×28) the U-Nets are
-overhead-bound; with channels_last (NHWC) weights, which send every convolution to mkldnn, this measured
-1.9-2.2× faster than eager for one image and 1.1-1.2× for 16 (bench/sampling_speed.py, side by side).
+overhead-bound; with channels_last (NHWC) weights, which send every convolution to mkldnn, it runs faster than
+eager, most for one image per step (bench/sampling_speed.py measures it side by side).
 
 A trace is only valid for the call it recorded: its shapes and which optional arguments were None. The U-Nets
 have no data-dependent branches, only shape- and None-dependent ones, so one trace per signature
-(shapes, dtypes, None pattern) is exact; signatures are traced on first use (~0.5 s) and kept (LRU).
+(shapes, dtypes, None pattern) is exact; signatures are traced on first use and kept (LRU).
 
     pipe.model = TracedModel(pipe.model)      # samplers and handlers see the same (xt, t, cond, drop) -> output
 
-torch 2.14 marks torch.jit as deprecated in favour of torch.compile, which took 147 s to compile this U-Net on
-the 2-core CPU: too slow for an app start. If tracing ever fails, the call runs eagerly instead.
+torch 2.14 marks torch.jit as deprecated in favour of torch.compile, whose compile time for this U-Net on a
+2-core CPU is minutes: too slow for an app start. If tracing ever fails, the call runs eagerly instead.
 """
 from __future__ import annotations
 

@@ -51,8 +51,8 @@ class TrainConfig:
     cond_drop_prob: float = 0.1  # fraction of conditions replaced by the null token
     seed: int = 0
     num_threads: int = 0  # torch.set_num_threads; 0 keeps torch's default
-    amp: str = "auto"  # auto (bf16 autocast on CUDA only; 2-3x slower on this CPU, see bench/), bf16, none
-    channels_last: bool = True  # NHWC memory layout: ~15 % faster convolutions on the CPU (bench/train_step.py)
+    amp: str = "auto"  # auto (bf16 autocast on CUDA only: slower on CPUs without bf16 units, bench/train_step.py), bf16, none
+    channels_last: bool = True  # NHWC memory layout: faster convolutions on the CPU (bench/train_step.py)
     log_every: int = 100
     sample_every: int = 2000  # write a sample grid PNG every N steps (0: never)
     checkpoint_every: int = 1000
