@@ -6,10 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from diffusion_core.model_folder import ModelLoadError, read_config
 from diffusion_core.pipeline import Pipeline, load_pipeline
-from diffusion_core.serving.onnx import serving_model
+from diffusion_core.serving import serving_model
 
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"  # the repository's shipped models
 
