@@ -1,0 +1,158 @@
+"""A whole class at once: N simulated students run a lesson script against one app server, R rounds; prints JSON.
+
+    python bench/classroom.py --students 30 --rounds 3            # starts `python app.py` on a free port
+    python bench/classroom.py --students 8 --url http://127.0.0.1:7860/ --pid 1234   # a running server
+
+Each student is a gradio_client session (its own gr.State), all starting together: one forward-noise update
+(tab 1), Generate in tab 4 (mnist_fast, DDIM 50 steps, 8 images, w=2, guidance interval on: the app's settings
+before the class defaults), an export of that trajectory, then text to image (20 steps, 8 images).
+--seeds distinct gives every student their own seed (nothing to share); --seeds same is a class pressing Generate
+on the defaults. --generate sets tab 4's sampler and steps (e.g. dpm_solver_pp:20, the class default).
+
+Reported per action: p50 / p90 / max latency (s) and errors; per round: the server's CPU-seconds per student
+(utime + stime of its process), its RSS after the round, and the size and file count of its temp folders
+(Gradio's cache and the exports). The server runs in its own process so that its CPU time is its own.
+A bench, not a test: it measures, it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMPTS = ["a bold seven", "dark ankle boots", "a thin slanted two", "a light t-shirt", "large handbag"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(app_dir: Path, temp_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_TEMP_DIR": str(temp_dir / "gradio"),
+           "TMPDIR": str(temp_dir), "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = open(temp_dir / "server.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=app_dir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited during start-up; see {temp_dir / 'server.log'}")
+            time.sleep(0.5)
+    raise RuntimeError("the app did not answer within 150 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def rss_mb(pid: int) -> float:
+    line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmRSS"))
+    return int(line.split()[1]) / 1024
+
+
+def folder_size(paths: list[Path]) -> tuple[float, int]:
+    files = [f for p in paths if p.exists() for f in p.rglob("*") if f.is_file()]
+    return sum(f.stat().st_size for f in files) / 1e6, len(files)
+
+
+def student(url: str, index: int, args, barrier: threading.Barrier, timings: dict, errors: dict):
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    seed = index if args.seeds == "distinct" else 0
+    sampler, steps = args.generate.split(":")
+    actions = [
+        ("slider", lambda: client.predict("cosine", 1000, 100 + index % 800, False, api_name="/update_forward")),
+        ("generate", lambda: client.predict("mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True,
+                                            api_name="/run_sampler")),
+        ("export", lambda: client.predict(api_name="/export")),
+        ("text", lambda: client.predict(PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True,
+                                        api_name="/text_to_image")),
+    ]
+    barrier.wait()
+    for name, call in actions:
+        if name == "export" and not args.export:
+            continue
+        start = time.perf_counter()
+        try:
+            call()
+            timings.setdefault(name, []).append(time.perf_counter() - start)
+        except Exception as e:  # noqa: BLE001 - counted and reported, the bench goes on
+            errors.setdefault(name, []).append(f"{type(e).__name__}: {str(e)[:120]}")
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {}
+    q = statistics.quantiles(values, n=10, method="inclusive") if len(values) > 1 else [values[0]] * 9
+    return {"p50": round(statistics.median(values), 3), "p90": round(q[8], 3), "max": round(max(values), 3),
+            "n": len(values)}
+
+
+def run_round(url: str, pid: int | None, args, temp_paths: list[Path]) -> dict:
+    timings, errors = {}, {}
+    barrier = threading.Barrier(args.students)
+    cpu0, start = cpu_seconds(pid) if pid else None, time.perf_counter()
+    threads = [threading.Thread(target=student, args=(url, i, args, barrier, timings, errors))
+               for i in range(args.students)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    result = {"wall_s": round(time.perf_counter() - start, 1),
+              "actions": {name: summary(v) for name, v in timings.items()},
+              "errors": {name: len(v) for name, v in errors.items()}, "error_examples": {k: v[:2] for k, v in errors.items()}}
+    if pid:
+        result["server_cpu_s_per_student"] = round((cpu_seconds(pid) - cpu0) / args.students, 2)
+        result["server_rss_mb"] = round(rss_mb(pid), 1)
+    size, count = folder_size(temp_paths)
+    result["temp_mb"], result["temp_files"] = round(size, 1), count
+    return result
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--students", type=int, default=30)
+    p.add_argument("--rounds", type=int, default=1)
+    p.add_argument("--url", help="a running app (default: start `python app.py` from --app-dir)")
+    p.add_argument("--pid", type=int, help="with --url: the server's process id, for CPU and RSS")
+    p.add_argument("--app-dir", default=str(ROOT), help="the checkout whose app.py to start")
+    p.add_argument("--temp", nargs="*", default=[], help="with --url: temp folders to measure")
+    p.add_argument("--seeds", choices=["distinct", "same"], default="distinct")
+    p.add_argument("--generate", default="ddim:50", help="tab 4's sampler:steps")
+    p.add_argument("--no-export", dest="export", action="store_false")
+    args = p.parse_args()
+    proc, temp_dir = None, Path(tempfile.mkdtemp(prefix="classroom_bench_"))
+    url, pid, temp_paths = args.url, args.pid, [Path(t) for t in args.temp]
+    if url is None:
+        proc, url = start_server(Path(args.app_dir), temp_dir)
+        pid, temp_paths = proc.pid, [temp_dir]
+    try:
+        rounds = [run_round(url, pid, args, temp_paths) for _ in range(args.rounds)]
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+    print(json.dumps({"students": args.students, "seeds": args.seeds, "generate": args.generate,
+                      "app_dir": args.app_dir, "rounds": rounds}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

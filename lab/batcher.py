@@ -1,0 +1,125 @@
+"""One sampling engine for every user: the model calls of all running trajectories become one batched call per step.
+
+Each request runs the engine's own sampler generator (diffusion_core.samplers.sample) in its thread, unchanged,
+on a `SharedModel`: a stand-in with the network's signature (xt, t, cond, drop_cond) -> output whose calls are
+queued here. A worker thread waits until every registered request has queued its call (or `window` seconds
+passed), concatenates the rows, runs the real network once, and hands each request its own rows back. Every
+trajectory keeps its own timesteps, sampler, steps, guidance and seed (the network takes a t and a condition per
+row); requests that finish leave, new ones join at the next step. The network treats rows independently, so a
+request sees the same outputs as alone, up to float summation order (tests/lab/test_batcher.py).
+
+    batcher = Batcher(pipe.model)
+    with batcher.join() as model:            # a SharedModel for this request
+        for step in sample(model, schedule, shape, ...): ...
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+MAX_ROWS = 64  # rows per network call: ONNX Runtime's per-row cost stops falling past a few dozen 28×28 images
+
+
+@dataclass
+class Call:
+    xt: torch.Tensor  # (B, C, H, W)
+    t: torch.Tensor  # (B,)
+    cond: torch.Tensor | None  # (B,) class labels or (B, D) embeddings
+    drop_cond: torch.Tensor | None  # (B,) bool
+    done: threading.Event = field(default_factory=threading.Event)
+    out: torch.Tensor | None = None
+    error: BaseException | None = None
+
+    def signature(self) -> tuple:
+        """Calls with the same signature can share one network call (same optional inputs and condition kind)."""
+        kind = None if self.cond is None else (self.cond.dtype, tuple(self.cond.shape[1:]))
+        return tuple(self.xt.shape[1:]), kind, self.drop_cond is None
+
+
+class SharedModel(nn.Module):
+    """What one request's sampler sees: the network's config, parameters and signature; calls go to the batcher."""
+
+    def __init__(self, batcher: "Batcher"):
+        super().__init__()
+        self.batcher, self.config = batcher, batcher.model.config
+        self.inner = batcher.model  # a child module: parameters() and .to() work as for the network itself
+        self.backend = getattr(batcher.model, "backend", "PyTorch")
+
+    def forward(self, xt, t, cond=None, drop_cond=None):
+        b = xt.shape[0]
+        call = Call(xt, torch.as_tensor(t).reshape(-1).expand(b), cond, drop_cond)
+        return self.batcher.submit(call)
+
+
+class Batcher:
+    def __init__(self, model: nn.Module, window: float = 0.01, max_rows: int = MAX_ROWS):
+        self.model, self.window, self.max_rows = model, window, max_rows
+        self.lock = threading.Condition()
+        self.queue: list[Call] = []
+        self.members = 0  # requests currently sampling
+        self.calls = self.rows = 0  # network calls made and rows evaluated (for the status line and benches)
+        threading.Thread(target=self._serve, daemon=True, name="batcher").start()
+
+    @contextlib.contextmanager
+    def join(self):
+        """Register a request for the duration of its sampling; yields its SharedModel."""
+        with self.lock:
+            self.members += 1
+        try:
+            yield SharedModel(self)
+        finally:
+            with self.lock:
+                self.members -= 1
+                self.lock.notify_all()
+
+    def submit(self, call: Call) -> torch.Tensor:
+        with self.lock:
+            self.queue.append(call)
+            self.lock.notify_all()
+        call.done.wait()
+        if call.error is not None:
+            raise call.error
+        return call.out
+
+    def _take_batch(self) -> list[Call]:
+        """Wait for work; then until every member has queued a call or the window has passed; take one group."""
+        with self.lock:
+            self.lock.wait_for(lambda: self.queue)
+            deadline = time.monotonic() + self.window
+            self.lock.wait_for(lambda: len(self.queue) >= self.members, timeout=max(0.0, deadline - time.monotonic()))
+            first = self.queue[0].signature()
+            batch, rows = [], 0
+            for call in list(self.queue):
+                if call.signature() == first and (not batch or rows + len(call.xt) <= self.max_rows):
+                    batch.append(call)
+                    rows += len(call.xt)
+                    self.queue.remove(call)
+            return batch
+
+    def _serve(self):
+        while True:
+            batch = self._take_batch()
+            try:
+                self._run(batch)
+            except Exception:  # one bad request must not fail the others: run each call on its own
+                for call in batch:
+                    try:
+                        self._run([call])
+                    except Exception as e:  # noqa: BLE001 - handed to that request's thread
+                        call.error = e
+                        call.done.set()
+
+    @torch.no_grad()
+    def _run(self, batch: list[Call]):
+        cat = lambda xs: None if xs[0] is None else torch.cat(xs)  # noqa: E731
+        out = self.model(torch.cat([c.xt for c in batch]), torch.cat([c.t for c in batch]),
+                         cat([c.cond for c in batch]), cat([c.drop_cond for c in batch]))
+        self.calls, self.rows = self.calls + 1, self.rows + len(out)
+        for call, rows in zip(batch, out.split([len(c.xt) for c in batch])):
+            call.out = rows
+            call.done.set()
