@@ -47,10 +47,14 @@ def drawing_to_tensor(image, size: int = 28) -> torch.Tensor:
 
 def make_grid(images: torch.Tensor, nrow: int | None = None, pad: int = 2, scale: int = 1) -> np.ndarray:
     """(B, C, H, W) in [-1, 1] -> one uint8 (H', W', 3) picture with `nrow` images per row."""
-    b, c, h, w = images.shape
+    return tile_grid(tensor_to_uint8(images), nrow, pad, scale)
+
+
+def tile_grid(tiles: np.ndarray, nrow: int | None = None, pad: int = 2, scale: int = 1) -> np.ndarray:
+    """(B, H, W, C) uint8 tiles -> one uint8 (H', W', 3) picture with `nrow` tiles per row, `pad` px apart."""
+    b, h, w, c = tiles.shape
     nrow = nrow or int(np.ceil(np.sqrt(b)))
     rows = int(np.ceil(b / nrow))
-    tiles = tensor_to_uint8(images)  # (B, H, W, C)
     if c == 1:
         tiles = np.repeat(tiles, 3, axis=-1)
     grid = np.full((rows * (h + pad) + pad, nrow * (w + pad) + pad, 3), 40, dtype=np.uint8)

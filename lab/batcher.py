@@ -51,9 +51,16 @@ class SharedModel(nn.Module):
         self.backend = getattr(batcher.model, "backend", "PyTorch")
 
     def forward(self, xt, t, cond=None, drop_cond=None):
-        b = xt.shape[0]
-        call = Call(xt, torch.as_tensor(t).reshape(-1).expand(b), cond, drop_cond)
-        return self.batcher.submit(call)
+        """Same outputs as the network; the condition is made explicit so that every call of a conditional model
+        (guided rows, unguided rows, the null class) shares one batch: no cond = the null token on every row."""
+        b, cfg = xt.shape[0], self.config
+        if cond is None and (getattr(cfg, "num_classes", 0) or getattr(cfg, "cond_dim", 0)):
+            cond = torch.zeros(b, dtype=torch.long) if cfg.num_classes else torch.zeros(b, cfg.cond_dim)
+            drop_cond = torch.ones(b, dtype=torch.bool)
+        if cond is not None and drop_cond is None:
+            drop_cond = torch.zeros(b, dtype=torch.bool)
+        t = torch.as_tensor(t).reshape(-1).expand(b)
+        return self.batcher.submit(Call(xt, t, cond, None if cond is None else drop_cond.reshape(b).bool()))
 
 
 class Batcher:
@@ -123,3 +130,17 @@ class Batcher:
         for call, rows in zip(batch, out.split([len(c.xt) for c in batch])):
             call.out = rows
             call.done.set()
+
+
+class Batchers:
+    """One Batcher per network, made on first use."""
+
+    def __init__(self):
+        self.lock, self.by_model = threading.Lock(), {}
+
+    def join(self, model: nn.Module):
+        with self.lock:
+            batcher = self.by_model.get(id(model))
+            if batcher is None:
+                batcher = self.by_model[id(model)] = Batcher(model)
+        return batcher.join()

@@ -17,7 +17,10 @@ from diffusion_core.data import class_names, dataset_available, load_images
 from diffusion_core.images import picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
+from lab.batcher import Batchers
+from lab.exports import Exports
 from lab.lessons.text import TextStudio
+from lab.replay_cache import ReplayCache
 from lab.zoo import Zoo
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -38,12 +41,21 @@ class Classroom:
     gallery: list[GalleryItem] = field(default_factory=list)
     text_model: str | None = None  # the CLIP-conditioned model of tab 5
     text_studio: TextStudio | None = None
+    batchers: Batchers = field(default_factory=Batchers)  # one batched network call per step for every user
+    cache: ReplayCache = field(default_factory=lambda: ReplayCache(recording_bytes))  # runs a class repeats
+    exports: Exports = field(default_factory=Exports)  # trajectory exports, pruned as new ones come
 
     @classmethod
     def load(cls, models_root=None, assets: Path = ASSETS) -> "Classroom":
         zoo = Zoo.load(models_root)
         text_model, studio = load_text_studio(zoo)
         return cls(zoo, load_gallery(assets), text_model, studio)
+
+
+def recording_bytes(item) -> int:
+    """Memory of a cached run's last item, (step, frames or pictures): the sum of its arrays."""
+    return sum(getattr(x, "nbytes", 0) + getattr(getattr(x, "xt", None), "nbytes", 0)
+               + getattr(getattr(x, "x0", None), "nbytes", 0) for x in item[1])
 
 
 def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:

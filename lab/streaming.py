@@ -1,9 +1,10 @@
-"""Live progress without slowing the work down: run a generator in a background thread and hand the consumer
-only the newest item each time it asks.
+"""Live progress without slowing the work down, for one viewer or a whole class.
 
 A web UI redraws far slower than a sampler steps: Gradio spends tens of milliseconds of CPU on each streamed
-update (encode the image, send it), and while a plain generator waits for that, the sampler waits too. With
-latest_only the sampler never pauses and the page gets the newest step at most every min_interval seconds.
+update (encode the image, send it), and while a plain generator waits for that, the sampler waits too. A
+`Broadcast` runs the generator in a background thread and records what it produces; any number of viewers
+follow it, each getting the newest item at most every min_interval seconds and always the last one. When the
+last viewer leaves before the end, the producer stops. `latest_only` is the one-viewer case.
 bench/app_latency.py and the README give the measured effect through HTTP.
 
     for step in latest_only(pipe.sample(...), min_interval=0.1):   # every item may be skipped except the last
@@ -18,45 +19,67 @@ from typing import Iterator, TypeVar
 T = TypeVar("T")
 
 
+class Broadcast:
+    """The items of one generator, produced once in a daemon thread, followed by any number of viewers."""
+
+    def __init__(self, items: Iterator[T], name: str = "latest_only"):
+        self.lock = threading.Condition()
+        self.item, self.count, self.done, self.error = None, 0, False, None
+        self.viewers, self.stopped = 0, False
+        threading.Thread(target=self._produce, args=(items,), daemon=True, name=name).start()
+
+    def _produce(self, items: Iterator[T]):
+        try:
+            for item in items:
+                with self.lock:
+                    if self.stopped:
+                        return
+                    self.item, self.count = item, self.count + 1
+                    self.lock.notify_all()
+        except BaseException as e:  # noqa: BLE001 - handed to the viewers, who raise it
+            with self.lock:
+                self.error = e
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()  # a generator left early runs its own clean-up (e.g. leaving the batcher) now
+            with self.lock:
+                self.done = True
+                self.lock.notify_all()
+
+    @property
+    def finished(self) -> bool:
+        return self.done and self.error is None and not self.stopped
+
+    def follow(self, min_interval: float = 0.0) -> Iterator[T]:
+        """The newest item at most every min_interval seconds, and always the last; the producer's error is raised
+        here. Closing this generator leaves; the producer stops when no viewer is left before it finished."""
+        with self.lock:
+            self.viewers += 1
+        seen, last_yield = 0, float("-inf")
+        try:
+            while True:
+                with self.lock:
+                    self.lock.wait_for(lambda: self.done or (self.count > seen
+                                                             and time.perf_counter() - last_yield >= min_interval),
+                                       timeout=max(0.0, min_interval - (time.perf_counter() - last_yield)) or None)
+                    if self.error is not None:
+                        raise self.error
+                    if self.count == seen:
+                        if self.done:
+                            return
+                        continue  # woken by the timeout before anything new arrived
+                    item, seen = self.item, self.count
+                last_yield = time.perf_counter()
+                yield item
+        finally:
+            with self.lock:
+                self.viewers -= 1
+                if self.viewers == 0 and not self.done:
+                    self.stopped = True
+
+
 def latest_only(items: Iterator[T], min_interval: float = 0.0) -> Iterator[T]:
     """Yield the newest item of `items` (produced in a daemon thread) at most every min_interval seconds; the
     last item is always yielded. An exception in the producer is raised here; closing this generator stops it."""
-    lock = threading.Condition()
-    state = {"item": None, "count": 0, "done": False, "error": None, "stop": False}
-
-    def produce():
-        try:
-            for item in items:
-                with lock:
-                    if state["stop"]:
-                        return
-                    state["item"], state["count"] = item, state["count"] + 1
-                    lock.notify()
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer, who raises it
-            with lock:
-                state["error"] = e
-        finally:
-            with lock:
-                state["done"] = True
-                lock.notify()
-
-    threading.Thread(target=produce, daemon=True, name="latest_only").start()
-    seen, last_yield = 0, float("-inf")
-    try:
-        while True:
-            with lock:
-                lock.wait_for(lambda: state["done"] or (state["count"] > seen
-                                                         and time.perf_counter() - last_yield >= min_interval),
-                              timeout=max(0.0, min_interval - (time.perf_counter() - last_yield)) or None)
-                if state["error"] is not None:
-                    raise state["error"]
-                if state["count"] == seen:
-                    if state["done"]:
-                        return
-                    continue  # woken by the timeout before anything new arrived
-                item, seen = state["item"], state["count"]
-            last_yield = time.perf_counter()
-            yield item
-    finally:
-        with lock:
-            state["stop"] = True
+    yield from Broadcast(items).follow(min_interval)

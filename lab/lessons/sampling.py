@@ -3,13 +3,14 @@ trajectory, every sampler from the same starting noise, and exports (GIF, MP4, P
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 import torch
 
-from diffusion_core.images import make_grid, save_gif, save_mp4, save_png
+from diffusion_core.images import make_grid, save_gif, save_mp4, save_png, tensor_to_uint8, tile_grid
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.samplers import SAMPLERS, SamplerStep
 
@@ -17,10 +18,24 @@ SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "
                   "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE"}
 
 
-def render_step(step: SamplerStep, nrow: int, scale: int = 3) -> np.ndarray:
-    """One frame: the batch's x_t grid | its predicted-x0 grid, side by side."""
-    left = make_grid(step.xt.float().cpu().clamp(-1, 1), nrow=nrow, scale=scale)
-    right = make_grid(step.x0.float().cpu().clamp(-1, 1), nrow=nrow, scale=scale)
+@dataclass(frozen=True)
+class Frame:
+    """One recorded step, kept small (a trajectory of 100 frames of 8 images is about 1 MB): x_t and the predicted
+    x0 as uint8 tiles at the model's resolution; render_frame draws it for the page."""
+    index: int  # sampler step
+    t: int  # its timestep (-1: the finished sample)
+    xt: np.ndarray  # (B, H, W, C) uint8
+    x0: np.ndarray  # (B, H, W, C) uint8
+    nrow: int  # images per row when drawn
+
+
+def frame_of(step: SamplerStep, nrow: int) -> Frame:
+    return Frame(step.index, step.t, tensor_to_uint8(step.xt.float().cpu()), tensor_to_uint8(step.x0.float().cpu()), nrow)
+
+
+def render_frame(frame: Frame, scale: int = 3) -> np.ndarray:
+    """The batch's x_t grid | its predicted-x0 grid, side by side: (H, W, 3) uint8."""
+    left, right = tile_grid(frame.xt, frame.nrow, scale=scale), tile_grid(frame.x0, frame.nrow, scale=scale)
     gap = np.full((left.shape[0], 12, 3), 255, dtype=np.uint8)
     return np.concatenate([left, gap, right], axis=1)
 
@@ -31,7 +46,7 @@ def record_frames(steps: Iterator[SamplerStep], num_steps: int, nrow: int, max_f
     every, frames = max(1, num_steps // max_frames), []
     for step in steps:
         if step.index % every == 0 or step.index == num_steps:
-            frames.append(render_step(step, nrow))
+            frames.append(frame_of(step, nrow))
         yield step, frames
 
 
@@ -64,9 +79,10 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     return out
 
 
-def export_trajectory(frames: list[np.ndarray], directory: Path, stem: str = "trajectory") -> list[Path]:
+def export_trajectory(recorded: list[Frame], directory: Path, stem: str = "trajectory") -> list[Path]:
     """An animated GIF of all frames, an MP4 when PyAV is installed, and a PNG strip of 8 evenly spaced frames."""
     directory.mkdir(parents=True, exist_ok=True)
+    frames = [render_frame(frame) for frame in recorded]
     gif = save_gif(frames, directory / f"{stem}.gif", duration_ms=max(20, 3000 // max(1, len(frames))))
     picks = np.linspace(0, len(frames) - 1, min(8, len(frames))).round().astype(int)
     strip = np.concatenate([frames[i] for i in picks], axis=0 if frames[0].shape[1] > 400 else 1)

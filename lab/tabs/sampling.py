@@ -2,9 +2,8 @@
 then a slider scrubs the recorded trajectory; exports; every sampler from the same starting noise."""
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
+from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -12,8 +11,8 @@ import gradio as gr
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.classroom import Classroom
-from lab.lessons.sampling import UNCONDITIONAL, compare_samplers, export_trajectory, labels_for, record_frames
-from lab.streaming import latest_only
+from lab.lessons.sampling import (UNCONDITIONAL, compare_samplers, export_trajectory, labels_for, record_frames,
+                                  render_frame)
 from lab.tabs.common import check_range, friendly, inputs, sampling_controls
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -34,7 +33,8 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
 
 class SamplingTab:
     def __init__(self, classroom: Classroom):
-        self.zoo = classroom.zoo
+        self.zoo, self.batchers, self.cache = classroom.zoo, classroom.batchers, classroom.cache
+        self.exports = classroom.exports
 
     def class_choices(self, model: str):
         pipe = self.zoo.pipelines.get(model)
@@ -44,36 +44,46 @@ class SamplingTab:
         return gr.Dropdown(choices=[("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
                            + [(name, i) for i, name in enumerate(names)], value=-1, label="class")
 
+    def trajectory(self, pipe, n: int, labels, seed: int, steps: int, interval, **kwargs):
+        """The recorded frames of one run, its network calls batched with every other user's."""
+        with self.batchers.join(pipe.model) as shared_model:
+            steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps,
+                                                                  guidance_interval=interval, **kwargs)
+            yield from record_frames(steps_iter, steps, min(n, 4))
+
     @friendly
     def run_sampler(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
         pipe = self.zoo.get(model)
         check_range("steps", steps, 1, pipe.schedule.num_timesteps)
         check_range("batch size", n, 1, 16)
-        n, steps = int(n), int(steps)
-        labels, start = labels_for(pipe, n, int(label)), time.perf_counter()
+        n, steps, seed, label, eta, guidance = int(n), int(steps), int(seed), int(label), float(eta), float(guidance)
+        labels, start = labels_for(pipe, n, label), time.perf_counter()
         interval = PAPER_GUIDANCE_INTERVAL if limit_guidance else None
         per_call = batch_description(n, labels is not None, guidance, interval)
-        trajectory = pipe.sample(n, labels=labels, seed=int(seed), sampler=sampler, num_steps=steps, eta=float(eta),
-                                 guidance_scale=float(guidance), guidance_interval=interval)
+        key = ("sample", model, sampler, steps, eta if sampler == "ddim" else 0.0, seed, n, label, guidance, interval)
+        run, shared = self.cache.run(key, lambda: self.trajectory(pipe, n, labels, seed, steps, interval, sampler=sampler,
+                                                                  eta=eta, guidance_scale=guidance))
         # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
-        for step, frames in latest_only(record_frames(trajectory, steps, min(n, 4)), min_interval=0.4):
+        for step, frames in run.follow(min_interval=0.4):
             status = (f"step {step.index}/{steps} · t = {step.t} · {step.index} model evaluations ({per_call}) · "
-                      f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}")
+                      f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
+                      + (" · computed once for everyone who asked for the same" if shared else ""))
             if step.index < steps:  # the recorded frames go to the user's State once: Gradio copies a State on each update
-                yield frames[-1], status, gr.skip(), gr.skip()
+                yield render_frame(frames[-1]), status, gr.skip(), gr.skip()
                 continue
-            yield frames[-1], status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
+            yield render_frame(frames[-1]), status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
+        self.cache.evict()
 
     def scrub(self, frames, scrubber):
         if not frames:
             return gr.skip()
-        return frames[min(int(scrubber), len(frames) - 1)]
+        return render_frame(frames[min(int(scrubber), len(frames) - 1)])
 
     @friendly
     def export(self, frames):
         if not frames:
             raise gr.Error("Generate first, then export the trajectory.")
-        return [str(path) for path in export_trajectory(frames, Path(tempfile.mkdtemp(prefix="diffusion_lab_")))]
+        return [str(path) for path in export_trajectory(frames, self.exports.new_folder())]
 
     @friendly
     def all_samplers(self, model, steps, seed, n, label, guidance, limit_guidance=False):

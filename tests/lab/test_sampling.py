@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from diffusion_core.samplers import SAMPLERS, SamplerStep
-from lab.lessons.sampling import compare_samplers, export_trajectory, labels_for, record_frames, render_step
+from lab.lessons.sampling import compare_samplers, export_trajectory, frame_of, labels_for, record_frames, render_frame
 from lab.zoo import Zoo
 from tests.fixtures import make_tiny_models
 
@@ -14,15 +14,16 @@ def test_labels_render_compare_export(tmp_path):
     assert labels_for(pipe, 12, -1).tolist() == list(range(10)) + [0, 1] and labels_for(pipe, 2, 3).tolist() == [3, 3]
     assert labels_for(zoo.get("tiny_notime"), 2, 3) is None and labels_for(pipe, 2, -2) is None
     steps = list(pipe.sample(4, labels=[1, 2, 3, 4], num_steps=3))
-    frames = [render_step(s, nrow=2) for s in steps]
-    assert frames[0].shape[1] > 2 * frames[0].shape[0]
+    frames = [frame_of(s, nrow=2) for s in steps]
+    picture = render_frame(frames[0])
+    assert picture.shape[1] > 2 * picture.shape[0] and frames[0].xt.shape == (4, 28, 28, 1)
     gif, mp4, strip = export_trajectory(frames, tmp_path / "out")  # PyAV is in requirements.txt
     assert gif.exists() and strip.exists() and mp4.suffix == ".mp4"
     import av
 
     with av.open(str(mp4)) as video:  # a real, decodable video: every frame plus a second holding the last one
         decoded = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
-    assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0
+    assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0 and decoded[0].shape[:2] == tuple(d + d % 2 for d in picture.shape[:2])
     rows = compare_samplers(pipe, 2, -1, 0, 3, 1.0)
     assert len(rows) == len(SAMPLERS) == 4 and all(isinstance(img, np.ndarray) for img, _ in rows)
 

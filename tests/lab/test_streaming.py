@@ -1,10 +1,11 @@
-"""latest_only: the consumer gets the newest item, always the last one, the producer's errors, and a way to stop it."""
+"""latest_only and Broadcast: viewers get the newest item, always the last one, the producer's errors; the producer
+stops when the last viewer leaves."""
 import threading
 import time
 
 import pytest
 
-from lab.streaming import latest_only
+from lab.streaming import Broadcast, latest_only
 
 
 def test_a_fast_consumer_gets_every_item_and_a_slow_one_the_newest():
@@ -57,3 +58,26 @@ def test_closing_the_consumer_stops_the_producer():
     time.sleep(0.05)
     assert len(produced) == count
     assert not [t for t in threading.enumerate() if t.name == "latest_only"]
+
+
+def test_a_broadcast_is_produced_once_for_many_viewers():
+    produced = []
+
+    def counted():
+        for i in range(30):
+            produced.append(i)
+            time.sleep(0.002)
+            yield i
+
+    broadcast, got = Broadcast(counted()), {}
+    viewers = [threading.Thread(target=lambda k=k: got.setdefault(k, list(broadcast.follow(0.01)))) for k in range(3)]
+    for th in viewers:
+        th.start()
+    for th in viewers:
+        th.join()
+    assert len(produced) == 30 and all(items[-1] == 29 for items in got.values())
+    assert broadcast.finished and list(broadcast.follow()) == [29]  # a late viewer gets the last item at once
+    one = broadcast.follow()
+    assert next(one) == 29
+    one.close()
+    assert broadcast.finished  # leaving after the end stops nothing

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lab.lessons.sampling import render_frame
 from lab.tabs.sampling import batch_description
 
 
@@ -16,13 +17,22 @@ def test_sampling_handlers(tab):
     frame, status, frames, _ = outputs[-1]
     assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
     assert "a batch of 6: conditional + unconditional" in status and "with TorchScript" in status  # w=2, 3 images
-    assert np.array_equal(tab.scrub(frames, 0), frames[0])
+    assert np.array_equal(tab.scrub(frames, 0), render_frame(frames[0])) and np.array_equal(frame, render_frame(frames[-1]))
     gif, mp4, strip = tab.export(frames)
     assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
     *_, (_, limited, _, _) = tab.run_sampler("tiny_cond", "ddim", 20, 0.0, 1, 2, 3, 2.0, True)
     assert "step 20/20" in limited and "where 0.28 < σ_t ≤ 5.42" in limited
     compared = tab.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
     assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)", "DPM-Solver++(2M) SDE"]
+
+
+def test_a_repeated_request_is_replayed_from_the_class_cache(tab):
+    first = list(tab.run_sampler("tiny_cond", "ddim", 4, 0.0, 42, 2, 5, 2.0))[-1]
+    again = list(tab.run_sampler("tiny_cond", "ddim", 4, 0.0, 42, 2, 5, 2.0))
+    assert len(again) == 1 and "computed once" in again[-1][1] and "computed once" not in first[1]
+    assert np.array_equal(again[-1][0], first[0]) and len(again[-1][2]) == len(first[2])
+    other_seed = list(tab.run_sampler("tiny_cond", "ddim", 4, 0.0, 43, 2, 5, 2.0))[-1]
+    assert not np.array_equal(other_seed[0], first[0])
 
 
 def test_class_choices_follow_the_model(tab):

@@ -1,0 +1,69 @@
+"""One batched network call per step for every user: the same images as alone, failures kept apart, rows freed."""
+import threading
+from dataclasses import replace
+
+import pytest
+import torch
+
+from diffusion_core.pipeline import load_pipeline
+from lab.batcher import Batcher, Batchers
+from tests.fixtures import make_tiny_models
+
+
+@pytest.fixture(scope="module")
+def pipe(tmp_path_factory):
+    return load_pipeline(make_tiny_models(tmp_path_factory.mktemp("m")) / "tiny_cond", device="cpu")
+
+
+REQUESTS = [dict(n=3, labels=[1, 2, 3], seed=0, sampler="ddim", num_steps=8, guidance_scale=2.0),
+            dict(n=2, labels=None, seed=5, sampler="dpm_solver_pp", num_steps=5),
+            dict(n=1, labels=[7], seed=9, sampler="ddpm", num_steps=12, guidance_scale=3.0,
+                 guidance_interval=(0.28, 5.42))]
+
+
+def run_together(pipe, batcher, requests):
+    results, errors = [None] * len(requests), [None] * len(requests)
+    start = threading.Barrier(len(requests))
+
+    def one(i, kwargs):
+        try:
+            with batcher.join() as model:
+                start.wait()
+                results[i] = replace(pipe, model=model).generate(**kwargs)
+        except Exception as e:  # noqa: BLE001 - checked by the test
+            errors[i] = e
+
+    threads = [threading.Thread(target=one, args=(i, r)) for i, r in enumerate(requests)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    return results, errors
+
+
+def test_concurrent_requests_give_the_same_images_as_alone(pipe):
+    alone = [pipe.generate(**r) for r in REQUESTS]
+    batcher = Batcher(pipe.model, window=0.05)
+    together, errors = run_together(pipe, batcher, REQUESTS)
+    assert errors == [None] * 3
+    for a, b in zip(alone, together):
+        assert torch.allclose(a, b, atol=1e-5)
+    assert batcher.calls < sum(r["num_steps"] for r in REQUESTS)  # rows of different requests shared calls
+
+
+def test_one_failing_request_does_not_fail_the_others(pipe):
+    batcher = Batcher(pipe.model, window=0.05)
+    bad = dict(n=2, labels=[1, 99], seed=0, sampler="ddim", num_steps=4)  # class 99 does not exist
+    results, errors = run_together(pipe, batcher, [REQUESTS[0], bad])
+    assert errors[0] is None and torch.allclose(results[0], pipe.generate(**REQUESTS[0]), atol=1e-5)
+    assert isinstance(errors[1], (IndexError, RuntimeError))
+
+
+def test_leaving_frees_the_rows(pipe):
+    batchers = Batchers()
+    with batchers.join(pipe.model) as model:
+        batcher = model.batcher
+        assert batcher.members == 1 and model.config is pipe.config and model(torch.zeros(1, 1, 28, 28), 5).shape == (1, 1, 28, 28)
+    assert batcher.members == 0
+    with batchers.join(pipe.model) as again:
+        assert again.batcher is batcher  # one batcher per network
