@@ -2,11 +2,10 @@
 
 Every number and picture comes from diffusion_core (the engine); lab/ is the classroom: one module per tab in
 lab/tabs/, each with its layout, its handlers and its wiring."""
-from lab.classroom import Classroom
 from lab.demo import build_demo
-from lab.launch import LAUNCH_OPTIONS
+from lab.launch import LAUNCH_OPTIONS, load_classroom
 
-classroom = Classroom.load()  # the models, the gallery and the text studio: loaded once, shared by every user
+classroom = load_classroom()  # the models, the gallery, the text studio and the shared sampler: loaded once
 demo = build_demo(classroom)  # each tab is handed the classroom explicitly; per-user values live in gr.State
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""One sampling engine for every user: the model calls of all running trajectories become one batched call per step.
+"""One sampling engine for every user: the model calls of all running trajectories become one batched call per step,
+computed by one worker thread (one thread pool on the cores, whichever models are in use).
 
 Each request runs the engine's own sampler generator (diffusion_core.samplers.sample) in its thread, unchanged,
 on a `SharedModel`: a stand-in with the network's signature (xt, t, cond, drop_cond) -> output whose calls are
@@ -8,8 +9,8 @@ trajectory keeps its own timesteps, sampler, steps, guidance and seed (the netwo
 row); requests that finish leave, new ones join at the next step. The network treats rows independently, so a
 request sees the same outputs as alone, up to float summation order (tests/lab/test_batcher.py).
 
-    batcher = Batcher(pipe.model)
-    with batcher.join() as model:            # a SharedModel for this request
+    batcher = Batcher()
+    with batcher.join(pipe.model) as model:  # a SharedModel for this request
         for step in sample(model, schedule, shape, ...): ...
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ MAX_ROWS = 64  # rows per network call: ONNX Runtime's per-row cost stops fallin
 
 @dataclass
 class Call:
+    model: nn.Module  # the network this call is for
     xt: torch.Tensor  # (B, C, H, W)
     t: torch.Tensor  # (B,)
     cond: torch.Tensor | None  # (B,) class labels or (B, D) embeddings
@@ -38,17 +40,17 @@ class Call:
     def signature(self) -> tuple:
         """Calls with the same signature can share one network call (same optional inputs and condition kind)."""
         kind = None if self.cond is None else (self.cond.dtype, tuple(self.cond.shape[1:]))
-        return tuple(self.xt.shape[1:]), kind, self.drop_cond is None
+        return id(self.model), tuple(self.xt.shape[1:]), kind
 
 
 class SharedModel(nn.Module):
     """What one request's sampler sees: the network's config, parameters and signature; calls go to the batcher."""
 
-    def __init__(self, batcher: "Batcher"):
+    def __init__(self, batcher: "Batcher", model: nn.Module):
         super().__init__()
-        self.batcher, self.config = batcher, batcher.model.config
-        self.inner = batcher.model  # a child module: parameters() and .to() work as for the network itself
-        self.backend = getattr(batcher.model, "backend", "PyTorch")
+        self.batcher, self.config = batcher, model.config
+        self.inner = model  # a child module: parameters() work as for the network itself
+        self.backend = getattr(model, "backend", "PyTorch")
 
     def forward(self, xt, t, cond=None, drop_cond=None):
         """Same outputs as the network; the condition is made explicit so that every call of a conditional model
@@ -60,12 +62,12 @@ class SharedModel(nn.Module):
         if cond is not None and drop_cond is None:
             drop_cond = torch.zeros(b, dtype=torch.bool)
         t = torch.as_tensor(t).reshape(-1).expand(b)
-        return self.batcher.submit(Call(xt, t, cond, None if cond is None else drop_cond.reshape(b).bool()))
+        return self.batcher.submit(Call(self.inner, xt, t, cond, None if cond is None else drop_cond.reshape(b).bool()))
 
 
 class Batcher:
-    def __init__(self, model: nn.Module, window: float = 0.01, max_rows: int = MAX_ROWS):
-        self.model, self.window, self.max_rows = model, window, max_rows
+    def __init__(self, window: float = 0.01, max_rows: int = MAX_ROWS):
+        self.window, self.max_rows = window, max_rows
         self.lock = threading.Condition()
         self.queue: list[Call] = []
         self.members = 0  # requests currently sampling
@@ -73,12 +75,12 @@ class Batcher:
         threading.Thread(target=self._serve, daemon=True, name="batcher").start()
 
     @contextlib.contextmanager
-    def join(self):
-        """Register a request for the duration of its sampling; yields its SharedModel."""
+    def join(self, model: nn.Module):
+        """Register a request for the duration of its sampling; yields its SharedModel of `model`."""
         with self.lock:
             self.members += 1
         try:
-            yield SharedModel(self)
+            yield SharedModel(self, model)
         finally:
             with self.lock:
                 self.members -= 1
@@ -124,23 +126,10 @@ class Batcher:
     @torch.no_grad()
     def _run(self, batch: list[Call]):
         cat = lambda xs: None if xs[0] is None else torch.cat(xs)  # noqa: E731
-        out = self.model(torch.cat([c.xt for c in batch]), torch.cat([c.t for c in batch]),
+        out = batch[0].model(torch.cat([c.xt for c in batch]), torch.cat([c.t for c in batch]),
                          cat([c.cond for c in batch]), cat([c.drop_cond for c in batch]))
         self.calls, self.rows = self.calls + 1, self.rows + len(out)
         for call, rows in zip(batch, out.split([len(c.xt) for c in batch])):
             call.out = rows
             call.done.set()
 
-
-class Batchers:
-    """One Batcher per network, made on first use."""
-
-    def __init__(self):
-        self.lock, self.by_model = threading.Lock(), {}
-
-    def join(self, model: nn.Module):
-        with self.lock:
-            batcher = self.by_model.get(id(model))
-            if batcher is None:
-                batcher = self.by_model[id(model)] = Batcher(model)
-        return batcher.join()

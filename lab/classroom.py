@@ -17,7 +17,7 @@ from diffusion_core.data import class_names, dataset_available, load_images
 from diffusion_core.images import picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
-from lab.batcher import Batchers
+from lab.batcher import Batcher
 from lab.exports import Exports
 from lab.lessons.text import TextStudio
 from lab.replay_cache import ReplayCache
@@ -41,13 +41,14 @@ class Classroom:
     gallery: list[GalleryItem] = field(default_factory=list)
     text_model: str | None = None  # the CLIP-conditioned model of tab 5
     text_studio: TextStudio | None = None
-    batchers: Batchers = field(default_factory=Batchers)  # one batched network call per step for every user
+    batcher: Batcher = field(default_factory=Batcher)  # one batched network call per step for every user
     cache: ReplayCache = field(default_factory=lambda: ReplayCache(recording_bytes))  # runs a class repeats
     exports: Exports = field(default_factory=Exports)  # trajectory exports, pruned as new ones come
 
     @classmethod
-    def load(cls, models_root=None, assets: Path = ASSETS) -> "Classroom":
-        zoo = Zoo.load(models_root)
+    def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> "Classroom":
+        """sampling_threads: ONNX Runtime's threads for the shared sampling worker (default: torch's count)."""
+        zoo = Zoo.load(models_root, threads=sampling_threads)
         text_model, studio = load_text_studio(zoo)
         return cls(zoo, load_gallery(assets), text_model, studio)
 

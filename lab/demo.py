@@ -13,6 +13,8 @@ INTRO = """# Diffusion Lab
 A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
 train a network to predict that noise, then start from pure noise and denoise step by step (reverse process).
 Pick an image below, then walk through the tabs from left to right."""
+# Gradio keeps every picture it sends in its cache folder: every 2 minutes, remove those older than 5 minutes.
+DELETE_CACHE = (120, 300)
 TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)")
 
 
@@ -26,7 +28,7 @@ def problems_banner(classroom: Classroom) -> str | None:
 
 def build_demo(classroom: Classroom) -> gr.Blocks:
     """demo.tabs holds each tab's widgets and handlers (`demo.tabs.forward.handlers.update_forward`, …)."""
-    with gr.Blocks(title="Diffusion Lab") as demo:
+    with gr.Blocks(title="Diffusion Lab", delete_cache=DELETE_CACHE) as demo:
         gr.Markdown(INTRO)
         banner = problems_banner(classroom)
         if banner:
@@ -43,5 +45,5 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
             text_widgets = text.render(classroom)
     demo.tabs = SimpleNamespace(forward=shared, schedules=schedules_widgets, denoise=denoise_widgets,
                                 sampling=sampling_widgets, text=text_widgets)
-    demo.queue(default_concurrency_limit=2, max_size=32)  # 2 vCPUs: two jobs at a time, the rest wait in line
+    demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
     return demo

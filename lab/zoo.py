@@ -19,10 +19,11 @@ class Zoo:
     problems: dict[str, str] = field(default_factory=dict)  # folder -> what went wrong
 
     @classmethod
-    def load(cls, root: str | Path | None = None, device: str | None = None) -> "Zoo":
+    def load(cls, root: str | Path | None = None, device: str | None = None, threads: int | None = None) -> "Zoo":
         """Every folder whose config.json describes a diffusion model (has a schedule), under root,
-        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by
-        ONNX Runtime when the folder has a fresh model.onnx, else through TorchScript (diffusion_core.serving)."""
+        $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by ONNX Runtime (with
+        `threads` intra-op threads) when the folder has a fresh model.onnx, else through TorchScript
+        (diffusion_core.serving)."""
         root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
@@ -31,7 +32,7 @@ class Zoo:
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
                 if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
-                    pipe.model = serving_model(pipe.model, folder)  # same outputs, less per-step overhead
+                    pipe.model = serving_model(pipe.model, folder, threads)  # same outputs, less per-step overhead
                 zoo.pipelines[folder.name] = pipe
             except ModelLoadError as e:
                 zoo.problems[folder.name] = str(e)

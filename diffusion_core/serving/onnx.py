@@ -27,17 +27,6 @@ ONNX_NAME = "model.onnx"
 DIGEST_KEY = "diffusion_lab.weights_sha256"
 
 
-def card_section(name: str) -> str:
-    """The "Files" section of a U-Net's model card (scripts/evaluate_models.py and evaluate_text_model.py)."""
-    return f"""## Files
-- `config.json` (model, schedule, training settings), `model.safetensors` (the EMA weights, float32), this card.
-- `{ONNX_NAME}`: the same network exported for ONNX Runtime (`python -m diffusion_core export-onnx pretrained/{name}`),
-  which the app serves on the CPU (2× faster than PyTorch for one image per step). It records a SHA-256 of the
-  weights; once they change (retrained) it is ignored and the app uses TorchScript until it is exported again.
-
-"""
-
-
 def weights_digest(model: nn.Module) -> str:
     """SHA-256 over the state dict (names, shapes and float32 bytes, in name order)."""
     h = hashlib.sha256()
@@ -104,6 +93,8 @@ class OnnxModel(nn.Module):
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or torch.get_num_threads()
         options.inter_op_num_threads = 1
+        # idle pool threads sleep instead of spinning: a spinning pool takes cores from everything else on a shared CPU
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         if self.session.get_modelmeta().custom_metadata_map.get(DIGEST_KEY) != weights_digest(model):
@@ -132,15 +123,15 @@ class OnnxModel(nn.Module):
         return torch.from_numpy(self.session.run(None, feed)[0])
 
 
-def serving_model(model: nn.Module, directory=None) -> nn.Module:
+def serving_model(model: nn.Module, directory=None, threads: int | None = None) -> nn.Module:
     """The fastest exact CPU form of a U-Net: OnnxModel when a fresh directory/model.onnx and onnxruntime are
-    there, else TracedModel (traced.py)."""
+    there, else TracedModel (traced.py). threads: ONNX Runtime's intra-op threads (default: torch's count)."""
     from .traced import TracedModel
 
     path = Path(directory) / ONNX_NAME if directory is not None else None
     if path is not None and path.is_file():
         try:
-            return OnnxModel(model, path)
+            return OnnxModel(model, path, threads)
         except Exception as e:  # noqa: BLE001 - no onnxruntime, a stale export, a corrupt file: all served by TorchScript
             logging.getLogger(__name__).warning("not serving %s with ONNX Runtime (%s); using TorchScript", path, e)
     return TracedModel(model)

@@ -63,9 +63,12 @@ class TextStudio:
         """(1, D): the retrieval prior's image embedding for the prompt, or the raw text embedding."""
         return condition_from_text(self.embed(prompt), self.bank if use_prior else None)
 
-    def generate(self, prompt: str, n: int = 4, seed: int = 0, use_prior: bool = True, **kwargs):
-        """Iterate the sampler's steps for n images of the prompt (see samplers.sample for kwargs)."""
-        if self.pipe is None:
+    def generate(self, prompt: str, n: int = 4, seed: int = 0, use_prior: bool = True, pipe: Pipeline | None = None,
+                 **kwargs):
+        """Iterate the sampler's steps for n images of the prompt (see samplers.sample for kwargs); `pipe` replaces
+        the studio's own (e.g. the same network through the shared batcher)."""
+        pipe = pipe or self.pipe
+        if pipe is None:
             raise RuntimeError("no CLIP-conditioned U-Net is loaded")
         text, _ = clean_prompt(prompt)
-        return self.pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)
+        return pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)

@@ -12,16 +12,24 @@ from diffusion_core import SAMPLERS
 from lab.lessons.sampling import SAMPLER_LABELS
 
 LOG = logging.getLogger("diffusion_lab")
+# Lanes (Gradio concurrency groups): cheap actions never wait behind sampling. Sampling requests mostly wait for
+# the shared batcher (lab/batcher.py), so many run at once; work that cannot be batched goes one at a time.
+INTERACTIVE = dict(concurrency_id="interactive", concurrency_limit=4)  # slider, schedules, one-step denoise, inspect
+SAMPLING = dict(concurrency_id="sampling", concurrency_limit=64)  # reverse sampling and text to image
+HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side by side, exports, row view, error chart
 
 
 def friendly(fn):
     """Any failure becomes a short message in the UI (gr.Error), never a stack trace."""
 
     def message(e: Exception) -> gr.Error:
+        """A user's mistake (gr.Error, ValueError) is one log line; anything else is a fault and keeps its traceback."""
         if isinstance(e, gr.Error):
+            LOG.info("%s: %s", fn.__name__, e.message)
             return e
-        LOG.warning("%s failed: %s", fn.__name__, e, exc_info=not isinstance(e, (ValueError, RuntimeError)))
-        return gr.Error(f"{type(e).__name__ if not isinstance(e, (ValueError, RuntimeError)) else 'Problem'}: {e}")
+        fault = not isinstance(e, (ValueError, RuntimeError))
+        LOG.log(logging.ERROR if fault else logging.INFO, "%s failed: %s", fn.__name__, e, exc_info=fault)
+        return gr.Error(f"{type(e).__name__ if fault else 'Problem'}: {e}")
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)

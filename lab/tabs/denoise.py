@@ -12,7 +12,7 @@ from diffusion_core.serving import backend_name
 from lab.classroom import IMAGE_SIZE, Classroom
 from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
 from lab.lessons.forward import fixed_noise
-from lab.tabs.common import friendly, inputs, require_image
+from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs, require_image
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
@@ -86,10 +86,10 @@ class DenoiseTab:
         return w
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):
-        w.go.click(self.update_denoise, inputs(self.update_denoise, w), [w.panels, w.metrics, w.psnr_plot])
-        w.rows_button.click(self.update_dli_rows, inputs(self.update_dli_rows, w), w.rows)
-        w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot)
-        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary])
+        w.go.click(self.update_denoise, inputs(self.update_denoise, w), [w.panels, w.metrics, w.psnr_plot], **INTERACTIVE)
+        w.rows_button.click(self.update_dli_rows, inputs(self.update_dli_rows, w), w.rows, **HEAVY)
+        w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot, **HEAVY)
+        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary], **INTERACTIVE)
         w.model.change(**panel)
         demo.load(**panel)
 

@@ -12,7 +12,7 @@ from diffusion_core.images import drawing_to_tensor, picture, pil_to_tensor
 from lab.classroom import IMAGE_SIZE, Classroom
 from lab.lessons import DISPLAY_SCALE
 from lab.lessons.forward import fixed_noise, forward_view
-from lab.tabs.common import check_range, friendly, inputs, require_image
+from lab.tabs.common import INTERACTIVE, check_range, friendly, inputs, require_image
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
          "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1).")
@@ -93,16 +93,16 @@ class ForwardTab:
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):
         update = dict(fn=self.update_forward, inputs=inputs(self.update_forward, w),
-                      outputs=[w.xt, w.equation, w.histogram, w.strip])
+                      outputs=[w.xt, w.equation, w.histogram, w.strip], **INTERACTIVE)
         chosen = [w.x0, w.chosen]
-        w.gallery.select(self.choose_from_gallery, None, chosen).then(**update)
-        w.upload.change(self.choose_upload, inputs(self.choose_upload, w), chosen).then(**update)
-        w.use_drawing.click(self.choose_drawing, inputs(self.choose_drawing, w), chosen).then(**update)
+        w.gallery.select(self.choose_from_gallery, None, chosen, **INTERACTIVE).then(**update)
+        w.upload.change(self.choose_upload, inputs(self.choose_upload, w), chosen, **INTERACTIVE).then(**update)
+        w.use_drawing.click(self.choose_drawing, inputs(self.choose_drawing, w), chosen, **INTERACTIVE).then(**update)
         w.t.change(**update, show_progress="hidden", trigger_mode="always_last")
         w.schedule.change(**update)
         w.markov.change(**update)
-        w.T.submit(self.set_t_range, inputs(self.set_t_range, w), w.t).then(**update)
-        w.noise_button.click(self.new_noise, inputs(self.new_noise, w), w.seed).then(**update)
+        w.T.submit(self.set_t_range, inputs(self.set_t_range, w), w.t, **INTERACTIVE).then(**update)
+        w.noise_button.click(self.new_noise, inputs(self.new_noise, w), w.seed, **INTERACTIVE).then(**update)
         demo.load(**update)
 
 

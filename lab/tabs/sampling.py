@@ -13,11 +13,12 @@ from diffusion_core.serving import backend_name
 from lab.classroom import Classroom
 from lab.lessons.sampling import (UNCONDITIONAL, compare_samplers, export_trajectory, labels_for, record_frames,
                                   render_frame)
-from lab.tabs.common import check_range, friendly, inputs, sampling_controls
+from lab.tabs.common import HEAVY, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
          "harder towards the chosen class.")
+FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
 FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 INTERVAL_LABEL = "guide only at middle noise levels ({} < σ_t ≤ {})".format(*PAPER_GUIDANCE_INTERVAL)
 INTERVAL_INFO = ("At nearly pure noise guidance mostly narrows variety; near the end the image is already decided "
@@ -33,7 +34,7 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
 
 class SamplingTab:
     def __init__(self, classroom: Classroom):
-        self.zoo, self.batchers, self.cache = classroom.zoo, classroom.batchers, classroom.cache
+        self.zoo, self.batcher, self.cache = classroom.zoo, classroom.batcher, classroom.cache
         self.exports = classroom.exports
 
     def class_choices(self, model: str):
@@ -46,7 +47,7 @@ class SamplingTab:
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, interval, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
-        with self.batchers.join(pipe.model) as shared_model:
+        with self.batcher.join(pipe.model) as shared_model:
             steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps,
                                                                   guidance_interval=interval, **kwargs)
             yield from record_frames(steps_iter, steps, min(n, 4))
@@ -111,18 +112,18 @@ class SamplingTab:
             w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
         w.status = gr.Markdown()
         w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
-        w.frames = gr.State([])  # per user: the recorded trajectory
+        w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (compact uint8 frames)
         w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
         w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360, object_fit="contain")
         w.files = gr.File(label="exports", file_count="multiple", height=120)
         return w
 
     def wire(self, w: SimpleNamespace):
-        w.model.change(self.class_choices, inputs(self.class_choices, w), w.label)
-        w.go.click(self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber])
-        w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden")
-        w.export_button.click(self.export, inputs(self.export, w), w.files)
-        w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared)
+        w.model.change(self.class_choices, inputs(self.class_choices, w), w.label, **INTERACTIVE)
+        w.go.click(self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
+        w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
+        w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
+        w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:

@@ -10,7 +10,7 @@ from diffusion_core import SCHEDULE_NAMES
 from lab.classroom import IMAGE_SIZE
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.tabs.common import check_range, friendly, inputs, require_image
+from lab.tabs.common import INTERACTIVE, check_range, friendly, inputs, require_image
 
 INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
          "with the noise's; at **0 dB** they are equal. Cosine keeps more signal for longer.")
@@ -44,7 +44,7 @@ def render(shared: SimpleNamespace, tab: gr.Tab, demo: gr.Blocks) -> SimpleNames
     """Lay out and wire tab 2 inside `tab`; it redraws when opened, when schedules change and when t is released."""
     w = layout(shared)
     update = dict(fn=update_schedules, inputs=inputs(update_schedules, w),
-                  outputs=[w.beta_plot, w.alpha_bar_plot, w.snr_plot, w.table, w.by_schedule])
+                  outputs=[w.beta_plot, w.alpha_bar_plot, w.snr_plot, w.table, w.by_schedule], **INTERACTIVE)
     w.names.change(**update)
     tab.select(**update)
     shared.t.release(**update)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from diffusion_core.pipeline import load_pipeline
-from lab.batcher import Batcher, Batchers
+from lab.batcher import Batcher
 from tests.fixtures import make_tiny_models
 
 
@@ -27,7 +27,7 @@ def run_together(pipe, batcher, requests):
 
     def one(i, kwargs):
         try:
-            with batcher.join() as model:
+            with batcher.join(pipe.model) as model:
                 start.wait()
                 results[i] = replace(pipe, model=model).generate(**kwargs)
         except Exception as e:  # noqa: BLE001 - checked by the test
@@ -43,7 +43,7 @@ def run_together(pipe, batcher, requests):
 
 def test_concurrent_requests_give_the_same_images_as_alone(pipe):
     alone = [pipe.generate(**r) for r in REQUESTS]
-    batcher = Batcher(pipe.model, window=0.05)
+    batcher = Batcher(window=0.05)
     together, errors = run_together(pipe, batcher, REQUESTS)
     assert errors == [None] * 3
     for a, b in zip(alone, together):
@@ -52,7 +52,7 @@ def test_concurrent_requests_give_the_same_images_as_alone(pipe):
 
 
 def test_one_failing_request_does_not_fail_the_others(pipe):
-    batcher = Batcher(pipe.model, window=0.05)
+    batcher = Batcher(window=0.05)
     bad = dict(n=2, labels=[1, 99], seed=0, sampler="ddim", num_steps=4)  # class 99 does not exist
     results, errors = run_together(pipe, batcher, [REQUESTS[0], bad])
     assert errors[0] is None and torch.allclose(results[0], pipe.generate(**REQUESTS[0]), atol=1e-5)
@@ -60,10 +60,27 @@ def test_one_failing_request_does_not_fail_the_others(pipe):
 
 
 def test_leaving_frees_the_rows(pipe):
-    batchers = Batchers()
-    with batchers.join(pipe.model) as model:
-        batcher = model.batcher
+    batcher = Batcher()
+    with batcher.join(pipe.model) as model:
         assert batcher.members == 1 and model.config is pipe.config and model(torch.zeros(1, 1, 28, 28), 5).shape == (1, 1, 28, 28)
     assert batcher.members == 0
-    with batchers.join(pipe.model) as again:
-        assert again.batcher is batcher  # one batcher per network
+
+
+def test_two_models_share_the_worker(pipe, tmp_path):
+    other = load_pipeline(make_tiny_models(tmp_path) / "tiny_cond", device="cpu")
+    torch.nn.init.normal_(next(other.model.parameters()))  # a different network
+    requests = [dict(REQUESTS[0]), dict(REQUESTS[1])]
+    batcher = Batcher(window=0.05)
+    results = [None, None]
+
+    def one(i, p):
+        with batcher.join(p.model) as model:
+            results[i] = replace(p, model=model).generate(**requests[i])
+
+    threads = [threading.Thread(target=one, args=(0, pipe)), threading.Thread(target=one, args=(1, other))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert torch.allclose(results[0], pipe.generate(**requests[0]), atol=1e-5)
+    assert torch.allclose(results[1], other.generate(**requests[1]), atol=1e-5)
