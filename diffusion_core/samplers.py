@@ -44,7 +44,7 @@ PAPER_GUIDANCE_INTERVAL = (0.28, 5.42)  # (σ_lo, σ_hi] of Kynkäänniemi et al
 @dataclass
 class SamplerStep:
     index: int  # 0 .. num_steps
-    t: int  # the timestep of xt; -1 for the finished sample
+    t: int | float  # the timestep of xt; -1 for the finished sample (flow_samplers: the time in [0, 1], 0.0 at the end)
     xt: torch.Tensor  # (B, C, H, W)
     x0: torch.Tensor  # (B, C, H, W): the model's prediction of the clean image at this step
 
@@ -111,18 +111,30 @@ def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None, 
     return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
 
 
+def standard_normal(shape: tuple, generator: torch.Generator | None, device) -> torch.Tensor:
+    """N(0, I) drawn on the generator's device (so a seed gives the same numbers everywhere), then moved."""
+    gen_device = generator.device if generator is not None else "cpu"
+    return torch.randn(shape, generator=generator, device=gen_device).to(device)
+
+
+def guided_output(model, xt, t, cond=None, guidance_scale: float = 1.0):
+    """model(xt, t, cond), or with classifier-free guidance out_uncond + w (out_cond - out_uncond) when a cond
+    and w != 1 are given: the conditional and unconditional rows in one batch of 2B. t: (B,) as the model takes it."""
+    if cond is None or guidance_scale == 1.0:
+        return model(xt, t, cond)
+    b = xt.shape[0]
+    drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(xt.device)
+    out = model(torch.cat([xt, xt]), torch.cat([t, t]), torch.cat([cond, cond]), drop)
+    out_cond, out_uncond = out.chunk(2)
+    return out_uncond + guidance_scale * (out_cond - out_uncond)
+
+
 def guided_model_fn(model, cond=None, guidance_scale: float = 1.0, guided: Callable[[int], bool] = lambda t: True) -> Callable:
     """(xt, t) -> model output, with classifier-free guidance when a cond and w != 1 are given and guided(t)."""
 
     def fn(xt, t):
         tt = torch.full((xt.shape[0],), t, device=xt.device, dtype=torch.long)
-        if cond is None or guidance_scale == 1.0 or not guided(t):
-            return model(xt, tt, cond)
-        b = xt.shape[0]
-        drop = torch.cat([torch.zeros(b, dtype=torch.bool), torch.ones(b, dtype=torch.bool)]).to(xt.device)
-        out = model(torch.cat([xt, xt]), torch.cat([tt, tt]), torch.cat([cond, cond]), drop)
-        out_cond, out_uncond = out.chunk(2)
-        return out_uncond + guidance_scale * (out_cond - out_uncond)
+        return guided_output(model, xt, tt, cond, guidance_scale if guided(t) else 1.0)
 
     return fn
 
@@ -168,8 +180,7 @@ def sample(
     abar = schedule.alphas_cumprod.double().tolist()
 
     def randn():
-        gen_device = generator.device if generator is not None else "cpu"
-        return torch.randn(shape, generator=generator, device=gen_device).to(device)
+        return standard_normal(shape, generator, device)
 
     xt = randn() if xT is None else xT.to(device)
     if cond is not None:

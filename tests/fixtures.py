@@ -28,3 +28,18 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
         parts = {ds: (torch.rand(40, 1, 28, 28) * 2 - 1, torch.arange(40) % 10) for ds in ("mnist", "fashion_mnist")}
         ImageBank.build(clip, parts).save(root / "tiny_text" / BANK_NAME)
     return root
+
+
+class VelocityField(torch.nn.Module):
+    """A stand-in flow-matching network from a closed form v(x, t, cond, drop), t continuous (B, 1, 1, 1):
+    it divides the t·time_scale a sampler feeds it back to t, and counts its calls."""
+
+    def __init__(self, v, time_scale: float = 1000.0):
+        super().__init__()
+        self.v, self.time_scale, self.calls = v, time_scale, 0
+        self.anchor = torch.nn.Parameter(torch.zeros(()))  # samplers read the device from the parameters
+
+    def forward(self, xt, t, cond=None, drop_cond=None):
+        self.calls += 1
+        t = torch.as_tensor(t, dtype=xt.dtype).reshape(-1, 1, 1, 1).expand(xt.shape[0], 1, 1, 1) / self.time_scale
+        return self.v(xt, t, cond, drop_cond)
