@@ -1,9 +1,11 @@
-"""Training: the loss of Ho et al. (2020) and a loop that yields each step's numbers.
+"""Training: the loss of Ho et al. (2020) or of flow matching, and a loop that yields each step's numbers.
 
-    L = E_{x0, t, ε} [ w(t) · ‖ target(x0, ε, t) − model(x_t, t, c) ‖² ],   x_t = q_sample(x0, t, ε)
+    ddpm:           L = E_{x0, t, ε} [ w(t) · ‖ target(x0, ε, t) − model(x_t, t, c) ‖² ],   x_t = q_sample(x0, t, ε)
+    flow_matching:  L = E_{x0, t, ε} [ ‖ (ε − x0) − model(x_t, t·time_scale, c) ‖² ],   x_t = (1 − t) x0 + t ε
 
 target is ε, x0 or v (forward.prediction_target); w(t) = 1, or Min-SNR-γ (Hang et al. 2023):
-min(SNR, γ)/SNR for ε, min(SNR, γ)/(SNR+1) for v, min(SNR, γ) for x0. With class or vector
+min(SNR, γ)/SNR for ε, min(SNR, γ)/(SNR+1) for v, min(SNR, γ) for x0. Flow matching (flow.py; Lipman et al.
+2023, Liu et al. 2022) regresses the velocity ε − x0 with no weighting. With class or vector
 conditions, a fraction `cond_drop_prob` is replaced by the null token so one network also learns
 the unconditional model that classifier-free guidance needs.
 
@@ -19,14 +21,17 @@ import os
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
+from ..flow import T_SAMPLINGS, FlowPath, path_sample, training_times, velocity_target
 from ..forward import prediction_target, q_sample
 from ..schedules import NoiseSchedule
+
+OBJECTIVES = ("ddpm", "flow_matching")
 
 
 @dataclass
@@ -37,8 +42,13 @@ class TrainConfig:
     conditioning: str = "none"  # none, class, or clip (the CLIP image embedding of each training image)
     clip: str | None = None  # with clip: a CLIP directory (pretrained/tiny_clip) or an open_clip model name
     clip_pretrained: str | None = None  # with an open_clip name: a pretrained tag (online) or a local weights file
-    schedule: str = "cosine"
-    num_timesteps: int = 1000
+    objective: str = "ddpm"  # ddpm, or flow_matching (the network then predicts the velocity ε − x0; flow.py)
+    schedule: str = "cosine"  # ddpm only
+    num_timesteps: int = 1000  # ddpm only
+    # flow_matching: how t is drawn. uniform by default: the objective as Lipman et al. and Liu et al. state it
+    # and the lesson writes it; logit_normal (SD3, Esser et al. 2024) favours mid-path times, which helped their
+    # large latent models but is not measured here on 28 px images
+    flow_t_sampling: str = "uniform"
     steps: int = 10_000
     batch_size: int = 128
     lr: float = 1e-3  # AdamW peak learning rate
@@ -47,7 +57,7 @@ class TrainConfig:
     grad_clip: float = 1.0  # max global gradient norm
     ema_decay: float = 0.999  # EMA of the weights (Polyak averaging); the EMA weights are shipped
     loss: str = "mse"  # mse or l1
-    min_snr_gamma: float = 0.0  # 0: plain loss; e.g. 5.0 for Min-SNR-5 weighting
+    min_snr_gamma: float = 0.0  # 0: plain loss; e.g. 5.0 for Min-SNR-5 weighting (ddpm only: 0 with flow_matching)
     cond_drop_prob: float = 0.1  # fraction of conditions replaced by the null token
     seed: int = 0
     num_threads: int = 0  # torch.set_num_threads; 0 keeps torch's default
@@ -56,6 +66,14 @@ class TrainConfig:
     log_every: int = 100
     sample_every: int = 2000  # write a sample grid PNG every N steps (0: never)
     checkpoint_every: int = 1000
+
+    def __post_init__(self):
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"unknown objective {self.objective!r}; choose one of {OBJECTIVES}")
+        if self.flow_t_sampling not in T_SAMPLINGS:
+            raise ValueError(f"unknown flow_t_sampling {self.flow_t_sampling!r}; choose one of {T_SAMPLINGS}")
+        if self.objective == "flow_matching" and self.min_snr_gamma > 0:
+            raise ValueError("Min-SNR weighting is defined for the DDPM loss; set min_snr_gamma=0 with flow_matching")
 
 
 class EMA:
@@ -84,18 +102,52 @@ def loss_weights(schedule: NoiseSchedule, t: torch.Tensor, prediction_type: str,
     return {"eps": clipped / snr, "v": clipped / (snr + 1), "x0": clipped}[prediction_type]
 
 
+def _model_output(model, xt, t, cond, cfg: TrainConfig, generator) -> torch.Tensor:
+    """model(x_t, t, c) in float32, with a fraction cond_drop_prob of the conditions replaced by the null token."""
+    b, device = xt.shape[0], xt.device
+    drop = (torch.rand(b, generator=generator) < cfg.cond_drop_prob).to(device) if cond is not None else None
+    with _autocast(cfg.amp, device):
+        return model(xt, t, cond, drop).float()
+
+
+def _error(out, target, loss: str) -> torch.Tensor:
+    """Per-sample mean squared (or absolute) error: (B,)."""
+    err = F.mse_loss(out, target, reduction="none") if loss == "mse" else F.l1_loss(out, target, reduction="none")
+    return err.mean(dim=(1, 2, 3))
+
+
 def diffusion_loss(model, x0, cond, schedule: NoiseSchedule, cfg: TrainConfig, generator, prediction_type: str):
     """One Monte-Carlo estimate of L for a batch x0 (B, C, H, W); cond: (B,) labels, (B, D) or None."""
     b, device = x0.shape[0], x0.device
     t = torch.randint(0, schedule.num_timesteps, (b,), generator=generator).to(device)
     eps = torch.randn(x0.shape, generator=generator).to(device)
     xt, _ = q_sample(x0, t, schedule, eps=eps)
-    drop = (torch.rand(b, generator=generator) < cfg.cond_drop_prob).to(device) if cond is not None else None
-    with _autocast(cfg.amp, device):
-        out = model(xt, t, cond, drop).float()
+    out = _model_output(model, xt, t, cond, cfg, generator)
     target = prediction_target(x0, eps, t, schedule, prediction_type)
-    err = F.mse_loss(out, target, reduction="none") if cfg.loss == "mse" else F.l1_loss(out, target, reduction="none")
-    return (err.mean(dim=(1, 2, 3)) * loss_weights(schedule, t, prediction_type, cfg.min_snr_gamma)).mean()
+    return (_error(out, target, cfg.loss) * loss_weights(schedule, t, prediction_type, cfg.min_snr_gamma)).mean()
+
+
+def flow_matching_loss(model, x0, cond, path: FlowPath, cfg: TrainConfig, generator):
+    """One Monte-Carlo estimate of the flow-matching L for a batch x0 (B, C, H, W); t ~ cfg.flow_t_sampling."""
+    t = training_times(x0.shape[0], generator, cfg.flow_t_sampling).to(x0.device)  # (B,) in [0, 1)
+    eps = torch.randn(x0.shape, generator=generator).to(x0.device)
+    xt, _ = path_sample(x0, t, eps)
+    out = _model_output(model, xt, path.network_time(t), cond, cfg, generator)
+    return _error(out, velocity_target(x0, eps), cfg.loss).mean()
+
+
+def objective_loss(model, process: NoiseSchedule | FlowPath, cfg: TrainConfig, device) -> Callable:
+    """cfg.objective's loss as (x0, cond, generator) -> scalar: ddpm with a NoiseSchedule, or flow_matching with a
+    FlowPath and a network whose config says prediction_type="velocity"."""
+    prediction_type = _unwrap(model).config.prediction_type
+    if cfg.objective == "ddpm" and isinstance(process, NoiseSchedule):
+        schedule = process.to(device)
+        return lambda x0, cond, g: diffusion_loss(model, x0, cond, schedule, cfg, g, prediction_type)
+    if cfg.objective == "flow_matching" and isinstance(process, FlowPath) and prediction_type == "velocity":
+        return lambda x0, cond, g: flow_matching_loss(model, x0, cond, process, cfg, g)
+    raise ValueError(f"objective {cfg.objective!r} cannot train a network predicting {prediction_type!r} with a "
+                     f"{type(process).__name__}: ddpm takes a NoiseSchedule, flow_matching a FlowPath and "
+                     f"prediction_type 'velocity'")
 
 
 def _autocast(amp: str, device: torch.device):
@@ -130,15 +182,15 @@ def _unwrap(model):
     return model.module if hasattr(model, "module") else model
 
 
-def train_steps(state: TrainState, images: torch.Tensor, labels: torch.Tensor | None, schedule: NoiseSchedule,
-                cfg: TrainConfig, rank: int = 0) -> Iterator[dict]:
+def train_steps(state: TrainState, images: torch.Tensor, labels: torch.Tensor | None,
+                process: NoiseSchedule | FlowPath, cfg: TrainConfig, rank: int = 0) -> Iterator[dict]:
     """Run from state.step to cfg.steps, yielding {step, loss, lr, grad_norm, seconds} after each step.
 
-    Batches and noise come from a generator seeded by (seed, rank, step): a resumed run repeats
-    exactly the steps an uninterrupted one would have taken."""
+    process: the NoiseSchedule (objective ddpm) or the FlowPath (flow_matching). Batches and noise come from a
+    generator seeded by (seed, rank, step): a resumed run repeats exactly the steps an uninterrupted one would
+    have taken."""
     device = next(state.model.parameters()).device
-    prediction_type = _unwrap(state.model).config.prediction_type
-    schedule = schedule.to(device)
+    loss_fn = objective_loss(state.model, process, cfg, device)
     state.model.train()
     while state.step < cfg.steps:
         start = time.perf_counter()
@@ -150,7 +202,7 @@ def train_steps(state: TrainState, images: torch.Tensor, labels: torch.Tensor | 
         cond = labels[idx].to(device) if labels is not None else None
         for group in state.optimizer.param_groups:
             group["lr"] = lr_at(state.step, cfg)
-        loss = diffusion_loss(state.model, x0, cond, schedule, cfg, g, prediction_type)
+        loss = loss_fn(x0, cond, g)
         state.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         grad_norm = torch.nn.utils.clip_grad_norm_(state.model.parameters(), cfg.grad_clip)

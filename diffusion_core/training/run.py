@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import torch
 
+from .. import flow_samplers
 from ..data import DATASETS, ImageFolder, class_names, load_images
+from ..flow import FlowPath
 from ..models import build_model, config_from_dict, config_to_dict, count_parameters
 from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
 from safetensors.torch import load_file
 
-from ..schedules import make_schedule
+from ..schedules import NoiseSchedule, make_schedule
 from .loop import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
 from ..images import make_grid, save_png
 
@@ -47,13 +49,22 @@ def clip_image_embeddings(cfg: TrainConfig, images: torch.Tensor, batch: int = 5
     return clip.encode_images(images, batch)
 
 
-def sample_grid(model, schedule, path, num_classes: int, seed: int = 0):
+def noise_process(cfg: TrainConfig) -> NoiseSchedule | FlowPath:
+    """What x_t is made with: the noise schedule (ddpm) or the straight path of flow matching."""
+    return FlowPath() if cfg.objective == "flow_matching" else make_schedule(cfg.schedule, cfg.num_timesteps)
+
+
+def sample_grid(model, process, path, num_classes: int, seed: int = 0):
+    """A grid of samples, 20 network evaluations each: DPM-Solver++ (ddpm) or 10 Heun steps (flow matching)."""
     cfg = model.config
     n = 4 * num_classes if num_classes else 36
     cond = torch.arange(num_classes).repeat_interleave(4) if num_classes else None
-    images = generate(model, schedule, (n, cfg.in_channels, cfg.image_size, cfg.image_size), sampler="dpm_solver_pp",
-                      num_steps=20, cond=cond, guidance_scale=2.0 if num_classes else 1.0,
-                      generator=torch.Generator().manual_seed(seed))
+    shape = (n, cfg.in_channels, cfg.image_size, cfg.image_size)
+    kwargs = dict(cond=cond, guidance_scale=2.0 if num_classes else 1.0, generator=torch.Generator().manual_seed(seed))
+    if isinstance(process, FlowPath):
+        images = flow_samplers.generate(model, process, shape, sampler="heun", num_steps=10, **kwargs)
+    else:
+        images = generate(model, process, shape, sampler="dpm_solver_pp", num_steps=20, **kwargs)
     save_png(make_grid(images, nrow=num_classes or 6, scale=2), path)
 
 
@@ -65,17 +76,22 @@ def export_info(cfg: TrainConfig, summary: dict) -> dict:
 
 
 def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = True, card_extra: str = "") -> dict:
-    """Train (resuming from run_dir/checkpoint if present) and export the EMA weights to out_dir."""
+    """Train (resuming from run_dir/checkpoint if present) and export the EMA weights to out_dir.
+
+    With cfg.objective == "flow_matching" the network predicts the velocity: its config's prediction_type
+    is recorded as "velocity" whatever model_config said."""
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
     rank, world, device = distributed_setup()
     run_dir = Path(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(cfg.seed)  # identical initial weights on every rank
+    if cfg.objective == "flow_matching":
+        model_config = replace(model_config, prediction_type="velocity")
     model = build_model(model_config).to(device)
     if cfg.channels_last:
         model = model.to(memory_format=torch.channels_last)
-    schedule = make_schedule(cfg.schedule, cfg.num_timesteps)
+    process = noise_process(cfg)
     (run_dir / "model_config.json").write_text(json.dumps(config_to_dict(model.config), indent=2))
     images, labels = load_training_data(cfg, model.config.image_size)
     state = make_state(model, cfg)
@@ -90,7 +106,7 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
         bar = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step")
     started, losses = time.perf_counter(), []
     seconds_before = json.loads((run_dir / "time.json").read_text())["seconds"] if resumed and (run_dir / "time.json").exists() else 0.0
-    for stats in train_steps(state, images, labels, schedule, cfg, rank):
+    for stats in train_steps(state, images, labels, process, cfg, rank):
         losses.append(stats["loss"])
         if rank != 0:
             continue
@@ -106,14 +122,14 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
             elapsed = seconds_before + time.perf_counter() - started
             (run_dir / "time.json").write_text(json.dumps({"seconds": elapsed, "step": step}))
         if cfg.sample_every and step % cfg.sample_every == 0:
-            sample_grid(state.ema.model, schedule, run_dir / f"samples_{step:06d}.png", model.config.num_classes)
+            sample_grid(state.ema.model, process, run_dir / f"samples_{step:06d}.png", model.config.num_classes)
     if bar:
         bar.close()
     summary = {"steps": state.step, "world_size": world, "parameters": count_parameters(model),
                "train_seconds": seconds_before + time.perf_counter() - started, "resumed": resumed,
                "final_loss_avg": sum(losses[-100:]) / max(1, len(losses[-100:])) if losses else None}
     if rank == 0 and out_dir is not None:
-        save_pipeline(out_dir, state.ema.model, schedule, export_info(cfg, summary))
+        save_pipeline(out_dir, state.ema.model, process, export_info(cfg, summary))
     if world > 1:
         torch.distributed.destroy_process_group()
     return summary
@@ -128,5 +144,5 @@ def export_run(run_dir, out_dir):
     model.load_state_dict(load_file(str(run_dir / "checkpoint" / "ema.safetensors")))
     seconds = json.loads((run_dir / "time.json").read_text())["seconds"] if (run_dir / "time.json").exists() else None
     summary = {"steps": meta["step"], "train_seconds": seconds, "parameters": count_parameters(model)}
-    save_pipeline(out_dir, model, make_schedule(cfg.schedule, cfg.num_timesteps), export_info(cfg, summary))
+    save_pipeline(out_dir, model, noise_process(cfg), export_info(cfg, summary))
     return load_pipeline(out_dir, device="cpu")
