@@ -1,4 +1,5 @@
-"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx  (each has --help)."""
+"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx | train-classifier |
+train-clip | models-table  (each has --help)."""
 from __future__ import annotations
 
 import argparse
@@ -15,10 +16,15 @@ EPILOG = """examples:
   python -m diffusion_core info pretrained/mnist_cond
   python -m diffusion_core prior-bank pretrained/text_cond  # CLIP image embeddings for the text model's prior
   python -m diffusion_core export-onnx pretrained/mnist_fast # model.onnx: the app serves it with ONNX Runtime
+  python -m diffusion_core evaluate pretrained/mnist_cond --write-card   # evaluation.json and the model card
+  python -m diffusion_core evaluate pretrained/* --card-only          # re-render every card from stored figures
+  python -m diffusion_core train-classifier mnist --epochs 2 --out pretrained/classifier_mnist
+  python -m diffusion_core train-clip --steps 1500 --out pretrained/tiny_clip
+  python -m diffusion_core models-table pretrained --write README.md
 """
 
 
-def _add_train(sub):
+def add_train(sub):
     p = sub.add_parser("train", help="train a diffusion model (or the no-time denoiser) and export it",
                        description="Train on MNIST, Fashion-MNIST or an image folder. Resumes from --run-dir if a "
                                    "checkpoint is there. Under torchrun, trains with DistributedDataParallel.")
@@ -167,7 +173,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      description="Diffusion Lab: train, sample and inspect diffusion models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    _add_train(sub)
+    add_train(sub)
     _add_sample(sub)
     p = sub.add_parser("info", help="print a model directory's config and parameter count")
     p.add_argument("model_dir")
@@ -179,15 +185,15 @@ def main(argv=None):
     p.add_argument("--data-root", help="folder with the dataset files")
     p = sub.add_parser("export-onnx", help="export U-Nets to model.onnx beside their weights (for ONNX Runtime serving)")
     p.add_argument("model_dirs", nargs="+", help="model directories (pretrained/<name>)")
-    from .evaluation.cli import add_evaluate
+    from .evaluation.cli import add_evaluate, add_models_table
+    from .training.cli import add_train_classifier, add_train_clip
 
-    add_evaluate(sub)
+    for add in (add_evaluate, add_models_table, add_train_classifier, add_train_clip):
+        add(sub)  # each sets its handler
     a = parser.parse_args(argv)
-    handler = {"train": cmd_train, "sample": cmd_sample, "info": cmd_info, "schedules": cmd_schedules,
-               "prior-bank": cmd_prior_bank,
-               "export-onnx": cmd_export_onnx}.get(a.command)
-    if handler is None:
-        from .evaluation.cli import cmd_evaluate as handler
+    handler = getattr(a, "handler", None) or {"train": cmd_train, "sample": cmd_sample, "info": cmd_info,
+                                               "schedules": cmd_schedules, "prior-bank": cmd_prior_bank,
+                                               "export-onnx": cmd_export_onnx}[a.command]
     try:
         handler(a)
     except Exception as e:  # a newcomer gets the message, not a traceback; --debug-ish via env if needed

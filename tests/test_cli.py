@@ -9,7 +9,8 @@ from tests.fixtures import make_tiny_models
 def test_help_reads_for_a_newcomer():
     out = subprocess.run([sys.executable, "-m", "diffusion_core", "--help"], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0
-    for word in ("train", "sample", "info", "schedules", "evaluate", "examples:"):
+    for word in ("train", "sample", "info", "schedules", "evaluate", "train-classifier", "train-clip", "models-table",
+                 "--card-only", "examples:"):
         assert word in out.stdout
 
 

@@ -1,4 +1,4 @@
-"""evaluate_text on a toy world where the answers are known: class c is drawn as a bar c+1 px tall, and
+"""evaluation.text on a toy world where the answers are known: class c is drawn as a bar c+1 px tall, and
 stand-in CLIP/classifier read exactly that, so a faithful generator must score 1 and a deaf one 0.1."""
 import torch
 import torch.nn.functional as F

@@ -1,2 +1,9 @@
-"""Measuring models: domain-FID and class agreement (metrics.py), text-to-image agreement (text.py), the
-`evaluate` command (cli.py)."""
+"""Measuring models and writing their cards.
+
+  metrics.py      domain-FID, class agreement, quality vs steps (the measurements of generated images)
+  text.py         text-to-image agreement and attribute control
+  folder.py       evaluate a model folder in place: its kind, that kind's module, evaluation.json
+  diffusion.py, text_model.py, no_time.py, clip.py, classifier.py   one kind of model each: evaluate + card_fields
+  cards.py        README.md rendered from templates/ and the stored figures; reproduce.py: its Reproduce line
+  models_table.py the README's table of shipped models
+  cli.py          `python -m diffusion_core evaluate` and `models-table`"""

@@ -7,10 +7,8 @@
 """
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -76,12 +74,18 @@ class Reference:
     floor: float
 
     @classmethod
-    def build(cls, classifier: Classifier, dataset: str, n_floor: int = 2000, data_root=None):
-        xt, _ = load_images(dataset, "test", data_root)
+    def build(cls, classifier: Classifier, dataset: str, n_floor: int = 2000, data_root=None, limit: int | None = None):
+        """limit: only the first test images (smoke runs); the floor's training subset is the same either way."""
+        xt, _ = load_images(dataset, "test", data_root, limit=limit)
+        ref = cls(classifier, features(classifier, xt), float("nan"))
+        ref.floor = ref.floor_at(dataset, n_floor, data_root)
+        return ref
+
+    def floor_at(self, dataset: str, n: int, data_root=None) -> float:
+        """Real-vs-real domain-FID: n training images (a fixed random subset, seed 0) against the test set."""
         xr, _ = load_images(dataset, "train", data_root)
-        test_features = features(classifier, xt)
-        idx = torch.randperm(len(xr), generator=torch.Generator().manual_seed(0))[:n_floor]
-        return cls(classifier, test_features, frechet_distance(features(classifier, xr[idx]), test_features))
+        idx = torch.randperm(len(xr), generator=torch.Generator().manual_seed(0))[:n]
+        return frechet_distance(features(self.classifier, xr[idx]), self.test_features)
 
     def fid(self, images: torch.Tensor) -> float:
         return frechet_distance(features(self.classifier, images.clamp(-1, 1)), self.test_features)
@@ -123,19 +127,3 @@ def class_agreement(pipe, classifier: Classifier, per_class: int, guidance_scale
         per = [(pred[labels == c] == c).float().mean().item() for c in range(k)]
         result[w] = {"overall": (pred == labels).float().mean().item(), "per_class": per}
     return result
-
-
-def main_evaluate(a):
-    from ..pipeline import load_pipeline
-
-    pipe = load_pipeline(a.model_dir)
-    dataset = pipe.info["dataset"]
-    classifier = load_classifier(a.classifier or Path(a.model_dir).parent / f"classifier_{dataset}")
-    ref = Reference.build(classifier, dataset)
-    report = {"model": a.model_dir, "floor": ref.floor}
-    report["quality_vs_steps"] = quality_vs_steps(pipe, ref, a.n, guidance=a.guidance, n_slow=a.n_slow)
-    if pipe.config.num_classes:
-        report["agreement"] = class_agreement(pipe, classifier, a.per_class, sampler="dpm_solver_pp", num_steps=20)
-    print(json.dumps(report, indent=2))
-    if a.out:
-        Path(a.out).write_text(json.dumps(report, indent=2))

@@ -144,6 +144,25 @@ def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: in
     clip.model.eval()
 
 
+def fit_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_root=None, limit: int | None = None,
+             log_every: int = 50) -> Clip:
+    """The project's small CLIP (TINY_CLIP) trained from scratch on captioned MNIST + Fashion-MNIST training images,
+    seed 0; its info records the caption thresholds, steps, batch size and minutes (save_clip writes them)."""
+    from ..data import load_images
+
+    torch.manual_seed(0)
+    data = captioned_data({name: load_images(name, "train", data_root, limit=limit) for name in ("mnist", "fashion_mnist")})
+    clip = create_clip(TINY_CLIP)
+    start, losses = time.perf_counter(), []
+    for stats in train_clip_steps(clip, data, steps, batch_size, lr):
+        losses.append(stats["loss"])
+        if stats["step"] % log_every == 0:
+            print(f"step {stats['step']}/{steps} loss {sum(losses[-log_every:]) / log_every:.3f}", flush=True)
+    clip.info = {"trained_on": "MNIST + Fashion-MNIST training sets with generated captions", "caption_thresholds": data.cuts,
+                 "steps": steps, "batch_size": batch_size, "train_minutes": (time.perf_counter() - start) / 60}
+    return clip
+
+
 @torch.no_grad()
 def zero_shot_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: torch.Tensor) -> float:
     """Classify each image by the class whose prompts (all phrases, averaged) are most similar."""

@@ -39,5 +39,6 @@ def train_classifier(dataset: str, epochs: int = 3, batch_size: int = 128, seed:
     return model.eval(), accuracy(model, xt, yt)
 
 
-def save_classifier(model: Classifier, directory, info: dict, card: str):
+def save_classifier(model: Classifier, directory, info: dict, card: str | None = None):
+    """A model folder: config.json ({"model": its config, **info}), model.safetensors and, if given, the card."""
     return save_model_folder(directory, {"model": asdict(model.config), **info}, model.state_dict(), card)

@@ -1,0 +1,75 @@
+"""Evaluate a model folder in place: which kind of model it holds, that kind's measurement, <folder>/evaluation.json.
+
+    kind               what                                     module         measures
+    diffusion_model    class-conditional or unconditional U-Net diffusion.py   domain-FID vs steps, class agreement
+    text_model         U-Net conditioned on CLIP embeddings     text_model.py  prompt agreement, attribute control
+    no_time_denoiser   the DLI denoiser that never sees t       no_time.py     one-step PSNR vs a U-Net with t
+    clip               the project's small CLIP                 clip.py        zero-shot and attribute retrieval
+    classifier         a domain classifier                      classifier.py  test accuracy
+
+Each module has evaluate(folder, options) -> report, card_fields(folder, config, report) -> dict and TEMPLATE
+(cards.py renders it). The models a measurement needs (domain classifiers, the CLIP, a U-Net to compare with) are
+siblings of the folder by default, e.g. <folder>/../classifier_<dataset>: where pretrained/ is comes only from the
+path the caller passes."""
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model_folder import CONFIG_NAME, EVALUATION_NAME, read_config
+
+KIND_MODULES = {"diffusion_model": "diffusion", "text_model": "text_model", "no_time_denoiser": "no_time",
+                "clip": "clip", "classifier": "classifier"}
+
+
+@dataclass
+class Options:
+    n: int | None = None  # samples per quality-vs-steps row (200); test images for the no-time denoiser (1000)
+    n_big: int = 500  # samples for the guided DPM-Solver++ FID
+    n_slow: int | None = None  # samples for the 1000-step DDPM row (default: n)
+    per_class: int | None = None  # samples per class: 50 for class agreement, 20 per prompt for a text model
+    skip_ddpm: bool = False  # leave out the slow 1000-step DDPM row
+    quick: bool = False  # a smoke run: one sampler row, 50 samples for the guided FID, 1000 test images
+    add_rows: list = field(default_factory=list)  # [(sampler, steps)]: measure only these into evaluation.json
+    classifier: str | None = None  # domain classifier folder (default: sibling classifier_<dataset>)
+    reference: str | None = None  # no-time denoiser: the U-Net with t (default: sibling <dataset>_cond)
+    guidance: float = 3.0  # text model: guidance of attribute control, prompted FID and the example grid
+    keep_baselines: bool = False  # text model: reuse the stored class-conditional rows
+    data_root: str | None = None  # folder with the dataset files (default: data.default_data_roots)
+
+
+def model_kind(config: dict) -> str:
+    """One of KIND_MODULES, from what config.json describes."""
+    if "open_clip_model" in config:
+        return "clip"
+    architecture = config.get("model", {}).get("architecture", "unet")
+    if architecture in ("classifier", "no_time_denoiser"):
+        return architecture
+    return "text_model" if config.get("clip") else "diffusion_model"
+
+
+def kind_module(kind: str):
+    return importlib.import_module(f"{__package__}.{KIND_MODULES[kind]}")
+
+
+def read_evaluation(folder) -> dict:
+    """The stored evaluation.json, or {} when the folder was never evaluated."""
+    path = Path(folder) / EVALUATION_NAME
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def record_in_config(folder, figures: dict) -> None:
+    """Copy measured figures into config.json too, for loaders that read them there (clip.info, the judges)."""
+    config = read_config(folder)
+    config.update(figures)
+    (Path(folder) / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n")
+
+
+def evaluate_folder(folder, options: Options | None = None) -> dict:
+    """Measure the model in `folder` and write <folder>/evaluation.json; returns the report."""
+    folder = Path(folder)
+    report = kind_module(model_kind(read_config(folder))).evaluate(folder, options or Options())
+    (folder / EVALUATION_NAME).write_text(json.dumps(report, indent=2))
+    return report

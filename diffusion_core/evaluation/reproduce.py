@@ -1,0 +1,79 @@
+"""The command that makes a model folder again, rebuilt from what its config.json records (the "Reproduce:" line of
+its card). A U-Net's `train` command names every setting that differs from the command line's defaults, then the
+run's steps, batch, threads, folders and intervals; the folder is pretrained/<name>, where the card says it lives."""
+from __future__ import annotations
+
+import argparse
+
+# config["model"] key -> flag of `python -m diffusion_core train` (U-Nets; the no-time denoiser has only the last)
+MODEL_FLAGS = {"base_channels": "--base-channels", "channel_mults": "--channel-mults",
+               "num_res_blocks": "--num-res-blocks", "attention_levels": "--attention-levels",
+               "block_type": "--block-type", "image_size": "--image-size", "in_channels": "--in-channels",
+               "prediction_type": "--prediction-type"}
+# config["training"] key -> flag, for settings a run may change
+TRAINING_FLAGS = {"clip_pretrained": "--clip-pretrained", "limit": "--limit", "schedule": "--schedule", "lr": "--lr",
+                  "ema_decay": "--ema-decay", "min_snr_gamma": "--min-snr-gamma", "loss": "--loss",
+                  "cond_drop_prob": "--cond-drop-prob", "amp": "--amp", "seed": "--seed"}
+PRIOR_BANK_IMAGES = 5000  # `prior-bank --per-dataset` default
+
+
+def train_defaults() -> dict:
+    """The defaults of `python -m diffusion_core train`, by argument name."""
+    from ..cli import add_train
+
+    sub = argparse.ArgumentParser().add_subparsers()
+    add_train(sub)
+    return vars(sub.choices["train"].parse_args([]))
+
+
+def _value(v) -> str:
+    if isinstance(v, (list, tuple)):
+        return " ".join(str(x) for x in v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _changed(flags: dict, values: dict, defaults: dict) -> list[str]:
+    """`--flag value` for every setting in `values` that differs from the command line's default."""
+    out = []
+    for key, flag in flags.items():
+        v, default = values.get(key), defaults.get(flag[2:].replace("-", "_"))
+        if v is not None and _value(v) != _value(default):
+            out.append(f"{flag} {_value(v)}".rstrip())
+    return out
+
+
+def train_command(name: str, config: dict) -> str:
+    """`python -m diffusion_core train ...` for a U-Net or the no-time denoiser."""
+    m, t, defaults = config["model"], config["training"], train_defaults()
+    architecture = m.get("architecture", "unet")
+    words = [f"--dataset {t['dataset']}"]
+    words.append(f"--conditioning {t['conditioning']}" if architecture == "unet" else f"--architecture {architecture}")
+    if t["conditioning"] == "clip":
+        words.append(f"--clip {t['clip']}")
+    model_flags = MODEL_FLAGS if architecture == "unet" else {"prediction_type": "--prediction-type"}
+    words += _changed(model_flags, m, defaults) + _changed(TRAINING_FLAGS, t, defaults)
+    words += [f"--steps {t['steps']}", f"--batch-size {t['batch_size']}", f"--threads {t['num_threads']}",
+              f"--run-dir runs/{name}", f"--out pretrained/{name}", f"--sample-every {t['sample_every']}",
+              f"--checkpoint-every {t['checkpoint_every']}"]
+    return "python -m diffusion_core train " + " ".join(words)
+
+
+def prior_bank_command(name: str, config: dict, report: dict) -> str:
+    """` && ... prior-bank`: the retrieval prior's bank, built after training (text models evaluated with one)."""
+    prior = report.get("prior")
+    if not prior:
+        return ""
+    per_dataset = prior["images"] // len(config["dataset"].split("+"))
+    extra = f" --per-dataset {per_dataset}" if per_dataset != PRIOR_BANK_IMAGES else ""
+    return f" && python -m diffusion_core prior-bank pretrained/{name}{extra}"
+
+
+def reproduce_command(kind: str, name: str, config: dict, report: dict) -> str:
+    """The card's Reproduce line for a folder of this kind."""
+    if kind == "classifier":
+        return (f"python -m diffusion_core train-classifier {config['dataset']} --epochs {config['epochs']} "
+                f"--out pretrained/{name}")
+    if kind == "clip":
+        return (f"python -m diffusion_core train-clip --steps {config['steps']} --batch-size {config['batch_size']} "
+                f"--threads 1 --out pretrained/{name}")
+    return train_command(name, config) + (prior_bank_command(name, config, report) if kind == "text_model" else "")
