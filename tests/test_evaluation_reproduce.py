@@ -5,7 +5,7 @@ import shlex
 import pytest
 
 from diffusion_core.cli import add_train
-from diffusion_core.evaluation.reproduce import reproduce_command, train_command
+from diffusion_core.evaluation.reproduce import reproduce_command, train_command, train_defaults
 from diffusion_core.model_folder import read_config
 from tests.conftest import ROOT
 
@@ -27,7 +27,8 @@ def test_train_command_gives_back_the_recorded_settings(name):
     a = parse_train(train_command(name, config))
     assert (a.dataset, a.steps, a.batch_size, a.threads, a.seed) == (t["dataset"], t["steps"], t["batch_size"],
                                                                       t["num_threads"], t["seed"])
-    assert (a.lr, a.min_snr_gamma, a.ema_decay, a.schedule) == (t["lr"], t["min_snr_gamma"], t["ema_decay"], t["schedule"])
+    gamma = train_defaults()["min_snr_gamma"] if a.min_snr_gamma is None else a.min_snr_gamma  # None: by objective
+    assert (a.lr, gamma, a.ema_decay, a.schedule) == (t["lr"], t["min_snr_gamma"], t["ema_decay"], t["schedule"])
     assert (a.sample_every, a.checkpoint_every, a.out) == (t["sample_every"], t["checkpoint_every"], f"pretrained/{name}")
     assert a.architecture == m["architecture"] and a.prediction_type == m["prediction_type"]
     if m["architecture"] == "unet":

@@ -11,19 +11,23 @@ MODEL_FLAGS = {"base_channels": "--base-channels", "channel_mults": "--channel-m
                "block_type": "--block-type", "image_size": "--image-size", "in_channels": "--in-channels",
                "prediction_type": "--prediction-type"}
 # config["training"] key -> flag, for settings a run may change
-TRAINING_FLAGS = {"clip_pretrained": "--clip-pretrained", "limit": "--limit", "schedule": "--schedule", "lr": "--lr",
+TRAINING_FLAGS = {"objective": "--objective", "flow_t_sampling": "--flow-t-sampling",
+                  "clip_pretrained": "--clip-pretrained", "limit": "--limit", "schedule": "--schedule", "lr": "--lr",
                   "ema_decay": "--ema-decay", "min_snr_gamma": "--min-snr-gamma", "loss": "--loss",
                   "cond_drop_prob": "--cond-drop-prob", "amp": "--amp", "seed": "--seed"}
 PRIOR_BANK_IMAGES = 5000  # `prior-bank --per-dataset` default
 
 
-def train_defaults() -> dict:
-    """The defaults of `python -m diffusion_core train`, by argument name."""
+def train_defaults(objective: str = "ddpm") -> dict:
+    """The defaults of `python -m diffusion_core train`, by argument name, for a run with this objective."""
     from ..cli import add_train
 
     sub = argparse.ArgumentParser().add_subparsers()
     add_train(sub)
-    return vars(sub.choices["train"].parse_args([]))
+    defaults = vars(sub.choices["train"].parse_args([]))
+    if defaults.get("min_snr_gamma") is None:  # chosen by the objective: Min-SNR-5 for DDPM, none for flow matching
+        defaults["min_snr_gamma"] = 5.0 if objective == "ddpm" else 0.0
+    return defaults
 
 
 def _value(v) -> str:
@@ -44,7 +48,8 @@ def _changed(flags: dict, values: dict, defaults: dict) -> list[str]:
 
 def train_command(name: str, config: dict) -> str:
     """`python -m diffusion_core train ...` for a U-Net or the no-time denoiser."""
-    m, t, defaults = config["model"], config["training"], train_defaults()
+    m, t = config["model"], config["training"]
+    defaults = train_defaults(t.get("objective", "ddpm"))
     architecture = m.get("architecture", "unet")
     words = [f"--dataset {t['dataset']}"]
     words.append(f"--conditioning {t['conditioning']}" if architecture == "unet" else f"--architecture {architecture}")
