@@ -43,13 +43,19 @@ def add_train(sub):
     p.add_argument("--num-res-blocks", type=int, default=1)
     p.add_argument("--attention-levels", type=int, nargs="*", default=[2])
     p.add_argument("--block-type", choices=["resnet", "convnext"], default="resnet")
-    p.add_argument("--prediction-type", choices=["eps", "x0", "v"], default="eps")
+    p.add_argument("--prediction-type", choices=["eps", "x0", "v", "velocity"], default="eps",
+                   help="what the network predicts (flow matching always predicts the velocity)")
+    p.add_argument("--objective", choices=["ddpm", "flow_matching"], default="ddpm",
+                   help="ddpm: noise-prediction training on a schedule; flow_matching: the velocity of x_t = (1-t) x0 + t ε")
+    p.add_argument("--flow-t-sampling", choices=["uniform", "logit_normal"], default="uniform",
+                   help="with flow_matching: how training draws t in [0, 1]")
     p.add_argument("--schedule", default="cosine")
     p.add_argument("--steps", type=int, default=3000)
     p.add_argument("--batch-size", type=int, default=64)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--ema-decay", type=float, default=0.999)
-    p.add_argument("--min-snr-gamma", type=float, default=5.0, help="0 turns Min-SNR weighting off")
+    p.add_argument("--min-snr-gamma", type=float, default=None,
+                   help="Min-SNR-γ loss weighting (DDPM only; default 5, 0 turns it off)")
     p.add_argument("--loss", choices=["mse", "l1"], default="mse")
     p.add_argument("--cond-drop-prob", type=float, default=0.1)
     p.add_argument("--amp", choices=["auto", "bf16", "none"], default="auto")
@@ -85,7 +91,8 @@ def cmd_train(a):
     cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
                       clip=a.clip if a.conditioning == "clip" else None, clip_pretrained=a.clip_pretrained,
                       schedule=a.schedule, steps=a.steps, batch_size=a.batch_size, lr=a.lr, ema_decay=a.ema_decay,
-                      min_snr_gamma=a.min_snr_gamma, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
+                      min_snr_gamma=(5.0 if a.objective == "ddpm" else 0.0) if a.min_snr_gamma is None else a.min_snr_gamma,
+                      objective=a.objective, flow_t_sampling=a.flow_t_sampling, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
                       num_threads=a.threads, seed=a.seed, sample_every=a.sample_every,
                       checkpoint_every=a.checkpoint_every)
     summary = fit(_model_config(a), cfg, a.run_dir, a.out)  # the no-time denoiser trains with the same loop

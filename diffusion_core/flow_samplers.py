@@ -78,8 +78,11 @@ def sample(
     xT: torch.Tensor | None = None,
     shift: float | None = None,
     device: torch.device | str | None = None,
+    t_start: float = 1.0,
 ) -> Iterator[SamplerStep]:
     """Integrate from x_1 ~ N(0, I) (or the given xT) to t = 0 and yield every step.
+    t_start: begin at this time instead of 1 (xT is then a point x_t = (1 − t)·x0 + t·ε of the path); the
+    time grid is scaled to [0, t_start].
 
     Euler evaluates the network once per step, Heun and midpoint about twice (guidance doubles the batch, not
     the calls). shift: the time shift s (None: path.shift). A seeded `generator` makes the trajectory reproducible."""
@@ -88,7 +91,7 @@ def sample(
     device = torch.device(device or next(model.parameters()).device)
     xt = standard_normal(shape, generator, device) if xT is None else xT.to(device)
     velocity = velocity_fn(model, path, None if cond is None else cond.to(device), guidance_scale)
-    ts = time_grid(num_steps, path.shift if shift is None else shift)
+    ts = [t_start * t for t in time_grid(num_steps, path.shift if shift is None else shift)]
     for i, (t, t_next) in enumerate(zip(ts[:-1], ts[1:])):
         v = velocity(xt, t)
         yield SamplerStep(i, t, xt, xt - t * v)

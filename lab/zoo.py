@@ -20,7 +20,7 @@ class Zoo:
 
     @classmethod
     def load(cls, root: str | Path | None = None, device: str | None = None, threads: int | None = None) -> "Zoo":
-        """Every folder whose config.json describes a diffusion model (has a schedule), under root,
+        """Every folder whose config.json describes a diffusion model (a DDPM schedule or a flow), under root,
         $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by ONNX Runtime (with
         `threads` intra-op threads) when the folder has a fresh model.onnx, else through TorchScript
         (diffusion_core.serving)."""
@@ -28,7 +28,8 @@ class Zoo:
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
             try:
-                if "schedule" not in read_config(folder):
+                config = read_config(folder)
+                if "schedule" not in config and "flow" not in config:
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
                 if pipe.config.architecture == "unet" and pipe.device.type == "cpu":

@@ -8,6 +8,18 @@ from diffusion_core.pipeline import save_pipeline
 from diffusion_core.schedules import make_schedule
 
 
+def make_tiny_flow_model(root: Path, name: str = "tiny_flow") -> Path:
+    """A class-conditional U-Net saved as a flow-matching model folder (config.json "flow")."""
+    from diffusion_core.flow import FlowPath
+
+    torch.manual_seed(1)
+    model = build_model(UNetConfig(num_classes=10, base_channels=8, channel_mults=(1, 2), attention_levels=(),
+                                   prediction_type="velocity"))
+    save_pipeline(root / name, model, FlowPath(), {"dataset": "mnist", "class_names": [str(i) for i in range(10)]},
+                  f"# {name}\n")
+    return root
+
+
 def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
     torch.manual_seed(0)
     tiny = dict(base_channels=8, channel_mults=(1, 2), attention_levels=())

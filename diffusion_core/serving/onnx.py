@@ -24,6 +24,7 @@ import torch
 from torch import nn
 
 ONNX_NAME = "model.onnx"
+INT8_NAME = "model.int8.onnx"  # the same network with int8 convolutions (quantize.py)
 DIGEST_KEY = "diffusion_lab.weights_sha256"
 
 
@@ -97,6 +98,7 @@ class OnnxModel(nn.Module):
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
+        self.backend = "ONNX Runtime int8" if Path(path).name == INT8_NAME else "ONNX Runtime"
         if self.session.get_modelmeta().custom_metadata_map.get(DIGEST_KEY) != weights_digest(model):
             raise ValueError(f"{path} was exported from other weights; run `python -m diffusion_core export-onnx "
                              f"{Path(path).parent}`")
@@ -123,17 +125,20 @@ class OnnxModel(nn.Module):
         return torch.from_numpy(self.session.run(None, feed)[0])
 
 
-def serving_model(model: nn.Module, directory=None, threads: int | None = None) -> nn.Module:
-    """The fastest exact CPU form of a U-Net: OnnxModel when a fresh directory/model.onnx and onnxruntime are
-    there, else TracedModel (traced.py). threads: ONNX Runtime's intra-op threads (default: torch's count)."""
+def serving_model(model: nn.Module, directory=None, threads: int | None = None, precision: str = "float32") -> nn.Module:
+    """The fastest CPU form of a U-Net: OnnxModel when a fresh directory/model.onnx (or, with precision="int8",
+    model.int8.onnx) and onnxruntime are there, else TracedModel (traced.py). threads: ONNX Runtime's intra-op
+    threads (default: torch's count)."""
     from .traced import TracedModel
 
-    path = Path(directory) / ONNX_NAME if directory is not None else None
-    if path is not None and path.is_file():
+    names = (INT8_NAME, ONNX_NAME) if precision == "int8" else (ONNX_NAME,)
+    for path in [Path(directory) / name for name in names] if directory is not None else []:
+        if not path.is_file():
+            continue
         try:
             return OnnxModel(model, path, threads)
         except Exception as e:  # noqa: BLE001 - no onnxruntime, a stale export, a corrupt file: all served by TorchScript
-            logging.getLogger(__name__).warning("not serving %s with ONNX Runtime (%s); using TorchScript", path, e)
+            logging.getLogger(__name__).warning("not serving %s with ONNX Runtime (%s)", path, e)
     return TracedModel(model)
 
 

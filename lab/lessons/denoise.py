@@ -9,13 +9,12 @@ import pandas as pd
 import torch
 
 from diffusion_core.evaluation.metrics import psnr
-from diffusion_core.forward import q_sample
 from diffusion_core.images import make_grid, picture
 from diffusion_core.models import count_parameters
 from diffusion_core.pipeline import Pipeline
-from diffusion_core.samplers import generate
 from diffusion_core.serving import unwrap
 from lab.lessons import DISPLAY_SCALE
+from lab.lessons.noise_level import add_noise, num_levels, predict, reverse_from
 
 
 def percent_to_t(percent: float, num_timesteps: int) -> int:
@@ -31,17 +30,16 @@ class DenoiseView:
 
 
 def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, reverse_steps: int = 25) -> DenoiseView:
-    """x0, eps: (C, H, W). The reverse process runs DDIM (η=0) from x_t at t down to 0."""
-    t = int(min(max(t, 0), pipe.schedule.num_timesteps - 1))
-    sched = pipe.schedule.to("cpu")
-    xt = q_sample(x0[None], t, sched, eps=eps[None])[0]
-    eps_hat, x0_hat = pipe.predict_eps_and_x0(xt, torch.tensor([t]))
-    x_rev = generate(pipe.model, pipe.schedule, xt.shape, sampler="ddim", num_steps=min(reverse_steps, t + 1),
-                     xT=xt, t_start=t).cpu().clamp(-1, 1)
-    x0_hat = x0_hat.clamp(-1, 1)
+    """x0, eps: (C, H, W); t: the noise level (noise_level.py). The reverse process runs a deterministic sampler
+    (DDIM η=0, or Euler for flow matching) from x_t at t down to 0."""
+    t = int(min(max(t, 0), num_levels(pipe) - 1))
+    xt = add_noise(pipe, x0[None], torch.tensor([t]), eps[None])
+    eps_hat, x0_hat = predict(pipe, xt, torch.tensor([t]))
+    x_rev, reverse_sampler = reverse_from(pipe, xt, t, min(reverse_steps, t + 1))
+    x_rev, x0_hat = x_rev.cpu().clamp(-1, 1), x0_hat.clamp(-1, 1)
     panels = [(picture(x0, DISPLAY_SCALE), "ground truth x0"), (picture(xt[0], DISPLAY_SCALE), f"noisy x_t (t={t})"),
               (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"), (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
-              (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} DDIM steps)")]
+              (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
     rows = []
     for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
         mse = (est - x0).pow(2).mean().item()
@@ -51,10 +49,9 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
 
 def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int = 20) -> pd.DataFrame:
     """PSNR of the one-step x̂0 and of x_t itself against x0, at `points` timesteps, same ε (one batch)."""
-    T = pipe.schedule.num_timesteps
-    ts = torch.linspace(0, T - 1, points).round().long()
-    xt, _ = q_sample(x0[None].expand(points, -1, -1, -1), ts, pipe.schedule.to("cpu"), eps=eps[None].expand(points, -1, -1, -1))
-    _, x0_hat = pipe.predict_eps_and_x0(xt, ts)
+    ts = torch.linspace(0, num_levels(pipe) - 1, points).round().long()
+    xt = add_noise(pipe, x0[None].expand(points, -1, -1, -1), ts, eps[None].expand(points, -1, -1, -1))
+    _, x0_hat = predict(pipe, xt, ts)
     rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"} for i, t in enumerate(ts)]
     rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": "noisy x_t"} for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
@@ -62,27 +59,26 @@ def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int 
 
 def dli_rows(pipe: Pipeline, images: torch.Tensor, percents=(50, 75, 100), seed: int = 0) -> np.ndarray:
     """The DLI notebook's view: columns are images; rows: ground truth, then noisy / denoised per noise %."""
-    T = pipe.schedule.num_timesteps
     eps = torch.randn(images.shape, generator=torch.Generator().manual_seed(seed))
     rows = [images]
     for p in percents:
-        t = torch.full((len(images),), percent_to_t(p, T))
-        xt, _ = q_sample(images, t, pipe.schedule.to("cpu"), eps=eps)
-        rows += [xt.clamp(-1, 1), pipe.predict_eps_and_x0(xt, t)[1].clamp(-1, 1)]
+        t = torch.full((len(images),), percent_to_t(p, num_levels(pipe)))
+        xt = add_noise(pipe, images, t, eps)
+        rows += [xt.clamp(-1, 1), predict(pipe, xt, t)[1].clamp(-1, 1)]
     return make_grid(torch.cat(rows), nrow=len(images), scale=3)
 
 
 def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed: int = 0) -> pd.DataFrame:
     """Noise-prediction MSE per timestep bin, beside the zero predictor (ε̂=0: MSE = E[ε²] = 1) and a
     random predictor (ε̂ ~ N(0, I) independent of ε: MSE = 2), as in the DLI exercise."""
-    T, n = pipe.schedule.num_timesteps, len(images)
+    T, n = num_levels(pipe), len(images)
     g = torch.Generator().manual_seed(seed)
     edges = np.linspace(0, T, bins + 1).astype(int)
     t = torch.cat([torch.randint(int(lo), int(hi), (n,), generator=g) for lo, hi in zip(edges[:-1], edges[1:])])
     x0 = images.repeat(bins, 1, 1, 1)
     eps = torch.randn(x0.shape, generator=g)
-    xt, _ = q_sample(x0, t, pipe.schedule.to("cpu"), eps=eps)
-    eps_hat, _ = pipe.predict_eps_and_x0(xt, t)
+    xt = add_noise(pipe, x0, t, eps)
+    eps_hat, _ = predict(pipe, xt, t)
     guess = torch.randn(x0.shape, generator=g)
     rows = []
     for b in range(bins):

@@ -12,10 +12,24 @@ import torch
 
 from diffusion_core.images import make_grid, save_gif, save_mp4, save_png, tensor_to_uint8, tile_grid
 from diffusion_core.pipeline import Pipeline
-from diffusion_core.samplers import SAMPLERS, SamplerStep
+from diffusion_core.samplers import SamplerStep
 
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
-                  "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE"}
+                  "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE", "euler": "Euler (flow)", "heun": "Heun (flow, 2nd order)",
+                  "midpoint": "midpoint (flow, 2nd order)"}
+EVALS_PER_STEP = {"heun": 2, "midpoint": 2}  # network evaluations per step; 1 for the others (Heun's last step: 1)
+
+
+def sampler_kwargs(pipe: Pipeline, sampler: str, guidance: float, eta: float = 0.0, guidance_interval=None) -> dict:
+    """The keyword arguments of pipe.sample for this sampler: η and the guidance interval exist only for DDPM-family
+    samplers (a flow-matching model's time is not a noise level σ_t)."""
+    if sampler not in pipe.sampler_names:
+        raise ValueError(f"{SAMPLER_LABELS.get(sampler, sampler)} is not a sampler of this model; choose one of "
+                         + ", ".join(SAMPLER_LABELS[s] for s in pipe.sampler_names))
+    kwargs = dict(sampler=sampler, guidance_scale=guidance)
+    if pipe.objective == "ddpm":
+        kwargs.update(eta=eta, guidance_interval=guidance_interval)
+    return kwargs
 
 
 @dataclass(frozen=True)
@@ -69,13 +83,13 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     cfg = pipe.config
     xT = torch.randn((n, cfg.in_channels, cfg.image_size, cfg.image_size), generator=torch.Generator().manual_seed(seed))
     out = []
-    for sampler in SAMPLERS:
+    for sampler in pipe.sampler_names:
         start = time.perf_counter()
-        images = pipe.generate(n, labels=labels_for(pipe, n, label), seed=seed, xT=xT, sampler=sampler,
-                               num_steps=num_steps, guidance_scale=guidance, guidance_interval=guidance_interval)
+        images = pipe.generate(n, labels=labels_for(pipe, n, label), seed=seed, xT=xT, num_steps=num_steps,
+                               **sampler_kwargs(pipe, sampler, guidance, guidance_interval=guidance_interval))
         seconds = time.perf_counter() - start
         out.append((make_grid(images.cpu(), nrow=min(n, 4), scale=3),  # 2 rows of 4 for 8 images: readable at 4 columns
-                    f"{SAMPLER_LABELS[sampler]}: {num_steps} model evaluations, {seconds:.2f} s"))
+                    f"{SAMPLER_LABELS[sampler]}: {num_steps} steps, {seconds:.2f} s"))
     return out
 
 

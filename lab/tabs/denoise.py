@@ -12,11 +12,17 @@ from diffusion_core.serving import backend_name
 from lab.classroom import IMAGE_SIZE, Classroom
 from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
 from lab.lessons.forward import fixed_noise
+from lab.lessons.noise_level import num_levels
 from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs, require_image
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
          "usually does better. The image is the one chosen in tab 1.")
+
+
+TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
+                "flow_matching": "trained with flow matching: it predicts the velocity v = ε − x0 of the straight path "
+                                 "x_t = (1−t)·x0 + t·ε (t = slider/999), and ε̂, x̂0 follow from it"}
 
 
 class DenoiseTab:
@@ -26,7 +32,7 @@ class DenoiseTab:
     @friendly
     def update_denoise(self, model: str, x0, mode: str, t: int, percent: float, seed: int):
         pipe = self.zoo.get(model)
-        t = percent_to_t(percent, pipe.schedule.num_timesteps) if mode == "noise %" else int(t)
+        t = percent_to_t(percent, num_levels(pipe)) if mode == "noise %" else int(t)
         x0 = require_image(x0)
         view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
         return view.panels, view.metrics, view.psnr_curve
@@ -53,7 +59,7 @@ class DenoiseTab:
             return "No model is loaded. " + self.zoo.how_to_get_models(), None
         pipe = self.zoo.get(model)
         cfg = pipe.config
-        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · "
+        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · {TRAINED_WITH[pipe.objective]} · "
                  f"{'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on "
                  f"{pipe.info.get('dataset')} · runs on {pipe.device.type.upper()} with {backend_name(pipe.model)}")
         return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)

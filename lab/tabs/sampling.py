@@ -11,8 +11,9 @@ import gradio as gr
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.classroom import Classroom
-from lab.lessons.sampling import (UNCONDITIONAL, compare_samplers, export_trajectory, labels_for, record_frames,
-                                  render_frame)
+from lab.lessons.noise_level import num_levels
+from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
+                                  labels_for, record_frames, render_frame, sampler_kwargs)
 from lab.tabs.common import HEAVY, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -20,6 +21,10 @@ INTRO = ("**Generation** runs the process backwards: start from pure noise and r
          "harder towards the chosen class.")
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
 FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
+FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
+             "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
+             "Straight paths can be followed in far fewer steps than DDPM's curved ones: try 4 or 8 steps. "
+             "η and the guidance interval do not apply.")
 INTERVAL_LABEL = "guide only at middle noise levels ({} < σ_t ≤ {})".format(*PAPER_GUIDANCE_INTERVAL)
 INTERVAL_INFO = ("At nearly pure noise guidance mostly narrows variety; near the end the image is already decided "
                  "(Kynkäänniemi et al. 2024). Measured here: samples closer to the data, fewer network evaluations.")
@@ -45,28 +50,42 @@ class SamplingTab:
         return gr.Dropdown(choices=[("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
                            + [(name, i) for i, name in enumerate(names)], value=-1, label="class")
 
-    def trajectory(self, pipe, n: int, labels, seed: int, steps: int, interval, **kwargs):
+    def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
         with self.batcher.join(pipe.model) as shared_model:
-            steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps,
-                                                                  guidance_interval=interval, **kwargs)
+            steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
             yield from record_frames(steps_iter, steps, min(n, 4))
+
+    def sampler_choices(self, model: str):
+        """The samplers of this model's kind, keeping the current family's default."""
+        pipe = self.zoo.pipelines.get(model)
+        names = pipe.sampler_names if pipe is not None else ()
+        value = "ddim" if "ddim" in names else ("heun" if "heun" in names else None)
+        return gr.Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label="sampler")
+
+    def about(self, model: str) -> str:
+        pipe = self.zoo.pipelines.get(model)
+        return FLOW_NOTE if pipe is not None and pipe.objective == "flow_matching" else ""
+
+    def model_changed(self, model: str):
+        return self.class_choices(model), self.sampler_choices(model), self.about(model)
 
     @friendly
     def run_sampler(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
         pipe = self.zoo.get(model)
-        check_range("steps", steps, 1, pipe.schedule.num_timesteps)
+        check_range("steps", steps, 1, num_levels(pipe))
         check_range("batch size", n, 1, 16)
         n, steps, seed, label, eta, guidance = int(n), int(steps), int(seed), int(label), float(eta), float(guidance)
         labels, start = labels_for(pipe, n, label), time.perf_counter()
-        interval = PAPER_GUIDANCE_INTERVAL if limit_guidance else None
+        interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
+        kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval)
         per_call = batch_description(n, labels is not None, guidance, interval)
-        key = ("sample", model, sampler, steps, eta if sampler == "ddim" else 0.0, seed, n, label, guidance, interval)
-        run, shared = self.cache.run(key, lambda: self.trajectory(pipe, n, labels, seed, steps, interval, sampler=sampler,
-                                                                  eta=eta, guidance_scale=guidance))
+        key = ("sample", model, steps, seed, n, label, *sorted(kwargs.items()))
+        run, shared = self.cache.run(key, lambda: self.trajectory(pipe, n, labels, seed, steps, **kwargs))
+        evals = EVALS_PER_STEP.get(sampler, 1)
         # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
         for step, frames in run.follow(min_interval=0.4):
-            status = (f"step {step.index}/{steps} · t = {step.t} · {step.index} model evaluations ({per_call}) · "
+            status = (f"step {step.index}/{steps} · t = {step.t:.3g} · {step.index * evals} model evaluations ({per_call}) · "
                       f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
                       + (" · computed once for everyone who asked for the same" if shared else ""))
             if step.index < steps:  # the recorded frames go to the user's State once: Gradio copies a State on each update
@@ -89,7 +108,7 @@ class SamplingTab:
     @friendly
     def all_samplers(self, model, steps, seed, n, label, guidance, limit_guidance=False):
         pipe = self.zoo.get(model)
-        check_range("steps", steps, 1, pipe.schedule.num_timesteps)
+        check_range("steps", steps, 1, num_levels(pipe))
         check_range("batch size", n, 1, 16)
         return compare_samplers(pipe, int(n), int(label), int(seed), int(steps), float(guidance),
                                 PAPER_GUIDANCE_INTERVAL if limit_guidance else None)
@@ -102,6 +121,7 @@ class SamplingTab:
         with gr.Row():
             w.model = gr.Dropdown(models, value=first, label="model")
             w.label = self.class_choices(first or "")
+        w.about = gr.Markdown(self.about(first or ""))
         sampling_controls(w, "ddim", 50, 1000, 2.0)
         with gr.Row():
             w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
@@ -119,7 +139,7 @@ class SamplingTab:
         return w
 
     def wire(self, w: SimpleNamespace):
-        w.model.change(self.class_choices, inputs(self.class_choices, w), w.label, **INTERACTIVE)
+        w.model.change(self.model_changed, inputs(self.model_changed, w), [w.label, w.sampler, w.about], **INTERACTIVE)
         w.go.click(self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)

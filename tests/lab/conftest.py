@@ -5,7 +5,7 @@ from PIL import Image
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
-from tests.fixtures import make_tiny_models
+from tests.fixtures import make_tiny_flow_model, make_tiny_models
 
 
 @pytest.fixture(scope="package")
@@ -22,3 +22,10 @@ def demo(classroom):
 def x0(demo) -> np.ndarray:
     """A red 300×200 upload, as tab 1 hands it to the other tabs: (1, 28, 28) in [-1, 1]."""
     return demo.tabs.forward.handlers.choose_upload(Image.new("RGB", (300, 200), (200, 30, 30)))[0]
+
+
+@pytest.fixture(scope="package")
+def flow_demo(tmp_path_factory):
+    """The app over a DDPM model and a flow-matching model."""
+    root = make_tiny_flow_model(make_tiny_models(tmp_path_factory.mktemp("flow_models")))
+    return build_demo(Classroom.load(root))

@@ -26,3 +26,13 @@ def test_no_model_selected_says_how_to_get_one(tab):
     assert "No model is loaded" in about and "python -m diffusion_core train" in about and table is None
     with pytest.raises(gr.Error, match="train one"):
         tab.update_denoise(None, np.zeros((1, 28, 28)), "t", 5, 0, 0)
+
+
+def test_a_flow_matching_model_denoises_on_its_straight_path(flow_demo, x0):
+    tab = flow_demo.tabs.denoise.handlers
+    panels, metrics, curve = tab.update_denoise("tiny_flow", x0, "noise %", 0, 50, 0)
+    assert len(panels) == 5 and "Euler steps" in panels[4][1] and len(curve) == 40
+    noisy_psnr = metrics.set_index("estimate").loc["noisy x_t", "PSNR (dB)"]
+    assert 3 < noisy_psnr < 12  # x_t = x0/2 + ε/2 at t = 0.5
+    about, _ = tab.update_model_panel("tiny_flow")
+    assert "flow matching" in about and "velocity" in about

@@ -50,3 +50,16 @@ def test_class_choices_follow_the_model(tab):
 def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
     with pytest.raises(gr.Error, match=expected):
         call(tab)
+
+
+def test_a_flow_matching_model_gets_its_own_samplers(flow_demo):
+    tab = flow_demo.tabs.sampling.handlers
+    label, sampler, about = tab.model_changed("tiny_flow")
+    assert [c[1] for c in sampler.choices] == ["euler", "heun", "midpoint"] and "Flow matching" in about
+    assert [c[1] for c in tab.model_changed("tiny_cond")[1].choices][:2] == ["ddpm", "ddim"]
+    *_, (frame, status, frames, _) = tab.run_sampler("tiny_flow", "heun", 4, 0.0, 0, 2, 3, 2.0, True)
+    assert "step 4/4" in status and "8 model evaluations" in status and len(frames) == 5 and frame.ndim == 3
+    compared = tab.all_samplers("tiny_flow", 3, 0, 2, -1, 1.0)
+    assert [c[1].split(":")[0] for c in compared] == ["Euler (flow)", "Heun (flow, 2nd order)", "midpoint (flow, 2nd order)"]
+    with pytest.raises(gr.Error, match="not a sampler of this model"):
+        list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))
