@@ -1,5 +1,5 @@
-"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx | train-classifier |
-train-clip | models-table  (each has --help)."""
+"""python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx | quantize |
+train-classifier | train-clip | models-table  (each has --help)."""
 from __future__ import annotations
 
 import argparse
@@ -16,6 +16,7 @@ EPILOG = """examples:
   python -m diffusion_core info pretrained/mnist_cond
   python -m diffusion_core prior-bank pretrained/text_cond  # CLIP image embeddings for the text model's prior
   python -m diffusion_core export-onnx pretrained/mnist_fast # model.onnx: the app serves it with ONNX Runtime
+  python -m diffusion_core quantize pretrained/mnist_fast    # model.int8.onnx: int8 convolutions (VNNI CPUs)
   python -m diffusion_core evaluate pretrained/mnist_cond --write-card   # evaluation.json and the model card
   python -m diffusion_core evaluate pretrained/* --card-only          # re-render every card from stored figures
   python -m diffusion_core train-classifier mnist --epochs 2 --out pretrained/classifier_mnist
@@ -156,19 +157,6 @@ def cmd_prior_bank(a):
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.0f} s")
 
 
-def cmd_export_onnx(a):
-    from .serving.onnx import export_onnx
-    from .pipeline import load_pipeline
-
-    for directory in a.model_dirs:
-        pipe, start = load_pipeline(directory, "cpu"), time.perf_counter()
-        if pipe.config.architecture != "unet":
-            print(f"skipped {directory}: only U-Nets are exported ({pipe.config.architecture})")
-            continue
-        path = export_onnx(pipe.model, directory)
-        print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - start:.0f} s")
-
-
 def cmd_schedules(a):
     from .schedules import snr_table
 
@@ -190,17 +178,15 @@ def main(argv=None):
     p.add_argument("model_dir", help="a model directory conditioned on CLIP embeddings")
     p.add_argument("--per-dataset", type=int, default=5000, help="training images per dataset")
     p.add_argument("--data-root", help="folder with the dataset files")
-    p = sub.add_parser("export-onnx", help="export U-Nets to model.onnx beside their weights (for ONNX Runtime serving)")
-    p.add_argument("model_dirs", nargs="+", help="model directories (pretrained/<name>)")
     from .evaluation.cli import add_evaluate, add_models_table
+    from .serving.cli import add_export_onnx, add_quantize
     from .training.cli import add_train_classifier, add_train_clip
 
-    for add in (add_evaluate, add_models_table, add_train_classifier, add_train_clip):
+    for add in (add_export_onnx, add_quantize, add_evaluate, add_models_table, add_train_classifier, add_train_clip):
         add(sub)  # each sets its handler
     a = parser.parse_args(argv)
     handler = getattr(a, "handler", None) or {"train": cmd_train, "sample": cmd_sample, "info": cmd_info,
-                                               "schedules": cmd_schedules, "prior-bank": cmd_prior_bank,
-                                               "export-onnx": cmd_export_onnx}[a.command]
+                                               "schedules": cmd_schedules, "prior-bank": cmd_prior_bank}[a.command]
     try:
         handler(a)
     except Exception as e:  # a newcomer gets the message, not a traceback; --debug-ish via env if needed
