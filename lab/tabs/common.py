@@ -26,10 +26,11 @@ def friendly(fn):
         """A user's mistake (gr.Error, ValueError) is one log line; anything else is a fault and keeps its traceback."""
         if isinstance(e, gr.Error):
             LOG.info("%s: %s", fn.__name__, e.message)
+            e.print_exception = False  # Gradio would print a traceback for it too
             return e
         fault = not isinstance(e, (ValueError, RuntimeError))
         LOG.log(logging.ERROR if fault else logging.INFO, "%s failed: %s", fn.__name__, e, exc_info=fault)
-        return gr.Error(f"{type(e).__name__ if fault else 'Problem'}: {e}")
+        return gr.Error(f"{type(e).__name__ if fault else 'Problem'}: {e}", print_exception=False)
 
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
@@ -47,6 +48,22 @@ def friendly(fn):
         except Exception as e:
             raise message(e) from None
     return wrapper
+
+
+MAX_SEED = 2**32 - 1
+
+
+def whole_number(name: str, value, lo: int, hi: int) -> int:
+    """A number box's value as an int in [lo, hi], or a sentence saying what to type instead."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise gr.Error(f"The {name} box is empty: type a whole number from {lo} to {hi}.")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise gr.Error(f"The {name} must be a whole number from {lo} to {hi} (got {value!r}).") from None
+    if number != number or not lo <= number <= hi:
+        raise gr.Error(f"The {name} must be between {lo} and {hi} (got {value}).")
+    return int(number)
 
 
 def check_range(name: str, value, lo, hi):

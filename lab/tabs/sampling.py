@@ -14,7 +14,7 @@ from lab.classroom import Classroom
 from lab.lessons.noise_level import num_levels
 from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
                                   labels_for, record_frames, render_frame, sampler_kwargs)
-from lab.tabs.common import HEAVY, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
+from lab.tabs.common import MAX_SEED, whole_number, HEAVY, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
@@ -75,7 +75,8 @@ class SamplingTab:
         pipe = self.zoo.get(model)
         check_range("steps", steps, 1, num_levels(pipe))
         check_range("batch size", n, 1, 16)
-        n, steps, seed, label, eta, guidance = int(n), int(steps), int(seed), int(label), float(eta), float(guidance)
+        n, steps, label, eta, guidance = int(n), int(steps), int(label), float(eta), float(guidance)
+        seed = whole_number("seed", seed, 0, MAX_SEED)
         labels, start = labels_for(pipe, n, label), time.perf_counter()
         interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
         kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval)
@@ -110,7 +111,8 @@ class SamplingTab:
         pipe = self.zoo.get(model)
         check_range("steps", steps, 1, num_levels(pipe))
         check_range("batch size", n, 1, 16)
-        return compare_samplers(pipe, int(n), int(label), int(seed), int(steps), float(guidance),
+        seed = whole_number("seed", seed, 0, MAX_SEED)
+        return compare_samplers(pipe, int(n), int(label), seed, int(steps), float(guidance),
                                 PAPER_GUIDANCE_INTERVAL if limit_guidance else None)
 
     def layout(self) -> SimpleNamespace:

@@ -12,7 +12,7 @@ import pandas as pd
 from diffusion_core.images import picture
 from diffusion_core.text.prompts import clean_prompt
 from lab.classroom import Classroom
-from lab.tabs.common import INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
+from lab.tabs.common import MAX_SEED, whole_number, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
 This tab turns an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
@@ -49,7 +49,8 @@ class TextTab:
         check_range("steps", steps, 1, 1000)
         check_range("images", n, 1, 16)
         text, notice = clean_prompt(prompt)
-        steps, n, seed, guidance, use_prior = int(steps), int(n), int(seed), float(guidance), bool(use_prior)
+        steps, n, guidance, use_prior = int(steps), int(n), float(guidance), bool(use_prior)
+        seed = whole_number("seed", seed, 0, MAX_SEED)
         start = time.perf_counter()
         key = ("text", text, guidance, steps, sampler, seed, n, use_prior)
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(text, n, seed, use_prior, steps, sampler=sampler,
