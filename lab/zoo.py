@@ -19,11 +19,13 @@ class Zoo:
     problems: dict[str, str] = field(default_factory=dict)  # folder -> what went wrong
 
     @classmethod
-    def load(cls, root: str | Path | None = None, device: str | None = None, threads: int | None = None) -> "Zoo":
+    def load(cls, root: str | Path | None = None, device: str | None = None, threads: int | None = None,
+             precision: str = "int8") -> "Zoo":
         """Every folder whose config.json describes a diffusion model (a DDPM schedule or a flow), under root,
         $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by ONNX Runtime (with
-        `threads` intra-op threads) when the folder has a fresh model.onnx, else through TorchScript
-        (diffusion_core.serving)."""
+        `threads` intra-op threads) when the folder has a fresh model.onnx, in int8 when it also has a fresh
+        model.int8.onnx (shipped where its samples' FID was measured: bench/class_defaults.py), else through
+        TorchScript (diffusion_core.serving)."""
         root = root or os.environ.get("DIFFUSION_LAB_MODELS") or PRETRAINED
         zoo = cls()
         for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
@@ -33,7 +35,7 @@ class Zoo:
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
                 if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
-                    pipe.model = serving_model(pipe.model, folder, threads)  # same outputs, less per-step overhead
+                    pipe.model = serving_model(pipe.model, folder, threads, precision)  # same outputs, less per-step overhead
                 zoo.pipelines[folder.name] = pipe
             except ModelLoadError as e:
                 zoo.problems[folder.name] = str(e)

@@ -48,3 +48,12 @@ def test_a_stale_int8_export_is_not_served(quantized):
     other = load_pipeline(folder, "cpu")
     torch.nn.init.normal_(next(other.model.parameters()))
     assert "int8" not in serving_model(other.model, folder, threads=1, precision="int8").backend
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "pretrained").glob(f"*/{INT8_NAME}")), ids=lambda p: p.parent.name)
+def test_every_shipped_int8_export_is_fresh_and_served(path):
+    from diffusion_core.serving.onnx import export_digest, weights_digest
+
+    pipe = load_pipeline(path.parent, "cpu")
+    assert export_digest(path) == weights_digest(pipe.model)
+    assert serving_model(pipe.model, path.parent, threads=1, precision="int8").backend == "ONNX Runtime int8"

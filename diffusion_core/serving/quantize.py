@@ -19,20 +19,27 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ..flow import path_sample
 from ..forward import q_sample
 from .onnx import DIGEST_KEY, INT8_NAME, ONNX_NAME, weights_digest
 
 
 def calibration_feeds(pipe, images: torch.Tensor, batches: int = 16, batch: int = 16, seed: int = 0) -> list[dict]:
-    """ONNX input dicts: images (N, C, H, W) in [-1, 1] noised to random t; a quarter of the rows unconditional."""
+    """ONNX input dicts: images (N, C, H, W) in [-1, 1] noised to random noise levels of the model's own process
+    (DDPM: q(x_t | x0) at t ~ U{0..T−1}; flow matching: (1 − t)·x0 + t·ε at t ~ U(0, 1), fed as t·time_scale);
+    a quarter of the rows unconditional."""
     cfg, g = pipe.config, torch.Generator().manual_seed(seed)
-    T = pipe.schedule.num_timesteps
     feeds = []
     for _ in range(batches):
-        idx = torch.randint(0, len(images), (batch,), generator=g)
-        t = torch.randint(0, T, (batch,), generator=g)
-        xt, _ = q_sample(images[idx], t, pipe.schedule.to("cpu"), eps=torch.randn(images[idx].shape, generator=g))
-        feed = {"xt": xt.float().numpy(), "t": t.float().numpy()}
+        x0 = images[torch.randint(0, len(images), (batch,), generator=g)]
+        eps = torch.randn(x0.shape, generator=g)
+        if pipe.objective == "ddpm":
+            t = torch.randint(0, pipe.schedule.num_timesteps, (batch,), generator=g)
+            xt, network_t = q_sample(x0, t, pipe.schedule.to("cpu"), eps=eps)[0], t.float()
+        else:
+            t = torch.rand(batch, generator=g)
+            xt, network_t = path_sample(x0, t, eps)[0], pipe.flow.network_time(t).float()
+        feed = {"xt": xt.float().numpy(), "t": network_t.numpy()}
         if cfg.num_classes or cfg.cond_dim:
             cond = torch.randint(0, max(cfg.num_classes, 1), (batch,), generator=g) if cfg.num_classes \
                 else torch.nn.functional.normalize(torch.randn(batch, cfg.cond_dim, generator=g), dim=-1)
