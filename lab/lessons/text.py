@@ -15,10 +15,28 @@ from diffusion_core.text.prompts import clean_prompt, concepts
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.text.prior import ImageBank, condition_from_text
 from diffusion_core.text.clip import Clip
+from diffusion_core.text.prompt_warning import PromptCheck, check_prompt
 
-FAR_AWAY = 0.35  # below this best concept similarity the prompt is reported as unknown territory
+KNOWS = ("it only knows handwritten digits and ten kinds of clothing (t-shirts, trousers, pullovers, dresses, coats, "
+         "sandals, shirts, sneakers, bags and ankle boots), described in short English captions")
 
 
+def far_warning(check: PromptCheck, concept: str, similarity: float) -> str | None:
+    """Why the prompt looks far from what the model learned (prompt_warning.py decides), or None when it does not."""
+    if not check.far:
+        return None
+    reasons = []
+    if check.foreign:
+        reasons.append("it uses letters or emoji that never appeared in those captions")
+    elif check.unknown:
+        quoted = [f"'{w}'" for w in check.unknown[:3]] + (["other words"] if len(check.unknown) > 3 else [])
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        reasons.append(f"the word{'s' if len(check.unknown) > 1 else ''} {listed} never appeared in those captions")
+    if not check.names_object:
+        reasons.append("it names no digit and no piece of clothing")
+    why = ", and ".join(reasons) or "it does not read like a caption of a digit or a piece of clothing"
+    return (f"'{check.text}' looks far from what this model learned: {KNOWS}. Here {why}. The concept closest to it "
+            f"is '{concept}' (similarity {similarity:.2f}), so expect a guess.")
 
 
 @dataclass
@@ -50,10 +68,7 @@ class TextStudio:
         order = sims.argsort(descending=True).tolist()
         ranked = [(self.concepts[i][0], self.concepts[i][1], round(sims[i].item(), 3)) for i in order]
         near = (emb @ self.reference_emb.T)[0].topk(min(k, len(self.reference)))
-        warning = None
-        if ranked[0][2] < FAR_AWAY:
-            warning = (f"'{text}' is far from everything this model learned (best match '{ranked[0][1]}' at "
-                       f"{ranked[0][2]:.2f}): it only knows handwritten digits and clothing, so expect a guess.")
+        warning = far_warning(check_prompt(text), ranked[0][1], ranked[0][2])
         prior_classes = self.bank.composition(emb) if self.bank is not None else []
         return Inspection(ranked, self.reference[near.indices], [round(v, 3) for v in near.values.tolist()], warning,
                           prior_classes)

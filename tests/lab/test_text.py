@@ -42,3 +42,23 @@ def test_prior_changes_the_condition_and_names_what_it_retrieved(studio):
     report = with_bank.inspect("a bold seven")
     assert sum(n for _, n in report.prior_classes) == 20 and report.prior_classes[0][0].startswith("mnist: ")
     assert studio.inspect("a bold seven").prior_classes == []  # no bank: no prior
+
+
+def test_shipped_clip_warns_far_prompts_and_not_known_ones(shipped_clip):
+    from diffusion_core.text.prompt_lists import MUST_NOT_WARN, MUST_WARN
+
+    studio = TextStudio(shipped_clip, None, torch.rand(4, 1, 28, 28) * 2 - 1)
+    for prompt in MUST_WARN:
+        warning = studio.inspect(prompt, k=2).warning
+        assert warning and "handwritten digits and ten kinds of clothing" in warning and "(similarity 0." in warning
+    assert all(studio.inspect(prompt, k=2).warning is None for prompt in MUST_NOT_WARN)
+    assert "the word 'cat' never appeared" in studio.inspect("a cat").warning
+    assert "letters or emoji" in studio.inspect("一只猫").warning
+
+
+@pytest.fixture(scope="module")
+def shipped_clip():
+    from diffusion_core.text.clip import load_clip_dir
+    from tests.conftest import ROOT
+
+    return load_clip_dir(ROOT / "pretrained" / "tiny_clip")
