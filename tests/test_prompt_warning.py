@@ -87,3 +87,18 @@ def test_warning_table_rows_and_sizes():
     assert new["auroc"] > 0.95 and new["hit_rate"] >= 0.9 and new["false_alarm_rate"] <= 0.1
     assert table["examples"]["a cat"]["warned"] and not table["examples"]["a bold seven"]["warned"]
 
+
+def test_the_text_models_stored_table_is_what_the_code_measures():
+    """pretrained/text_cond/evaluation.json holds the table its card and the README show; it must stay current."""
+    from diffusion_core.text.clip import load_clip_dir
+    from diffusion_core.text.prompt_lists import MUST_NOT_WARN, MUST_WARN
+    from diffusion_core.evaluation.folder import read_evaluation
+    from tests.conftest import ROOT
+
+    stored = read_evaluation(ROOT / "pretrained" / "text_cond")["prompt_warning"]
+    measured = warning_table(load_clip_dir(ROOT / "pretrained" / "tiny_clip"), MUST_WARN + MUST_NOT_WARN)
+    assert measured.keys() == stored.keys() and measured["held_out_errors"] == stored["held_out_errors"]
+    for new, old in zip(measured["rows"], stored["rows"]):
+        assert new["warns_when"] == old["warns_when"]
+        assert [new[k] for k in ("auroc", "hit_rate", "false_alarm_rate")] == pytest.approx(
+            [old[k] for k in ("auroc", "hit_rate", "false_alarm_rate")], abs=1e-6)

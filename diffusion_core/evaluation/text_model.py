@@ -7,6 +7,8 @@ described by its card. The agreement figures are text.py's; this module runs the
   attribute_control  low vs high attribute words, measured on the samples
   fid                domain-FID of 200 prompted samples per dataset (classes cycling) next to the floor at 200
   examples           samples_prompts.png: one row of 8 per example prompt
+  prompt_warning     the inspector's warning on held-out prompts, old score vs new (text/prompt_warning.py); measured
+                     alone into evaluation.json by record_prompt_warning(folder)
 
 The judges are siblings of the folder: its CLIP (config "clip"), classifier_<dataset> and <dataset>_cond."""
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pathlib import Path
 
 import torch
 
-from ..model_folder import EVALUATION_NAME
+from ..model_folder import EVALUATION_NAME, read_config
+from .cards import template
 from .metrics import Reference, load_classifier
 from .text import attribute_control, class_prompt, label_agreement, prompt_agreement
 
@@ -28,6 +31,9 @@ EXAMPLES = ["a bold seven", "a thin slanted two", "a handwritten digit 4", "a ph
 SAMPLING = dict(sampler="dpm_solver_pp", num_steps=20)
 GUIDANCE = (1.0, 2.0, 3.0, 4.0, 5.0)
 GRID_NAME = "samples_prompts.png"
+WARNING_TEMPLATE = "text_model_warning.md"
+WARNING_COMMAND = ("python -c \"from diffusion_core.evaluation.text_model import record_prompt_warning; "
+                   "record_prompt_warning('pretrained/{name}')\"")
 
 
 def text_generator(pipe, bank=None):
@@ -106,10 +112,47 @@ def evaluate(folder: Path, options) -> dict:
     report["attribute_control"] = attribute_control(text_generator(pipe, bank), clip, per_class=8, guidance_scale=w)
     report["fid"] = prompted_fid(text_generator(pipe, bank), clip, classifiers, w, options.data_root)
     report["examples"] = example_grid(text_generator(pipe, bank), clip, bank, w, folder / GRID_NAME)
+    report["prompt_warning"] = prompt_warning(clip)
     summary = pipe.info["training"]["summary"]
     report.update({"train_steps": summary["steps"], "train_minutes": summary["train_seconds"] / 60,
                    "eval_minutes": (time.perf_counter() - start) / 60, "threads": torch.get_num_threads()})
     return report
+
+
+def prompt_warning(clip) -> dict:
+    from ..text.prompt_lists import MUST_NOT_WARN, MUST_WARN
+    from ..text.prompt_warning import warning_table
+
+    return warning_table(clip, MUST_WARN + MUST_NOT_WARN)
+
+
+def record_prompt_warning(folder) -> dict:
+    """Measure only the prompt warning with the folder's CLIP and store it in evaluation.json under "prompt_warning"
+    (every other figure kept as it is); `evaluate --card-only` then renders it."""
+    from ..text.clip import load_clip_of
+
+    folder = Path(folder)
+    table = prompt_warning(load_clip_of({**read_config(folder), "path": str(folder)}))
+    stored = json.loads((folder / EVALUATION_NAME).read_text())
+    (folder / EVALUATION_NAME).write_text(json.dumps({**stored, "prompt_warning": table}, indent=2))
+    return table
+
+
+def warning_section(name: str, r: dict) -> str:
+    """The card's "## Prompt warning" section ("" when evaluation.json has no such measurement)."""
+    if "prompt_warning" not in r:
+        return ""
+    t = r["prompt_warning"]
+    sizes = {k: f"{v['in_domain']} in-domain, {v['out_of_domain']} out-of-domain" for k, v in t["sizes"].items()}
+    rows = "\n".join(f"| {row['score']} | {row['warns_when']} | {row['auroc']:.3f} | {row['hit_rate'] * 100:.1f} % | "
+                     f"{row['false_alarm_rate'] * 100:.1f} % |" for row in t["rows"])
+    formula = " ".join(f"{'+' if c >= 0 else '−'} {abs(c):g}·{f}" for c, f in zip(t["coefficients"], t["features"]))
+    examples = " · ".join(f"\"{p}\" {'warned' if e['warned'] else 'not warned'} (P {e['probability']:.3f}, "
+                          f"similarity {e['similarity']:.2f})" for p, e in t["examples"].items())
+    errors = ", ".join(f'"{p}"' for p in t["held_out_errors"]) or "none"
+    return template(WARNING_TEMPLATE).format(sizes=sizes, rows=rows, formula=formula, intercept=t["intercept"],
+                                             examples=examples, errors=errors,
+                                             command=WARNING_COMMAND.format(name=name))
 
 
 def agreement_table(rows: dict) -> str:
@@ -146,4 +189,4 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
             "fid_text": " · ".join(f"{ds}: {v['fid']:.2f} (floor {v['floor']:.2f})" for ds, v in r["fid"].items()),
             "ms_per_image": r["sec_per_image_text"] * 1000, "grid_name": GRID_NAME,
             "example_rows": " · ".join(f"row {i + 1}: \"{p}\"" for i, p in enumerate(r["examples"]["prompts"])),
-            "prior_mixes": mixes}
+            "prior_mixes": mixes, "prompt_warning": warning_section(folder.name, r)}
