@@ -55,3 +55,13 @@ class VelocityField(torch.nn.Module):
         self.calls += 1
         t = torch.as_tensor(t, dtype=xt.dtype).reshape(-1, 1, 1, 1).expand(xt.shape[0], 1, 1, 1) / self.time_scale
         return self.v(xt, t, cond, drop_cond)
+
+
+def tiny_reference(n: int = 64):
+    """A Reference without the dataset: an untrained classifier's features of n random images, floor 1.0."""
+    from diffusion_core.evaluation.metrics import Reference, features
+    from diffusion_core.models.classifier import Classifier, ClassifierConfig
+
+    torch.manual_seed(2)
+    classifier = Classifier(ClassifierConfig()).eval()
+    return Reference(classifier, features(classifier, torch.rand(n, 1, 28, 28) * 2 - 1), 1.0)

@@ -43,3 +43,12 @@ def test_files_section_names_the_onnx_export():
     section = files_section("mnist_fast")
     assert section.startswith("## Files\n") and "`model.onnx`" in section
     assert "python -m diffusion_core export-onnx pretrained/mnist_fast" in section
+
+
+def test_a_flow_folder_gets_the_flow_template_and_its_files_name_the_flow_path(tmp_path):
+    from tests.fixtures import make_tiny_flow_model
+
+    config = read_config(make_tiny_flow_model(tmp_path) / "tiny_flow")
+    assert kind_module(model_kind(config)).TEMPLATE == "flow_model.md"
+    assert "(model, flow path, training settings)" in files_section("tiny_flow", "flow path")
+    assert "(model, schedule, training settings)" in files_section("mnist_fast")

@@ -29,3 +29,10 @@ def test_evaluating_a_classifier_records_its_accuracy_in_both_files(tmp_path):
     assert report["n"] == 10000 and 0 <= report["test_accuracy"] <= 1
     assert json.loads((folder / "evaluation.json").read_text()) == report
     assert read_config(folder)["test_accuracy"] == report["test_accuracy"]
+
+
+def test_a_flow_matching_folder_is_its_own_kind(tmp_path):
+    from tests.fixtures import make_tiny_flow_model
+
+    config = read_config(make_tiny_flow_model(tmp_path) / "tiny_flow")
+    assert "flow" in config and model_kind(config) == "flow_model"

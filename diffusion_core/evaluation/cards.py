@@ -30,11 +30,12 @@ def hand_written(folder: Path, name: str) -> str:
     return path.read_text().strip("\n") if path.is_file() else ""
 
 
-def files_section(name: str) -> str:
-    """The "## Files" section of a U-Net's card: its weights, config and the ONNX export the app serves."""
+def files_section(name: str, process: str = "schedule") -> str:
+    """The "## Files" section of a U-Net's card: its weights, config (with its `process`: schedule or flow path) and
+    the ONNX export the app serves."""
     from ..serving.onnx import ONNX_NAME
 
-    return template("unet_files.md").format(onnx_name=ONNX_NAME, name=name)
+    return template("unet_files.md").format(onnx_name=ONNX_NAME, name=name, process=process)
 
 
 def common_fields(folder: Path, kind: str, config: dict, report: dict) -> dict:
@@ -44,7 +45,8 @@ def common_fields(folder: Path, kind: str, config: dict, report: dict) -> dict:
     return {"reproduce": reproduce_command(kind, folder.name, config, report),
             "training_note": f" {note}" if note else "",
             "evaluate_command": EVALUATE_COMMAND, "cpu_threads": f"{threads} CPU thread{'s' if threads > 1 else ''}",
-            "files": files_section(folder.name), "observations": f"\n{observations}" if observations else ""}
+            "files": files_section(folder.name, "flow path" if "flow" in config else "schedule"),
+            "observations": f"\n{observations}" if observations else ""}
 
 
 def render_card(folder) -> str:

@@ -7,13 +7,16 @@ def add_evaluate(sub):
     p = sub.add_parser("evaluate", help="measure model folders in place (evaluation.json) and write their model cards",
                        description="Measure each model folder where it is and write <folder>/evaluation.json; with "
                                    "--write-card also render <folder>/README.md. Works for diffusion U-Nets, the text "
-                                   "model, the no-time denoiser, CLIPs and domain classifiers. The models it measures "
-                                   "with are siblings of the folder (../classifier_<dataset>, ../<dataset>_cond).")
+                                   "model, the no-time denoiser, CLIPs and domain classifiers; a flow-matching "
+                                   "U-Net is measured next to its DDPM twin at equal network evaluations. The models it "
+                                   "measures with are siblings of the folder (../classifier_<dataset>, "
+                                   "../<dataset>_cond, ../mnist_fast).")
     p.add_argument("model_dirs", nargs="+", help="model folders (pretrained/<name>)")
     p.add_argument("--write-card", action="store_true", help="also render README.md from the template")
     p.add_argument("--card-only", action="store_true",
                    help="only render README.md from the stored evaluation.json and config.json; measure nothing")
-    p.add_argument("-n", type=int, help="samples per sampler row (default 200); no-time denoiser: test images (1000)")
+    p.add_argument("-n", type=int, help="samples per sampler row (default 200; flow model: 500); no-time denoiser: "
+                                        "test images (1000)")
     p.add_argument("--n-big", type=int, default=500, help="samples for the guided DPM-Solver++ FID")
     p.add_argument("--n-slow", type=int, help="samples for the 1000-step DDPM row (default: n)")
     p.add_argument("--per-class", type=int, help="samples per class for agreement (default 50; text model: 20)")
@@ -24,6 +27,7 @@ def add_evaluate(sub):
                    help="measure only these rows (e.g. ddpm:1000) into the stored evaluation.json")
     p.add_argument("--classifier", help="domain classifier folder (default: ../classifier_<dataset> beside the model)")
     p.add_argument("--reference", help="no-time denoiser: the U-Net with t to compare with (default: ../<dataset>_cond)")
+    p.add_argument("--compare", help="flow model: the DDPM folder to compare with (default: ../mnist_fast)")
     p.add_argument("--guidance", type=float, default=3.0,
                    help="text model: guidance of attribute control, prompted FID and the example grid")
     p.add_argument("--keep-baselines", action="store_true",
@@ -38,8 +42,8 @@ def options_from(a):
 
     rows = [(row.split(":")[0], int(row.split(":")[1])) for row in a.add_rows]
     return Options(n=a.n, n_big=a.n_big, n_slow=a.n_slow, per_class=a.per_class, skip_ddpm=a.skip_ddpm, quick=a.quick,
-                   add_rows=rows, classifier=a.classifier, reference=a.reference, guidance=a.guidance,
-                   keep_baselines=a.keep_baselines, data_root=a.data_root)
+                   add_rows=rows, classifier=a.classifier, reference=a.reference, compare=a.compare,
+                   guidance=a.guidance, keep_baselines=a.keep_baselines, data_root=a.data_root)
 
 
 def cmd_evaluate(a):

@@ -141,10 +141,19 @@ def conditional_section(r: dict, class_names: list[str]) -> str:
             f"| guidance w | overall | per class (%) |\n|---|---|---|\n{agree}\n")
 
 
+def unet_words(m: dict) -> dict:
+    """A U-Net's card words from config.json "model": block type, channels and sizes per level, attention."""
+    levels = range(len(m["channel_mults"]))
+    return {"block": BLOCK_NAMES.get(m["block_type"], m["block_type"]),
+            "channels": "-".join(str(m["base_channels"] * k) for k in m["channel_mults"]),
+            "sizes": "-".join(str(m["image_size"] // 2 ** i) for i in levels),
+            "attention": " and ".join(f"{m['image_size'] // 2 ** i}×{m['image_size'] // 2 ** i}"
+                                      for i in m["attention_levels"]) or "no level"}
+
+
 def card_fields(folder: Path, config: dict, r: dict) -> dict:
     """What diffusion_model.md is filled with: the stored report, plus architecture words and tables."""
     m, names, train = config["model"], config["class_names"], config["training"]
-    levels = range(len(m["channel_mults"]))
     lines = targets(r)
     about = ("conditioned on the class with a learned null class (10 % of labels dropped during training), so one "
              "network is both the conditional and the unconditional model that classifier-free guidance needs"
@@ -152,12 +161,8 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
     samples = (f"one column per class ({', '.join(names)}), 8 samples each, DPM-Solver++ 20 steps, guidance 2, seed 0"
                if r["conditional"] else "80 unconditional samples, DPM-Solver++ 20 steps, seed 0")
     return {**r, "name": folder.name, "kind": "class-conditional DDPM" if r["conditional"] else "unconditional DDPM",
-            "about": about, "block": BLOCK_NAMES.get(m["block_type"], m["block_type"]),
-            "channels": "-".join(str(m["base_channels"] * k) for k in m["channel_mults"]),
-            "sizes": "-".join(str(m["image_size"] // 2 ** i) for i in levels),
-            "attention": " and ".join(f"{m['image_size'] // 2 ** i}×{m['image_size'] // 2 ** i}"
-                                      for i in m["attention_levels"]) or "no level",
-            "batch_size": train["batch_size"], "epochs": r["train_steps"] * train["batch_size"] / 60000,
+            "about": about, **unet_words(m), "batch_size": train["batch_size"],
+            "epochs": r["train_steps"] * train["batch_size"] / 60000,
             "classifier_percent": r["classifier_test_accuracy"] * 100,
             "quality_rows": "\n".join(f"| {q['sampler']} | {q['steps']} | {q['fid']:.2f} | "
                                       f"{q['fid'] / r['floor_at_n']:.1f}× | {q['sec_per_image'] * 1000:.1f} |"

@@ -2,6 +2,7 @@
 
     kind               what                                     module         measures
     diffusion_model    class-conditional or unconditional U-Net diffusion.py   domain-FID vs steps, class agreement
+    flow_model         a U-Net trained by flow matching         flow_model.py  FID, agreement at 1-20 NFE vs DDPM
     text_model         U-Net conditioned on CLIP embeddings     text_model.py  prompt agreement, attribute control
     no_time_denoiser   the DLI denoiser that never sees t       no_time.py     one-step PSNR vs a U-Net with t
     clip               the project's small CLIP                 clip.py        zero-shot and attribute retrieval
@@ -20,13 +21,14 @@ from pathlib import Path
 
 from ..model_folder import CONFIG_NAME, EVALUATION_NAME, read_config
 
-KIND_MODULES = {"diffusion_model": "diffusion", "text_model": "text_model", "no_time_denoiser": "no_time",
-                "clip": "clip", "classifier": "classifier"}
+KIND_MODULES = {"diffusion_model": "diffusion", "flow_model": "flow_model", "text_model": "text_model",
+                "no_time_denoiser": "no_time", "clip": "clip", "classifier": "classifier"}
 
 
 @dataclass
 class Options:
-    n: int | None = None  # samples per quality-vs-steps row (200); test images for the no-time denoiser (1000)
+    n: int | None = None  # samples per quality-vs-steps row (200; flow model: per NFE row, 500); test images for the
+    # no-time denoiser (1000)
     n_big: int = 500  # samples for the guided DPM-Solver++ FID
     n_slow: int | None = None  # samples for the 1000-step DDPM row (default: n)
     per_class: int | None = None  # samples per class: 50 for class agreement, 20 per prompt for a text model
@@ -35,6 +37,7 @@ class Options:
     add_rows: list = field(default_factory=list)  # [(sampler, steps)]: measure only these into evaluation.json
     classifier: str | None = None  # domain classifier folder (default: sibling classifier_<dataset>)
     reference: str | None = None  # no-time denoiser: the U-Net with t (default: sibling <dataset>_cond)
+    compare: str | None = None  # flow model: the DDPM folder to compare with (default: sibling mnist_fast)
     guidance: float = 3.0  # text model: guidance of attribute control, prompted FID and the example grid
     keep_baselines: bool = False  # text model: reuse the stored class-conditional rows
     data_root: str | None = None  # folder with the dataset files (default: data.default_data_roots)
@@ -47,7 +50,9 @@ def model_kind(config: dict) -> str:
     architecture = config.get("model", {}).get("architecture", "unet")
     if architecture in ("classifier", "no_time_denoiser"):
         return architecture
-    return "text_model" if config.get("clip") else "diffusion_model"
+    if config.get("clip"):
+        return "text_model"
+    return "flow_model" if "flow" in config else "diffusion_model"  # "flow": load_pipeline's FlowPipeline
 
 
 def kind_module(kind: str):

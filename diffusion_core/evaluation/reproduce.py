@@ -27,6 +27,8 @@ def train_defaults(objective: str = "ddpm") -> dict:
     defaults = vars(sub.choices["train"].parse_args([]))
     if defaults.get("min_snr_gamma") is None:  # chosen by the objective: Min-SNR-5 for DDPM, none for flow matching
         defaults["min_snr_gamma"] = 5.0 if objective == "ddpm" else 0.0
+    if objective == "flow_matching":  # the run records prediction_type "velocity" whatever the flag says
+        defaults["prediction_type"] = "velocity"
     return defaults
 
 
