@@ -26,7 +26,7 @@ from torch import nn
 MAX_ROWS = 64  # rows per network call: ONNX Runtime's per-row cost stops falling past a few dozen 28×28 images
 
 
-@dataclass
+@dataclass(eq=False)  # calls are compared by identity: their tensors have no single truth value
 class Call:
     model: nn.Module  # the network this call is for
     xt: torch.Tensor  # (B, C, H, W)
@@ -103,15 +103,15 @@ class Batcher:
             self.lock.wait_for(lambda: len(self.queue) >= self.members, timeout=max(0.0, deadline - time.monotonic()))
             first = self.queue[0].signature()
             batch, rows = [], 0
-            for call in list(self.queue):
+            for call in self.queue:
                 if call.signature() == first and (not batch or rows + len(call.xt) <= self.max_rows):
                     batch.append(call)
                     rows += len(call.xt)
-                    self.queue.remove(call)
+            self.queue = [call for call in self.queue if not any(call is taken for taken in batch)]
             return batch
 
     def _serve(self):
-        while True:
+        while True:  # the worker never dies: every failure is handed to the requests it concerns
             batch = self._take_batch()
             try:
                 self._run(batch)

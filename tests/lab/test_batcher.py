@@ -84,3 +84,13 @@ def test_two_models_share_the_worker(pipe, tmp_path):
         th.join(timeout=60)
     assert torch.allclose(results[0], pipe.generate(**requests[0]), atol=1e-5)
     assert torch.allclose(results[1], other.generate(**requests[1]), atol=1e-5)
+
+
+def test_calls_of_different_sizes_and_models_queue_together(pipe):
+    """Many requests with different batch sizes waiting at once: the queue is sorted out by identity."""
+    batcher = Batcher(window=0.05)
+    requests = [dict(n=n, labels=list(range(n)), seed=n, sampler="ddim", num_steps=3) for n in (1, 4, 2, 8, 3)]
+    results, errors = run_together(pipe, batcher, requests)
+    assert errors == [None] * len(requests)
+    for r, got in zip(requests, results):
+        assert torch.allclose(got, pipe.generate(**r), atol=1e-5)
