@@ -86,6 +86,11 @@ class Batcher:
                 self.members -= 1
                 self.lock.notify_all()
 
+    def frame_interval(self, base: float = 0.4, per: int = 8) -> float:
+        """Seconds between streamed pictures: `base`, stretched when more than `per` requests sample at once (each
+        picture costs the server an encode and a cached file; the sampling itself does not wait for them)."""
+        return base * max(1.0, self.members / per)
+
     def submit(self, call: Call) -> torch.Tensor:
         with self.lock:
             self.queue.append(call)

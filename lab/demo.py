@@ -7,15 +7,16 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.classroom import Classroom
-from lab.tabs import denoise, forward, sampling, schedules, text
+from lab.tabs import denoise, forward, playground, sampling, schedules, text
 
 INTRO = """# Diffusion Lab
 A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
 train a network to predict that noise, then start from pure noise and denoise step by step (reverse process).
 Pick an image below, then walk through the tabs from left to right."""
-# Gradio keeps every picture it sends in its cache folder: every 2 minutes, remove those older than 5 minutes.
-DELETE_CACHE = (120, 300)
-TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)")
+# Gradio keeps every picture it sends in its cache folder: every minute, remove those older than 2 minutes.
+DELETE_CACHE = (60, 120)
+TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)",
+             "6 · Playground (2D)")
 
 
 def problems_banner(classroom: Classroom) -> str | None:
@@ -43,7 +44,9 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
             sampling_widgets = sampling.render(classroom)
         with gr.Tab(TAB_NAMES[4]):
             text_widgets = text.render(classroom)
+        with gr.Tab(TAB_NAMES[5]):
+            playground_widgets = playground.render(classroom)
     demo.tabs = SimpleNamespace(forward=shared, schedules=schedules_widgets, denoise=denoise_widgets,
-                                sampling=sampling_widgets, text=text_widgets)
+                                sampling=sampling_widgets, text=text_widgets, playground=playground_widgets)
     demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
     return demo
