@@ -10,7 +10,7 @@ from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.training.classifier import save_classifier
 from tests.conftest import ROOT, require_dataset
 
-KINDS = {"classifier_mnist": "classifier", "tiny_clip": "clip", "fashion_mnist_notime": "no_time_denoiser",
+KINDS = {"mnist_flow": "flow_model", "classifier_mnist": "classifier", "tiny_clip": "clip", "fashion_mnist_notime": "no_time_denoiser",
          "text_cond": "text_model", "mnist_cond": "diffusion_model", "fashion_mnist_uncond": "diffusion_model"}
 
 

@@ -111,9 +111,10 @@ def _model_output(model, xt, t, cond, cfg: TrainConfig, generator) -> torch.Tens
 
 
 def _error(out, target, loss: str) -> torch.Tensor:
-    """Per-sample mean squared (or absolute) error: (B,)."""
+    """Per-sample mean squared (or absolute) error over every dimension but the batch: (B,) for (B, C, H, W) images
+    or (B, 2) points."""
     err = F.mse_loss(out, target, reduction="none") if loss == "mse" else F.l1_loss(out, target, reduction="none")
-    return err.mean(dim=(1, 2, 3))
+    return err.mean(dim=tuple(range(1, err.dim())))
 
 
 def diffusion_loss(model, x0, cond, schedule: NoiseSchedule, cfg: TrainConfig, generator, prediction_type: str):

@@ -16,7 +16,7 @@ def test_tabs_labels_and_wiring(demo):
                 .replace("ᾱ_t", "").replace("β_t", "")]
     handlers = {fn.fn.__name__ for fn in demo.fns.values() if fn.fn is not None}
     assert {"update_forward", "update_schedules", "update_denoise", "run_sampler", "all_samplers", "export",
-            "scrub", "text_to_image", "inspect_prompt"} <= handlers
+            "scrub", "text_to_image", "inspect_prompt", "train", "run_flow", "compare"} <= handlers
 
 
 def test_served_app_answers_gradio_client(demo):

@@ -1,0 +1,155 @@
+"""Tab 6, Playground (2D): pick a 2-D dataset or draw one, train a small network live (DDPM or flow matching), then
+watch particles flow from noise to data with the learned field's arrows, scrub t, compare samplers from the same
+starting points, export a GIF. The presets ship trained and are shared; only a student's drawing costs training."""
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import gradio as gr
+
+from diffusion_core.toy2d import SAMPLERS, ToyModel, Training, train_config
+from lab.classroom import Classroom
+from lab.lessons.playground import (COMPARED, DRAWING, OBJECTIVES, SAMPLER_TITLES, SOURCES, Presets, Workbench,
+                                    animation_times, draw_data, draw_scene, flow_scene, loss_table, scene_gif,
+                                    training_points)
+from lab.tabs.common import HEAVY, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, whole_number
+
+TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
+INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
+         "pure noise (t = 1) onto the data (t = 0). The presets are already trained: choose one and press **Run the "
+         f"flow**. Or draw your own shape, choose *my drawing* and press **Train** (at most {TRAIN_SECONDS} s).")
+COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds fresh noise at every step (zigzag paths, "
+                "colours mix: where a point ends is partly chance); DDIM and flow-matching Euler are deterministic "
+                "(smooth paths, neighbours stay neighbours).")
+ARROWS_INFO = "flow matching: where the velocity pushes a point (−v̂); DDPM: the score −ε̂/σ_t, towards likelier points"
+TRAINING = dict(concurrency_id="playground_training", concurrency_limit=1)  # one run at a time: one core of two
+UPDATE_EVERY_S, FRAME_PAUSE_S, ANIMATION_FRAMES = 0.5, 0.08, 16
+
+
+class PlaygroundTab:
+    def __init__(self, classroom: Classroom, presets: Presets):
+        self.presets, self.exports = presets, classroom.exports
+
+    def sampler_choices(self, objective: str):
+        return gr.Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS[objective]], value=SAMPLERS[objective][0])
+
+    def show_data(self, source: str, bench: Workbench):
+        """The chosen data alone; the previous flow is cleared."""
+        data = bench.data(source)
+        title = dict((v, k) for k, v in SOURCES)[source] if data is not None else "draw a shape, then press Train"
+        return draw_data(data, title), None, gr.Slider(value=1)
+
+    @friendly
+    def train(self, source, sketch, objective, train_steps, bench: Workbench):
+        """Streams the loss curve; stops after train_steps or TRAIN_SECONDS, or when the page goes away (Gradio
+        closes the generator at its next yield). The newest EMA weights go to the student's Workbench each update."""
+        steps = whole_number("training steps", train_steps, 100, 20_000)
+        points = training_points(source, sketch)
+        run = Training(ToyModel.new(objective), points, train_config(objective, steps))
+        losses, start, shown = [], time.monotonic(), 0.0
+        for numbers in run.steps():
+            losses.append(numbers["loss"])
+            elapsed = time.monotonic() - start
+            finished = len(losses) == steps or elapsed > TRAIN_SECONDS
+            if elapsed - shown > UPDATE_EVERY_S or finished:
+                shown = elapsed
+                bench = bench.with_model(source, objective, run.model(), points)
+                status = f"step {len(losses)}/{steps} · loss {sum(losses[-50:]) / len(losses[-50:]):.3f} · {elapsed:.1f} s"
+                if finished:
+                    status = (f"**Trained** {len(losses)} steps in {elapsed:.1f} s"
+                              + (f" (stopped at the {TRAIN_SECONDS} s limit)" if len(losses) < steps else "")
+                              + ". Now press **Run the flow**"
+                              + (" (your model stands in for the class's preset until you reload the page)."
+                                 if source != DRAWING else "."))
+                yield loss_table(losses), status, bench
+            if finished:
+                break
+
+    @friendly
+    def run_flow(self, source, objective, sampler, num_steps, particles, seed, arrows, bench: Workbench):
+        """Particles from noise to data: a short animation, then the finished paths (t = 0) to scrub."""
+        toy = bench.model(self.presets, source, objective)
+        scene = flow_scene([(sampler, toy)], bench.data(source), whole_number("particles", particles, 10, 2000),
+                           whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
+        for t in animation_times(scene, ANIMATION_FRAMES)[:-1]:
+            yield draw_scene(scene, t, arrows), gr.skip(), gr.skip()
+            time.sleep(FRAME_PAUSE_S)
+        yield draw_scene(scene, 0.0, arrows), scene, gr.Slider(value=0)
+
+    @friendly
+    def compare(self, source, num_steps, particles, seed, arrows, bench: Workbench):
+        """DDPM ancestral, DDIM and flow-matching Euler from the same starting points, side by side."""
+        runs = [(sampler, bench.model(self.presets, source, objective)) for objective, sampler in COMPARED]
+        scene = flow_scene(runs, bench.data(source), whole_number("particles", particles, 10, 2000),
+                           whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
+        return draw_scene(scene, 0.0, arrows), scene, gr.Slider(value=0)
+
+    def scrub(self, scene, t, arrows):
+        if scene is None or t is None:
+            return gr.skip()
+        return draw_scene(scene, float(t), arrows)
+
+    @friendly
+    def export(self, scene, arrows):
+        if scene is None:
+            raise gr.Error("Run the flow first, then export it as a GIF.")
+        return [str(scene_gif(scene, arrows, self.exports.new_folder()))]
+
+    def layout(self) -> SimpleNamespace:
+        w = SimpleNamespace()
+        gr.Markdown(INTRO)
+        w.bench = gr.State(Workbench())  # per user: the models they trained, their drawing's points
+        w.scene = gr.State(None, time_to_live=3600)  # per user: the last flow, to scrub and export
+        with gr.Row():
+            w.source = gr.Radio(SOURCES, value=SOURCES[0][1], label="data", scale=3)
+            w.objective = gr.Radio(OBJECTIVES, value="flow_matching", label="what the network learns", scale=2)
+        with gr.Row():
+            with gr.Column(scale=3, min_width=320):
+                w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
+                                   interactive=False, format="png", height=440)
+                w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
+                with gr.Row():
+                    w.run_button = gr.Button("Run the flow", variant="primary")
+                    w.compare_button = gr.Button("Compare DDPM, DDIM, flow matching")
+                    w.export_button = gr.Button("Export GIF")
+                gr.Markdown(COMPARE_NOTE)
+                w.files = gr.File(label="exported GIF", file_count="multiple", height=100)
+            with gr.Column(scale=2, min_width=320):
+                w.sampler = gr.Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
+                                     label="sampler")
+                w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)
+                with gr.Row():
+                    w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140)
+                    w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
+                    w.seed = gr.Number(0, label="seed", precision=0, minimum=0, min_width=80)
+                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="draw your own data (then choose my drawing)",
+                                        canvas_size=(400, 400), height=300)
+                w.train_steps = gr.Slider(100, 8000, value=3000, step=100, label=f"training steps (stops at {TRAIN_SECONDS} s)")
+                with gr.Row():
+                    w.train_button = gr.Button("Train", variant="primary")
+                    w.stop_button = gr.Button("Stop")
+                w.status = gr.Markdown()
+                w.loss = gr.LinePlot(x="step", y="loss", color="series", height=220, label="training loss")
+        return w
+
+    def wire(self, w: SimpleNamespace):
+        w.objective.change(self.sampler_choices, inputs(self.sampler_choices, w), w.sampler, **INTERACTIVE)
+        w.source.change(self.show_data, inputs(self.show_data, w), [w.frame, w.scene, w.t], **INTERACTIVE)
+        training = w.train_button.click(self.train, inputs(self.train, w), [w.loss, w.status, w.bench], **TRAINING)
+        w.stop_button.click(None, None, None, cancels=[training])
+        flow_outputs = [w.frame, w.scene, w.t]
+        w.run_button.click(self.run_flow, inputs(self.run_flow, w), flow_outputs, **SAMPLING)
+        w.compare_button.click(self.compare, inputs(self.compare, w), flow_outputs, **SAMPLING)
+        w.t.input(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", trigger_mode="always_last",
+                  **INTERACTIVE)
+        w.arrows.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
+        w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
+
+
+def render(classroom: Classroom, presets: Presets | None = None) -> SimpleNamespace:
+    tab = PlaygroundTab(classroom, presets or Presets())
+    widgets = tab.layout()
+    tab.wire(widgets)
+    widgets.handlers = tab
+    return widgets
