@@ -23,6 +23,9 @@ FIT_RATIO, CHECK_EVERY = 2.0, 250
 
 def time_to_fit(dataset: str, objective: str, threads: int) -> str:
     torch.set_num_threads(threads)
+    warm_up = Training(ToyModel.new(objective), sample_dataset(dataset, 1000, 0), train_config(objective, 100))
+    for _ in warm_up.steps():  # the first steps after a thread change run several times slower
+        pass
     run = Training(ToyModel.new(objective), sample_dataset(dataset, TRAIN_POINTS, 0), train_config(objective, PRESET_STEPS))
     seconds, start, ratio = 0.0, time.perf_counter(), float("nan")
     for numbers in run.steps():
@@ -60,12 +63,14 @@ def matplotlib_frame(scene, t: float) -> np.ndarray:
     import matplotlib
 
     matplotlib.use("Agg")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
 
     panel, grid = scene.panels[0], grid_points()
     k = next(i for i, s in enumerate(panel.paths.times) if s <= t + 1e-9)
     fig = Figure(figsize=(4.2, 4.2), dpi=100)
+    canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes([0, 0, 1, 1])
     ax.scatter(*scene.data.T.numpy(), s=2, c="#b9b9b9")
     colors = np.array(scene.colors) / 255
@@ -74,8 +79,8 @@ def matplotlib_frame(scene, t: float) -> np.ndarray:
     ax.quiver(*grid.T.numpy(), *vectors.T.numpy(), color="#286ec8", alpha=0.6)
     ax.scatter(*panel.paths.positions[k].T.numpy(), s=12, c=colors, edgecolors="#282828", linewidths=0.4)
     ax.set_xlim(-RADIUS, RADIUS), ax.set_ylim(-RADIUS, RADIUS), ax.set_axis_off()
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def gradio_plot_frame(scene, t: float) -> dict:
@@ -105,7 +110,7 @@ def frame_timings():
     except ImportError:
         print("  matplotlib: not installed (pip install matplotlib to compare)")
     plot = median_time(lambda: gradio_plot_frame(scene, 0.5), 7)
-    rows = len(gradio_plot_frame(scene, 0.5)["value"]["data"])
+    rows = len(gradio_plot_frame(scene, 0.5)["data"])
     print(f"  gr.ScatterPlot, server side (no arrows)     {1000 * plot:6.1f} ms   ({rows} rows of JSON; the browser "
           f"then draws them with Vega-Lite)")
 
