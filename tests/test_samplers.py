@@ -50,7 +50,8 @@ def test_one_ddpm_step_matches_diffusers(variance):
         abar_t, abar_prev = _abars(s, t, t_prev)
         x0 = (xt - (1 - abar_t) ** 0.5 * out) / abar_t**0.5
         noise = torch.randn(SHAPE, generator=torch.Generator().manual_seed(1))
-        torch.testing.assert_close(ddpm_step(xt, x0, abar_t, abar_prev, noise, variance), expected, atol=1e-5, rtol=0)
+        # x0 = (xt - sqrt(1-abar)·eps)/sqrt(abar) amplifies float32 rounding ~1/sqrt(abar_t) at t near T
+        torch.testing.assert_close(ddpm_step(xt, x0, abar_t, abar_prev, noise, variance), expected, atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.parametrize("eta", [0.0, 1.0])
