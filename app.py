@@ -3,10 +3,10 @@
 Every number and picture comes from diffusion_core (the engine); lab/ is the classroom: one module per tab in
 lab/tabs/, each with its layout, its handlers and its wiring."""
 from lab.demo import build_demo
-from lab.launch import LAUNCH_OPTIONS, load_classroom
+from lab.launch import load_classroom, serve
 
 classroom = load_classroom()  # the models, the gallery, the text studio and the shared sampler: loaded once
 demo = build_demo(classroom)  # each tab is handed the classroom explicitly; per-user values live in gr.State
 
 if __name__ == "__main__":
-    demo.launch(**LAUNCH_OPTIONS)
+    serve(demo, classroom)  # Gradio's page plus the files a browser samples with (lab/static_files.py)

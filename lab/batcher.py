@@ -72,6 +72,7 @@ class Batcher:
         self.queue: list[Call] = []
         self.members = 0  # requests currently sampling
         self.calls = self.rows = 0  # network calls made and rows evaluated (for the status line and benches)
+        self.seconds = 0.0  # time spent in those calls
         threading.Thread(target=self._serve, daemon=True, name="batcher").start()
 
     @contextlib.contextmanager
@@ -90,6 +91,10 @@ class Batcher:
         """Seconds between streamed pictures: `base`, stretched when more than `per` requests sample at once (each
         picture costs the server an encode and a cached file; the sampling itself does not wait for them)."""
         return base * max(1.0, self.members / per)
+
+    def seconds_per_row(self) -> float | None:
+        """Measured network time per row (image) per evaluation so far; None before the first call."""
+        return self.seconds / self.rows if self.rows else None
 
     def submit(self, call: Call) -> torch.Tensor:
         with self.lock:
@@ -131,9 +136,11 @@ class Batcher:
     @torch.no_grad()
     def _run(self, batch: list[Call]):
         cat = lambda xs: None if xs[0] is None else torch.cat(xs)  # noqa: E731
+        start = time.perf_counter()
         out = batch[0].model(torch.cat([c.xt for c in batch]), torch.cat([c.t for c in batch]),
                          cat([c.cond for c in batch]), cat([c.drop_cond for c in batch]))
         self.calls, self.rows = self.calls + 1, self.rows + len(out)
+        self.seconds += time.perf_counter() - start
         for call, rows in zip(batch, out.split([len(c.xt) for c in batch])):
             call.out = rows
             call.done.set()

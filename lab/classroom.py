@@ -18,6 +18,7 @@ from diffusion_core.images import picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from lab.batcher import Batcher
+from lab.browser_sampler import BrowserRuns
 from lab.exports import Exports
 from lab.lessons.text import TextStudio
 from lab.replay_cache import ReplayCache
@@ -44,6 +45,10 @@ class Classroom:
     batcher: Batcher = field(default_factory=Batcher)  # one batched network call per step for every user
     cache: ReplayCache = field(default_factory=lambda: ReplayCache(recording_bytes))  # runs a class repeats
     exports: Exports = field(default_factory=Exports)  # trajectory exports, pruned as new ones come
+    browser: BrowserRuns = field(init=False)  # what a student's browser needs to sample on its own
+
+    def __post_init__(self):
+        self.browser = BrowserRuns(self.batcher)
 
     @classmethod
     def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> "Classroom":

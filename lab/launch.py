@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 
+import gradio as gr
 import torch
+from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.static_files import browser_routes
 
 LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False)
 # Thread budget of a 2-vCPU Space, set explicitly (two busy thread pools on 2 cores run several times slower):
@@ -20,12 +24,27 @@ def load_classroom(models_root=None) -> Classroom:
     return Classroom.load(models_root, sampling_threads=SAMPLING_THREADS)
 
 
+def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
+    """Run the app: Gradio's page and events, plus the files a browser samples with (lab/static_files.py), on
+    $GRADIO_SERVER_NAME (default 127.0.0.1; a Space sets 0.0.0.0) and port, else $GRADIO_SERVER_PORT, else 7860."""
+    import uvicorn
+
+    app = FastAPI()
+    app.include_router(browser_routes(classroom.zoo))
+    app = gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS)
+    host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
+    port = port or int(os.environ.get("GRADIO_SERVER_PORT", 7860))
+    print(f"* Diffusion Lab at http://{host}:{port}/", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="diffusion-lab", description="Start the Diffusion Lab classroom app.")
     parser.add_argument("--models", help="folder of model folders (default: $DIFFUSION_LAB_MODELS, else pretrained/)")
     parser.add_argument("--port", type=int, help="server port (default: $GRADIO_SERVER_PORT, else 7860)")
     a = parser.parse_args(argv)
-    build_demo(load_classroom(a.models)).launch(server_port=a.port, **LAUNCH_OPTIONS)
+    classroom = load_classroom(a.models)
+    serve(build_demo(classroom), classroom, a.port)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ import gradio as gr
 
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
+from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
 from lab.lessons.noise_level import num_levels
 from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
@@ -40,7 +41,7 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
 class SamplingTab:
     def __init__(self, classroom: Classroom):
         self.zoo, self.batcher, self.cache = classroom.zoo, classroom.batcher, classroom.cache
-        self.exports = classroom.exports
+        self.exports, self.browser = classroom.exports, classroom.browser
 
     def class_choices(self, model: str):
         pipe = self.zoo.pipelines.get(model)
@@ -70,17 +71,32 @@ class SamplingTab:
     def model_changed(self, model: str):
         return self.class_choices(model), self.sampler_choices(model), self.about(model)
 
-    @friendly
-    def run_sampler(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
+    def request(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
+        """The widgets' values checked and turned into pipe.sample's arguments (a sentence for a student if not)."""
         pipe = self.zoo.get(model)
         check_range("steps", steps, 1, num_levels(pipe))
         check_range("batch size", n, 1, 16)
         n, steps, label, eta, guidance = int(n), int(steps), int(label), float(eta), float(guidance)
         seed = whole_number("seed", seed, 0, MAX_SEED)
-        labels, start = labels_for(pipe, n, label), time.perf_counter()
         interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
         kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval)
-        per_call = batch_description(n, labels is not None, guidance, interval)
+        return SimpleNamespace(pipe=pipe, n=n, steps=steps, label=label, seed=seed, labels=labels_for(pipe, n, label),
+                               kwargs=kwargs, interval=interval)
+
+    @friendly
+    def start(self, where, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
+        """Generate: the run compiled for the student's browser, which runs it or hands it to run_sampler."""
+        r = self.request(model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+        payload = self.browser.payload(model, r.pipe, where, r.n, r.seed, dict(num_steps=r.steps, **r.kwargs), r.labels)
+        return payload, "", *self.server_view(False)
+
+    @friendly
+    def run_sampler(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
+        """The run on the server, its frames streamed, batched with every other user's."""
+        r = self.request(model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+        pipe, n, steps, label, seed, labels, kwargs = r.pipe, r.n, r.steps, r.label, r.seed, r.labels, r.kwargs
+        start = time.perf_counter()
+        per_call = batch_description(n, labels is not None, float(guidance), r.interval)
         key = ("sample", model, steps, seed, n, label, *sorted(kwargs.items()))
         run, shared = self.cache.run(key, lambda: self.trajectory(pipe, n, labels, seed, steps, **kwargs))
         evals = EVALS_PER_STEP.get(sampler, 1)
@@ -95,6 +111,10 @@ class SamplingTab:
             yield render_frame(frames[-1]), status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
         self.cache.evict()
 
+    def server_view(self, show: bool = True):
+        """The server's picture and scrubber: hidden while a run happens in the browser (it draws its own)."""
+        return gr.Image(visible=show), gr.Slider(visible=show)
+
     def scrub(self, frames, scrubber):
         if not frames:
             return gr.skip()
@@ -103,7 +123,8 @@ class SamplingTab:
     @friendly
     def export(self, frames):
         if not frames:
-            raise gr.Error("Generate first, then export the trajectory.")
+            raise gr.Error("Generate on the server first, then export its trajectory (a run in your browser has its "
+                           "own PNG and GIF buttons under its picture).")
         return [str(path) for path in export_trajectory(frames, self.exports.new_folder())]
 
     @friendly
@@ -130,10 +151,12 @@ class SamplingTab:
         with gr.Row():
             w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
             w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)
+        w.where = gr.Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
         with gr.Row():
             w.go = gr.Button("Generate", variant="primary")
             w.compare_button = gr.Button("Same seed, all samplers")
             w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
+        w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
         w.status = gr.Markdown()
         w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
         w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (compact uint8 frames)
@@ -144,7 +167,9 @@ class SamplingTab:
 
     def wire(self, w: SimpleNamespace):
         w.model.change(self.model_changed, inputs(self.model_changed, w), [w.label, w.sampler, w.about], **INTERACTIVE)
-        w.go.click(self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
+        w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.frame, w.scrubber], **INTERACTIVE)
+        w.browser.submit(self.server_view, None, [w.frame, w.scrubber], **INTERACTIVE).then(
+            self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)

@@ -45,7 +45,7 @@ def test_class_choices_follow_the_model(tab):
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1)), "steps must be between"),
     (lambda tab: list(tab.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
     (lambda tab: tab.all_samplers("tiny_cond", 5, 0, 99, -1, 1), "batch size must be between"),
-    (lambda tab: tab.export([]), "Generate first"),
+    (lambda tab: tab.export([]), "Generate on the server first"),
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 5, 0, None, 1, -1, 1)), "seed box is empty"),
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 5, 0, 10**40, 1, -1, 1)), "seed must be between"),
 ])
