@@ -1,7 +1,8 @@
 """The README's models table is what models_table builds from the folders (only the links depend on the README)."""
+import json
 import shutil
 
-from diffusion_core.evaluation.models_table import END, START, models_table, write_models_table
+from diffusion_core.evaluation.models_table import END, START, _quality, models_table, write_models_table
 from tests.conftest import ROOT
 
 
@@ -23,3 +24,24 @@ def test_write_replaces_only_the_table_with_links_relative_to_the_file(tmp_path)
     assert lines[4].startswith("| [`classifier_mnist`](../models/classifier_mnist/README.md) | classifier, mnist |")
     assert lines[5].startswith("| [`mnist_cond`](../models/mnist_cond/README.md) |") and lines[5].endswith("| not evaluated |")
     assert lines[6:] == [END, "more text", ""]
+
+
+def test_flow_row_shows_the_best_fid_at_each_budget_from_its_nfe_comparison(tmp_path):
+    folder = tmp_path / "mnist_flow"
+    folder.mkdir()
+    for name in ("config.json", "evaluation.json"):
+        shutil.copy(ROOT / "pretrained" / "mnist_flow" / name, folder)
+    report = json.loads((folder / "evaluation.json").read_text())
+    best = {b["budget"]: b["mnist_flow"] for b in report["nfe_comparison"]["best"]}
+    line = models_table(tmp_path).split("\n")[2]
+    assert line.startswith("| [`mnist_flow`](") and "class-conditional U-Net (flow matching), mnist" in line
+    fids = " / ".join(f"{best[b]['fid']:.2f}" for b in (1, 2, 4, 8, 20))
+    assert f"domain-FID at 1 / 2 / 4 / 8 / 20 NFE: {fids} (floor 4.06, n=500, best of euler, heun, midpoint, w=1)" in line
+    assert line.endswith(f" · agreement at 20 NFE: {best[20]['agreement'] * 100:.1f} % |")
+
+
+def test_flow_row_skips_budgets_the_model_has_no_sampler_for():
+    rows = [{"sampler": "midpoint", "steps": 1, "nfe": 2, "fid": 14.4, "agreement": None}]
+    report = {"model": "m", "nfe_comparison": {"n": 50, "floor_at_n": 9.0, "guidance": 1.0, "rows": {"m": rows},
+                                               "best": [{"budget": 1, "m": None}, {"budget": 2, "m": rows[0]}]}}
+    assert _quality(report) == "domain-FID at 2 NFE: 14.40 (floor 9.00, n=50, best of midpoint, w=1)"

@@ -16,8 +16,26 @@ START, END = "<!-- models-table:start -->", "<!-- models-table:end -->"
 HEADER = ["| model | what | train min | measured quality |", "|---|---|---|---|"]
 
 
+def _flow_quality(report: dict) -> str:
+    """A flow model's figures from its NFE comparison (flow_model.py): at each budget B of network evaluations per
+    sample, the domain-FID of its best sampler within B; the class agreement at the largest budget."""
+    c, name = report["nfe_comparison"], report["model"]
+    best = [b for b in c["best"] if b.get(name)]
+    budgets = " / ".join(str(b["budget"]) for b in best)
+    fids = " / ".join(f"{b[name]['fid']:.2f}" for b in best)
+    samplers = ", ".join(dict.fromkeys(r["sampler"] for r in c["rows"][name]))
+    quality = (f"domain-FID at {budgets} NFE: {fids} (floor {c['floor_at_n']:.2f}, n={c['n']}, best of {samplers}, "
+               f"w={c['guidance']:g})")
+    top = best[-1]
+    if top[name]["agreement"] is not None:
+        quality += f" · agreement at {top['budget']} NFE: {top[name]['agreement'] * 100:.1f} %"
+    return quality
+
+
 def _quality(report: dict) -> str:
     """A diffusion model's headline figures (whichever its evaluation measured)."""
+    if "nfe_comparison" in report:
+        return _flow_quality(report)
     if "big_fid" in report:
         quality = (f"domain-FID {report['big_fid']:.2f} (floor {report['floor_at_n_big']:.2f}, n={report['n_big']}, "
                    f"DPM-Solver++ 20, w={report['big_guidance']:g})")
@@ -49,6 +67,8 @@ def row(folder: Path, link: str) -> str:
     kind = ("no-time denoiser" if config["model"].get("architecture") == "no_time_denoiser" else
             "text (CLIP)-conditioned U-Net" if config.get("clip") else
             "class-conditional U-Net" if config["model"].get("num_classes") else "unconditional U-Net")
+    if config.get("flow"):
+        kind += " (flow matching)"
     return (f"| {name} | {kind}, {config['dataset']}, {summary['parameters']:,} params, {summary['steps']:,} steps | "
             f"{summary['train_seconds'] / 60:.0f} | {_quality(read_evaluation(folder))} |")
 
