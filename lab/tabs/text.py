@@ -11,6 +11,7 @@ import pandas as pd
 
 from diffusion_core.images import picture
 from diffusion_core.text.prompts import clean_prompt
+from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
 from lab.tabs.common import MAX_SEED, whole_number, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
 
@@ -43,14 +44,30 @@ class TextTab:
                 if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
                     yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]
 
-    @friendly
-    def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+    def request(self, prompt, guidance, steps, seed, n) -> SimpleNamespace:
+        """The widgets' values checked (a sentence for a student if not), the prompt cleaned."""
         self._require_studio()
         check_range("steps", steps, 1, 1000)
         check_range("images", n, 1, 16)
         text, notice = clean_prompt(prompt)
-        steps, n, guidance, use_prior = int(steps), int(n), float(guidance), bool(use_prior)
         seed = whole_number("seed", seed, 0, MAX_SEED)
+        return SimpleNamespace(text=text, notice=notice, steps=int(steps), n=int(n), guidance=float(guidance), seed=seed)
+
+    @friendly
+    def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+        """Generate: CLIP and the prior run here (cheap); the sampling is compiled for the student's browser, which
+        runs it or hands it to text_to_image."""
+        r = self.request(prompt, guidance, steps, seed, n)
+        cond = self.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
+        payload = self.classroom.browser.payload(self.classroom.text_model, self.studio.pipe, where, r.n, r.seed,
+                                                 dict(sampler=sampler, num_steps=r.steps, guidance_scale=r.guidance), cond=cond)
+        return payload, f"note: {r.notice}" if r.notice else "", gr.Gallery(visible=False)
+
+    @friendly
+    def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+        """The run on the server, thumbnails of x̂0 streamed, batched with every other user's."""
+        r = self.request(prompt, guidance, steps, seed, n)
+        text, notice, steps, n, guidance, seed, use_prior = r.text, r.notice, r.steps, r.n, r.guidance, r.seed, bool(use_prior)
         start = time.perf_counter()
         key = ("text", text, guidance, steps, sampler, seed, n, use_prior)
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(text, n, seed, use_prior, steps, sampler=sampler,
@@ -95,9 +112,11 @@ class TextTab:
         w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
                                   label="retrieval prior: text embedding → mean image embedding of the nearest training "
                                         "images" + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
+        w.where = gr.Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
         with gr.Row():
             w.go = gr.Button("Generate", variant="primary")
             w.inspect_button = gr.Button("Inspect prompt")
+        w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
         w.status = gr.Markdown()
         w.images = gr.Gallery(label="images", columns=8, height=260)
         w.warning = gr.Markdown()
@@ -107,7 +126,9 @@ class TextTab:
         return w
 
     def wire(self, w: SimpleNamespace):
-        w.go.click(self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status], **SAMPLING)
+        w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.images], **INTERACTIVE)
+        w.browser.submit(lambda: gr.Gallery(visible=True), None, w.images, **INTERACTIVE).then(
+            self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status], **SAMPLING)
         w.inspect_button.click(self.inspect_prompt, inputs(self.inspect_prompt, w), [w.concepts, w.nearest, w.warning],
                                   **INTERACTIVE)
 
