@@ -1,3 +1,9 @@
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -18,3 +24,38 @@ def seeded_torch():
 def require_dataset(name: str):
     if not dataset_available(name, "train"):
         pytest.skip(f"{name} not found in $DIFFUSION_LAB_DATA or ../shared/data (see README: Data)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served_app(tmp_path_factory):
+    """`python app.py` on a free port, once for every browser test; its URL."""
+    from tests.browser import chromium_path
+    from tests.fixtures import make_tiny_models
+
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    pytest.importorskip("playwright")
+    env = {**os.environ, "GRADIO_SERVER_PORT": str(_free_port()), "GRADIO_ANALYTICS_ENABLED": "False"}
+    if not any((ROOT / "pretrained").glob("*/model.safetensors")):
+        env["DIFFUSION_LAB_MODELS"] = str(make_tiny_models(tmp_path_factory.mktemp("models")))
+    url = f"http://127.0.0.1:{env['GRADIO_SERVER_PORT']}/"
+    log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(url, timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, "the app exited during start-up"
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
