@@ -9,19 +9,38 @@ import torch
 
 
 
+def _upright_opaque(image):
+    """Turned as the camera meant (EXIF) and transparency flattened onto black, as the datasets' background."""
+    from PIL import Image, ImageOps
+
+    image = ImageOps.exif_transpose(image)
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        image = Image.alpha_composite(Image.new("RGBA", image.size, (0, 0, 0, 255)), image)
+    return image
+
+
 def pil_to_tensor(image, size: int, channels: int = 1) -> torch.Tensor:
     """Any PIL image -> (C, size, size) in [-1, 1]: mode converted, short side resized, centre-cropped."""
     from PIL import Image, ImageOps
 
-    image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):  # flatten transparency onto black, as the datasets' background
-        image = image.convert("RGBA")
-        bg = Image.new("RGBA", image.size, (0, 0, 0, 255))
-        image = Image.alpha_composite(bg, image)
-    image = image.convert("L" if channels == 1 else "RGB")
+    image = _upright_opaque(image).convert("L" if channels == 1 else "RGB")
     image = ImageOps.fit(image, (size, size), method=Image.Resampling.BICUBIC)
     arr = np.asarray(image, dtype=np.float32).reshape(size, size, channels)
     return torch.from_numpy(arr).permute(2, 0, 1).div(127.5).sub(1)
+
+
+def photo_tensor(image, max_side: int = 512) -> torch.Tensor:
+    """Any PIL image -> (C, H, W) in [-1, 1] as it is: colour kept (C = 3; C = 1 for a grey picture), aspect kept,
+    shrunk so that max(H, W) <= max_side, never enlarged. Values are k/127.5 - 1 for 8-bit k."""
+    from PIL import Image
+
+    image = _upright_opaque(image)
+    image = image.convert("L" if image.mode in ("L", "1", "I", "I;16", "F") else "RGB")
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    arr = np.asarray(image, dtype=np.float32)
+    arr = arr[..., None] if arr.ndim == 2 else arr
+    return torch.from_numpy(arr.copy()).permute(2, 0, 1).div(127.5).sub(1)
 
 
 def tensor_to_uint8(x: torch.Tensor) -> np.ndarray:

@@ -14,7 +14,7 @@ import torch
 from PIL import Image
 
 from diffusion_core.data import class_names, dataset_available, load_images
-from diffusion_core.images import picture, pil_to_tensor
+from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from lab.batcher import Batcher
@@ -26,14 +26,19 @@ from lab.zoo import Zoo
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 IMAGE_SIZE = 28  # what the models see: 28×28 grey, [-1, 1]
+PHOTO_SIZE = 512  # tabs 1-2 keep a photo in colour, at most this many pixels on its long side
 GALLERY_SCALE = 4  # gallery thumbnails: 28 px -> 112 px
 
 
 @dataclass
 class GalleryItem:
-    x0: torch.Tensor  # (1, 28, 28) in [-1, 1]: what a click on it hands to the lessons
+    x0: torch.Tensor  # (1, 28, 28) in [-1, 1]: what a click on it hands to the models (tab 3)
     picture: np.ndarray  # (H, W, 3) uint8 thumbnail
     caption: str
+    photo: torch.Tensor | None = None  # (C, H, W) in [-1, 1] as tabs 1-2 show it; x0 itself when None
+
+    def __post_init__(self):
+        self.photo = self.x0 if self.photo is None else self.photo
 
 
 @dataclass
@@ -65,13 +70,20 @@ def recording_bytes(item) -> int:
 
 
 def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:
-    """Dataset test images when the data is here, and the example drawings in assets/examples."""
+    """Dataset test images when the data is here, the example photos in assets/photos (colour, licences in its
+    README) and the example drawings in assets/examples."""
     items = []
     for name in ("fashion_mnist", "mnist"):
         if dataset_available(name, "test"):
             x, y = load_images(name, "test", limit=per_dataset)
             items += [GalleryItem(x[i], picture(x[i], GALLERY_SCALE), f"{name}: {class_names(name)[y[i]]}")
                       for i in range(len(x))]
+    for path in sorted((assets / "photos").glob("*.jpg")):
+        with Image.open(path) as im:
+            thumbnail = im.convert("RGB")
+            thumbnail.thumbnail((168, GALLERY_SCALE * IMAGE_SIZE))
+            items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(thumbnail), f"photo: {path.stem}",
+                                     photo_tensor(im, PHOTO_SIZE)))
     for path in sorted((assets / "examples").glob("*.png")):
         with Image.open(path) as im:
             items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(im.convert("RGB")), f"example: {path.stem}"))
