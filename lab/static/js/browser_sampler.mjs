@@ -8,6 +8,7 @@ import { evaluationsOf, makeEvaluator, runPlan } from "./plan_executor.mjs";
 import { seededNormal } from "./seeded_normal.mjs";
 
 const FAST_ENOUGH_S = 10; // "auto" runs in the browser when its estimate is at most this, or twice the server's
+const FRAME_MS = 16; // give the page a chance to paint about once per display frame
 const PAD = 2, SCALE = 3, GAP = 12, BACKGROUND = 40; // as lab/lessons/sampling.render_frame draws a frame
 const speeds = new Map(); // model URL + batch + guided -> ms per evaluation, measured once per page
 
@@ -40,10 +41,21 @@ function framePixels(xt, x0, layout) {
   return new ImageData(rgba, width, gridH);
 }
 
+/** Let the page paint: onnxruntime-web's WebAssembly calls resolve without giving the event loop a turn, so
+ *  without this no animation frame would run until the whole trajectory is done. */
+function yieldToBrowser() {
+  if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
 export function mount(element, props, trigger, watch, root) {
   const staticBase = root + "lab/static/";
   const $ = (selector) => element.querySelector(selector);
-  const state = { run: null, frames: [], layout: null, pending: null, drawn: null };
+  const state = { run: null, frames: [], layout: null, pending: null, draws: 0 };
   const small = document.createElement("canvas");
 
   function show(message, kind = "") {
@@ -52,6 +64,7 @@ export function mount(element, props, trigger, watch, root) {
   }
 
   function draw(frame) {
+    state.draws += 1;
     const image = framePixels(frame.xt, frame.x0, state.layout), canvas = $(".dl-canvas");
     small.width = image.width; small.height = image.height;
     small.getContext("2d").putImageData(image, 0, 0);
@@ -125,9 +138,10 @@ export function mount(element, props, trigger, watch, root) {
   async function sample(payload, evaluate, xT, evaluations, backend) {
     const plan = payload.plan, noise = seededNormal(payload.seed, xT.length), started = performance.now();
     state.frames = [];
+    state.draws = 0;
     $(".dl-stage").hidden = false;
     element.dataset.state = "running";
-    let last = null;
+    let last = null, yielded = performance.now();
     for await (const step of runPlan(plan, evaluate, xT, noise)) {
       if (state.run !== payload.run) return; // a newer Generate replaced this run
       const frame = { index: step.index, t: step.t, xt: toUint8(step.xt), x0: toUint8(step.x0) };
@@ -137,13 +151,18 @@ export function mount(element, props, trigger, watch, root) {
       $(".dl-status").textContent = `step ${step.index}/${plan.num_steps} · t = ${Number(step.t.toPrecision(3))} · `
         + `${done} model evaluations · ${((performance.now() - started) / 1000).toFixed(2)} s in your browser (${backend})`;
       last = step;
+      if (performance.now() - yielded > FRAME_MS) {
+        await yieldToBrowser();
+        yielded = performance.now();
+      }
     }
     const scrub = $(".dl-scrub");
     scrub.max = String(state.frames.length - 1);
     scrub.value = scrub.max;
     element.dataset.state = "done";
     window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "browser", backend,
-      seconds: (performance.now() - started) / 1000, evaluations, final: Array.from(last.xt) } };
+      seconds: (performance.now() - started) / 1000, evaluations, frames: state.frames.length, draws: state.draws,
+      final: Array.from(last.xt) } };
   }
 
   $(".dl-scrub").addEventListener("input", (e) => {

@@ -1,0 +1,154 @@
+"""Sampling in the student's browser vs on the server, in this machine's headless Chromium (WebAssembly, 1 thread:
+the page is not cross-origin isolated); prints JSON.
+
+    python bench/browser_sampling.py                      # starts `python app.py` on a free port
+    python bench/browser_sampling.py --url http://127.0.0.1:7860/ --pid 1234
+
+1. One student, tab 4 (mnist_fast): 8 images × 20 steps of DPM-Solver++ at w=2 with the guidance interval (the class
+   default), and the 1000-step DDPM animation of one image, each "in your browser" and "on the server": seconds
+   from the click on Generate to the last step shown (the browser's first run includes downloading and starting the
+   model; the others are warm), and the browser's own sampling seconds.
+2. The server's CPU-seconds per student (utime + stime of its process) for the lesson script — open the page, move
+   the t slider, Generate in tab 4, a prompt in tab 5 — with the browser path on ("in your browser") and off ("on
+   the server"); each student a fresh browser context (nothing cached). Target: on ≤ 5 % of off.
+A bench, not a test: it measures, it asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from classroom import ROOT, cpu_seconds, start_server
+
+sys.path.insert(0, str(ROOT))
+from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
+
+STATE = "document.querySelector('.dl-browser')?.closest('[data-state]')?.dataset.state"
+WHERE = {"browser": "in your browser", "server": "on the server"}
+
+
+def visible(locator):
+    return locator.filter(visible=True).first
+
+
+def open_tab(page, url: str, tab: str):
+    page.goto(url)
+    page.get_by_text("Diffusion Lab").first.wait_for()
+    page.get_by_role("tab", name=tab).click()
+    visible(page.get_by_label("in your browser")).wait_for()
+
+
+def set_run(page, where: str, sampler: str, steps: int, images: int):
+    visible(page.get_by_label(WHERE[where])).check()
+    visible(page.get_by_label(sampler, exact=True)).check()
+    for label, value in (("steps (model evaluations)", steps), ("images", images)):
+        box = visible(page.get_by_label(label))
+        box.fill(str(value))
+        box.press("Enter")
+
+
+def generate(page, where: str, steps: int) -> dict:
+    """Click Generate; seconds until the last step is shown; the browser's lastRun."""
+    page.evaluate("window.diffusionLab = {}")
+    start = time.perf_counter()
+    visible(page.get_by_role("button", name="Generate")).click()
+    if where == "browser":
+        page.wait_for_function(f"{STATE} === 'done' && window.diffusionLab.lastRun !== undefined", polling=20)
+    else:
+        page.wait_for_function(f"document.body.innerText.includes('step {steps}/{steps} ·')", polling=20)
+    seconds = time.perf_counter() - start
+    run = page.evaluate("({...(window.diffusionLab.lastRun || {}), final: undefined})")
+    return {"seconds": round(seconds, 2), "where": run.get("where", where), "backend": run.get("backend"),
+            "sampling_s": round(run["seconds"], 2) if "seconds" in run else None}
+
+
+def one_student(browser, url: str, repeats: int) -> dict:
+    runs = {"8 images x 20 steps DPM++ w=2": ("DPM-Solver++(2M)", 20, 8), "DDPM 1000 steps, 1 image": ("DDPM (ancestral)", 1000, 1)}
+    report = {}
+    for name, (sampler, steps, images) in runs.items():
+        for where in ("browser", "server"):
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.set_default_timeout(600_000)
+            open_tab(page, url, "4 · Reverse sampling")
+            set_run(page, where, sampler, steps, images)
+            first = generate(page, where, steps)
+            warm = [generate(page, where, steps) for _ in range(repeats)]
+            report[f"{name}, {where}"] = {"first": first, "warm_median_s": statistics.median(r["seconds"] for r in warm),
+                                          "warm": warm}
+            page.close()
+    return report
+
+
+def lesson(browser, url: str, where: str):
+    """One student's lesson script in a fresh context (nothing cached)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(600_000)
+    page.goto(url)
+    page.get_by_text("Diffusion Lab").first.wait_for()
+    page.wait_for_timeout(2000)
+    slider = page.locator("input[type=range]").first
+    slider.focus()
+    for _ in range(20):
+        slider.press("ArrowRight")
+    page.wait_for_timeout(1000)
+    page.get_by_role("tab", name="4 · Reverse sampling").click()
+    visible(page.get_by_label(WHERE[where])).check()
+    generate(page, where, 20)
+    page.get_by_role("tab", name="5 · Text to image (CLIP)").click()
+    visible(page.get_by_label(WHERE[where])).check()
+    visible(page.get_by_label("prompt")).fill("dark ankle boots")
+    generate(page, where, 20)
+    context.close()
+
+
+def server_cpu(browser, url: str, pid: int, students: int) -> dict:
+    report = {}
+    for where in ("server", "browser"):
+        lesson(browser, url, where)  # warm-up: plans compiled, models loaded
+        before = cpu_seconds(pid)
+        for _ in range(students):
+            lesson(browser, url, where)
+        report[f"server CPU-s per student, sampling {WHERE[where]}"] = round((cpu_seconds(pid) - before) / students, 3)
+    on, off = report[f"server CPU-s per student, sampling {WHERE['browser']}"], report[f"server CPU-s per student, sampling {WHERE['server']}"]
+    report["on / off"] = round(on / off, 4)
+    return report
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url")
+    parser.add_argument("--pid", type=int, help="the server's process id (for its CPU time) with --url")
+    parser.add_argument("--repeats", type=int, default=3, help="warm runs per setting")
+    parser.add_argument("--students", type=int, default=3, help="lesson scripts per setting for the CPU figures")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    server = None
+    with tempfile.TemporaryDirectory() as temp:
+        if args.url:
+            url, pid = args.url, args.pid
+        else:
+            server, url = start_server(ROOT, Path(temp))
+            pid = server.pid
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                report = {"one student": one_student(browser, url, args.repeats)}
+                if pid:
+                    report["lesson script"] = server_cpu(browser, url, pid, args.students)
+                browser.close()
+        finally:
+            if server:
+                server.terminate()
+                server.wait(timeout=30)
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()
