@@ -170,3 +170,23 @@ def test_without_webassembly_the_page_samples_on_the_server(browser, served_app)
     assert "cannot run WebAssembly" in page.locator(".dl-where").inner_text()
     assert "model evaluations" in page.get_by_text("step 20/20 ·").first.inner_text()
     page.context.close()
+
+
+def test_tab5_encodes_the_prompt_on_the_server_and_samples_in_the_browser(page, served_app):
+    _need("text_cond")
+    page.goto(served_app)
+    page.get_by_role("tab", name="5 · Text to image (CLIP)").click()
+    page.get_by_label("in your browser").filter(visible=True).check()
+    page.get_by_label("prompt").fill("a bold seven")
+    page.evaluate("window.diffusionLab = {}")
+    page.get_by_role("button", name="Generate").filter(visible=True).click()
+    page.wait_for_function("window.diffusionLab.lastRun !== undefined && "
+                           "[...document.querySelectorAll('.dl-browser')].some(e => e.closest('[data-state]')?.dataset.state === 'done')")
+    run = page.evaluate("window.diffusionLab.lastRun")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "tab5_browser.png"), full_page=True)
+    images = torch.tensor(run["final"], dtype=torch.float32).reshape(-1, 1, 28, 28)
+    with torch.no_grad():
+        read = load_classifier(PRETRAINED / "classifier_mnist")(images).argmax(1).tolist()
+    assert run["where"] == "browser" and len(read) == 8
+    assert read.count(7) >= 6, read
