@@ -10,9 +10,10 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.page import PAGE_OPTIONS
 from lab.static_files import browser_routes
 
-LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False)
+LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False, **PAGE_OPTIONS)  # PAGE_OPTIONS: css and js (lab/page.py)
 # Thread budget of a 2-vCPU Space, set explicitly (two busy thread pools on 2 cores run several times slower):
 # the shared sampling worker's ONNX Runtime pool gets both cores and sleeps when idle; the interactive lane (torch:
 # the t slider, schedules, one-step denoise) gets one thread.
