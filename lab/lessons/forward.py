@@ -1,22 +1,21 @@
 """What the forward-noise lesson shows: x_t at the chosen t with the equation's numbers, the histogram of its pixels
 against N(0, 1), and a strip of x_t over t.
 
-Images travel as tensors in [-1, 1] and leave as uint8 pictures upscaled for a projector.
+Images travel as tensors (C, H, W) in [-1, 1], a 28×28 digit or a colour photo, and leave as uint8 pictures (a small
+one upscaled for a projector).
 Plots leave as long-form pandas tables (x, y, series) for Gradio's native line plots.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import torch
 
 from diffusion_core.forward import q_chain, q_sample
-from diffusion_core.images import picture
+from diffusion_core.images import make_grid, picture
 from diffusion_core.schedules import make_schedule
-from lab.lessons import DISPLAY_SCALE
-
 
 
 def fixed_noise(shape, seed: int) -> torch.Tensor:
@@ -24,16 +23,29 @@ def fixed_noise(shape, seed: int) -> torch.Tensor:
     return torch.randn(shape, generator=torch.Generator().manual_seed(seed))
 
 
+# The equation's text, filled here and, while the slider moves, in the browser (lab/static/js/forward_live.mjs reads
+# the same template and Python's .Nf / .Ng format specs), so both show the same numbers.
+EQUATION = ("**t = {t}** of {T} ({schedule})  \n"
+            "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε = **{a:.3f} · x0 + {s:.3f} · ε**  \n"
+            "ᾱ_t = {abar:.4f}  ·  SNR = ᾱ/(1−ᾱ) = {snr:.3g} = **{snr_db:.1f} dB**")
+HISTOGRAM = dict(bins=40, lo=-4.0, hi=4.0)  # bins of the pixel histogram, on the server and in the browser
+
+
+def display_scale(x: torch.Tensor, target: int = 224) -> int:
+    """Nearest-neighbour upscaling that brings a small picture's long side near `target` px (1 for a photo)."""
+    return max(1, target // max(x.shape[-2:]))
+
+
 @dataclass
 class ForwardView:
     xt: np.ndarray  # the noisy picture
     equation: str  # markdown with the numbers at this t
     histogram: pd.DataFrame  # columns: value, density, series
-    strip: np.ndarray  # x_t at evenly spaced t, same ε
-    strip_timesteps: list
+    strip: np.ndarray | None = None  # x_t at evenly spaced t, same ε (None when not asked for)
+    strip_timesteps: list = field(default_factory=list)
 
 
-def _histogram(xt: torch.Tensor, bins: int = 40, lo: float = -4.0, hi: float = 4.0) -> pd.DataFrame:
+def _histogram(xt: torch.Tensor, bins: int, lo: float, hi: float) -> pd.DataFrame:
     counts, edges = np.histogram(xt.flatten().numpy(), bins=bins, range=(lo, hi), density=True)
     centers = (edges[:-1] + edges[1:]) / 2
     normal = np.exp(-centers**2 / 2) / np.sqrt(2 * np.pi)
@@ -42,27 +54,41 @@ def _histogram(xt: torch.Tensor, bins: int = 40, lo: float = -4.0, hi: float = 4
                          "series": ["pixels of x_t"] * bins + ["N(0, 1)"] * bins})
 
 
+def equation_at(sched, t: int) -> str:
+    abar = sched.alphas_cumprod[t].item()
+    return EQUATION.format(t=t, T=sched.num_timesteps, schedule=sched.name, a=abar**0.5, s=(1 - abar) ** 0.5,
+                           abar=abar, snr=sched.snr[t].item(), snr_db=sched.snr_db[t].item())
+
+
 def forward_view(x0: torch.Tensor, schedule_name: str, num_timesteps: int, t: int, eps: torch.Tensor,
                  markov: bool = False, seed: int = 0, strip_len: int = 8) -> ForwardView:
-    """x0: (C, H, W). Closed form x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε, or the Markov chain of t+1 small steps."""
+    """x0: (C, H, W), any size. Closed form x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε, or the Markov chain of t+1 small steps;
+    with the strip of strip_len pictures (none when 0: it does not depend on t)."""
     sched = make_schedule(schedule_name, num_timesteps)
     t = int(min(max(t, 0), num_timesteps - 1))
-    abar = sched.alphas_cumprod[t].item()
-    a, s = abar**0.5, (1 - abar) ** 0.5
     x0b, epsb = x0[None], eps[None]
     if markov:
         xt = q_chain(x0b, t, sched, generator=torch.Generator().manual_seed(seed))[0]
     else:
         xt = q_sample(x0b, t, sched, eps=epsb)[0][0]
-    equation = (f"**t = {t}** of {num_timesteps} ({schedule_name})  \n"
-                f"x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε = **{a:.3f} · x0 + {s:.3f} · ε**  \n"
-                f"ᾱ_t = {abar:.4f}  ·  SNR = ᾱ/(1−ᾱ) = {sched.snr[t].item():.3g} = **{sched.snr_db[t].item():.1f} dB**")
+    equation = equation_at(sched, t)
     if markov:
+        abar = sched.alphas_cumprod[t].item()
+        a, s = abar**0.5, (1 - abar) ** 0.5
         expected_mean, expected_std = a * x0.mean().item(), (a**2 * x0.var().item() + s**2) ** 0.5
         equation += (f"  \nMarkov chain ({t + 1} steps of x_t = √(1−β_t)·x_(t−1) + √β_t·ε): pixel mean "
                      f"{xt.mean().item():.3f}, std {xt.std().item():.3f}; the closed form predicts "
                      f"{expected_mean:.3f} and {expected_std:.3f}")
+    view = ForwardView(picture(xt, display_scale(x0)), equation, _histogram(xt, **HISTOGRAM))
+    if strip_len:
+        view.strip, view.strip_timesteps = forward_strip(x0, sched, eps, strip_len)
+    return view
+
+
+def forward_strip(x0: torch.Tensor, sched, eps: torch.Tensor, strip_len: int) -> tuple[np.ndarray, list]:
+    """x_t at strip_len evenly spaced t with the same ε, in one row (a photo at its own size)."""
+    num_timesteps = sched.num_timesteps
     strip_t = np.linspace(0, num_timesteps - 1, strip_len).round().astype(int).tolist()
-    strip = q_sample(x0b.expand(strip_len, -1, -1, -1), torch.tensor(strip_t), sched,
-                     eps=epsb.expand(strip_len, -1, -1, -1))[0]
-    return ForwardView(picture(xt, DISPLAY_SCALE), equation, _histogram(xt), picture(strip, 3), strip_t)
+    x0b, epsb = x0[None].expand(strip_len, -1, -1, -1), eps[None].expand(strip_len, -1, -1, -1)
+    strip = q_sample(x0b, torch.tensor(strip_t), sched, eps=epsb)[0]
+    return make_grid(strip.clamp(-1, 1), nrow=strip_len, scale=display_scale(x0, 84)), strip_t

@@ -9,6 +9,7 @@ import torch
 from diffusion_core.forward import q_sample
 from diffusion_core.images import picture
 from diffusion_core.schedules import SCHEDULE_NAMES, SNR_TABLE_TIMESTEPS, make_schedule
+from lab.lessons.forward import display_scale
 
 
 def schedule_curves(names=SCHEDULE_NAMES, num_timesteps: int = 1000, marker_t: int | None = None,
@@ -46,11 +47,12 @@ def schedule_table(names=SCHEDULE_NAMES, num_timesteps: int = 1000) -> pd.DataFr
 
 def noised_by_each_schedule(x0: torch.Tensor, t: int, eps: torch.Tensor, names=SCHEDULE_NAMES,
                             num_timesteps: int = 1000) -> list[tuple[np.ndarray, str]]:
-    """The same x0 and ε at the same t under each schedule: (picture, caption) pairs."""
+    """The same x0 (C, H, W) and ε at the same t under each schedule: (picture, caption) pairs, a photo at its size."""
     out = []
     for name in names:
         s = make_schedule(name, num_timesteps)
         tt = min(int(t), num_timesteps - 1)
         xt = q_sample(x0[None], tt, s, eps=eps[None])[0][0]
-        out.append((picture(xt, 6), f"{name}: ᾱ={s.alphas_cumprod[tt].item():.3f}, {s.snr_db[tt].item():.1f} dB"))
+        caption = f"{name}: ᾱ={s.alphas_cumprod[tt].item():.3f}, {s.snr_db[tt].item():.1f} dB"
+        out.append((picture(xt, display_scale(x0, 168)), caption))
     return out

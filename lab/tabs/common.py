@@ -72,7 +72,8 @@ def check_range(name: str, value, lo, hi):
 
 
 def require_image(x0) -> torch.Tensor:
-    """The image chosen in tab 1 (a per-user State): (1, 28, 28) in [-1, 1]."""
+    """The image chosen in tab 1 (a per-user State), (C, H, W) in [-1, 1]: the picture as it is (tabs 1-2) or the
+    28×28 grey version the models see (tab 3)."""
     if x0 is None:
         raise gr.Error("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
     return torch.as_tensor(x0)

@@ -17,7 +17,8 @@ from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs, require_image
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
-         "usually does better. The image is the one chosen in tab 1.")
+         "usually does better. The image is the one chosen in tab 1, but **the model sees a 28×28 grey version** of it "
+         "(a colour photo is shrunk and turned grey): that is the \"ground truth\" below.")
 
 
 TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
@@ -65,7 +66,7 @@ class DenoiseTab:
         return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
 
     def layout(self, shared: SimpleNamespace) -> SimpleNamespace:
-        w = SimpleNamespace(x0=shared.x0, seed=shared.seed)
+        w = SimpleNamespace(x0=shared.model_x0, seed=shared.seed)  # tab 1's picture as the models see it
         models = self.zoo.names()
         gr.Markdown(INTRO)
         with gr.Row():

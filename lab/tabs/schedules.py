@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import gradio as gr
 
 from diffusion_core import SCHEDULE_NAMES
-from lab.classroom import IMAGE_SIZE
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
 from lab.tabs.common import INTERACTIVE, check_range, friendly, inputs, require_image
@@ -22,8 +21,10 @@ def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
     names = names or []
     curves = schedule_curves(names, int(T), marker_t=int(t))
     table = schedule_table(names, int(T))
-    row = noised_by_each_schedule(require_image(x0), int(t), fixed_noise((1, IMAGE_SIZE, IMAGE_SIZE), int(seed)),
-                                  names, int(T)) if x0 is not None else []
+    row = []
+    if x0 is not None:  # tab 1's picture as it is (a colour photo stays in colour)
+        x0 = require_image(x0)
+        row = noised_by_each_schedule(x0, int(t), fixed_noise(x0.shape, int(seed)), names, int(T))
     return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
 
 

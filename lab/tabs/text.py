@@ -100,7 +100,7 @@ class TextTab:
                 "The U-Net was trained on CLIP *image* embeddings; the prompt gives a CLIP *text* embedding. "
                 "The **retrieval prior** bridges the two: it averages the image embeddings of the training images "
                 "closest to the prompt (DALL·E 2 learns this step). Untick it to condition on the raw text embedding "
-                "and see the difference.")
+                "and see the difference. It makes **28×28 grey** pictures, the size of the images it learnt from.")
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()

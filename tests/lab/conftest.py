@@ -20,8 +20,8 @@ def demo(classroom):
 
 @pytest.fixture
 def x0(demo) -> np.ndarray:
-    """A red 300×200 upload, as tab 1 hands it to the other tabs: (1, 28, 28) in [-1, 1]."""
-    return demo.tabs.forward.handlers.choose_upload(Image.new("RGB", (300, 200), (200, 30, 30)))[0]
+    """A red 300×200 upload, as tab 1 hands it to the models (tab 3): (1, 28, 28) in [-1, 1]."""
+    return demo.tabs.forward.handlers.choose_upload(Image.new("RGB", (300, 200), (200, 30, 30)))[1]
 
 
 @pytest.fixture(scope="package")

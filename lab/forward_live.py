@@ -1,0 +1,60 @@
+"""Tab 1's slider in the student's browser: the server sends x0, ε and the schedule's tables once (per picture,
+noise, schedule and T), and lab/static/js/forward_live.mjs draws x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε, the equation's
+numbers and the histogram as the t slider moves, with no request to the server. The server's own view
+(lab/lessons/forward.forward_view) stays: it is shown when the module cannot load and for the Markov chain.
+
+    payload = {"shape": [C, H, W], "x0": uint8 (H, W, C) base64,  "eps": int16 (H, W, C) base64, "eps_scale": 1/4096,
+               "abar", "snr", "snr_db": float32 (T,) base64, "T", "schedule", "equation": the template, "histogram",
+               "markov": the chain is asked for (the browser then shows the server's view), "slider": the t slider's id}
+"""
+from __future__ import annotations
+
+import base64
+
+import gradio as gr
+import numpy as np
+import torch
+
+from diffusion_core.images import tensor_to_uint8
+from diffusion_core.schedules import make_schedule
+from lab.browser_sampler import as_base64
+from lab.lessons.forward import EQUATION, HISTOGRAM
+
+EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
+SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
+SERVER_VIEW = "dl-forward-server"  # elem_classes of the server's x_t, equation and histogram, hidden while live
+TEMPLATE = """<div class="dl-forward-live"><div class="dl-live-stage" hidden><div class="dl-live-picture">
+<div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div><div class="dl-live-side"><div class="dl-live-equation"></div>
+<canvas class="dl-live-histogram" width="480" height="240"></canvas></div></div></div>"""
+CSS = """.dl-forward-live .dl-live-stage { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
+.dl-forward-live .dl-live-stage[hidden] { display: none; }
+.dl-forward-live .dl-live-xt { display: block; max-width: 100%; max-height: 60vh; }
+.dl-forward-live .dl-live-label { font-size: 0.85em; opacity: 0.75; margin-bottom: 2px; }
+.dl-forward-live .dl-live-side { flex: 1 1 320px; min-width: 0; }
+.dl-forward-live .dl-live-equation { line-height: 1.6; margin-bottom: 8px; }
+.dl-forward-live .dl-live-histogram { width: 100%; max-width: 480px; height: auto; }"""
+JS_ON_LOAD = """
+const root = ((window.gradio_config && window.gradio_config.root) || document.baseURI).replace(/\\/?$/, "/");
+import(root + "lab/static/js/forward_live.mjs").then((m) => m.mount(element, props, watch));
+"""
+
+
+def forward_live() -> gr.HTML:
+    """The component: empty until a payload arrives as its value."""
+    return gr.HTML(None, html_template=TEMPLATE, css_template=CSS, js_on_load=JS_ON_LOAD, container=False,
+                   apply_default_css=False)
+
+
+def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_timesteps: int, markov: bool) -> dict:
+    """What the page needs to draw x_t at every t: x0 (C, H, W) in [-1, 1] with 8-bit values, ε of its shape."""
+    sched = make_schedule(schedule_name, num_timesteps)
+    eps_steps = (eps.movedim(0, -1).numpy() / EPS_SCALE).round().clip(-32767, 32767).astype("<i2")
+    return {"shape": list(x0.shape), "x0": _base64(tensor_to_uint8(x0)), "eps": _base64(eps_steps),
+            "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()), "snr": as_base64(sched.snr.numpy()),
+            "snr_db": as_base64(sched.snr_db.numpy()), "T": num_timesteps, "schedule": schedule_name,
+            "equation": EQUATION, "histogram": HISTOGRAM, "markov": bool(markov), "slider": SLIDER_ID,
+            "server_view": SERVER_VIEW}
+
+
+def _base64(array: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(array).tobytes()).decode()
