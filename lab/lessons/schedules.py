@@ -26,7 +26,9 @@ def schedule_curves(names=SCHEDULE_NAMES, num_timesteps: int = 1000, marker_t: i
     if marker_t is not None and names:
         for key, df in tables.items():
             lo, hi = float(df["value"].min()), float(df["value"].max())
-            marker = pd.DataFrame({"t": [marker_t, marker_t], "value": [lo, hi], "schedule": f"t = {marker_t}"})
+            # Gradio's line plot sums the y of rows with the same x and series, so a marker drawn as two rows at
+            # one x would collapse into one point: the top row sits half a step to the right (a vertical line)
+            marker = pd.DataFrame({"t": [marker_t, marker_t + 0.5], "value": [lo, hi], "schedule": f"t = {marker_t}"})
             tables[key] = pd.concat([df, marker], ignore_index=True)
     return tables
 

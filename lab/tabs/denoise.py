@@ -13,14 +13,17 @@ from lab.classroom import IMAGE_SIZE, Classroom
 from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
-from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs, require_image
+from lab.handout.button import handout_row, wire_handout
+from lab.handout.tabs import denoise_pages
+from lab.tabs.common import HEAVY, INTERACTIVE, check_range, friendly, inputs, one_of, require_image
+from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
          "usually does better. The image is the one chosen in tab 1, but **the model sees a 28×28 grey version** of it "
          "(a colour photo is shrunk and turned grey): that is the \"ground truth\" below.")
 
-
+NOISE_BY = ["t", "noise %"]  # how the noise level is chosen
 TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
                 "flow_matching": "trained with flow matching: it predicts the velocity v = ε − x0 of the straight path "
                                  "x_t = (1−t)·x0 + t·ε (t = slider/999), and ε̂, x̂0 follow from it"}
@@ -33,7 +36,11 @@ class DenoiseTab:
     @friendly
     def update_denoise(self, model: str, x0, mode: str, t: int, percent: float, seed: int):
         pipe = self.zoo.get(model)
-        t = percent_to_t(percent, num_levels(pipe)) if mode == "noise %" else int(t)
+        levels = num_levels(pipe)
+        if one_of("choose noise by", mode, NOISE_BY) == "noise %":
+            t = percent_to_t(check_range("noise %", percent, 0, 100), levels)
+        else:
+            t = int(check_range("t", t, 0, levels - 1))
         x0 = require_image(x0)
         view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
         return view.panels, view.metrics, view.psnr_curve
@@ -70,16 +77,17 @@ class DenoiseTab:
         models = self.zoo.names()
         gr.Markdown(INTRO)
         with gr.Row():
-            w.model = gr.Dropdown(models, value=models[0] if models else None, label="model")
-            w.mode = gr.Radio(["t", "noise %"], value="t", label="choose noise by")
+            w.model = Dropdown(models, value=models[0] if models else None, label="model")
+            w.mode = Radio(NOISE_BY, value="t", label="choose noise by")
             w.t = gr.Slider(0, 999, value=500, step=1, label="t")
             w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
             w.go = gr.Button("Denoise", variant="primary")
         w.panels = gr.Gallery(label="ground truth | noisy | predicted noise | predicted x0 | reverse process",
-                              columns=5, height=240)
+                              columns=5, object_fit="contain", elem_classes=["dl-main", "dl-result"])
         with gr.Row():
             w.metrics = gr.Dataframe(label="error against the ground truth")
             w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image", height=240)
+        handout_row(w)
         with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
             w.rows_button = gr.Button("Show rows")
             w.rows = gr.Image(label="rows: ground truth, then noisy / denoised at 50, 75, 100 %", interactive=False)
@@ -99,6 +107,7 @@ class DenoiseTab:
         panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary], **INTERACTIVE)
         w.model.change(**panel)
         demo.load(**panel)
+        wire_handout(w, denoise_pages, self.zoo)
 
 
 def render(classroom: Classroom, shared: SimpleNamespace, demo: gr.Blocks) -> SimpleNamespace:

@@ -13,7 +13,8 @@ from lab.classroom import Classroom
 from lab.lessons.playground import (COMPARED, DRAWING, OBJECTIVES, SAMPLER_TITLES, SOURCES, Presets, Workbench,
                                     animation_times, draw_data, draw_scene, flow_scene, loss_table, scene_gif,
                                     training_points)
-from lab.tabs.common import HEAVY, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, whole_number
+from lab.tabs.common import HEAVY, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, one_of, whole_number
+from lab.tabs.widgets import Radio
 
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
 INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
@@ -31,12 +32,15 @@ class PlaygroundTab:
     def __init__(self, classroom: Classroom, presets: Presets):
         self.presets, self.exports = presets, classroom.exports
 
+    @friendly
     def sampler_choices(self, objective: str):
-        return gr.Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS[objective]], value=SAMPLERS[objective][0])
+        objective = one_of("what the network learns", objective, OBJECTIVES)
+        return Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS[objective]], value=SAMPLERS[objective][0])
 
+    @friendly
     def show_data(self, source: str, bench: Workbench):
         """The chosen data alone; the previous flow is cleared."""
-        data = bench.data(source)
+        data = bench.data(one_of("data", source, SOURCES))
         title = dict((v, k) for k, v in SOURCES)[source] if data is not None else "draw a shape, then press Train"
         return draw_data(data, title), None, gr.Slider(value=1)
 
@@ -45,6 +49,7 @@ class PlaygroundTab:
         """Streams the loss curve; stops after train_steps or TRAIN_SECONDS, or when the page goes away (Gradio
         closes the generator at its next yield). The newest EMA weights go to the student's Workbench each update."""
         steps = whole_number("training steps", train_steps, 100, 20_000)
+        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
         points = training_points(source, sketch)
         run = Training(ToyModel.new(objective), points, train_config(objective, steps))
         losses, start, shown = [], time.monotonic(), 0.0
@@ -69,6 +74,7 @@ class PlaygroundTab:
     @friendly
     def run_flow(self, source, objective, sampler, num_steps, particles, seed, arrows, bench: Workbench):
         """Particles from noise to data: a short animation, then the finished paths (t = 0) to scrub."""
+        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
         toy = bench.model(self.presets, source, objective)
         scene = flow_scene([(sampler, toy)], bench.data(source), whole_number("particles", particles, 10, 2000),
                            whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
@@ -80,14 +86,15 @@ class PlaygroundTab:
     @friendly
     def compare(self, source, num_steps, particles, seed, arrows, bench: Workbench):
         """DDPM ancestral, DDIM and flow-matching Euler from the same starting points, side by side."""
+        one_of("data", source, SOURCES)
         runs = [(sampler, bench.model(self.presets, source, objective)) for objective, sampler in COMPARED]
         scene = flow_scene(runs, bench.data(source), whole_number("particles", particles, 10, 2000),
                            whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
         return draw_scene(scene, 0.0, arrows), scene, gr.Slider(value=0)
 
     def scrub(self, scene, t, arrows):
-        if scene is None or t is None:
-            return gr.skip()
+        if scene is None or not isinstance(t, (int, float)) or not 0 <= t <= 1:
+            return gr.skip()  # nothing to scrub yet, or a t the slider cannot send
         return draw_scene(scene, float(t), arrows)
 
     @friendly
@@ -102,27 +109,27 @@ class PlaygroundTab:
         w.bench = gr.State(Workbench())  # per user: the models they trained, their drawing's points
         w.scene = gr.State(None, time_to_live=3600)  # per user: the last flow, to scrub and export
         with gr.Row():
-            w.source = gr.Radio(SOURCES, value=SOURCES[0][1], label="data", scale=3)
-            w.objective = gr.Radio(OBJECTIVES, value="flow_matching", label="what the network learns", scale=2)
+            w.source = Radio(SOURCES, value=SOURCES[0][1], label="data", scale=3)
+            w.objective = Radio(OBJECTIVES, value="flow_matching", label="what the network learns", scale=2)
         with gr.Row():
             with gr.Column(scale=3, min_width=320):
                 w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
-                                   interactive=False, format="png", height=440)
+                                   interactive=False, format="png", elem_classes="dl-main")
                 w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
                 with gr.Row():
                     w.run_button = gr.Button("Run the flow", variant="primary")
                     w.compare_button = gr.Button("Compare DDPM, DDIM, flow matching")
                     w.export_button = gr.Button("Export GIF")
                 gr.Markdown(COMPARE_NOTE)
-                w.files = gr.File(label="exported GIF", file_count="multiple", height=100)
+                w.files = gr.File(label="exported GIF", file_count="multiple", height=100, elem_classes="dl-result")
             with gr.Column(scale=2, min_width=320):
-                w.sampler = gr.Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
+                w.sampler = Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
                                      label="sampler")
                 w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)
                 with gr.Row():
                     w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140)
                     w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
-                    w.seed = gr.Number(0, label="seed", precision=0, minimum=0, min_width=80)
+                    w.seed = gr.Number(0, label="seed", step=1, min_width=80)  # checked by whole_number
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="draw your own data (then choose my drawing)",
                                         canvas_size=(400, 400), height=300)
                 w.train_steps = gr.Slider(100, 8000, value=3000, step=100, label=f"training steps (stops at {TRAIN_SECONDS} s)")

@@ -15,7 +15,11 @@ from lab.classroom import Classroom
 from lab.lessons.noise_level import num_levels
 from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
                                   labels_for, record_frames, render_frame, sampler_kwargs)
-from lab.tabs.common import MAX_SEED, whole_number, HEAVY, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
+from lab.handout.button import handout_row, wire_handout
+from lab.handout.tabs import sampling_pages
+from lab.tabs.common import (HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly, inputs, one_of,
+                             sampling_controls, whole_number)
+from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
@@ -43,13 +47,19 @@ class SamplingTab:
         self.zoo, self.batcher, self.cache = classroom.zoo, classroom.batcher, classroom.cache
         self.exports, self.browser = classroom.exports, classroom.browser
 
-    def class_choices(self, model: str):
+    def class_options(self, model: str) -> list[tuple[str, int]]:
+        """(label, value) of the class menu: -1 one of each class, UNCONDITIONAL the null token, 0.. a class."""
         pipe = self.zoo.pipelines.get(model)
         if pipe is None or not pipe.config.num_classes:
-            return gr.Dropdown(choices=[("(unconditional model)", -1)], value=-1, label="class")
+            return [("(unconditional model)", -1)]
         names = pipe.info.get("class_names") or [str(i) for i in range(10)]
-        return gr.Dropdown(choices=[("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
-                           + [(name, i) for i, name in enumerate(names)], value=-1, label="class")
+        return ([("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
+                + [(name, i) for i, name in enumerate(names)])
+
+    def class_choices(self, model: str, label: int = -1):
+        """The class menu of this model; `label` selected when it is one of its values (a link's class), else -1."""
+        options = self.class_options(model)
+        return Dropdown(choices=options, value=label if label in [v for _, v in options] else -1, label="class")
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
@@ -57,12 +67,13 @@ class SamplingTab:
             steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
             yield from record_frames(steps_iter, steps, min(n, 4))
 
-    def sampler_choices(self, model: str):
-        """The samplers of this model's kind, keeping the current family's default."""
+    def sampler_choices(self, model: str, sampler: str | None = None):
+        """The samplers of this model's kind: `sampler` selected when it is one of them, else the family's default."""
         pipe = self.zoo.pipelines.get(model)
         names = pipe.sampler_names if pipe is not None else ()
-        value = "dpm_solver_pp" if "dpm_solver_pp" in names else ("heun" if "heun" in names else None)
-        return gr.Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label="sampler")
+        default = "dpm_solver_pp" if "dpm_solver_pp" in names else ("heun" if "heun" in names else None)
+        value = sampler if sampler in names else default
+        return Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label="sampler")
 
     def about(self, model: str) -> str:
         pipe = self.zoo.pipelines.get(model)
@@ -74,19 +85,21 @@ class SamplingTab:
     def request(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
         """The widgets' values checked and turned into pipe.sample's arguments (a sentence for a student if not)."""
         pipe = self.zoo.get(model)
-        check_range("steps", steps, 1, num_levels(pipe))
-        check_range("batch size", n, 1, 16)
-        n, steps, label, eta, guidance = int(n), int(steps), int(label), float(eta), float(guidance)
+        steps = whole_number("steps", steps, 1, num_levels(pipe))
+        n = whole_number("number of images", n, 1, 16)
+        label = one_of("class", label, self.class_options(model))
+        eta, guidance = check_range("η", eta, 0, 1), check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
         seed = whole_number("seed", seed, 0, MAX_SEED)
         interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
-        kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval)
+        kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval) if sampler else {}
         return SimpleNamespace(pipe=pipe, n=n, steps=steps, label=label, seed=seed, labels=labels_for(pipe, n, label),
-                               kwargs=kwargs, interval=interval)
+                               kwargs=kwargs, interval=interval, guidance=guidance)
 
     @friendly
     def start(self, where, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
         """Generate: the run compiled for the student's browser, which runs it or hands it to run_sampler."""
         r = self.request(model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+        one_of("where the sampling runs", where, WHERE_CHOICES)
         payload = self.browser.payload(model, r.pipe, where, r.n, r.seed, dict(num_steps=r.steps, **r.kwargs), r.labels)
         return payload, "", *self.server_view(False)
 
@@ -129,11 +142,8 @@ class SamplingTab:
 
     @friendly
     def all_samplers(self, model, steps, seed, n, label, guidance, limit_guidance=False):
-        pipe = self.zoo.get(model)
-        check_range("steps", steps, 1, num_levels(pipe))
-        check_range("batch size", n, 1, 16)
-        seed = whole_number("seed", seed, 0, MAX_SEED)
-        return compare_samplers(pipe, int(n), int(label), seed, int(steps), float(guidance),
+        r = self.request(model, None, steps, 0, seed, n, label, guidance, limit_guidance)
+        return compare_samplers(r.pipe, r.n, r.label, r.seed, r.steps, r.guidance,
                                 PAPER_GUIDANCE_INTERVAL if limit_guidance else None)
 
     def layout(self) -> SimpleNamespace:
@@ -141,38 +151,47 @@ class SamplingTab:
         models = self.zoo.names(with_time=True)
         first = next((m for m in FAST_FIRST if m in models), models[0] if models else None)
         gr.Markdown(INTRO)
-        with gr.Row():
-            w.model = gr.Dropdown(models, value=first, label="model")
-            w.label = self.class_choices(first or "")
-        w.about = gr.Markdown(self.about(first or ""))
-        # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer network
-        # evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; README "A whole class at once")
-        sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0)
-        with gr.Row():
-            w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
-            w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)
-        w.where = gr.Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
-        with gr.Row():
-            w.go = gr.Button("Generate", variant="primary")
-            w.compare_button = gr.Button("Same seed, all samplers")
-            w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
-        w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
-        w.status = gr.Markdown()
-        w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False)
-        w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (compact uint8 frames)
-        w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
-        w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360, object_fit="contain")
-        w.files = gr.File(label="exports", file_count="multiple", height=120)
+        with gr.Row(equal_height=False):  # controls | result (the result stays in view: .dl-sticky in lab/static/css)
+            with gr.Column(scale=1, min_width=320):
+                with gr.Row():
+                    w.model = Dropdown(models, value=first, label="model")
+                    w.label = self.class_choices(first or "")
+                w.about = gr.Markdown(self.about(first or ""))
+                # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer
+                # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; README "A whole
+                # class at once")
+                sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0)
+                with gr.Row():
+                    w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
+                    w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)
+                w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
+                with gr.Row():
+                    w.go = gr.Button("Generate", variant="primary")
+                    w.compare_button = gr.Button("Same seed, all samplers")
+                    w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
+            with gr.Column(scale=1, min_width=320, elem_classes="dl-sticky"):
+                w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
+                w.status = gr.Markdown()
+                w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,
+                                   elem_classes=["dl-main", "dl-result"])
+                w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (uint8 frames)
+                w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
+        w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360, object_fit="contain",
+                                elem_classes="dl-result")
+        handout_row(w)
+        w.files = gr.File(label="exports", file_count="multiple", height=120, elem_classes="dl-result")
         return w
 
     def wire(self, w: SimpleNamespace):
-        w.model.change(self.model_changed, inputs(self.model_changed, w), [w.label, w.sampler, w.about], **INTERACTIVE)
+        # .input, not .change: a link sets the model together with its class and sampler (lab/view_link_ui.py)
+        w.model.input(self.model_changed, inputs(self.model_changed, w), [w.label, w.sampler, w.about], **INTERACTIVE)
         w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.frame, w.scrubber], **INTERACTIVE)
         w.browser.submit(self.server_view, None, [w.frame, w.scrubber], **INTERACTIVE).then(
             self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
+        wire_handout(w, sampling_pages, self, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:

@@ -9,7 +9,10 @@ import gradio as gr
 from diffusion_core import SCHEDULE_NAMES
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.tabs.common import INTERACTIVE, check_range, friendly, inputs, require_image
+from lab.handout.button import handout_row, wire_handout
+from lab.handout.tabs import schedules_pages
+from lab.tabs.common import INTERACTIVE, MAX_T, check_range, friendly, inputs, one_of, require_image, whole_number
+from lab.tabs.widgets import CheckboxGroup
 
 INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
          "with the noise's; at **0 dB** they are equal. Cosine keeps more signal for longer.")
@@ -17,27 +20,33 @@ INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise 
 
 @friendly
 def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
-    check_range("T", T, 2, 5000)
-    names = names or []
-    curves = schedule_curves(names, int(T), marker_t=int(t))
-    table = schedule_table(names, int(T))
+    T = whole_number("T", T, 2, MAX_T)
+    t = min(int(check_range("t", t, 0, MAX_T - 1)), T - 1)
+    if not names:
+        raise gr.Error("No schedule is ticked: tick at least one to see its curves.")
+    for name in names:
+        one_of("each schedule", name, SCHEDULE_NAMES)
+    curves = schedule_curves(names, T, marker_t=t)
+    table = schedule_table(names, T)
     row = []
     if x0 is not None:  # tab 1's picture as it is (a colour photo stays in colour)
         x0 = require_image(x0)
-        row = noised_by_each_schedule(x0, int(t), fixed_noise(x0.shape, int(seed)), names, int(T))
+        row = noised_by_each_schedule(x0, t, fixed_noise(x0.shape, int(seed)), names, T)
     return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
 
 
 def layout(shared: SimpleNamespace) -> SimpleNamespace:
     w = SimpleNamespace(x0=shared.x0, seed=shared.seed, T=shared.T, t=shared.t)
     gr.Markdown(INTRO)
-    w.names = gr.CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
+    w.names = CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
     with gr.Row():
         w.beta_plot = gr.LinePlot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
-        w.alpha_bar_plot = gr.LinePlot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260)
+        w.alpha_bar_plot = gr.LinePlot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260,
+                                       elem_id="alpha-bar-plot", elem_classes="dl-first")  # first on a phone
         w.snr_plot = gr.LinePlot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
     w.table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
     w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
+    handout_row(w)
     return w
 
 
@@ -49,5 +58,6 @@ def render(shared: SimpleNamespace, tab: gr.Tab, demo: gr.Blocks) -> SimpleNames
     w.names.change(**update)
     tab.select(**update)
     shared.t.release(**update)
-    demo.load(**update)
+    w.redraw = update  # run on page load after a link's values are set (lab/view_link_ui.py)
+    wire_handout(w, schedules_pages)
     return w

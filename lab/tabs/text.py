@@ -13,7 +13,11 @@ from diffusion_core.images import picture
 from diffusion_core.text.prompts import clean_prompt
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
-from lab.tabs.common import MAX_SEED, whole_number, INTERACTIVE, SAMPLING, check_range, friendly, inputs, sampling_controls
+from lab.handout.button import handout_row, wire_handout
+from lab.handout.tabs import text_pages
+from lab.tabs.common import (INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly, inputs, one_of,
+                             sampling_controls, whole_number)
+from lab.tabs.widgets import Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
 This tab turns an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
@@ -44,20 +48,22 @@ class TextTab:
                 if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
                     yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]
 
-    def request(self, prompt, guidance, steps, seed, n) -> SimpleNamespace:
+    def request(self, prompt, guidance, steps, sampler, seed, n) -> SimpleNamespace:
         """The widgets' values checked (a sentence for a student if not), the prompt cleaned."""
         self._require_studio()
-        check_range("steps", steps, 1, 1000)
-        check_range("images", n, 1, 16)
-        text, notice = clean_prompt(prompt)
+        steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
+        guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
+        one_of("sampler", sampler, self.studio.pipe.sampler_names)
+        text, notice = clean_prompt(prompt if isinstance(prompt, str) else None)
         seed = whole_number("seed", seed, 0, MAX_SEED)
-        return SimpleNamespace(text=text, notice=notice, steps=int(steps), n=int(n), guidance=float(guidance), seed=seed)
+        return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed)
 
     @friendly
     def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True):
         """Generate: CLIP and the prior run here (cheap); the sampling is compiled for the student's browser, which
         runs it or hands it to text_to_image."""
-        r = self.request(prompt, guidance, steps, seed, n)
+        r = self.request(prompt, guidance, steps, sampler, seed, n)
+        one_of("where the sampling runs", where, WHERE_CHOICES)
         cond = self.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
         payload = self.classroom.browser.payload(self.classroom.text_model, self.studio.pipe, where, r.n, r.seed,
                                                  dict(sampler=sampler, num_steps=r.steps, guidance_scale=r.guidance), cond=cond)
@@ -66,7 +72,7 @@ class TextTab:
     @friendly
     def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
         """The run on the server, thumbnails of x̂0 streamed, batched with every other user's."""
-        r = self.request(prompt, guidance, steps, seed, n)
+        r = self.request(prompt, guidance, steps, sampler, seed, n)
         text, notice, steps, n, guidance, seed, use_prior = r.text, r.notice, r.steps, r.n, r.guidance, r.seed, bool(use_prior)
         start = time.perf_counter()
         key = ("text", text, guidance, steps, sampler, seed, n, use_prior)
@@ -106,23 +112,29 @@ class TextTab:
         w = SimpleNamespace()
         has_bank = self.studio.bank is not None
         gr.Markdown(self.about())
-        w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
-        gr.Examples(EXAMPLES, inputs=w.prompt)
-        sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0)
-        w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
-                                  label="retrieval prior: text embedding → mean image embedding of the nearest training "
-                                        "images" + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
-        w.where = gr.Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
-        with gr.Row():
-            w.go = gr.Button("Generate", variant="primary")
-            w.inspect_button = gr.Button("Inspect prompt")
-        w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
-        w.status = gr.Markdown()
-        w.images = gr.Gallery(label="images", columns=8, height=260)
-        w.warning = gr.Markdown()
+        with gr.Row(equal_height=False):  # controls | result (the result stays in view: .dl-sticky in lab/static/css)
+            with gr.Column(scale=1, min_width=320):
+                w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
+                gr.Examples(EXAMPLES, inputs=w.prompt)
+                sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0)
+                w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
+                                          label="retrieval prior: text embedding → mean image embedding of the nearest "
+                                                "training images"
+                                                + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
+                w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
+                with gr.Row():
+                    w.go = gr.Button("Generate", variant="primary")
+                    w.inspect_button = gr.Button("Inspect prompt")
+            with gr.Column(scale=1, min_width=320, elem_classes="dl-sticky"):
+                w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
+                w.status = gr.Markdown()
+                w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
+                                      elem_classes=["dl-main", "dl-result"])
+                w.warning = gr.Markdown()
         with gr.Row():
             w.concepts = gr.Dataframe(label="closest concepts")
-            w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260)
+            w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260, elem_classes="dl-result")
+        handout_row(w)
         return w
 
     def wire(self, w: SimpleNamespace):
@@ -131,6 +143,7 @@ class TextTab:
             self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status], **SAMPLING)
         w.inspect_button.click(self.inspect_prompt, inputs(self.inspect_prompt, w), [w.concepts, w.nearest, w.warning],
                                   **INTERACTIVE)
+        wire_handout(w, text_pages, self, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:

@@ -1,3 +1,5 @@
+import re
+
 import gradio as gr
 import numpy as np
 import pytest
@@ -5,6 +7,7 @@ from PIL import Image
 
 from lab.lessons.sampling import render_frame
 from lab.tabs.sampling import batch_description
+from tests.lab.messages import refusal
 
 
 @pytest.fixture
@@ -44,14 +47,13 @@ def test_class_choices_follow_the_model(tab):
 @pytest.mark.parametrize("call,expected", [
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1)), "steps must be between"),
     (lambda tab: list(tab.run_sampler("missing", "ddim", 5, 0, 0, 1, -1, 1)), "not loaded"),
-    (lambda tab: tab.all_samplers("tiny_cond", 5, 0, 99, -1, 1), "batch size must be between"),
+    (lambda tab: tab.all_samplers("tiny_cond", 5, 0, 99, -1, 1), "number of images must be between"),
     (lambda tab: tab.export([]), "Generate on the server first"),
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 5, 0, None, 1, -1, 1)), "seed box is empty"),
     (lambda tab: list(tab.run_sampler("tiny_cond", "ddim", 5, 0, 10**40, 1, -1, 1)), "seed must be between"),
 ])
 def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
-    with pytest.raises(gr.Error, match=expected):
-        call(tab)
+    assert re.search(expected, refusal(lambda: call(tab)))
 
 
 def test_a_flow_matching_model_gets_its_own_samplers(flow_demo):
@@ -63,5 +65,4 @@ def test_a_flow_matching_model_gets_its_own_samplers(flow_demo):
     assert "step 4/4" in status and "8 model evaluations" in status and len(frames) == 5 and frame.ndim == 3
     compared = tab.all_samplers("tiny_flow", 3, 0, 2, -1, 1.0)
     assert [c[1].split(":")[0] for c in compared] == ["Euler (flow)", "Heun (flow, 2nd order)", "midpoint (flow, 2nd order)"]
-    with pytest.raises(gr.Error, match="not a sampler of this model"):
-        list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))
+    assert re.search("not a sampler of this model", refusal(lambda: list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))))

@@ -1,6 +1,9 @@
+import re
+
 import gradio as gr
 import numpy as np
 import pytest
+from tests.lab.messages import refusal
 
 
 @pytest.fixture
@@ -27,5 +30,4 @@ def test_text_to_image_handlers(tab):
     (lambda tab: list(tab.text_to_image("seven", 3, 5, "ddim", 0, 99)), "images must be between"),
 ])
 def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
-    with pytest.raises(gr.Error, match=expected):
-        call(tab)
+    assert re.search(expected, refusal(lambda: call(tab)))
