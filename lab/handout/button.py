@@ -1,0 +1,51 @@
+"""The "Download this lesson (PDF)" row of every tab: a button, and the file it produces (hidden until then).
+
+    handout_row(w)                                   # in the tab's layout
+    wire_handout(w, forward_pages)                   # in its wiring: widgets named like the parameters feed it
+    wire_handout(w, sampling_pages, self, samples=True)  # leading arguments are bound (the tab, the zoo)
+"""
+from __future__ import annotations
+
+import functools
+import inspect
+import re
+import tempfile
+from pathlib import Path
+
+import gradio as gr
+
+from lab.exports import Exports
+from lab.handout.page import write_pdf
+from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs
+
+# each PDF in its own folder, removed a minute later (Gradio has copied it into its cache by then)
+HANDOUTS = Exports(Path(tempfile.gettempdir()) / "diffusion_lab_handouts")
+
+
+def handout_row(w):
+    with gr.Row():
+        w.handout_button = gr.Button("Download this lesson (PDF)", size="sm")
+        w.handout_file = gr.File(label="handout (A4, prints in black and white)", visible=False, height=80)
+
+
+def pdf_handler(make_pages, *bound):
+    """make_pages(*bound, **widget values) -> pages becomes a handler that writes them into a fresh folder and
+    returns the PDF's path; its signature is the pages function's minus the bound arguments."""
+    pages_of = functools.partial(make_pages, *bound)
+    stem = "diffusion_lab_" + re.sub(r"_pages$", "", make_pages.__name__)
+
+    @friendly
+    def handout(*args, **kwargs):
+        path = write_pdf(pages_of(*args, **kwargs), HANDOUTS.new_folder() / f"{stem}.pdf")
+        return gr.File(str(path), visible=True)
+
+    handout.__signature__ = inspect.signature(pages_of)
+    handout.__name__ = f"{stem}_handout"
+    return handout
+
+
+def wire_handout(w, make_pages, *bound, samples: bool = False):
+    """The button renders the tab's current values into a PDF, in the heavy lane when that means sampling a run;
+    w.handout keeps the handler (tests call it)."""
+    w.handout = pdf_handler(make_pages, *bound)
+    w.handout_button.click(w.handout, inputs(w.handout, w), w.handout_file, **(HEAVY if samples else INTERACTIVE))

@@ -1,0 +1,96 @@
+"""Each tab's handout from the values of its widgets (the parameters are named after them, as in the tabs' own
+handlers): the lesson functions compute what the tab shows, pages.py lays it out. Tabs 4 and 5 hand in their own
+tab object (its `request` checks the widgets; its runs share the class's batcher), so the same seed gives the
+same images as on screen."""
+from __future__ import annotations
+
+import inspect
+
+import gradio as gr
+
+from diffusion_core.images import picture
+from lab.handout.page import Page
+from lab.handout.pages import denoise_page, forward_page, sampling_page, schedule_page, text_page
+from lab.lessons.denoise import denoise_view, percent_to_t
+from lab.lessons.forward import fixed_noise, forward_view
+from lab.lessons.noise_level import num_levels
+from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL
+from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
+from lab.tabs.common import check_range, require_image, whole_number
+
+MAX_T = 5000  # the largest T of tabs 1 and 2
+CLEAN_PX = 224  # a small clean picture is drawn about this many pixels wide (nearest neighbour: crisp)
+
+
+def forward_pages(x0, schedule: str, T: int, t: int, seed: int, markov: bool = False) -> list[Page]:
+    """Tab 1: the picture as it is (a photo stays in colour), noised at t."""
+    T, t = noise_steps(T, t)
+    x0 = require_image(x0)
+    view = forward_view(x0, schedule, T, t, fixed_noise(x0.shape, int(seed)), markov=bool(markov), seed=int(seed))
+    return [forward_page(view, picture(x0, max(1, CLEAN_PX // max(x0.shape[-2:]))), int(seed))]
+
+
+def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Page]:
+    """Tab 2: every ticked schedule; tab 1's picture at t under each (none before a picture is chosen)."""
+    T, t = noise_steps(T, t)
+    if not names:
+        raise gr.Error("No schedule is ticked: tick at least one to put it in the handout.")
+    noised = []
+    if x0 is not None:
+        x0 = require_image(x0)
+        noised = noised_by_each_schedule(x0, t, fixed_noise(x0.shape, int(seed)), names, T)
+    return [schedule_page(schedule_curves(names, T, marker_t=t), schedule_table(names, T), noised, T, t)]
+
+
+def denoise_pages(zoo, model: str, x0, mode: str, t: int, percent: float, seed: int) -> list[Page]:
+    """Tab 3: tab 1's picture as the models see it, noised at t (or at a noise %), and the model's guesses."""
+    pipe = zoo.get(model)
+    if mode == "noise %":
+        check_range("noise %", percent, 0, 100)
+        t = percent_to_t(float(percent), num_levels(pipe))
+    else:
+        check_range("t", t, 0, num_levels(pipe) - 1)
+    x0 = require_image(x0)
+    return [denoise_page(denoise_view(pipe, x0, int(t), fixed_noise(x0.shape, int(seed))), model)]
+
+
+def noise_steps(T, t) -> tuple[int, int]:
+    """The T box and the t slider of tabs 1 and 2, checked: t is clamped to T − 1, as the tabs show it."""
+    T = whole_number("T", T, 2, MAX_T)
+    check_range("t", t, 0, MAX_T - 1)
+    return T, min(int(t), T - 1)
+
+
+def sampling_pages(tab, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False) -> list[Page]:
+    """The run of tab 4's settings, recorded on the server (as the tab's server path does)."""
+    r = by_name(tab.request, dict(model=model, sampler=sampler, steps=steps, eta=eta, seed=seed, n=n, label=label,
+                                  guidance=guidance, limit_guidance=limit_guidance))
+    *_, (_, frames) = tab.trajectory(r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
+    settings = [f"model {model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · seed {r.seed}",
+                f"{r.n} images · {class_name(r.pipe, r.label)} · guidance w = {float(guidance):g}"
+                + (" (only where {} < σ_t ≤ {})".format(*r.interval) if r.interval else "")
+                + (f" · η = {r.kwargs['eta']:g}" if sampler == "ddim" else "")]
+    return [sampling_page(frames, settings)]
+
+
+def text_pages(tab, prompt, guidance, steps, sampler, seed, n, use_prior=True) -> list[Page]:
+    """Tab 5's prompt: its images (sampled on the server with the tab's settings) and the inspector's report."""
+    r = by_name(tab.request, dict(prompt=prompt, guidance=guidance, steps=steps, sampler=sampler, seed=seed, n=n))
+    *_, (_, images) = tab.pictures(r.text, r.n, r.seed, bool(use_prior), r.steps, sampler=sampler,
+                                   guidance_scale=r.guidance)
+    settings = [f"model {tab.classroom.text_model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · "
+                f"seed {r.seed} · guidance w = {r.guidance:g}",
+                "retrieval prior: " + ("on" if use_prior else "off (the raw text embedding)")]
+    return [text_page(r.text, images, tab.studio.inspect(r.text), settings)]
+
+
+def by_name(request, values: dict):
+    """The tab's own check of its widgets, `request`, given the values it takes by their names."""
+    return request(**{name: values[name] for name in inspect.signature(request).parameters})
+
+
+def class_name(pipe, label: int) -> str:
+    if not pipe.config.num_classes or label == UNCONDITIONAL:
+        return "no class (unconditional)"
+    names = pipe.info.get("class_names") or [str(i) for i in range(pipe.config.num_classes)]
+    return "one of each class" if label < 0 else f"class '{names[label]}'"

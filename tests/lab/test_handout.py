@@ -1,0 +1,90 @@
+"""The handout: each tab's pages from its widgets' values, the PDF's page count, the button in every tab, the command
+line over the tiny models (tests/fixtures.py)."""
+import inspect
+import re
+import warnings
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from lab.handout.__main__ import main
+from lab.handout.page import write_pdf
+from lab.handout.tabs import forward_pages, schedules_pages
+from lab.tabs.common import INTERACTIVE, HEAVY, inputs
+from tests.fixtures import make_tiny_models
+
+FEWER_STEPS = {"sampling": {"steps": 3}, "text": {"steps": 3}}  # the tiny models: a quick run
+TABS = {"forward": INTERACTIVE, "schedules": INTERACTIVE, "denoise": INTERACTIVE, "sampling": HEAVY, "text": HEAVY}
+
+
+def page_count(path: Path) -> int:
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # matplotlib writes every page as one '/Type /Page' object
+        return len(re.findall(rb"/Type\s*/Page\b", Path(path).read_bytes()))
+    return len(PdfReader(path).pages)
+
+
+def widget_values(w, handler) -> dict:
+    """What the tab's widgets hold when the page opens, by the handler's parameter names."""
+    return dict(zip(inspect.signature(handler).parameters, (c.value for c in inputs(handler, w))))
+
+
+@pytest.mark.parametrize("tab", TABS)
+def test_every_tab_has_a_button_that_renders_its_current_values(demo, tab):
+    w = getattr(demo.tabs, tab)
+    assert w.handout_button.value == "Download this lesson (PDF)"
+    file = w.handout(**widget_values(w, w.handout) | FEWER_STEPS.get(tab, {}))
+    assert file.visible and file.value["orig_name"] == f"diffusion_lab_{tab}.pdf"
+    assert page_count(file.value["path"]) == 1
+    click = [fn for fn in demo.fns.values() if fn.outputs == [w.handout_file]]
+    assert len(click) == 1 and click[0].concurrency_id == TABS[tab]["concurrency_id"]
+
+
+def message_of(call) -> str:
+    """The sentence a student sees: the handler's gr.Error, or the toast of its refusal (a gr.Warning)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            call()
+        except gr.Error as e:
+            return e.message
+    return " ".join(str(w.message) for w in caught)
+
+
+@pytest.mark.parametrize("tab,values,expected", [
+    ("schedules", ([], 1000, 10, None, 0), "tick at least one"),
+    ("forward", (None, "linear", 1000, 10, 0, False), "Pick an image first"),
+    ("forward", (None, "linear", None, 10, 0, False), "T box is empty"),
+    ("denoise", ("tiny_cond", None, "t", 10, 0, 0), "Pick an image first"),
+    ("denoise", ("tiny_cond", None, "noise %", 10, 300, 0), "noise % must be between 0 and 100"),
+    ("sampling", ("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1, False), "steps"),
+])
+def test_bad_values_give_a_sentence(demo, tab, values, expected):
+    assert expected.lower() in message_of(lambda: getattr(demo.tabs, tab).handout(*values)).lower()
+
+
+def test_pages_of_several_tabs_make_one_pdf(x0, tmp_path):
+    pages = forward_pages(x0, "cosine", 1000, 300, 0) + schedules_pages(["linear", "cosine"], 1000, 300, x0, 0)
+    path = write_pdf(pages, tmp_path / "two.pdf")
+    assert page_count(path) == 2
+    pages[0].figure.savefig(tmp_path / "forward.png", dpi=40)  # the same page as a picture
+    assert (tmp_path / "forward.png").stat().st_size > 1000
+
+
+def test_the_command_line_prints_every_tab_offline(tmp_path, capsys):
+    models = make_tiny_models(tmp_path / "models", with_clip=True)
+    fast = ["--models", str(models), "--model", "tiny_cond", "--steps", "3", "--n", "2"]
+    assert main(["--tab", "all", "--out", str(tmp_path / "all.pdf"), *fast]) == 0
+    assert page_count(tmp_path / "all.pdf") == 5 and "5 pages" in capsys.readouterr().out
+
+
+def test_the_command_line_prints_one_tab_or_says_why_not(classroom, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr("lab.handout.__main__.load_classroom", lambda models: classroom)
+    assert main(["--tab", "forward", "--t", "300", "--schedule", "cosine", "--out", str(tmp_path / "one.pdf")]) == 0
+    assert page_count(tmp_path / "one.pdf") == 1
+    assert main(["--tab", "denoise", "--model", "missing", "--out", str(tmp_path / "no.pdf")]) == 2
+    assert "not loaded" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
+    assert main(["--tab", "forward", "--image", "99", "--out", str(tmp_path / "no.pdf")]) == 2
+    assert "--image 0 to" in capsys.readouterr().err
