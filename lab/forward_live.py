@@ -23,6 +23,7 @@ from lab.lessons.forward import EQUATION, HISTOGRAM
 EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
 SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
 SERVER_VIEW = "dl-forward-server"  # elem_classes of the server's x_t, equation and histogram, hidden while live
+LIVE_COLUMN = "dl-forward-live-column"  # elem_classes of the column holding this component, hidden when not live
 TEMPLATE = """<div class="dl-forward-live"><div class="dl-live-stage" hidden><div class="dl-live-picture">
 <div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div><div class="dl-live-side"><div class="dl-live-equation"></div>
 <canvas class="dl-live-histogram" width="480" height="240"></canvas></div></div></div>"""
@@ -53,7 +54,7 @@ def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_ti
             "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()), "snr": as_base64(sched.snr.numpy()),
             "snr_db": as_base64(sched.snr_db.numpy()), "T": num_timesteps, "schedule": schedule_name,
             "equation": EQUATION, "histogram": HISTOGRAM, "markov": bool(markov), "slider": SLIDER_ID,
-            "server_view": SERVER_VIEW}
+            "server_view": SERVER_VIEW, "live_column": LIVE_COLUMN}
 
 
 def _base64(array: np.ndarray) -> str:

@@ -10,7 +10,7 @@ from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.uploads import open_image
 from diffusion_core.images import drawing_to_tensor, photo_tensor, picture, pil_to_tensor
 from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
-from lab.forward_live import SERVER_VIEW, SLIDER_ID, forward_live, live_payload
+from lab.forward_live import LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
@@ -97,7 +97,7 @@ class ForwardTab:
         with gr.Row(equal_height=False):  # x0 | x_t first: side by side even on a phone (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
                                 label="x0 (the clean image)", interactive=False, elem_classes="dl-main", min_width=140)
-            with gr.Column(scale=3, min_width=300):
+            with gr.Column(scale=3, min_width=300, elem_classes=LIVE_COLUMN):
                 w.live = forward_live()  # x_t, equation and histogram drawn in the browser as t moves
             w.xt = gr.Image(label="x_t", interactive=False, elem_classes=["dl-main", SERVER_VIEW], min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):

@@ -140,6 +140,8 @@ export function mount(element, props, watch) {
   function showServerView(show) {
     document.querySelectorAll(`.${state.payload.server_view}`).forEach((el) => { el.style.display = show ? "" : "none"; });
     $(".dl-live-stage").hidden = show;
+    const column = element.closest(`.${state.payload.live_column}`); // the live view's column takes no room then
+    if (column) column.style.display = show ? "none" : "";
     $(".dl-forward-live").dataset.state = show ? "server" : "live";
   }
 
