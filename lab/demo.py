@@ -7,12 +7,15 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.classroom import Classroom
+from lab.page import presenter_toggle
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
+from lab import view_link_ui
+from lab.view_link import TABS
 
 INTRO = """# Diffusion Lab
-A diffusion model learns to **remove noise**. Add noise to an image step by step (forward process),
-train a network to predict that noise, then start from pure noise and denoise step by step (reverse process).
-Pick an image below, then walk through the tabs from left to right."""
+A diffusion model learns to **remove noise**: add noise to an image step by step (forward process), train a network
+to predict that noise, then start from pure noise and denoise step by step (reverse process). Walk through the tabs
+in order, 1 to 6."""
 # Gradio keeps every picture it sends in its cache folder: every minute, remove those older than 2 minutes.
 DELETE_CACHE = (60, 120)
 TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)",
@@ -30,23 +33,31 @@ def problems_banner(classroom: Classroom) -> str | None:
 def build_demo(classroom: Classroom) -> gr.Blocks:
     """demo.tabs holds each tab's widgets and handlers (`demo.tabs.forward.handlers.update_forward`, …)."""
     with gr.Blocks(title="Diffusion Lab", delete_cache=DELETE_CACHE) as demo:
-        gr.Markdown(INTRO)
+        with gr.Row(elem_classes="dl-header"):
+            gr.Markdown(INTRO)
+            presenter_toggle()  # large type and pictures for a projector (also ?present=1)
         banner = problems_banner(classroom)
         if banner:
             gr.Markdown(banner)
-        with gr.Tab(TAB_NAMES[0]):
-            shared = forward.render(classroom, demo)  # the chosen image, noise seed, T and t
-        with gr.Tab(TAB_NAMES[1]) as schedules_tab:
-            schedules_widgets = schedules.render(shared, schedules_tab, demo)
-        with gr.Tab(TAB_NAMES[2]):
-            denoise_widgets = denoise.render(classroom, shared, demo)
-        with gr.Tab(TAB_NAMES[3]):
-            sampling_widgets = sampling.render(classroom)
-        with gr.Tab(TAB_NAMES[4]):
-            text_widgets = text.render(classroom)
-        with gr.Tab(TAB_NAMES[5]):
-            playground_widgets = playground.render(classroom)
-    demo.tabs = SimpleNamespace(forward=shared, schedules=schedules_widgets, denoise=denoise_widgets,
-                                sampling=sampling_widgets, text=text_widgets, playground=playground_widgets)
+        link = view_link_ui.layout(classroom)  # "copy link to this view" and its box
+        tab = dict(zip(TABS, TAB_NAMES))  # a link names a tab by its id (lab/view_link.py)
+        with gr.Tabs(overflow_behavior="wrap") as tab_bar:  # on a phone every tab shows, wrapped onto more lines
+            with gr.Tab(tab["forward"], id="forward") as forward_tab:
+                shared = forward.render(classroom, demo)  # the chosen image, noise seed, T and t
+            with gr.Tab(tab["schedules"], id="schedules") as schedules_tab:
+                schedules_widgets = schedules.render(shared, schedules_tab, demo)
+            with gr.Tab(tab["denoise"], id="denoise") as denoise_tab:
+                denoise_widgets = denoise.render(classroom, shared, demo)
+            with gr.Tab(tab["sampling"], id="sampling") as sampling_tab:
+                sampling_widgets = sampling.render(classroom)
+            with gr.Tab(tab["text"], id="text") as text_tab:
+                text_widgets = text.render(classroom)
+            with gr.Tab(tab["playground"], id="playground") as playground_tab:
+                playground_widgets = playground.render(classroom)
+        demo.tabs = SimpleNamespace(forward=shared, schedules=schedules_widgets, denoise=denoise_widgets,
+                                    sampling=sampling_widgets, text=text_widgets, playground=playground_widgets)
+        # on page load the link's view is set, then tabs 1-2 (and 3 when the link opens it) are drawn
+        demo.links = view_link_ui.render(classroom, demo, tab_bar, dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
+                                                                                   sampling_tab, text_tab, playground_tab))), link)
     demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
     return demo
