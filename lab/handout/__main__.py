@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import gradio as gr
-from PIL import Image
 
 from diffusion_core import SCHEDULE_NAMES
-from diffusion_core.images import pil_to_tensor
-from lab.classroom import IMAGE_SIZE, Classroom
+from diffusion_core.images import photo_tensor, pil_to_tensor
+from diffusion_core.uploads import open_image
+from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
 from lab.handout.page import write_pdf
 from lab.launch import load_classroom
 from lab.handout.tabs import denoise_pages, forward_pages, sampling_pages, schedules_pages, text_pages
@@ -46,26 +46,28 @@ def parse(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def chosen_image(classroom: Classroom, image: str):
-    """(1, 28, 28) in [-1, 1]: gallery item number `image`, or the file at that path."""
+def chosen_image(classroom: Classroom, image: str) -> tuple:
+    """(x0 of tabs 1-2: the picture as it is, x0 of tab 3: 28×28 grey as the models see it), from gallery item
+    number `image` or the image file at that path."""
     if image.isdigit():
         if int(image) >= len(classroom.gallery):
             raise gr.Error(f"The gallery has {len(classroom.gallery)} images here: use --image 0 to "
                            f"{len(classroom.gallery) - 1}, or the path of an image file.")
-        return classroom.gallery[int(image)].x0.numpy()
-    with Image.open(image) as im:
-        return pil_to_tensor(im, IMAGE_SIZE).numpy()
+        item = classroom.gallery[int(image)]
+        return item.photo.numpy(), item.x0.numpy()
+    picture = open_image(image)
+    return photo_tensor(picture, PHOTO_SIZE).numpy(), pil_to_tensor(picture, IMAGE_SIZE).numpy()
 
 
 def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:
     names = classroom.zoo.names(with_time=tab == "sampling")
     model = a.model or next((m for m in FAST_FIRST if m in names and tab == "sampling"), names[0] if names else None)
     if tab == "forward":
-        return forward_pages(chosen_image(classroom, a.image), a.schedule, a.T, a.t, a.seed, a.markov)
+        return forward_pages(chosen_image(classroom, a.image)[0], a.schedule, a.T, a.t, a.seed, a.markov)
     if tab == "schedules":
-        return schedules_pages(a.schedules, a.T, a.t, chosen_image(classroom, a.image), a.seed)
+        return schedules_pages(a.schedules, a.T, a.t, chosen_image(classroom, a.image)[0], a.seed)
     if tab == "denoise":
-        return denoise_pages(classroom.zoo, model, chosen_image(classroom, a.image), "t", a.t, 0, a.seed)
+        return denoise_pages(classroom.zoo, model, chosen_image(classroom, a.image)[1], "t", a.t, 0, a.seed)
     if tab == "sampling":
         guidance = 2.0 if a.guidance is None else a.guidance
         return sampling_pages(SamplingTab(classroom), model, a.sampler, a.steps, 0.0, a.seed, a.n, a.label, guidance, True)

@@ -8,18 +8,16 @@ import inspect
 
 import gradio as gr
 
+from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.images import picture
 from lab.handout.page import Page
 from lab.handout.pages import denoise_page, forward_page, sampling_page, schedule_page, text_page
 from lab.lessons.denoise import denoise_view, percent_to_t
-from lab.lessons.forward import fixed_noise, forward_view
+from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.lessons.noise_level import num_levels
 from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.tabs.common import check_range, require_image, whole_number
-
-MAX_T = 5000  # the largest T of tabs 1 and 2
-CLEAN_PX = 224  # a small clean picture is drawn about this many pixels wide (nearest neighbour: crisp)
+from lab.tabs.common import MAX_T, check_range, one_of, require_image, whole_number
 
 
 def forward_pages(x0, schedule: str, T: int, t: int, seed: int, markov: bool = False) -> list[Page]:
@@ -27,7 +25,7 @@ def forward_pages(x0, schedule: str, T: int, t: int, seed: int, markov: bool = F
     T, t = noise_steps(T, t)
     x0 = require_image(x0)
     view = forward_view(x0, schedule, T, t, fixed_noise(x0.shape, int(seed)), markov=bool(markov), seed=int(seed))
-    return [forward_page(view, picture(x0, max(1, CLEAN_PX // max(x0.shape[-2:]))), int(seed))]
+    return [forward_page(view, picture(x0, display_scale(x0)), int(seed))]
 
 
 def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Page]:
@@ -35,6 +33,8 @@ def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Pag
     T, t = noise_steps(T, t)
     if not names:
         raise gr.Error("No schedule is ticked: tick at least one to put it in the handout.")
+    for name in names:
+        one_of("each schedule", name, SCHEDULE_NAMES)
     noised = []
     if x0 is not None:
         x0 = require_image(x0)

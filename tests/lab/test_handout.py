@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 import pytest
+from PIL import Image
 
 from lab.handout.__main__ import main
 from lab.handout.page import write_pdf
@@ -84,6 +85,8 @@ def test_the_command_line_prints_one_tab_or_says_why_not(classroom, monkeypatch,
     monkeypatch.setattr("lab.handout.__main__.load_classroom", lambda models: classroom)
     assert main(["--tab", "forward", "--t", "300", "--schedule", "cosine", "--out", str(tmp_path / "one.pdf")]) == 0
     assert page_count(tmp_path / "one.pdf") == 1
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(tmp_path / "photo.png")
+    assert main(["--tab", "schedules", "--image", str(tmp_path / "photo.png"), "--out", str(tmp_path / "two.pdf")]) == 0
     assert main(["--tab", "denoise", "--model", "missing", "--out", str(tmp_path / "no.pdf")]) == 2
     assert "not loaded" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
     assert main(["--tab", "forward", "--image", "99", "--out", str(tmp_path / "no.pdf")]) == 2
