@@ -80,6 +80,7 @@ def one_student(browser, url: str, repeats: int) -> dict:
             warm = [generate(page, where, steps) for _ in range(repeats)]
             report[f"{name}, {where}"] = {"first": first, "warm_median_s": statistics.median(r["seconds"] for r in warm),
                                           "warm": warm}
+            print(name, where, json.dumps(report[f"{name}, {where}"]), file=sys.stderr, flush=True)  # progress
             page.close()
     return report
 
