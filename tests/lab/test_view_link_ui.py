@@ -3,6 +3,7 @@ current values as a link that reads back as the same view; a garbled link change
 from types import SimpleNamespace
 from urllib.parse import parse_qsl
 
+import gradio as gr
 import numpy as np
 import pytest
 
@@ -66,3 +67,14 @@ def test_the_copied_link_reads_back_as_the_view_on_screen(links):
     assert view == {"tab": "sampling", "image": 3, "schedule": "cosine", "T": 500, "t": 123, "model": s.model.value,
                     "sampler": "ddim", "steps": 25, "seed": 9, "class": 4, "guidance": 2.0}
     assert "image=none" in links.link({links.w.image: None})  # an upload cannot travel in a link
+
+
+def test_a_tab_3_link_sets_its_model_and_t_and_draws_the_denoising(links, demo):
+    d = links.tabs.denoise
+    model = d.model.choices[-1][1]
+    values = opened(links, {"tab": "denoise", "model": model, "t": "600"})
+    assert values[("denoise", "model")] == model and values[("denoise", "t")] == 600 and values[("denoise", "mode")] == "t"
+    x0 = demo.tabs.forward.model_x0.value
+    panels, metrics, _ = links.redraw_denoise("denoise", model, x0, "t", 600, 50, 0)
+    assert len(panels) == 5 and len(metrics) > 0
+    assert links.redraw_denoise("forward", model, x0, "t", 600, 50, 0) == (gr.skip(),) * 3  # other tabs: its button
