@@ -22,9 +22,9 @@ def test_tabs_labels_and_wiring(demo):
 def test_served_app_answers_gradio_client(demo):
     from gradio_client import Client
 
-    demo.launch(prevent_thread_lock=True, server_port=7871, quiet=True)
+    demo.launch(prevent_thread_lock=True, quiet=True)
     try:
-        client = Client("http://127.0.0.1:7871/", verbose=False)
+        client = Client(demo.local_url, verbose=False)
         result = client.predict("cosine", 1000, 999, False, api_name="/update_forward")
         assert "t = 999" in result[1]
         beta, *_ = client.predict(["linear"], 1000, 10, api_name="/update_schedules")

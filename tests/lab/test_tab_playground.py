@@ -145,9 +145,9 @@ def test_the_tab_answers_gradio_client(presets, tmp_path):
 
     with gr.Blocks() as demo:
         playground.render(SimpleNamespace(exports=Exports(tmp_path)), presets)
-    demo.queue().launch(prevent_thread_lock=True, server_port=7874, quiet=True)
+    demo.queue().launch(prevent_thread_lock=True, quiet=True)
     try:
-        client = Client("http://127.0.0.1:7874/", verbose=False)
+        client = Client(demo.local_url, verbose=False)
         _, status = client.predict("two_moons", None, "ddpm", 100, api_name="/train")
         assert "Trained** 100 steps" in status
         client.predict("ddpm", api_name="/sampler_choices")  # the page offers DDPM's samplers once DDPM is chosen
