@@ -16,6 +16,17 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def open_page(browser, url: str, init_script: str | None = None, timeout_ms: int = 180_000):
+    """A page in a fresh context (nothing cached), the app loaded; init_script runs before the page's own."""
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.set_default_timeout(timeout_ms)
+    if init_script:
+        page.add_init_script(init_script)
+    page.goto(url)
+    page.get_by_text("Diffusion Lab").first.wait_for()
+    return page
+
+
 def _images_loaded(page, selector: str) -> int:
     """How many <img> inside `selector` have actually decoded pixels."""
     return page.eval_on_selector_all(f"{selector} img", "els => els.filter(e => e.complete && e.naturalWidth > 0).length")

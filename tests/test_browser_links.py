@@ -4,32 +4,12 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 
 from lab.view_link_ui import LINK_BOX_ID
-from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.browser import open_page
 from tests.conftest import ROOT
 
 OUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots"))
-TIMEOUT_MS = 120_000
-
-
-@pytest.fixture(scope="module")
-def browser(served_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def open_page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1366, "height": 900})
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(url)
-    page.get_by_text("Diffusion Lab").first.wait_for()
-    return page
 
 
 def copied_link(page) -> str:

@@ -18,7 +18,7 @@ from diffusion_core.evaluation.metrics import load_classifier
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.plans import compile_plan, initial_noise
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
-from tests.browser import CHROMIUM_ARGS, chromium_path
+from tests.browser import open_page
 from tests.conftest import ROOT
 
 PRETRAINED = ROOT / "pretrained"
@@ -46,28 +46,8 @@ def _need(name: str):
 
 
 @pytest.fixture(scope="module")
-def browser(served_app):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def new_page(browser, url: str, init_script: str | None = None):
-    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
-    page.set_default_timeout(180_000)
-    if init_script:
-        page.add_init_script(init_script)
-    page.goto(url)
-    page.get_by_text("Diffusion Lab").first.wait_for()
-    return page
-
-
-@pytest.fixture(scope="module")
 def page(browser, served_app):
-    return new_page(browser, served_app)
+    return open_page(browser, served_app)
 
 
 def browser_run(page, name: str, pipe, labels, seed: int, **options) -> tuple[np.ndarray, str]:
@@ -161,7 +141,7 @@ def test_tab4_generates_in_the_browser_and_animates_ddpm_1000(page, served_app):
 
 def test_without_webassembly_the_page_samples_on_the_server(browser, served_app):
     _need("mnist_fast")
-    page = new_page(browser, served_app, init_script="delete window.WebAssembly")
+    page = open_page(browser, served_app, init_script="delete window.WebAssembly")
     _tab4(page, served_app)
     page.get_by_role("button", name="Generate").filter(visible=True).click()
     page.wait_for_function("document.body.innerText.includes('step 20/20 ·')")
