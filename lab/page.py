@@ -1,6 +1,6 @@
 """The page's look, in one place: lab/static/css/classroom.css (main pictures sized to the window, empty results
-collapsed, phone layout, presenter mode) and lab/static/js/presenter.js (presenter mode: the header toggle or
-?present=1). Both go to gr.mount_gradio_app (Gradio 6 takes css and js at launch, not in gr.Blocks)."""
+collapsed, phone layout, presenter mode) and lab/static/js/page.js (presenter mode: the header toggle or ?present=1;
+on a phone a chosen tab scrolls to the top). Both go to gr.mount_gradio_app (Gradio 6 takes css and js at launch, not in gr.Blocks)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +9,8 @@ import gradio as gr
 
 STATIC = Path(__file__).resolve().parent / "static"
 CSS_PATH = STATIC / "css" / "classroom.css"
-PRESENTER_JS = STATIC / "js" / "presenter.js"
-PAGE_OPTIONS = dict(css_paths=[CSS_PATH], js=PRESENTER_JS.read_text(encoding="utf-8"))
+PAGE_JS = STATIC / "js" / "page.js"
+PAGE_OPTIONS = dict(css_paths=[CSS_PATH], js=PAGE_JS.read_text(encoding="utf-8"))
 TOGGLE_JS = "() => window.diffusionLab && window.diffusionLab.togglePresenter()"
 
 

@@ -94,12 +94,13 @@ class ForwardTab:
         w.seed = gr.State(0)  # per user: which ε the slider keeps
         gr.Markdown(INTRO)
         w.t = gr.Slider(0, 999, value=250, step=1, label="t (how much noise)", elem_id=SLIDER_ID)
-        with gr.Row(equal_height=False):  # x0 | x_t first: side by side even on a phone (lab/static/css)
+        with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
                                 label="x0 (the clean image)", interactive=False, elem_classes="dl-main", min_width=140)
-            with gr.Column(scale=3, min_width=300, elem_classes=LIVE_COLUMN):
+            with gr.Column(scale=3, min_width=300, elem_classes=[LIVE_COLUMN, "dl-first"]):  # x_t first on a phone
                 w.live = forward_live()  # x_t, equation and histogram drawn in the browser as t moves
-            w.xt = gr.Image(label="x_t", interactive=False, elem_classes=["dl-main", SERVER_VIEW], min_width=140)
+            w.xt = gr.Image(label="x_t", interactive=False, elem_classes=["dl-main", "dl-first", SERVER_VIEW],
+                             min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown()
                 w.histogram = gr.LinePlot(x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)

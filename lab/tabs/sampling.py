@@ -151,11 +151,15 @@ class SamplingTab:
         models = self.zoo.names(with_time=True)
         first = next((m for m in FAST_FIRST if m in models), models[0] if models else None)
         gr.Markdown(INTRO)
-        with gr.Row(equal_height=False):  # controls | result (the result stays in view: .dl-sticky in lab/static/css)
+        with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 with gr.Row():
                     w.model = Dropdown(models, value=first, label="model")
                     w.label = self.class_choices(first or "")
+                with gr.Row():
+                    w.go = gr.Button("Generate", variant="primary")
+                    w.compare_button = gr.Button("Same seed, all samplers")
+                    w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
                 w.about = gr.Markdown(self.about(first or ""))
                 # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer
                 # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; README "A whole
@@ -165,11 +169,7 @@ class SamplingTab:
                     w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
                     w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)
                 w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
-                with gr.Row():
-                    w.go = gr.Button("Generate", variant="primary")
-                    w.compare_button = gr.Button("Same seed, all samplers")
-                    w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
-            with gr.Column(scale=1, min_width=320, elem_classes="dl-sticky"):
+            with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
                 w.status = gr.Markdown()
                 w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,

@@ -112,20 +112,20 @@ class TextTab:
         w = SimpleNamespace()
         has_bank = self.studio.bank is not None
         gr.Markdown(self.about())
-        with gr.Row(equal_height=False):  # controls | result (the result stays in view: .dl-sticky in lab/static/css)
+        with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
                 gr.Examples(EXAMPLES, inputs=w.prompt)
+                with gr.Row():
+                    w.go = gr.Button("Generate", variant="primary")
+                    w.inspect_button = gr.Button("Inspect prompt")
                 sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0)
                 w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
                                           label="retrieval prior: text embedding → mean image embedding of the nearest "
                                                 "training images"
                                                 + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
                 w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
-                with gr.Row():
-                    w.go = gr.Button("Generate", variant="primary")
-                    w.inspect_button = gr.Button("Inspect prompt")
-            with gr.Column(scale=1, min_width=320, elem_classes="dl-sticky"):
+            with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
                 w.status = gr.Markdown()
                 w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
