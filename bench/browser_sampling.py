@@ -52,15 +52,20 @@ def set_run(page, where: str, sampler: str, steps: int, images: int):
         box.press("Enter")
 
 
-def generate(page, where: str, steps: int) -> dict:
-    """Click Generate; seconds until the last step is shown; the browser's lastRun."""
+def generate(page, where: str, steps: int, seed: int | None = None) -> dict:
+    """Click Generate (with a new seed: the server replays a request it has seen); seconds until the last step is
+    shown; the browser's lastRun."""
+    if seed is not None:
+        visible(page.get_by_label("seed")).fill(str(seed))
     page.evaluate("window.diffusionLab = {}")
     start = time.perf_counter()
     visible(page.get_by_role("button", name="Generate")).click()
     if where == "browser":
         page.wait_for_function(f"{STATE} === 'done' && window.diffusionLab.lastRun !== undefined", polling=20)
-    else:
-        page.wait_for_function(f"document.body.innerText.includes('step {steps}/{steps} ·')", polling=20)
+    else:  # the click first clears the last run's status, then the server streams the new one
+        done = f"document.body.innerText.includes('step {steps}/{steps} ·')"
+        page.wait_for_function(f"!{done}", polling=20)
+        page.wait_for_function(done, polling=20)
     seconds = time.perf_counter() - start
     run = page.evaluate("({...(window.diffusionLab.lastRun || {}), final: undefined})")
     return {"seconds": round(seconds, 2), "where": run.get("where", where), "backend": run.get("backend"),
@@ -76,8 +81,8 @@ def one_student(browser, url: str, repeats: int) -> dict:
             page.set_default_timeout(600_000)
             open_tab(page, url, "4 · Reverse sampling")
             set_run(page, where, sampler, steps, images)
-            first = generate(page, where, steps)
-            warm = [generate(page, where, steps) for _ in range(repeats)]
+            first = generate(page, where, steps, seed=100)
+            warm = [generate(page, where, steps, seed=101 + i) for i in range(repeats)]
             report[f"{name}, {where}"] = {"first": first, "warm_median_s": statistics.median(r["seconds"] for r in warm),
                                           "warm": warm}
             print(name, where, json.dumps(report[f"{name}, {where}"]), file=sys.stderr, flush=True)  # progress
@@ -85,8 +90,8 @@ def one_student(browser, url: str, repeats: int) -> dict:
     return report
 
 
-def lesson(browser, url: str, where: str):
-    """One student's lesson script in a fresh context (nothing cached)."""
+def lesson(browser, url: str, where: str, seed: int):
+    """One student's lesson script in a fresh context (nothing cached), with their own seed."""
     context = browser.new_context(viewport={"width": 1366, "height": 900})
     page = context.new_page()
     page.set_default_timeout(600_000)
@@ -100,21 +105,21 @@ def lesson(browser, url: str, where: str):
     page.wait_for_timeout(1000)
     page.get_by_role("tab", name="4 · Reverse sampling").click()
     visible(page.get_by_label(WHERE[where])).check()
-    generate(page, where, 20)
+    generate(page, where, 20, seed)
     page.get_by_role("tab", name="5 · Text to image (CLIP)").click()
     visible(page.get_by_label(WHERE[where])).check()
     visible(page.get_by_label("prompt")).fill("dark ankle boots")
-    generate(page, where, 20)
+    generate(page, where, 20, seed)
     context.close()
 
 
 def server_cpu(browser, url: str, pid: int, students: int) -> dict:
     report = {}
     for where in ("server", "browser"):
-        lesson(browser, url, where)  # warm-up: plans compiled, models loaded
+        lesson(browser, url, where, seed=200)  # warm-up: plans compiled, models loaded
         before = cpu_seconds(pid)
-        for _ in range(students):
-            lesson(browser, url, where)
+        for i in range(students):
+            lesson(browser, url, where, seed=201 + i)
         report[f"server CPU-s per student, sampling {WHERE[where]}"] = round((cpu_seconds(pid) - before) / students, 3)
     on, off = report[f"server CPU-s per student, sampling {WHERE['browser']}"], report[f"server CPU-s per student, sampling {WHERE['server']}"]
     report["on / off"] = round(on / off, 4)
