@@ -66,7 +66,8 @@ class ViewLinks:
             out[self.tabs.text.prompt] = view["prompt"]
         if view.get("tab") == "denoise":
             out.update(self.denoise_values(view))
-        return out
+        # Gradio reads an empty dict as one value for many outputs (an error on every outputs' box): skip them instead
+        return out or {self.w.tab: gr.skip()}
 
     def forward_values(self, view: dict) -> dict:
         f, out = self.tabs.forward, {}

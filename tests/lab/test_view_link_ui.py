@@ -53,9 +53,11 @@ def test_a_tab_5_link_sets_the_prompt_and_tab_5s_sampler_row(links):
 
 
 def test_a_garbled_link_changes_nothing(links):
-    assert links.restore(SimpleNamespace(query_params={"tab": "x", "t": "lots", "model": "gpt", "class": "cat"})) == {}
-    assert links.restore(SimpleNamespace(query_params={})) == {}
-    assert links.restore(None) == {}
+    for request in (SimpleNamespace(query_params={"tab": "x", "t": "lots", "model": "gpt", "class": "cat"}),
+                    SimpleNamespace(query_params={}), None):
+        out = links.restore(request)
+        # never {}: Gradio takes an empty dict for one value of many outputs and puts an error on every box
+        assert out and all(value == gr.skip() for value in out.values())
 
 
 def test_the_copied_link_reads_back_as_the_view_on_screen(links):
