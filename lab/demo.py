@@ -1,4 +1,4 @@
-"""The Blocks of Diffusion Lab: the intro, a warning about models that could not be loaded, and the five tabs, each
+"""The Blocks of Diffusion Lab: the intro, a warning about models that could not be loaded, and the six tabs, each
 laid out and wired by its own module in lab/tabs/."""
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     """demo.tabs holds each tab's widgets and handlers (`demo.tabs.forward.handlers.update_forward`, …)."""
     with gr.Blocks(title="Diffusion Lab", delete_cache=DELETE_CACHE) as demo:
         with gr.Row(elem_classes="dl-header"):
-            gr.Markdown(INTRO)
+            gr.Markdown(INTRO, elem_classes="dl-intro")
             presenter_toggle()  # large type and pictures for a projector (also ?present=1)
         banner = problems_banner(classroom)
         if banner:

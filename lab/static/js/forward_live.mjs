@@ -167,7 +167,7 @@ export function mount(element, props, watch) {
 
   function sizeCanvas(data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
     const scale = Math.max(1, Math.floor(224 / Math.max(data.width, data.height))), canvas = $(".dl-live-xt");
-    canvas.style.width = `min(${data.width * scale}px, 100%, calc(60vh * ${data.width / data.height}))`;
+    canvas.style.width = `calc(var(--dl-main-h, 60vh) * ${data.width / data.height})`; // as tall as x0 (max-width: 100%)
     canvas.style.imageRendering = scale > 1 ? "pixelated" : "auto";
   }
 
