@@ -1,6 +1,7 @@
 """The page's look, in one place: lab/static/css/classroom.css (main pictures sized to the window, empty results
 collapsed, phone layout, presenter mode) and lab/static/js/page.js (presenter mode: the header toggle or ?present=1;
-on a phone a chosen tab scrolls to the top). Both go to gr.mount_gradio_app (Gradio 6 takes css and js at launch, not in gr.Blocks)."""
+on a phone a chosen tab scrolls to the top, and the picture an action makes scrolls into view). Both go to
+gr.mount_gradio_app (Gradio 6 takes css and js at launch, not in gr.Blocks)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -22,9 +22,6 @@ TABS = [
     ("5 · Text to image (CLIP)", ".dl-canvas, .dl-main .thumbnail-item img", "Generate", ".dl-canvas, .dl-main img"),
     ("6 · Playground (2D)", ".dl-main img", None, ".dl-main img"),
 ]
-# On a phone, not yet: tab 3's row starts below the Denoise button's screen, tabs 4-5 draw x_t | x0 as one 4:1
-# canvas (76 px tall), tab 6's particles start below the data choices. Still measured and screenshot, not asserted.
-PHONE_NOT_YET = (3, 4, 5, 6)
 MIN_SIDE = 90  # px: the smaller side of a main picture (tab 3's five 28×28 panels on a phone: about 95 px)
 # For every visible element matching the selector: the rectangle where its picture is drawn (object-fit applied),
 # whether that keeps the picture's aspect, and the rectangle left after every clipping ancestor and the window.
@@ -143,8 +140,6 @@ def test_every_tab_fits_projector_laptop_and_phone(served_app):
     for viewport in VIEWPORTS:
         assert seen[f"{viewport} tabs shown"] == len(TABS), f"{viewport}: a tab is hidden behind a menu"
         for number in range(1, len(TABS) + 1):
-            if viewport == "phone" and number in PHONE_NOT_YET:
-                continue
             assert seen[f"{viewport} tab {number}"] == [], f"{viewport} tab {number}"
     (font_on, picture_on, bottom_on), (font_off, picture_off, _) = seen["presenter on"], seen["presenter off"]
     assert font_off >= 16 and font_on >= 1.4 * font_off  # readable on a projector, larger from the back of a room

@@ -109,10 +109,7 @@ class PlaygroundTab:
         w.bench = gr.State(Workbench())  # per user: the models they trained, their drawing's points
         w.scene = gr.State(None, time_to_live=3600)  # per user: the last flow, to scrub and export
         with gr.Row():
-            w.source = Radio(SOURCES, value=SOURCES[0][1], label="data", scale=3)
-            w.objective = Radio(OBJECTIVES, value="flow_matching", label="what the network learns", scale=2)
-        with gr.Row():
-            with gr.Column(scale=3, min_width=320):
+            with gr.Column(scale=3, min_width=320):  # the picture | its controls; on a phone the picture comes first
                 w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
                                    interactive=False, format="png", elem_classes="dl-main")
                 w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
@@ -123,6 +120,8 @@ class PlaygroundTab:
                 gr.Markdown(COMPARE_NOTE)
                 w.files = gr.File(label="exported GIF", file_count="multiple", height=100, elem_classes="dl-result")
             with gr.Column(scale=2, min_width=320):
+                w.source = Radio(SOURCES, value=SOURCES[0][1], label="data")
+                w.objective = Radio(OBJECTIVES, value="flow_matching", label="what the network learns")
                 w.sampler = Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
                                      label="sampler")
                 w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)

@@ -10,6 +10,10 @@ import { seededNormal } from "./seeded_normal.mjs";
 const FAST_ENOUGH_S = 10; // "auto" runs in the browser when its estimate is at most this, or twice the server's
 const FRAME_MS = 16; // give the page a chance to paint about once per display frame
 const PAD = 2, SCALE = 3, GAP = 12, BACKGROUND = 40; // as lab/lessons/sampling.render_frame draws a frame
+// A column narrower than this (a phone's, a small window's) draws x̂0 under x_t: side by side, each grid would get
+// a quarter of its width (76 px tall on a phone). Wider columns (a laptop's: 576 px) keep x_t | x̂0 as the text says.
+const STACK_BELOW_PX = 480;
+const CAPTIONS = { false: "left: x_t · right: predicted x0", true: "top: x_t · bottom: predicted x0" };
 const speeds = new Map(); // model URL + batch + guided -> ms per evaluation, measured once per page
 
 function floats(base64) {
@@ -21,24 +25,28 @@ function toUint8(x) {
   return Uint8ClampedArray.from(x, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
 }
 
-/** One recorded step as RGBA pixels at scale 1: the x_t grid | the x̂0 grid, like render_frame. */
+/** One recorded step as RGBA pixels at scale 1: the x_t grid | the x̂0 grid, like render_frame, or with
+ *  layout.stacked the x_t grid above the x̂0 grid. */
 function framePixels(xt, x0, layout) {
-  const { batch, nrow, channels, size } = layout, rows = Math.ceil(batch / nrow);
-  const gridW = nrow * (size + PAD) + PAD, gridH = rows * (size + PAD) + PAD;
-  const width = 2 * gridW + Math.round(GAP / SCALE), rgba = new Uint8ClampedArray(width * gridH * 4);
+  const { batch, nrow, channels, size, stacked } = layout, rows = Math.ceil(batch / nrow);
+  const gridW = nrow * (size + PAD) + PAD, gridH = rows * (size + PAD) + PAD, gap = Math.round(GAP / SCALE);
+  const width = stacked ? gridW : 2 * gridW + gap, height = stacked ? 2 * gridH + gap : gridH;
+  const rgba = new Uint8ClampedArray(width * height * 4);
   for (let k = 0; k < rgba.length; k += 4) rgba.set([255, 255, 255, 255], k);
   [xt, x0].forEach((pixels, side) => {
-    const left = side * (gridW + Math.round(GAP / SCALE));
-    for (let y = 0; y < gridH; y++) for (let x = 0; x < gridW; x++) rgba.set([BACKGROUND, BACKGROUND, BACKGROUND], ((y * width) + left + x) * 4);
+    const left = stacked ? 0 : side * (gridW + gap), gridTop = stacked ? side * (gridH + gap) : 0;
+    for (let y = gridTop; y < gridTop + gridH; y++) for (let x = left; x < left + gridW; x++) {
+      rgba.set([BACKGROUND, BACKGROUND, BACKGROUND], (y * width + x) * 4);
+    }
     for (let b = 0; b < batch; b++) {
-      const top = PAD + Math.floor(b / nrow) * (size + PAD), col = PAD + (b % nrow) * (size + PAD);
+      const top = gridTop + PAD + Math.floor(b / nrow) * (size + PAD), col = PAD + (b % nrow) * (size + PAD);
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) {
         const o = ((top + y) * width + left + col + x) * 4;
         for (let c = 0; c < 3; c++) rgba[o + c] = pixels[((b * channels + (channels === 3 ? c : 0)) * size + y) * size + x];
       }
     }
   });
-  return new ImageData(rgba, width, gridH);
+  return new ImageData(rgba, width, height);
 }
 
 /** Let the page paint: onnxruntime-web's WebAssembly calls resolve without giving the event loop a turn, so
@@ -57,21 +65,29 @@ export function mount(element, props, trigger, watch, root) {
   const $ = (selector) => element.querySelector(selector);
   const state = { run: null, frames: [], layout: null, pending: null, draws: 0 };
   const small = document.createElement("canvas");
+  $(".dl-canvas").insertAdjacentHTML("beforebegin", '<div class="dl-caption"></div>');
 
   function show(message, kind = "") {
     $(".dl-where").textContent = message;
     $(".dl-where").dataset.kind = kind;
   }
 
+  function arranged() { // the run's grids, stacked or side by side as the column is now (a phone may turn)
+    return { ...state.layout, stacked: element.clientWidth < STACK_BELOW_PX };
+  }
+
   function draw(frame) {
     state.draws += 1;
-    const image = framePixels(frame.xt, frame.x0, state.layout), canvas = $(".dl-canvas");
+    const layout = arranged(), image = framePixels(frame.xt, frame.x0, layout), canvas = $(".dl-canvas");
+    $(".dl-caption").textContent = CAPTIONS[layout.stacked];
     small.width = image.width; small.height = image.height;
     small.getContext("2d").putImageData(image, 0, 0);
     canvas.width = image.width * SCALE; canvas.height = image.height * SCALE;
     const context = canvas.getContext("2d");
     context.imageSmoothingEnabled = false;
     context.drawImage(small, 0, 0, canvas.width, canvas.height);
+    // the run's first picture: lab/static/js/page.js brings it into view on a phone
+    if (state.draws === 1) canvas.dispatchEvent(new Event("dl-drawn", { bubbles: true }));
   }
 
   function drawSoon(frame) { // at most once per display frame, always the newest step
@@ -175,7 +191,8 @@ export function mount(element, props, trigger, watch, root) {
   $(".dl-gif").addEventListener("click", async () => {
     if (!state.frames.length) return;
     const { animatedGif } = await import("./gif_export.mjs");
-    download(animatedGif(state.frames, (frame) => framePixels(frame.xt, frame.x0, state.layout)), "diffusion-lab.gif");
+    const layout = arranged();
+    download(animatedGif(state.frames, (frame) => framePixels(frame.xt, frame.x0, layout)), "diffusion-lab.gif");
   });
 
   function download(blob, name) {
