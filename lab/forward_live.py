@@ -40,9 +40,9 @@ import(root + "lab/static/js/forward_live.mjs").then((m) => m.mount(element, pro
 """
 
 
-def forward_live() -> gr.HTML:
-    """The component: empty until a payload arrives as its value."""
-    return gr.HTML(None, html_template=TEMPLATE, css_template=CSS, js_on_load=JS_ON_LOAD, container=False,
+def forward_live(payload: dict | None = None) -> gr.HTML:
+    """The component, showing `payload` (live_payload), or empty until one arrives as its value."""
+    return gr.HTML(payload, html_template=TEMPLATE, css_template=CSS, js_on_load=JS_ON_LOAD, container=False,
                    apply_default_css=False)
 
 

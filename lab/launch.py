@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from lab.classroom import Classroom
 from lab.demo import build_demo
 from lab.page import PAGE_OPTIONS
+from lab.shared_responses import SharedResponses
 from lab.static_files import browser_routes
 
 LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False, **PAGE_OPTIONS)  # PAGE_OPTIONS: css and js (lab/page.py)
@@ -26,13 +27,14 @@ def load_classroom(models_root=None) -> Classroom:
 
 
 def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
-    """Run the app: Gradio's page and events, plus the files a browser samples with (lab/static_files.py), on
+    """Run the app: Gradio's page and events, plus the files a browser samples with (lab/static_files.py), the
+    answers every student gets alike computed once (lab/shared_responses.py), on
     $GRADIO_SERVER_NAME (default 127.0.0.1; a Space sets 0.0.0.0) and port, else $GRADIO_SERVER_PORT, else 7860."""
     import uvicorn
 
     app = FastAPI()
     app.include_router(browser_routes(classroom.zoo))
-    app = gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS)
+    app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = port or int(os.environ.get("GRADIO_SERVER_PORT", 7860))
     print(f"* Diffusion Lab at http://{host}:{port}/", flush=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from types import SimpleNamespace
+from urllib.parse import parse_qsl
 
 import gradio as gr
 
@@ -28,6 +29,12 @@ COPY_JS = """(query) => {
   try { navigator.clipboard.writeText(link).catch(() => {}); } catch (e) {}
   return link;
 }""" % json.dumps(FIELDS)
+# On page load, in the browser: the page's query string when it names a view, else "" (no request: a plain page open
+# costs the server nothing; the box's change restores the view).
+QUERY_JS = """() => {
+  const query = new URLSearchParams(location.search);
+  return %s.some((field) => query.has(field)) ? location.search : "";
+}""" % json.dumps(FIELDS)
 
 
 def picture_names(classroom: Classroom) -> tuple[str, ...]:
@@ -48,9 +55,10 @@ class ViewLinks:
                            samplers=tuple(dict.fromkeys((*SAMPLERS, *FLOW_SAMPLERS))), images=picture_names(classroom),
                            max_seed=MAX_SEED)
 
-    def restore(self, request: gr.Request) -> dict:
-        """The widgets named by the page's link, as {widget: value}; the others keep their values."""
-        view = view_of(dict(request.query_params) if request else {}, self.known)
+    def restore(self, query: str | None) -> dict:
+        """The widgets named by the page's link (its query string, "?tab=…&t=…"), as {widget: value}; the others
+        keep their values."""
+        view = view_of(dict(parse_qsl((query or "").lstrip("?"))), self.known)
         out = {}
         if "tab" in view:
             out.update({self.tab_bar: gr.Tabs(selected=view["tab"]), self.w.tab: view["tab"]})
@@ -137,25 +145,23 @@ class ViewLinks:
         return {self.w.tab, self.w.image} | {getattr(widgets, name) for widgets, name in named if hasattr(widgets, name)}
 
     def wire(self, demo: gr.Blocks, tab_items: dict[str, gr.Tab]):
-        """On page load: the link's values first, then each tab drawn from them (tab 1 and 2 always, as before links)."""
+        """On page load with a link: its values first, then tabs 1, 2 and 3 drawn from them (without a link the page
+        opens as built: tab 1 drawn once at start-up, tab 2 when opened)."""
         f, s, text, d = self.tabs.forward, self.tabs.sampling, self.tabs.text, self.tabs.denoise
-        for name, tab in tab_items.items():
-            tab.select(constant(name), None, self.w.tab, **INTERACTIVE)
+        for name, tab in tab_items.items():  # in the browser only: which tab is shown
+            tab.select(None, None, self.w.tab, js=f"() => {json.dumps(name)}")
         f.gallery.select(gallery_index, None, self.w.image, **INTERACTIVE)
         f.upload.change(lambda upload: gr.skip() if upload is None else None, f.upload, self.w.image, **INTERACTIVE)
         f.use_drawing.click(lambda: None, None, self.w.image, **INTERACTIVE)
         restored = [self.tab_bar, self.w.tab, self.w.image, *f.chosen_outputs, f.schedule, f.T, f.t, d.model, d.mode, d.t,
                     *[getattr(widgets, name) for widgets in (s, text) for name in
                       ("model", "about", "label", "sampler", "steps", "seed", "guidance", "prompt") if hasattr(widgets, name)]]
-        demo.load(self.restore, None, restored, **INTERACTIVE).then(**f.redraw).then(**self.tabs.schedules.redraw).then(
+        demo.load(None, None, self.w.query, js=QUERY_JS)
+        self.w.query.change(self.restore, self.w.query, restored, **INTERACTIVE).then(**f.redraw).then(**self.tabs.schedules.redraw).then(
             self.redraw_denoise, [self.w.tab, d.model, d.x0, d.mode, d.t, d.percent, d.seed], [d.panels, d.metrics, d.psnr_plot],
             **INTERACTIVE)
         self.w.button.click(self.link, self.link_inputs(), self.w.link, **INTERACTIVE).then(
             None, self.w.link, self.w.link, js=COPY_JS)
-
-
-def constant(value):
-    return lambda: value
 
 
 def gallery_index(evt: gr.SelectData) -> int:
@@ -164,7 +170,9 @@ def gallery_index(evt: gr.SelectData) -> int:
 
 def layout(classroom: Classroom) -> SimpleNamespace:
     """The button and the box with the link (placed above the tabs); the tab shown and the gallery picture chosen."""
-    w = SimpleNamespace(tab=gr.State(TABS[0]), image=gr.State(0 if classroom.gallery else None))
+    w = SimpleNamespace(tab=gr.Textbox(TABS[0], visible="hidden"),  # the tab shown, set in the browser
+                        image=gr.State(0 if classroom.gallery else None),
+                        query=gr.Textbox(visible="hidden"))  # the page's link, set in the browser on load
     with gr.Row(equal_height=True):  # one line: the pictures below stay above the fold
         w.button = gr.Button("Copy link to this view", size="sm", scale=0, min_width=200)
         w.link = gr.Textbox(label="link to this view", show_label=False, container=False, placeholder=LINK_HINT,

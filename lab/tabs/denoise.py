@@ -95,9 +95,10 @@ class DenoiseTab:
             w.error_button = gr.Button("Measure")
             w.error_plot = gr.LinePlot(x="bin", y="MSE of ε̂", color="predictor", height=260,
                                        title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)")
+        about, summary = self.update_model_panel(w.model.value)  # once here, not for every student on page load
         with gr.Accordion("Inside the model", open=False):
-            w.about = gr.Markdown()
-            w.summary = gr.Dataframe(label="feature maps and memory per stage (batch 1, float32)")
+            w.about = gr.Markdown(about)
+            w.summary = gr.Dataframe(summary, label="feature maps and memory per stage (batch 1, float32)")
         return w
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):
@@ -106,7 +107,6 @@ class DenoiseTab:
         w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot, **HEAVY)
         panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary], **INTERACTIVE)
         w.model.change(**panel)
-        demo.load(**panel)
         wire_handout(w, denoise_pages, self.zoo)
 
 

@@ -20,6 +20,15 @@ from lab.tabs.widgets import Dropdown, PictureUpload
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
          "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1). "
          "Pick another picture further down.")
+FIRST = {"schedule": "linear", "T": 1000, "t": 250}  # the widgets' values when the page opens
+
+
+def forward_values(x0, schedule: str, T: int, t: int, seed: int, markov: bool) -> tuple:
+    """(x_t, equation, histogram, strip, the strip's caption, the browser's payload) for a checked x0 (C, H, W)."""
+    eps = fixed_noise(x0.shape, seed)
+    view = forward_view(x0, schedule, T, t, eps, markov=markov, seed=seed)
+    caption = "x_t at t = " + ", ".join(map(str, view.strip_timesteps))
+    return view.xt, view.equation, view.histogram, view.strip, caption, live_payload(x0, eps, schedule, T, markov)
 
 
 class ForwardTab:
@@ -57,12 +66,9 @@ class ForwardTab:
         redraw the first three as t moves (lab/forward_live.py)."""
         T = whole_number("T", T, 2, MAX_T)
         t = check_range("t", t, 0, MAX_T - 1)  # forward_view clamps it to T − 1
-        x0 = require_image(x0)
-        eps = fixed_noise(x0.shape, int(seed))
-        view = forward_view(x0, schedule, int(T), int(t), eps, markov=markov, seed=int(seed))
-        strip_caption = "x_t at t = " + ", ".join(map(str, view.strip_timesteps))
-        return (view.xt, view.equation, view.histogram, gr.Image(view.strip, label=strip_caption),
-                live_payload(x0, eps, schedule, int(T), markov))
+        xt, equation, histogram, strip, caption, payload = forward_values(require_image(x0), schedule, int(T), int(t),
+                                                                          int(seed), markov)
+        return xt, equation, histogram, gr.Image(strip, label=caption), payload
 
     @friendly
     def update_at_t(self, x0, schedule: str, T: int, t: int, seed: int, markov: bool):
@@ -86,29 +92,37 @@ class ForwardTab:
             return gr.skip()
         return gr.Slider(maximum=T - 1, value=min(int(t), T - 1))
 
+    def first_view(self) -> tuple:
+        """What the page opens with (the first gallery picture at the widgets' defaults), computed once here rather
+        than for every student on page load: x_t, equation, histogram, strip, its caption, the browser's payload."""
+        if not self.classroom.gallery:
+            return None, None, None, None, "x_t at evenly spaced t", None
+        return forward_values(self.classroom.gallery[0].photo, FIRST["schedule"], FIRST["T"], FIRST["t"], 0, False)
+
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
         gallery = self.classroom.gallery
+        xt, equation, histogram, strip, caption, payload = self.first_view()
         w.x0 = gr.State(gallery[0].photo.numpy() if gallery else None)  # per user: the picture, (C, H, W) in [-1, 1]
         w.model_x0 = gr.State(gallery[0].x0.numpy() if gallery else None)  # the same as the models see it: (1, 28, 28)
         w.seed = gr.State(0)  # per user: which ε the slider keeps
         gr.Markdown(INTRO)
-        w.t = gr.Slider(0, 999, value=250, step=1, label="t (how much noise)", elem_id=SLIDER_ID)
+        w.t = gr.Slider(0, 999, value=FIRST["t"], step=1, label="t (how much noise)", elem_id=SLIDER_ID)
         with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
                                 label="x0 (the clean image)", interactive=False, elem_classes="dl-main", min_width=140)
             with gr.Column(scale=3, min_width=300, elem_classes=[LIVE_COLUMN, "dl-first"]):  # x_t first on a phone
-                w.live = forward_live()  # x_t, equation and histogram drawn in the browser as t moves
-            w.xt = gr.Image(label="x_t", interactive=False, elem_classes=["dl-main", "dl-first", SERVER_VIEW],
+                w.live = forward_live(payload)  # x_t, equation and histogram drawn in the browser as t moves
+            w.xt = gr.Image(xt, label="x_t", interactive=False, elem_classes=["dl-main", "dl-first", SERVER_VIEW],
                              min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
-                w.equation = gr.Markdown()
-                w.histogram = gr.LinePlot(x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)
-        w.strip = gr.Image(label="x_t at evenly spaced t", interactive=False, elem_classes="dl-strip")
+                w.equation = gr.Markdown(equation)
+                w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)
+        w.strip = gr.Image(strip, label=caption, interactive=False, elem_classes="dl-strip")
         handout_row(w)
         with gr.Row():
-            w.schedule = Dropdown(list(SCHEDULE_NAMES), value="linear", label="noise schedule")
-            w.T = gr.Number(1000, label="T (number of steps)", step=1)  # checked by whole_number
+            w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule")
+            w.T = gr.Number(FIRST["T"], label="T (number of steps)", step=1)  # checked by whole_number
             w.markov = gr.Checkbox(False, label="run the Markov chain step by step instead of the closed form")
             w.noise_button = gr.Button("New noise ε")
         with gr.Row():
