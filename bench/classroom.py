@@ -8,6 +8,10 @@ Each student is a gradio_client session (its own gr.State), all starting togethe
 before the class defaults), an export of that trajectory, then text to image (20 steps, 8 images).
 --seeds distinct gives every student their own seed (nothing to share); --seeds same is a class pressing Generate
 on the defaults. --generate sets tab 4's sampler and steps (e.g. dpm_solver_pp:20, the class default).
+--path browser is the same class on the browser path (issue 13), asking of the server only what a page then asks:
+the page and the files it names, Generate's compiled run ("/start": the plan and x_T) and the model file, the same for
+a prompt ("/start_1": CLIP and the prior run on the server); the slider and the sampling run on each student's
+device (bench/browser_sampling.py times those in Chromium), so they cost the server nothing and are not simulated.
 
 Reported per action: p50 / p90 / max latency (s) and errors; per round: the server's CPU-seconds per student
 (utime + stime of its process), its RSS after the round, and the size and file count of its temp folders
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -72,13 +77,38 @@ def folder_size(paths: list[Path]) -> tuple[float, int]:
     return sum(f.stat().st_size for f in files) / 1e6, len(files)
 
 
+def fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=600) as answer:
+        return answer.read()
+
+
+def page_with_its_files(url: str):
+    """The page and the script and style files its HTML names (the browser fetches more as the scripts run)."""
+    html = fetch(url).decode("utf-8", "replace")
+    for name in sorted(set(re.findall(r'(?:src|href)="\.?/?((?:assets|static)/[^"]+)"', html))):
+        fetch(url + name)
+
+
+def browser_actions(client, url: str, index: int, seed: int, sampler: str, steps: int) -> list:
+    """What a student's page asks of the server on the browser path: the page, two compiled runs, two model files."""
+    def run_in_browser(api_name: str, *values):
+        payload = client.predict("browser", *values, api_name=api_name)[0]
+        fetch(url + payload["model"]["url"])  # relative to the page: lab/models/<name>/model.onnx?v=…
+    return [
+        ("page", lambda: page_with_its_files(url)),
+        ("generate", lambda: run_in_browser("/start", "mnist_fast", sampler, steps, 0.0, seed, 8, -1, 2.0, True)),
+        ("text", lambda: run_in_browser("/start_1", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8,
+                                        True)),
+    ]
+
+
 def student(url: str, index: int, args, barrier: threading.Barrier, timings: dict, errors: dict):
     from gradio_client import Client
 
     client = Client(url, verbose=False)
     seed = index if args.seeds == "distinct" else 0
     sampler, steps = args.generate.split(":")
-    actions = [
+    actions = browser_actions(client, url, index, seed, sampler, int(steps)) if args.path == "browser" else [
         ("slider", lambda: client.predict("cosine", 1000, 100 + index % 800, False, api_name="/update_forward")),
         ("generate", lambda: client.predict("mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True,
                                             api_name="/run_sampler")),
@@ -138,6 +168,7 @@ def main():
     p.add_argument("--seeds", choices=["distinct", "same"], default="distinct")
     p.add_argument("--generate", default="ddim:50", help="tab 4's sampler:steps")
     p.add_argument("--no-export", dest="export", action="store_false")
+    p.add_argument("--path", choices=["server", "browser"], default="server", help="where the sampling runs")
     args = p.parse_args()
     proc, temp_dir = None, Path(tempfile.mkdtemp(prefix="classroom_bench_"))
     url, pid, temp_paths = args.url, args.pid, [Path(t) for t in args.temp]
@@ -150,7 +181,7 @@ def main():
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
-    print(json.dumps({"students": args.students, "seeds": args.seeds, "generate": args.generate,
+    print(json.dumps({"students": args.students, "path": args.path, "seeds": args.seeds, "generate": args.generate,
                       "app_dir": args.app_dir, "rounds": rounds}, indent=1))
 
 
