@@ -1,7 +1,9 @@
 """Layouts that fit the room: at a projector's 1920×1080, a laptop's 1366×768 and a phone's 390×844, each tab's main
 picture is in the window after its tab is clicked (or after its one action: Denoise, Generate) and never cropped;
-presenter mode (?present=1, or the header's toggle) makes type and pictures bigger. Measured from bounding boxes in
-headless Chromium; screenshots of every view go to $SCREENSHOT_DIR (default: screenshots/).
+presenter mode (?present=1, or the header's toggle) makes type and pictures bigger. On the phone, the pictures wider
+than it (tab 1's strip, tab 4's x_t | x0 drawn on the server) are drawn at a readable height and can be seen whole by
+scrolling sideways. Measured from bounding boxes in headless Chromium; screenshots of every view go to $SCREENSHOT_DIR
+(default: screenshots/).
 
     python tests/test_browser_layout.py http://127.0.0.1:7860 screenshots/   # the same walk by hand"""
 from __future__ import annotations
@@ -47,6 +49,18 @@ MEASURE = """(selector) => [...document.querySelectorAll(selector)].filter((e) =
            fit === "scale-down" || Math.abs(drawn.width / drawn.height - nw / nh) < 0.03 * (nw / nh) };
 })"""
 
+# For every visible element matching the selector: its drawn box, the nearest box around it that scrolls sideways,
+# and the hint shown under its wide picture (CSS content of .dl-wide::after; "none" when there is none).
+REACH = """(selector) => [...document.querySelectorAll(selector)].filter((e) => e.checkVisibility()).map((e) => {
+  const r = e.getBoundingClientRect(), wide = e.closest(".dl-wide");
+  let box = e.parentElement;
+  while (box && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+  const b = box && box.getBoundingClientRect();
+  return { drawn: { left: r.left, top: r.top, right: r.right, bottom: r.bottom }, window_width: innerWidth,
+           scroller: box && { left: b.left, top: b.top, right: b.right, bottom: b.bottom, scroll_width: box.scrollWidth },
+           hint: wide ? getComputedStyle(wide, "::after").content : "none" };
+})"""
+
 
 def problems(pictures: list[dict]) -> list[str]:
     """What is wrong with a tab's main pictures: none seen, cropped (aspect changed or cut by a box or the window),
@@ -63,6 +77,27 @@ def problems(pictures: list[dict]) -> list[str]:
             found.append(f"{p['tag']} at {d} is cut by its box or the window {v}")
         if min(d["width"], d["height"]) < MIN_SIDE:
             found.append(f"{p['tag']} drawn {d['width']:.0f}×{d['height']:.0f}: too small")
+    return found
+
+
+def unreachable(pictures: list[dict]) -> list[str]:
+    """What keeps a wide picture from being read on a phone: none seen, drawn too short, or a part that cannot be
+    reached (neither inside the window's width nor held whole by a box that scrolls sideways and hints that it does)."""
+    if not pictures:
+        return ["no wide picture is shown"]
+    found = []
+    for p in pictures:
+        d, s, width = p["drawn"], p["scroller"], p["window_width"]
+        if d["bottom"] - d["top"] < MIN_SIDE:
+            found.append(f"drawn {d['right'] - d['left']:.0f}×{d['bottom'] - d['top']:.0f}: too short")
+        if d["left"] >= -1 and d["right"] <= width + 1:
+            continue  # whole in the window's width (shrunk or wrapped to it)
+        if s is None or s["left"] < -1 or s["right"] > width + 1:
+            found.append(f"at {d} is cut by the window's width {width} and no box in it scrolls sideways")
+        elif s["scroll_width"] < d["right"] - d["left"] - 1 or d["top"] < s["top"] - 1 or d["bottom"] > s["bottom"] + 1:
+            found.append(f"at {d} is cut by the box that scrolls it {s}")
+        elif p["hint"] in ("none", "normal"):
+            found.append("scrolls sideways with no hint that it does")
     return found
 
 
@@ -106,9 +141,26 @@ def walk(url: str, out: Path, timeout_ms: int = 20_000) -> dict:
                     seen[f"{viewport} tab {number}"] = [f"no main picture came: {timeout.message.splitlines()[0]}"]
                 page.screenshot(path=str(out / f"layout_{viewport}_tab{number}.png"))
                 seen[f"{viewport} tab {number} ready after s"] = round(time.perf_counter() - started, 1)
+            if viewport == "phone":
+                seen.update(wide_pictures(page, out))
             page.close()
         seen.update(presenter(browser, url, out))
         browser.close()
+    return seen
+
+
+def wide_pictures(page, out: Path) -> dict:
+    """On the phone: tab 1's strip, then tab 4's x_t | x0 from a run on the server ("where the sampling runs")."""
+    open_tab(page, TABS[0][0], None, ".dl-strip img")
+    seen = {"phone tab 1 strip": unreachable(page.evaluate(REACH, ".dl-strip img"))}
+    page.locator(".dl-strip").scroll_into_view_if_needed()
+    page.screenshot(path=str(out / "layout_phone_tab1_strip.png"))
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_role("tab", name=TABS[3][0]).click()
+    page.get_by_label("on the server").filter(visible=True).check()
+    open_tab(page, TABS[3][0], "Generate", ".dl-pair img")
+    seen["phone tab 4 on the server"] = unreachable(page.evaluate(REACH, ".dl-pair img"))
+    page.screenshot(path=str(out / "layout_phone_tab4_server.png"))
     return seen
 
 
@@ -141,6 +193,7 @@ def test_every_tab_fits_projector_laptop_and_phone(served_app):
         assert seen[f"{viewport} tabs shown"] == len(TABS), f"{viewport}: a tab is hidden behind a menu"
         for number in range(1, len(TABS) + 1):
             assert seen[f"{viewport} tab {number}"] == [], f"{viewport} tab {number}"
+    assert seen["phone tab 1 strip"] == [] and seen["phone tab 4 on the server"] == []
     (font_on, picture_on, bottom_on), (font_off, picture_off, _) = seen["presenter on"], seen["presenter off"]
     assert font_off >= 16 and font_on >= 1.4 * font_off  # readable on a projector, larger from the back of a room
     # the picture takes the room the header leaves (its paragraph hidden) and stays whole on the screen

@@ -118,7 +118,7 @@ class ForwardTab:
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown(equation)
                 w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)
-        w.strip = gr.Image(strip, label=caption, interactive=False, elem_classes="dl-strip")
+        w.strip = gr.Image(strip, label=caption, interactive=False, elem_classes=["dl-strip", "dl-wide"])
         handout_row(w)
         with gr.Row():
             w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule")

@@ -172,8 +172,8 @@ class SamplingTab:
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
                 w.status = gr.Markdown()
-                w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,
-                                   elem_classes=["dl-main", "dl-result"])
+                w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,  # a phone scrolls it
+                                   elem_classes=["dl-main", "dl-result", "dl-wide", "dl-pair"])
                 w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (uint8 frames)
                 w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
         w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360, object_fit="contain",

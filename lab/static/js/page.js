@@ -5,6 +5,9 @@
   // 2. On a phone, choosing a tab scrolls the tab bar to the top of the screen, so the tab's picture is in view.
   // 3. On a phone, a tab's action (its primary button: Denoise, Generate, Run the flow) brings the picture it makes
   //    into view when it arrives: the controls are taller than the screen, the picture is above or below them.
+  // 4. A wide picture (.dl-wide: tab 1's strip, tab 4's x_t | x0) that is wider than its box, as on a phone, is
+  //    marked .dl-scrolls, which shows a hint to swipe sideways; re-checked whenever the picture or its box changes
+  //    size (a new picture, the window turned, its tab shown).
   const PARAM = "present", PHONE = window.matchMedia("(max-width: 640px)");
   const WAIT_MS = 60000, FOLLOW_MS = 1000;  // a result shown this long after the action; its other pictures after it
   let showUntil = 0;  // performance.now() before which an arriving picture is scrolled into view
@@ -33,8 +36,19 @@
     showUntil = Math.min(showUntil, performance.now() + FOLLOW_MS);  // a gallery's other pictures, then no more
     (picture.closest(".dl-main") || picture).scrollIntoView({ block: "nearest" });
   }
+  const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => {
+    const wide = target.closest(".dl-wide"), frame = wide && wide.querySelector(".image-frame");
+    if (frame) wide.classList.toggle("dl-scrolls", frame.scrollWidth > frame.clientWidth + 1);
+  }));
+  function watchWide(picture) {  // observing twice is harmless
+    resized.observe(picture);
+    resized.observe(picture.closest(".image-frame") || picture);
+  }
+  document.querySelectorAll(".dl-wide img").forEach(watchWide);  // pictures that loaded before this ran
   document.addEventListener("load", (event) => {
-    if (event.target.tagName === "IMG" && event.target.closest(".dl-main")) arrived(event.target);
+    if (event.target.tagName !== "IMG") return;
+    if (event.target.closest(".dl-main")) arrived(event.target);
+    if (event.target.closest(".dl-wide")) watchWide(event.target);
   }, true);  // load does not bubble: caught on its way down
   document.addEventListener("dl-drawn", (event) => arrived(event.target));
 }
