@@ -3,7 +3,9 @@
     python bench/classroom.py --students 30 --rounds 3            # starts `python app.py` on a free port
     python bench/classroom.py --students 8 --url http://127.0.0.1:7860/ --pid 1234   # a running server
 
-Each student is a gradio_client session (its own gr.State), all starting together: one forward-noise update
+Each student is a session of its own (its own gr.State; bench/gradio_protocol.py speaks Gradio's queue protocol as
+a page does, fetching each streamed picture once; --client gradio_client uses gradio_client, which was measured to
+use more CPU than the server on the same 2 cores), all starting together: one forward-noise update
 (tab 1), Generate in tab 4 (mnist_fast, DDIM 50 steps, 8 images, w=2, guidance interval on: the app's settings
 before the class defaults), an export of that trajectory, then text to image (20 steps, 8 images).
 --seeds distinct gives every student their own seed (nothing to share); --seeds same is a class pressing Generate
@@ -33,6 +35,8 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+from gradio_protocol import Session, fetch_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ["a bold seven", "dark ankle boots", "a thin slanted two", "a light t-shirt", "large handbag"]
@@ -89,10 +93,10 @@ def page_with_its_files(url: str):
         fetch(url + name)
 
 
-def browser_actions(client, url: str, index: int, seed: int, sampler: str, steps: int) -> list:
+def browser_actions(call, url: str, index: int, seed: int, sampler: str, steps: int) -> list:
     """What a student's page asks of the server on the browser path: the page, two compiled runs, two model files."""
     def run_in_browser(api_name: str, *values):
-        payload = client.predict("browser", *values, api_name=api_name)[0]
+        payload = call(api_name, "browser", *values)[0]
         fetch(url + payload["model"]["url"])  # relative to the page: lab/models/<name>/model.onnx?v=…
     return [
         ("page", lambda: page_with_its_files(url)),
@@ -102,27 +106,34 @@ def browser_actions(client, url: str, index: int, seed: int, sampler: str, steps
     ]
 
 
-def student(url: str, index: int, args, barrier: threading.Barrier, timings: dict, errors: dict):
-    from gradio_client import Client
+def connect(url: str, args):
+    """call(api_name, *values) -> outputs, for one new student."""
+    if args.client == "gradio_client":
+        from gradio_client import Client
 
-    client = Client(url, verbose=False)
+        client = Client(url, verbose=False)
+        return lambda api_name, *values: client.predict(*values, api_name=api_name)
+    session = Session(url, args.config)
+    return lambda api_name, *values: session.call(api_name.lstrip("/"), *values)
+
+
+def student(url: str, index: int, args, barrier: threading.Barrier, timings: dict, errors: dict):
+    call = connect(url, args)
     seed = index if args.seeds == "distinct" else 0
     sampler, steps = args.generate.split(":")
-    actions = browser_actions(client, url, index, seed, sampler, int(steps)) if args.path == "browser" else [
-        ("slider", lambda: client.predict("cosine", 1000, 100 + index % 800, False, api_name="/update_forward")),
-        ("generate", lambda: client.predict("mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True,
-                                            api_name="/run_sampler")),
-        ("export", lambda: client.predict(api_name="/export")),
-        ("text", lambda: client.predict(PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True,
-                                        api_name="/text_to_image")),
+    actions = browser_actions(call, url, index, seed, sampler, int(steps)) if args.path == "browser" else [
+        ("slider", lambda: call("/update_forward", "cosine", 1000, 100 + index % 800, False)),
+        ("generate", lambda: call("/run_sampler", "mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True)),
+        ("export", lambda: call("/export")),
+        ("text", lambda: call("/text_to_image", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True)),
     ]
     barrier.wait()
-    for name, call in actions:
+    for name, action in actions:
         if name == "export" and not args.export:
             continue
         start = time.perf_counter()
         try:
-            call()
+            action()
             timings.setdefault(name, []).append(time.perf_counter() - start)
         except Exception as e:  # noqa: BLE001 - counted and reported, the bench goes on
             errors.setdefault(name, []).append(f"{type(e).__name__}: {str(e)[:120]}")
@@ -138,8 +149,9 @@ def summary(values: list[float]) -> dict:
 
 def run_round(url: str, pid: int | None, args, temp_paths: list[Path]) -> dict:
     timings, errors = {}, {}
+    args.config = fetch_config(url)  # the page's config, as each browser has it
     barrier = threading.Barrier(args.students)
-    cpu0, start = cpu_seconds(pid) if pid else None, time.perf_counter()
+    cpu0, start, own_cpu0 = cpu_seconds(pid) if pid else None, time.perf_counter(), time.process_time()
     threads = [threading.Thread(target=student, args=(url, i, args, barrier, timings, errors))
                for i in range(args.students)]
     for th in threads:
@@ -147,6 +159,7 @@ def run_round(url: str, pid: int | None, args, temp_paths: list[Path]) -> dict:
     for th in threads:
         th.join()
     result = {"wall_s": round(time.perf_counter() - start, 1),
+              "students_cpu_s": round(time.process_time() - own_cpu0, 1),  # the simulated students' own, same cores
               "actions": {name: summary(v) for name, v in timings.items()},
               "errors": {name: len(v) for name, v in errors.items()}, "error_examples": {k: v[:2] for k, v in errors.items()}}
     if pid:
@@ -169,6 +182,8 @@ def main():
     p.add_argument("--generate", default="ddim:50", help="tab 4's sampler:steps")
     p.add_argument("--no-export", dest="export", action="store_false")
     p.add_argument("--path", choices=["server", "browser"], default="server", help="where the sampling runs")
+    p.add_argument("--pause", type=float, default=0, help="seconds between rounds (the app's temp files expire)")
+    p.add_argument("--client", choices=["light", "gradio_client"], default="light", help="how a student talks to the app")
     args = p.parse_args()
     proc, temp_dir = None, Path(tempfile.mkdtemp(prefix="classroom_bench_"))
     url, pid, temp_paths = args.url, args.pid, [Path(t) for t in args.temp]
@@ -176,12 +191,15 @@ def main():
         proc, url = start_server(Path(args.app_dir), temp_dir)
         pid, temp_paths = proc.pid, [temp_dir]
     try:
-        rounds = [run_round(url, pid, args, temp_paths) for _ in range(args.rounds)]
+        rounds = []
+        for number in range(args.rounds):
+            time.sleep(args.pause if number else 0)  # a class does not press Generate again within seconds
+            rounds.append(run_round(url, pid, args, temp_paths))
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
-    print(json.dumps({"students": args.students, "path": args.path, "seeds": args.seeds, "generate": args.generate,
+    print(json.dumps({"students": args.students, "path": args.path, "client": args.client, "pause_s": args.pause, "seeds": args.seeds, "generate": args.generate,
                       "app_dir": args.app_dir, "rounds": rounds}, indent=1))
 
 
