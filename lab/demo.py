@@ -18,6 +18,10 @@ to predict that noise, then start from pure noise and denoise step by step (reve
 in order, 1 to 6."""
 # Gradio keeps every picture it sends in its cache folder: every minute, remove those older than 2 minutes.
 DELETE_CACHE = (60, 120)
+# Gradio's queue looks for new events every 1 ms when it has none (gradio/queueing.py, sleep_when_free), and for
+# progress every 10 ms: an idle server then burns ~4 % of a core, most of what a student on the browser path costs.
+# Every 10 ms (an event starts at most 10 ms later) and 100 ms for progress cost a tenth of that.
+QUEUE_POLL_S, PROGRESS_POLL_S = 0.01, 0.1
 TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)",
              "6 · Playground (2D)")
 
@@ -60,4 +64,5 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
         demo.links = view_link_ui.render(classroom, demo, tab_bar, dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
                                                                                    sampling_tab, text_tab, playground_tab))), link)
     demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
+    demo._queue.sleep_when_free, demo._queue.progress_update_sleep_when_free = QUEUE_POLL_S, PROGRESS_POLL_S
     return demo
