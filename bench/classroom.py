@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -184,6 +185,7 @@ def main():
     p.add_argument("--path", choices=["server", "browser"], default="server", help="where the sampling runs")
     p.add_argument("--pause", type=float, default=0, help="seconds between rounds (the app's temp files expire)")
     p.add_argument("--client", choices=["light", "gradio_client"], default="light", help="how a student talks to the app")
+    p.add_argument("--keep-temp", action="store_true", help="keep the started app's temp folder (its log, cache, exports)")
     args = p.parse_args()
     proc, temp_dir = None, Path(tempfile.mkdtemp(prefix="classroom_bench_"))
     url, pid, temp_paths = args.url, args.pid, [Path(t) for t in args.temp]
@@ -199,8 +201,10 @@ def main():
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=30)
-    print(json.dumps({"students": args.students, "path": args.path, "client": args.client, "pause_s": args.pause, "seeds": args.seeds, "generate": args.generate,
-                      "app_dir": args.app_dir, "rounds": rounds}, indent=1))
+        if not args.keep_temp:
+            shutil.rmtree(temp_dir, ignore_errors=True)
+    print(json.dumps({"students": args.students, "path": args.path, "client": args.client, "pause_s": args.pause,
+                      "seeds": args.seeds, "generate": args.generate, "app_dir": args.app_dir, "rounds": rounds}, indent=1))
 
 
 if __name__ == "__main__":
