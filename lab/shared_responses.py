@@ -39,9 +39,6 @@ class SharedResponses:
         self.asked_once: OrderedDict[tuple, None] = OrderedDict()  # keys of ON_SECOND_ASK paths asked for once
         self.bytes = self.hits = self.misses = 0
 
-    def __getattr__(self, name):  # uvicorn and tests reach the wrapped app's attributes (routes, state, …)
-        return getattr(self.app, name)
-
     async def __call__(self, scope, receive, send):
         key = self.key(scope)
         if key is None:

@@ -157,9 +157,10 @@ class ViewLinks:
                     *[getattr(widgets, name) for widgets in (s, text) for name in
                       ("model", "about", "label", "sampler", "steps", "seed", "guidance", "prompt") if hasattr(widgets, name)]]
         demo.load(None, None, self.w.query, js=QUERY_JS)
-        self.w.query.change(self.restore, self.w.query, restored, **INTERACTIVE).then(**f.redraw).then(**self.tabs.schedules.redraw).then(
-            self.redraw_denoise, [self.w.tab, d.model, d.x0, d.mode, d.t, d.percent, d.seed], [d.panels, d.metrics, d.psnr_plot],
-            **INTERACTIVE)
+        restore = self.w.query.change(self.restore, self.w.query, restored, **INTERACTIVE)
+        restore.then(**f.redraw).then(**self.tabs.schedules.redraw).then(
+            self.redraw_denoise, [self.w.tab, d.model, d.x0, d.mode, d.t, d.percent, d.seed],
+            [d.panels, d.metrics, d.psnr_plot], **INTERACTIVE)
         self.w.button.click(self.link, self.link_inputs(), self.w.link, **INTERACTIVE).then(
             None, self.w.link, self.w.link, js=COPY_JS)
 

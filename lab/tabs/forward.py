@@ -20,7 +20,7 @@ from lab.tabs.widgets import Dropdown, PictureUpload
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
          "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1). "
          "Pick another picture further down.")
-FIRST = {"schedule": "linear", "T": 1000, "t": 250}  # the widgets' values when the page opens
+FIRST = {"schedule": "linear", "T": 1000, "t": 250, "seed": 0}  # the widgets' values when the page opens
 
 
 def forward_values(x0, schedule: str, T: int, t: int, seed: int, markov: bool) -> tuple:
@@ -97,7 +97,8 @@ class ForwardTab:
         than for every student on page load: x_t, equation, histogram, strip, its caption, the browser's payload."""
         if not self.classroom.gallery:
             return None, None, None, None, "x_t at evenly spaced t", None
-        return forward_values(self.classroom.gallery[0].photo, FIRST["schedule"], FIRST["T"], FIRST["t"], 0, False)
+        return forward_values(self.classroom.gallery[0].photo, FIRST["schedule"], FIRST["T"], FIRST["t"],
+                              FIRST["seed"], False)
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
@@ -105,7 +106,7 @@ class ForwardTab:
         xt, equation, histogram, strip, caption, payload = self.first_view()
         w.x0 = gr.State(gallery[0].photo.numpy() if gallery else None)  # per user: the picture, (C, H, W) in [-1, 1]
         w.model_x0 = gr.State(gallery[0].x0.numpy() if gallery else None)  # the same as the models see it: (1, 28, 28)
-        w.seed = gr.State(0)  # per user: which ε the slider keeps
+        w.seed = gr.State(FIRST["seed"])  # per user: which ε the slider keeps
         gr.Markdown(INTRO)
         w.t = gr.Slider(0, 999, value=FIRST["t"], step=1, label="t (how much noise)", elem_id=SLIDER_ID)
         with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
