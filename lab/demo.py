@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.classroom import Classroom
+from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
@@ -36,6 +37,8 @@ def problems_banner(classroom: Classroom) -> str | None:
 
 def build_demo(classroom: Classroom) -> gr.Blocks:
     """demo.tabs holds each tab's widgets and handlers (`demo.tabs.forward.handlers.update_forward`, …)."""
+    for downloads in (classroom.exports, HANDOUTS):
+        downloads.serve_in_place()  # served where they are written: no second copy in Gradio's cache
     with gr.Blocks(title="Diffusion Lab", delete_cache=DELETE_CACHE) as demo:
         with gr.Row(elem_classes="dl-header"):
             gr.Markdown(INTRO, elem_classes="dl-intro")

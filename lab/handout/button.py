@@ -18,7 +18,7 @@ from lab.exports import Exports
 from lab.handout.page import write_pdf
 from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs
 
-# each PDF in its own folder, removed a minute later (Gradio has copied it into its cache by then)
+# each PDF in its own folder, served from there and pruned as new ones come (lab/exports.py)
 HANDOUTS = Exports(Path(tempfile.gettempdir()) / "diffusion_lab_handouts")
 
 
