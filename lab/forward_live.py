@@ -23,6 +23,10 @@ from lab.lessons.forward import EQUATION, HISTOGRAM
 EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
 SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
 SERVER_VIEW = "dl-forward-server"  # elem_classes of the server's x_t, equation and histogram, hidden while live
+# Letting go of the t slider: a live page has drawn x_t already and asks the server nothing; for the Markov chain, or
+# a page whose module did not load, the hidden box it returns into changes and that change has the server redraw.
+ASK_SERVER_AT_T = ("(asked) => document.querySelector('.dl-forward-live')?.dataset.state === 'live' ? asked"
+                   " : String(Date.now())")
 LIVE_COLUMN = "dl-forward-live-column"  # elem_classes of the column holding this component, hidden when not live
 TEMPLATE = """<div class="dl-forward-live"><div class="dl-live-stage" hidden><div class="dl-live-picture">
 <div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div><div class="dl-live-side"><div class="dl-live-equation"></div>

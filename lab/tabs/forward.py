@@ -10,7 +10,7 @@ from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.uploads import open_image
 from diffusion_core.images import drawing_to_tensor, photo_tensor, picture, pil_to_tensor
 from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
-from lab.forward_live import LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload
+from lab.forward_live import ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
@@ -109,6 +109,7 @@ class ForwardTab:
         w.seed = gr.State(FIRST["seed"])  # per user: which ε the slider keeps
         gr.Markdown(INTRO)
         w.t = gr.Slider(0, 999, value=FIRST["t"], step=1, label="t (how much noise)", elem_id=SLIDER_ID)
+        w.server_t = gr.Textbox(visible="hidden")  # changed in the browser when the server must redraw at t
         with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
                                 label="x0 (the clean image)", interactive=False, elem_classes="dl-main", min_width=140)
@@ -142,8 +143,9 @@ class ForwardTab:
         w.gallery.select(self.choose_from_gallery, None, chosen, **INTERACTIVE).then(**update)
         w.upload.change(self.choose_upload, inputs(self.choose_upload, w), chosen, **INTERACTIVE).then(**update)
         w.use_drawing.click(self.choose_drawing, inputs(self.choose_drawing, w), chosen, **INTERACTIVE).then(**update)
-        w.t.release(self.update_at_t, inputs(self.update_at_t, w), [w.xt, w.equation, w.histogram],
-                    show_progress="hidden", trigger_mode="always_last", **INTERACTIVE)
+        w.t.release(None, w.server_t, w.server_t, js=ASK_SERVER_AT_T, show_progress="hidden")
+        w.server_t.change(self.update_at_t, inputs(self.update_at_t, w), [w.xt, w.equation, w.histogram],
+                          show_progress="hidden", trigger_mode="always_last", **INTERACTIVE)
         w.schedule.change(**update)
         w.markov.change(**update)
         w.T.submit(self.set_t_range, inputs(self.set_t_range, w), w.t, **INTERACTIVE).then(**update)

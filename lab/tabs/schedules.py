@@ -51,13 +51,12 @@ def layout(shared: SimpleNamespace) -> SimpleNamespace:
 
 
 def render(shared: SimpleNamespace, tab: gr.Tab, demo: gr.Blocks) -> SimpleNamespace:
-    """Lay out and wire tab 2 inside `tab`; it redraws when opened, when schedules change and when t is released."""
+    """Lay out and wire tab 2 inside `tab`; it redraws when opened (t is moved in tab 1) and when schedules change."""
     w = layout(shared)
     update = dict(fn=update_schedules, inputs=inputs(update_schedules, w),
                   outputs=[w.beta_plot, w.alpha_bar_plot, w.snr_plot, w.table, w.by_schedule], **INTERACTIVE)
     w.names.change(**update)
     tab.select(**update)
-    shared.t.release(**update)
     w.redraw = update  # run on page load after a link's values are set (lab/view_link_ui.py)
     wire_handout(w, schedules_pages)
     return w
