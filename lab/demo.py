@@ -9,6 +9,7 @@ import gradio as gr
 from lab.classroom import Classroom
 from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
+from lab.queue_wakeup import wake_on_work
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
 from lab.view_link import TABS
@@ -19,10 +20,6 @@ to predict that noise, then start from pure noise and denoise step by step (reve
 in order, 1 to 6."""
 # Gradio keeps every picture it sends in its cache folder: every minute, remove those older than 2 minutes.
 DELETE_CACHE = (60, 120)
-# Gradio's queue looks for new events every 1 ms when it has none (gradio/queueing.py, sleep_when_free), and for
-# progress every 10 ms: an idle server then burns ~4 % of a core, most of what a student on the browser path costs.
-# Every 10 ms (an event starts at most 10 ms later) and 100 ms for progress cost a tenth of that.
-QUEUE_POLL_S, PROGRESS_POLL_S = 0.01, 0.1
 TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)",
              "6 · Playground (2D)")
 
@@ -67,5 +64,5 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
         demo.links = view_link_ui.render(classroom, demo, tab_bar, dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
                                                                                    sampling_tab, text_tab, playground_tab))), link)
     demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
-    demo._queue.sleep_when_free, demo._queue.progress_update_sleep_when_free = QUEUE_POLL_S, PROGRESS_POLL_S
+    wake_on_work(demo._queue)  # Gradio's queue polls every 1 ms when idle; now it sleeps until there is work
     return demo

@@ -1,7 +1,7 @@
 """What every student's page fetches the same, computed once and replayed from memory: Gradio's page (its config is
 rebuilt and deep-copied for every request), its content-hashed script and style files (Brotli-compressed again for
-every request), its fonts and theme, and the gallery pictures in its file cache (each request checks and streams
-the file). A class of thirty opening the app otherwise costs the server thirty times that work.
+every request), its fonts and theme, the gallery pictures in its file cache (each request checks and streams
+the file), and what the browser samples with (lab/static_files.py: scripts, ONNX Runtime Web, model files). A class of thirty opening the app otherwise costs the server thirty times that work.
 
     app = SharedResponses(gr.mount_gradio_app(...))   # an ASGI middleware around the whole app
 
@@ -15,14 +15,15 @@ from __future__ import annotations
 import gzip
 from collections import OrderedDict
 
-SHARED_PREFIXES = ("/assets/", "/static/", "/theme.css", "/gradio_api/file=")
+SHARED_PREFIXES = ("/assets/", "/static/", "/theme.css", "/gradio_api/file=",
+                   "/lab/static/", "/lab/models/")  # the browser sampler: its scripts, ONNX Runtime Web, the models
 ON_SECOND_ASK = ("/gradio_api/file=",)  # Gradio's file cache also holds one student's pictures: kept once shared
 IMMUTABLE = ("/assets/",)  # file names carry a hash of their content
 IMMUTABLE_CACHE_CONTROL = b"public, max-age=31536000, immutable"
 KEY_HEADERS = (b"host", b"accept-encoding", b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-port",
                b"x-forwarded-prefix")
 PASS_THROUGH_HEADERS = (b"range", b"if-none-match", b"if-modified-since", b"authorization")
-MAX_BYTES = 64 << 20  # the page (~0.1 MB gzipped), Gradio's files (~4 MB), gallery pictures
+MAX_BYTES = 64 << 20  # the page (~0.1 MB gzipped), Gradio's files (~4 MB), gallery pictures, models (~2-5 MB each)
 MAX_ONE = 8 << 20
 
 

@@ -4,7 +4,8 @@ import gradio as gr
 from PIL import Image
 
 from lab.classroom import Classroom
-from lab.demo import QUEUE_POLL_S, TAB_NAMES, build_demo
+from lab.demo import TAB_NAMES, build_demo
+from lab.queue_wakeup import WakeableDelay
 
 
 def test_tabs_labels_and_wiring(demo):
@@ -47,8 +48,8 @@ def test_app_without_weights_serves_tabs_1_and_2(tmp_path):
 
 def test_a_plain_page_open_asks_the_server_nothing(demo):
     """Every page-load event runs in the browser only (tab 1 is drawn at start-up; a link's view is restored by the
-    change of a box the browser fills only when the URL names a view), and an idle queue polls at most every 10 ms."""
+    change of a box the browser fills only when the URL names a view), and an idle queue sleeps until there is work."""
     config = demo.get_config_file()
     on_load = [d for d in config["dependencies"] if any(trigger == "load" for _, trigger in d["targets"])]
     assert on_load and not any(d["backend_fn"] for d in on_load)
-    assert demo._queue.sleep_when_free >= QUEUE_POLL_S
+    assert isinstance(demo._queue.sleep_when_free, WakeableDelay) and demo._queue.sleep_when_free >= 0.1

@@ -80,3 +80,17 @@ def test_memory_stays_under_the_bound(served):
     assert shared.bytes <= 10_000 and len(shared.answers) < 30
     assert shared.bytes == sum(len(body) for _, _, body in shared.answers.values())
     assert ("/assets/29.js",) == next(reversed(shared.answers))[:1]  # the newest stays
+
+
+def test_the_browser_samplers_scripts_are_read_once_and_replayed(classroom):
+    from lab.static_files import browser_routes
+
+    app = FastAPI()
+    app.include_router(browser_routes(classroom.zoo))
+    shared = SharedResponses(app)
+    client = TestClient(shared)
+    first, second = (client.get("/lab/static/js/plan_executor.mjs") for _ in range(2))
+    assert first.status_code == 200 and first.content == second.content and b"export" in second.content
+    assert (shared.hits, shared.misses) == (1, 1) and second.headers["etag"] == first.headers["etag"]
+    assert client.get("/lab/models/missing/model.onnx").status_code == 404  # a refusal is not kept
+    assert client.get("/lab/models/missing/model.onnx").status_code == 404 and shared.hits == 1
