@@ -2,9 +2,10 @@
 small. Each export gets a fresh sub-folder. Gradio serves the folder in place (`serve_in_place`, called by
 lab/demo.py), so nothing is copied into its cache. At each new export the folder is pruned:
   - no export older than max_age_s;
-  - at most max_bytes in all, oldest first, but never one younger than min_age_s (a student who just pressed
-    Export has that long to download it).
-So the folder holds at most max_bytes plus what a class exports within min_age_s."""
+  - at most max_bytes in all, oldest first, but never one younger than min_age_s (an export is never removed
+    while it is being written or fetched).
+So the folder holds at most max_bytes plus what a class exports within min_age_s, and a student's export stays at
+least until max_bytes of newer ones have come (32 MB: a whole class exporting once, ~1 MB each)."""
 from __future__ import annotations
 
 import shutil
@@ -20,7 +21,7 @@ MB = 2**20
 
 class Exports:
     def __init__(self, root: Path | None = None, max_age_s: float = 900, max_bytes: int = 32 * MB,
-                 min_age_s: float = 60):
+                 min_age_s: float = 10):
         self.root = root or Path(tempfile.gettempdir()) / "diffusion_lab_exports"
         self.max_age_s, self.max_bytes, self.min_age_s = max_age_s, max_bytes, min_age_s
         self.lock, self.served = threading.Lock(), False
