@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.memory import limit_malloc_arenas
 from lab.page import PAGE_OPTIONS
 from lab.shared_responses import SharedResponses
 from lab.static_files import browser_routes
@@ -46,6 +47,7 @@ def main(argv=None):
     parser.add_argument("--models", help="folder of model folders (default: $DIFFUSION_LAB_MODELS, else pretrained/)")
     parser.add_argument("--port", type=int, help="server port (default: $GRADIO_SERVER_PORT, else 7860)")
     a = parser.parse_args(argv)
+    limit_malloc_arenas()  # before the app's threads start (lab/memory.py)
     classroom = load_classroom(a.models)
     serve(build_demo(classroom), classroom, a.port)
 
