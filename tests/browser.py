@@ -67,6 +67,15 @@ def _tab4_sampling(page, out_dir: Path, seen: dict):
     page.wait_for_timeout(1500)
     seen["tab4_status"] = page.get_by_text("step 20/20").first.inner_text()
     page.screenshot(path=str(out_dir / "tab4_sampling.png"), full_page=True)
+    page.get_by_label("on the server").filter(visible=True).first.check()  # an export needs the server's frames
+    page.get_by_role("button", name="Generate").filter(visible=True).click()
+    done = "document.body.innerText.includes('step 20/20')"
+    page.wait_for_function(f"!{done}")  # the click clears the last run's status, then the server streams the new one
+    page.wait_for_function(done)
+    page.get_by_role("button", name="Export GIF, MP4 + PNG strip").click()  # served from the exports folder
+    gif = page.locator("a[href*='trajectory.gif']").first
+    gif.wait_for()
+    seen["tab4_export"] = page.request.get(gif.get_attribute("href")).body()[:6]
     page.get_by_role("button", name="Same seed, all samplers").click()
     page.get_by_text("DPM-Solver++(2M):").first.wait_for()
     page.wait_for_timeout(1500)

@@ -14,7 +14,7 @@ def test_every_tab_in_chromium(served_app):
     print("\nscreenshots:", sorted(str(p) for p in out.glob("*.png")))
     assert seen["equation_changed"] and "x_t = √ᾱ_t" in seen["equation"]
     assert seen["tab1_images"] >= 10 and seen["tab3_images"] >= 15
-    assert "model evaluations" in seen["tab4_status"]
+    assert "model evaluations" in seen["tab4_status"] and seen["tab4_export"] == b"GIF89a"
     assert seen["errors"] == 0
     if seen["tab5_live"]:  # with a CLIP-conditioned model: generated images and nearest neighbours appear
         assert seen["tab5_images"] >= 8
