@@ -18,7 +18,8 @@ LOG = logging.getLogger("diffusion_lab")
 # the shared batcher (lab/batcher.py), so many run at once; work that cannot be batched goes one at a time.
 INTERACTIVE = dict(concurrency_id="interactive", concurrency_limit=4)  # slider, schedules, one-step denoise, inspect
 SAMPLING = dict(concurrency_id="sampling", concurrency_limit=64)  # reverse sampling and text to image
-HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side by side, exports, row view, error chart
+HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side by side, row view, error chart
+EXPORTS = dict(concurrency_id="exports", concurrency_limit=2)  # GIF/MP4/PNG files: a class exports together
 
 
 MISTAKE_TITLE = "Please check"

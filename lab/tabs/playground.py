@@ -13,7 +13,7 @@ from lab.classroom import Classroom
 from lab.lessons.playground import (COMPARED, DRAWING, OBJECTIVES, SAMPLER_TITLES, SOURCES, Presets, Workbench,
                                     animation_times, draw_data, draw_scene, flow_scene, loss_table, scene_gif,
                                     training_points)
-from lab.tabs.common import HEAVY, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, one_of, whole_number
+from lab.tabs.common import EXPORTS, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, one_of, whole_number
 from lab.tabs.widgets import Radio
 
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
@@ -150,7 +150,7 @@ class PlaygroundTab:
         w.t.input(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", trigger_mode="always_last",
                   **INTERACTIVE)
         w.arrows.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
-        w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
+        w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
 
 
 def render(classroom: Classroom, presets: Presets | None = None) -> SimpleNamespace:

@@ -17,8 +17,8 @@ from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL,
                                   labels_for, record_frames, render_frame, sampler_kwargs)
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import sampling_pages
-from lab.tabs.common import (HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly, inputs, one_of,
-                             sampling_controls, whole_number)
+from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly,
+                             inputs, one_of, sampling_controls, whole_number)
 from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -189,7 +189,7 @@ class SamplingTab:
         w.browser.submit(self.server_view, None, [w.frame, w.scrubber], **INTERACTIVE).then(
             self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
-        w.export_button.click(self.export, inputs(self.export, w), w.files, **HEAVY)
+        w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
         wire_handout(w, sampling_pages, self, samples=True)
 
