@@ -17,6 +17,7 @@ from pathlib import Path
 import gradio as gr
 
 MB = 2**20
+SERVED: set[Path] = set()  # folders already handed to gr.set_static_paths (a process-wide list that only grows)
 
 
 class Exports:
@@ -24,15 +25,16 @@ class Exports:
                  min_age_s: float = 10):
         self.root = root or Path(tempfile.gettempdir()) / "diffusion_lab_exports"
         self.max_age_s, self.max_bytes, self.min_age_s = max_age_s, max_bytes, min_age_s
-        self.lock, self.served = threading.Lock(), False
+        self.lock = threading.Lock()
 
     def serve_in_place(self):
         """Let Gradio serve files from this folder where they are (no copy into its cache, which would double the
         bytes and outlive this folder's pruning)."""
-        if not self.served:
-            self.root.mkdir(parents=True, exist_ok=True)
-            gr.set_static_paths([self.root])
-            self.served = True
+        root = self.root.resolve()
+        if root not in SERVED:
+            root.mkdir(parents=True, exist_ok=True)
+            gr.set_static_paths([root])
+            SERVED.add(root)
 
     def new_folder(self) -> Path:
         self.prune()
