@@ -6,7 +6,8 @@
 Each student is a session of its own (its own gr.State; bench/gradio_protocol.py speaks Gradio's queue protocol as
 a page does, fetching each streamed picture once; --client gradio_client uses gradio_client, which was measured to
 use more CPU than the server on the same 2 cores), all starting together: one forward-noise update
-(tab 1), Generate in tab 4 (mnist_fast, DDIM 50 steps, 8 images, w=2, guidance interval on: the app's settings
+(tab 1's slider let go, as the server draws it: "/update_at_t", asked for the Markov chain or by a page whose
+module did not load; a live page draws it itself and asks nothing), Generate in tab 4 (mnist_fast, DDIM 50 steps, 8 images, w=2, guidance interval on: the app's settings
 before the class defaults), an export of that trajectory, then text to image (20 steps, 8 images).
 --seeds distinct gives every student their own seed (nothing to share); --seeds same is a class pressing Generate
 on the defaults. --generate sets tab 4's sampler and steps (e.g. dpm_solver_pp:20, the class default).
@@ -123,7 +124,7 @@ def student(url: str, index: int, args, barrier: threading.Barrier, timings: dic
     seed = index if args.seeds == "distinct" else 0
     sampler, steps = args.generate.split(":")
     actions = browser_actions(call, url, index, seed, sampler, int(steps)) if args.path == "browser" else [
-        ("slider", lambda: call("/update_forward", "cosine", 1000, 100 + index % 800, False)),
+        ("slider", lambda: call("/update_at_t", "cosine", 1000, 100 + index % 800, False)),
         ("generate", lambda: call("/run_sampler", "mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True)),
         ("export", lambda: call("/export")),
         ("text", lambda: call("/text_to_image", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True)),

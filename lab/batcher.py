@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from lab.interactive_first import InteractiveFirst
+
 MAX_ROWS = 64  # rows per network call: ONNX Runtime's per-row cost stops falling past a few dozen 28×28 images
 
 
@@ -66,8 +68,9 @@ class SharedModel(nn.Module):
 
 
 class Batcher:
-    def __init__(self, window: float = 0.01, max_rows: int = MAX_ROWS):
-        self.window, self.max_rows = window, max_rows
+    def __init__(self, window: float = 0.01, max_rows: int = MAX_ROWS, gate: InteractiveFirst | None = None):
+        """gate: interactive events run first; the worker waits for them before each network call."""
+        self.window, self.max_rows, self.gate = window, max_rows, gate
         self.lock = threading.Condition()
         self.queue: list[Call] = []
         self.members = 0  # requests currently sampling
@@ -92,6 +95,11 @@ class Batcher:
         gets ~10 pictures a second in all (each costs the server an encode and a cached file; the sampling itself
         does not wait for them)."""
         return base * max(1.0, self.members / per)
+
+    def wait_turn(self) -> None:
+        """Let the interactive events running now go first (a no-op without a gate)."""
+        if self.gate is not None:
+            self.gate.wait_turn()
 
     def seconds_per_row(self) -> float | None:
         """Measured network time per row (image) per evaluation so far; None before the first call."""
@@ -124,6 +132,7 @@ class Batcher:
     def _serve(self):
         while True:  # the worker never dies: every failure is handed to the requests it concerns
             batch = self._take_batch()
+            self.wait_turn()
             try:
                 self._run(batch)
             except Exception:  # one bad request must not fail the others: run each call on its own

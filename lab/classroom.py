@@ -18,6 +18,7 @@ from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from lab.batcher import Batcher
+from lab.interactive_first import InteractiveFirst
 from lab.browser_sampler import BrowserRuns
 from lab.exports import Exports
 from lab.lessons.text import TextStudio
@@ -47,12 +48,14 @@ class Classroom:
     gallery: list[GalleryItem] = field(default_factory=list)
     text_model: str | None = None  # the CLIP-conditioned model of tab 5
     text_studio: TextStudio | None = None
-    batcher: Batcher = field(default_factory=Batcher)  # one batched network call per step for every user
+    interactive: InteractiveFirst = field(default_factory=InteractiveFirst)  # slider & co. before sampling
+    batcher: Batcher = field(init=False)  # one batched network call per step for every user
     cache: ReplayCache = field(default_factory=lambda: ReplayCache(recording_bytes))  # runs a class repeats
     exports: Exports = field(default_factory=Exports)  # trajectory exports, pruned as new ones come
     browser: BrowserRuns = field(init=False)  # what a student's browser needs to sample on its own
 
     def __post_init__(self):
+        self.batcher = Batcher(gate=self.interactive)
         self.browser = BrowserRuns(self.batcher)
 
     @classmethod

@@ -9,6 +9,8 @@ import gradio as gr
 from lab.classroom import Classroom
 from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
+from lab.interactive_first import interactive_first
+from lab.light_sessions import light_sessions
 from lab.queue_wakeup import wake_on_work
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
@@ -65,4 +67,6 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
                                                                                    sampling_tab, text_tab, playground_tab))), link)
     demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
     wake_on_work(demo._queue)  # Gradio's queue polls every 1 ms when idle; now it sleeps until there is work
+    interactive_first(demo._queue, classroom.interactive)  # the sampling worker waits for slider & co.
+    light_sessions(demo)  # a session builds its blocks' configs only if a deep link asks for them
     return demo

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Iterator, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -51,14 +51,17 @@ class Broadcast:
     def finished(self) -> bool:
         return self.done and self.error is None and not self.stopped
 
-    def follow(self, min_interval: float = 0.0) -> Iterator[T]:
+    def follow(self, min_interval: float = 0.0, wait_turn: Callable[[], None] | None = None) -> Iterator[T]:
         """The newest item at most every min_interval seconds, and always the last; the producer's error is raised
-        here. Closing this generator leaves; the producer stops when no viewer is left before it finished."""
+        here. Closing this generator leaves; the producer stops when no viewer is left before it finished.
+        wait_turn: called before taking each item (lab/interactive_first.py: the page's cheap actions go first)."""
         with self.lock:
             self.viewers += 1
         seen, last_yield = 0, float("-inf")
         try:
             while True:
+                if wait_turn is not None:
+                    wait_turn()
                 with self.lock:
                     self.lock.wait_for(lambda: self.done or (self.count > seen
                                                              and time.perf_counter() - last_yield >= min_interval),

@@ -114,7 +114,7 @@ class SamplingTab:
         run, shared = self.cache.run(key, lambda: self.trajectory(pipe, n, labels, seed, steps, **kwargs))
         evals = EVALS_PER_STEP.get(sampler, 1)
         # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
-        for step, frames in run.follow(min_interval=self.batcher.frame_interval()):
+        for step, frames in run.follow(self.batcher.frame_interval(), self.batcher.wait_turn):
             status = (f"step {step.index}/{steps} · t = {step.t:.3g} · {step.index * evals} model evaluations ({per_call}) · "
                       f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
                       + (" · computed once for everyone who asked for the same" if shared else ""))

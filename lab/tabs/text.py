@@ -78,7 +78,7 @@ class TextTab:
         key = ("text", text, guidance, steps, sampler, seed, n, use_prior)
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(text, n, seed, use_prior, steps, sampler=sampler,
                                                                           guidance_scale=guidance))
-        for step, pictures in run.follow(min_interval=self.classroom.batcher.frame_interval()):
+        for step, pictures in run.follow(self.classroom.batcher.frame_interval(), self.classroom.batcher.wait_turn):
             status = (f"step {step.index}/{steps} · {time.perf_counter() - start:.1f} s" + (f" · note: {notice}" if notice else "")
                       + (" · computed once for everyone who asked for the same" if shared else ""))
             yield pictures, status
