@@ -1,5 +1,6 @@
 """lab/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
-max_hold_s), a streamed run waits its turn before each picture, and the queue counts only the interactive lane."""
+max_hold_s), a streamed run waits its turn before each picture, the queue counts only the interactive lane, and
+an event of another lane starts once the interactive ones are done."""
 import asyncio
 import threading
 from types import SimpleNamespace
@@ -86,3 +87,25 @@ def test_the_queue_counts_only_the_interactive_lane():
     for lane in ("interactive", "sampling"):
         asyncio.run(queue.process_events([SimpleNamespace(concurrency_id=lane)], False, 0.0, None))
     assert seen == [("interactive", 1), ("sampling", 0)] and gate.running == 0
+
+
+def test_another_lane_starts_once_the_interactive_events_are_done():
+    gate, seen = InteractiveFirst(max_hold_s=60), []
+
+    class Queue:
+        async def process_events(self, events, batch, begin_time, fn):
+            seen.append(events[0].concurrency_id)
+
+    queue = Queue()
+    interactive_first(queue, gate)
+
+    async def scenario():
+        gate.started()  # a slider event is running
+        export = asyncio.create_task(queue.process_events([SimpleNamespace(concurrency_id="exports")], False, 0, None))
+        await asyncio.sleep(0.1)
+        assert seen == [] and not export.done()
+        gate.finished()
+        await asyncio.wait_for(export, timeout=10)
+
+    asyncio.run(scenario())
+    assert seen == ["exports"]
