@@ -1,8 +1,8 @@
 """Gradio keeps, per session, the page config of every block with its latest value (SessionState.config_values in
 gradio/state_holder.py). It builds them for all of the app's blocks when a session starts (its first event) and
 again for every input and output of every event, although only one endpoint reads them: the deep link of
-gr.DeepLinkButton. In this app that is most of what an event costs the server: a new session builds ~300 block
-configs, and each tab-1 update rebuilds a dozen (bench/classroom.py and the README give the measured effect).
+gr.DeepLinkButton. In this app that was the larger part of what a new student's first event cost the server: a
+new session built 184 block configs, and each tab-1 update a dozen more (the README gives the measured effect).
 
 `light_sessions(demo)` makes them lazy for the sessions of `demo`: a session records which blocks it holds and the
 values set since, and builds the configs when the deep link reads them, from the same blocks and values, so that
