@@ -11,6 +11,7 @@ from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
 from lab.interactive_first import interactive_first
 from lab.light_sessions import light_sessions
+from lab.queue_analytics import thin_queue_analytics
 from lab.queue_wakeup import wake_on_work
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
@@ -65,8 +66,11 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
         # on page load the link's view is set, then tabs 1-2 (and 3 when the link opens it) are drawn
         demo.links = view_link_ui.render(classroom, demo, tab_bar, dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
                                                                                    sampling_tab, text_tab, playground_tab))), link)
-    demo.queue(default_concurrency_limit=2, max_size=512)  # each event names its lane (lab/tabs/common.py)
+    # each event names its lane (lab/tabs/common.py); waiting pages hear their place in the queue every second
+    # ("auto" told every waiting event each time one started: n² messages for a class arriving at once)
+    demo.queue(default_concurrency_limit=2, max_size=512, status_update_rate=1)
     wake_on_work(demo._queue)  # Gradio's queue polls every 1 ms when idle; now it sleeps until there is work
     interactive_first(demo._queue, classroom.interactive)  # the sampling worker waits for slider & co.
     light_sessions(demo)  # a session builds its blocks' configs only if a deep link asks for them
+    thin_queue_analytics(demo._queue)  # the monitoring summary every 500 events, not after each one
     return demo

@@ -8,6 +8,7 @@ Plots leave as long-form pandas tables (x, y, series) for Gradio's native line p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,13 @@ def _histogram(xt: torch.Tensor, bins: int, lo: float, hi: float) -> pd.DataFram
                          "series": ["pixels of x_t"] * bins + ["N(0, 1)"] * bins})
 
 
+@lru_cache(maxsize=16)
+def schedule_of(name: str, num_timesteps: int):
+    """make_schedule(name, num_timesteps), made once: a schedule is immutable, and tab 1 asks for one at every let-go
+    of the slider (the cosine one is a Python loop over T)."""
+    return make_schedule(name, num_timesteps)
+
+
 def equation_at(sched, t: int) -> str:
     abar = sched.alphas_cumprod[t].item()
     return EQUATION.format(t=t, T=sched.num_timesteps, schedule=sched.name, a=abar**0.5, s=(1 - abar) ** 0.5,
@@ -64,7 +72,7 @@ def forward_view(x0: torch.Tensor, schedule_name: str, num_timesteps: int, t: in
                  markov: bool = False, seed: int = 0, strip_len: int = 8) -> ForwardView:
     """x0: (C, H, W), any size. Closed form x_t = √ᾱ_t x0 + √(1-ᾱ_t) ε, or the Markov chain of t+1 small steps;
     with the strip of strip_len pictures (none when 0: it does not depend on t)."""
-    sched = make_schedule(schedule_name, num_timesteps)
+    sched = schedule_of(schedule_name, num_timesteps)
     t = int(min(max(t, 0), num_timesteps - 1))
     x0b, epsb = x0[None], eps[None]
     if markov:

@@ -10,7 +10,8 @@ from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.uploads import open_image
 from diffusion_core.images import drawing_to_tensor, photo_tensor, picture, pil_to_tensor
 from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
-from lab.forward_live import ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload
+from lab.forward_live import (ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload,
+                              png_data_url, server_xt)
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
@@ -69,7 +70,7 @@ class ForwardTab:
         xt, equation, histogram, strip, caption, payload = forward_values(require_image(x0), schedule, int(T), int(t),
                                                                           int(seed), markov)
         strip = gr.update(value=strip, label=caption)  # a new gr.Image(strip) would encode the picture twice
-        return xt, equation, histogram, strip, payload
+        return png_data_url(xt), equation, histogram, strip, payload
 
     @friendly
     def update_at_t(self, x0, schedule: str, T: int, t: int, seed: int, markov: bool):
@@ -80,7 +81,7 @@ class ForwardTab:
         x0 = require_image(x0)
         view = forward_view(x0, schedule, int(T), int(t), fixed_noise(x0.shape, int(seed)), markov=markov,
                             seed=int(seed), strip_len=0)
-        return view.xt, view.equation, view.histogram
+        return png_data_url(view.xt), view.equation, view.histogram
 
     def new_noise(self, seed: int) -> int:
         return int(seed) + 1
@@ -118,8 +119,7 @@ class ForwardTab:
                                 format="png")
             with gr.Column(scale=3, min_width=300, elem_classes=[LIVE_COLUMN, "dl-first"]):  # x_t first on a phone
                 w.live = forward_live(payload)  # x_t, equation and histogram drawn in the browser as t moves
-            w.xt = gr.Image(xt, label="x_t", interactive=False, elem_classes=["dl-main", "dl-first", SERVER_VIEW],
-                             min_width=140, format="png")
+            w.xt = server_xt(xt, elem_classes=["dl-main", "dl-first", SERVER_VIEW], min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown(equation)
                 w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)

@@ -1,3 +1,5 @@
+import base64
+import io
 import re
 from types import SimpleNamespace
 
@@ -9,6 +11,13 @@ from PIL import Image
 from tests.lab.messages import refusal
 
 
+def shown(data_url: str) -> np.ndarray:
+    """The picture of the server's x_t, sent as an inline PNG (lab/forward_live.py: png_data_url)."""
+    prefix = "data:image/png;base64,"
+    assert data_url.startswith(prefix)
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(data_url[len(prefix):]))))
+
+
 @pytest.fixture
 def tab(demo):
     return demo.tabs.forward.handlers
@@ -17,21 +26,23 @@ def tab(demo):
 def test_forward_handler(tab, x0):
     assert x0.shape == (1, 28, 28)
     xt, equation, hist, strip, live = tab.update_forward(x0, "cosine", 1000, 500, 0, False)
+    xt = shown(xt)
     assert xt.shape == (224, 224, 3) and "t = 500" in equation and "0.702 · x0 + 0.713 · ε" in equation
     assert isinstance(hist, pd.DataFrame) and set(hist["series"]) == {"pixels of x_t", "N(0, 1)"}
     assert live["shape"] == [1, 28, 28] and live["T"] == 1000 and not live["markov"]
-    again = tab.update_forward(x0, "cosine", 1000, 500, 0, False)[0]
+    again = shown(tab.update_forward(x0, "cosine", 1000, 500, 0, False)[0])
     assert np.array_equal(xt, again)  # same ε while t stays: the slider is reproducible
     eq_markov = tab.update_forward(x0, "linear", 1000, 300, 0, True)[1]
     assert "Markov chain (301 steps" in eq_markov
     at_t = tab.update_at_t(x0, "cosine", 1000, 500, 0, False)  # the slider let go: no strip, the same view
-    assert len(at_t) == 3 and np.array_equal(at_t[0], xt) and at_t[1] == equation
+    assert len(at_t) == 3 and np.array_equal(shown(at_t[0]), xt) and at_t[1] == equation
 
 
 def test_a_photo_stays_in_colour_for_tabs_1_and_2_and_turns_grey_for_the_models(tab):
-    photo, model_x0, shown = tab.choose_upload(Image.new("RGB", (1024, 600), (200, 30, 30)))
-    assert photo.shape == (3, 300, 512) and model_x0.shape == (1, 28, 28) and shown.shape == (300, 512, 3)
+    photo, model_x0, x0_shown = tab.choose_upload(Image.new("RGB", (1024, 600), (200, 30, 30)))
+    assert photo.shape == (3, 300, 512) and model_x0.shape == (1, 28, 28) and x0_shown.shape == (300, 512, 3)
     xt, _, _, strip, live = tab.update_forward(photo, "linear", 1000, 0, 0, False)
+    xt = shown(xt)
     assert xt.shape == (300, 512, 3) and abs(int(xt[..., 0].mean()) - 200) < 3 and xt[..., 1].mean() < 40
     assert strip["label"].startswith("x_t at t = 0, 143") and strip["value"].shape[0] > 0
     assert live["shape"] == [3, 300, 512]
