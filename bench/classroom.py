@@ -7,8 +7,9 @@ Each student is a session of its own (its own gr.State; bench/gradio_protocol.py
 a page does, fetching each streamed picture once; --client gradio_client uses gradio_client, which was measured to
 use more CPU than the server on the same 2 cores), all starting together: one forward-noise update
 (tab 1's slider let go, as the server draws it: "/update_at_t", asked for the Markov chain or by a page whose
-module did not load; a live page draws it itself and asks nothing), Generate in tab 4 (mnist_fast, DDIM 50 steps, 8 images, w=2, guidance interval on: the app's settings
-before the class defaults), an export of that trajectory, then text to image (20 steps, 8 images).
+module did not load; a live page draws it itself and asks nothing), Generate in tab 4 (mnist_fast, DDIM 50 steps,
+8 images, w=2, guidance interval on: the app's settings before the class defaults), an export of that
+trajectory, then text to image (20 steps, 8 images).
 --seeds distinct gives every student their own seed (nothing to share); --seeds same is a class pressing Generate
 on the defaults. --generate sets tab 4's sampler and steps (e.g. dpm_solver_pp:20, the class default).
 --path browser is the same class on the browser path (issue 13), asking of the server only what a page then asks:

@@ -18,9 +18,8 @@ import torch
 from PIL import Image
 
 from diffusion_core.images import tensor_to_uint8
-from diffusion_core.schedules import make_schedule
 from lab.browser_sampler import as_base64
-from lab.lessons.forward import EQUATION, HISTOGRAM
+from lab.lessons.forward import EQUATION, HISTOGRAM, schedule_of
 
 EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
 SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
@@ -76,7 +75,7 @@ def png_data_url(picture: np.ndarray | None) -> str:
 
 def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_timesteps: int, markov: bool) -> dict:
     """What the page needs to draw x_t at every t: x0 (C, H, W) in [-1, 1] with 8-bit values, ε of its shape."""
-    sched = make_schedule(schedule_name, num_timesteps)
+    sched = schedule_of(schedule_name, num_timesteps)  # the one forward_view just used
     eps_steps = (eps.movedim(0, -1).numpy() / EPS_SCALE).round().clip(-32767, 32767).astype("<i2")
     return {"shape": list(x0.shape), "x0": _base64(tensor_to_uint8(x0)), "eps": _base64(eps_steps),
             "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()), "snr": as_base64(sched.snr.numpy()),

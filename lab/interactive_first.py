@@ -23,7 +23,7 @@ class InteractiveFirst:
         self.max_hold_s = max_hold_s
         self.lock = threading.Condition()
         self.running = 0  # interactive events being processed now
-        self.holds = 0  # times the worker waited (for the status line and benches)
+        self.holds = 0  # times a thread waited for them (the tests read it)
 
     def started(self):
         with self.lock:

@@ -48,14 +48,14 @@ def _setitem(self, key: int, value):
     else:
         self.blocks_config.blocks[key] = value
     if block:
-        self._forget_value(key)
+        _forget_value(self, key)
 
 
 def _update_config(self, key: int):
     if not hasattr(self, "lazy_values"):
         return GRADIO["_update_config"](self, key)
     if self[key] is not None:
-        self._forget_value(key)  # Gradio rebuilds the config from the new block: values set before are gone
+        _forget_value(self, key)  # Gradio rebuilds the config from the new block: values set before are gone
 
 
 def _forget_value(self, key: int):
@@ -93,5 +93,5 @@ def light_sessions(demo) -> None:
     if SessionState.__init__ is not _init:
         SessionState.__init__, SessionState.__setitem__ = _init, _setitem
         SessionState._update_config, SessionState._update_value_in_config = _update_config, _update_value_in_config
-        SessionState._forget_value, SessionState.components = _forget_value, property(_components)
+        SessionState.components = property(_components)
     setattr(demo, LIGHT, True)
