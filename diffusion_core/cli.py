@@ -21,6 +21,9 @@ EPILOG = """examples:
   python -m diffusion_core evaluate pretrained/* --card-only          # re-render every card from stored figures
   python -m diffusion_core train-classifier mnist --epochs 2 --out pretrained/classifier_mnist
   python -m diffusion_core train-clip --steps 1500 --out pretrained/tiny_clip
+  python -m diffusion_core train-clip --dataset emoji --steps 700 --out pretrained/emoji_clip
+  python -m diffusion_core train --dataset emoji --image-size 32 --in-channels 3 --conditioning clip \
+      --clip pretrained/emoji_clip --out pretrained/emoji_text    # RGB text-to-image on emoji
   python -m diffusion_core models-table pretrained --write README.md
 """
 
@@ -29,7 +32,8 @@ def add_train(sub):
     p = sub.add_parser("train", help="train a diffusion model (or the no-time denoiser) and export it",
                        description="Train on MNIST, Fashion-MNIST or an image folder. Resumes from --run-dir if a "
                                    "checkpoint is there. Under torchrun, trains with DistributedDataParallel.")
-    p.add_argument("--dataset", default="fashion_mnist", help="mnist, fashion_mnist, or a folder of images")
+    p.add_argument("--dataset", default="fashion_mnist",
+                   help="mnist, fashion_mnist, emoji (or emoji_google, emoji_twitter: one style), or a folder of images")
     p.add_argument("--data-root", help="folder with the dataset files (default: $DIFFUSION_LAB_DATA, ../shared/data)")
     p.add_argument("--limit", type=int, help="use only the first N training images")
     p.add_argument("--conditioning", choices=["none", "class", "clip"], default="none",
@@ -69,9 +73,11 @@ def add_train(sub):
 
 
 def _model_config(a):
+    from .emoji import CATEGORIES, dataset_style
     from .models import NoTimeDenoiserConfig, UNetConfig
 
     cond_dim = 0
+    classes = len(CATEGORIES) if dataset_style(a.dataset) else 10 * len(a.dataset.split("+"))
     if a.conditioning == "clip":
         from .text.clip import load_clip
 
@@ -81,7 +87,7 @@ def _model_config(a):
     return UNetConfig(image_size=a.image_size, in_channels=a.in_channels, base_channels=a.base_channels,
                       channel_mults=tuple(a.channel_mults), num_res_blocks=a.num_res_blocks,
                       attention_levels=tuple(a.attention_levels), block_type=a.block_type,
-                      num_classes=10 * len(a.dataset.split("+")) if a.conditioning == "class" else 0,
+                      num_classes=classes if a.conditioning == "class" else 0,
                       cond_dim=cond_dim, prediction_type=a.prediction_type)
 
 

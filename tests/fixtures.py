@@ -65,3 +65,45 @@ def tiny_reference(n: int = 64):
     torch.manual_seed(2)
     classifier = Classifier(ClassifierConfig()).eval()
     return Reference(classifier, features(classifier, torch.rand(n, 1, 28, 28) * 2 - 1), 1.0)
+
+
+FAKE_EMOJI = [  # name, short names, category, subcategory, file, RGB of its shape, shape, skin tones
+    ("HEAVY BLACK HEART", ["heart"], "Smileys & Emotion", "heart", "2764.png", (220, 30, 40), "disc", False),
+    ("SMILING FACE WITH SUNGLASSES", ["sunglasses"], "Smileys & Emotion", "face-glasses", "1f60e.png",
+     (255, 204, 77), "disc", False),
+    ("Japan Flag", ["jp", "flag-jp"], "Flags", "country-flag", "1f1ef-1f1f5.png", (255, 255, 255), "flag", False),
+    ("ORANGE HEART", ["orange_heart"], "Smileys & Emotion", "heart", "1f9e1.png", (244, 144, 12), "disc", False),
+    ("WAVING HAND SIGN", ["wave"], "People & Body", "hand-fingers-open", "1f44b.png", (60, 90, 220), "disc", True),
+    ("GREEN APPLE", ["green_apple"], "Food & Drink", "food-fruit", "1f34f.png", (60, 180, 60), "disc", False),
+]
+
+
+def make_fake_emoji(root: Path, styles=("google", "twitter")) -> Path:
+    """root/<style>/img64/*.png (64×64 RGBA: a coloured disc or flag on a transparent ground) and emoji.json in
+    the layout of emoji-datasource; the waving hand has one skin-tone variant. Returns root."""
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    yy, xx = np.mgrid[0:64, 0:64]
+    disc = (yy - 31.5) ** 2 + (xx - 31.5) ** 2 < 26 ** 2
+    for s, style in enumerate(styles):
+        (root / style / "img64").mkdir(parents=True)
+        entries = []
+        for order, (name, shorts, cat, sub, file, rgb, shape, tones) in enumerate(FAKE_EMOJI):
+            rgba = np.zeros((64, 64, 4), np.uint8)
+            body = disc if shape == "disc" else (yy >= 12) & (yy < 52)
+            rgba[body] = (*(min(255, c + 10 * s) if c < 250 else c for c in rgb), 255)
+            if shape == "flag":
+                rgba[((yy - 31.5) ** 2 + (xx - 31.5) ** 2 < 12 ** 2)] = (200, 20, 40, 255)  # the red sun
+            Image.fromarray(rgba, "RGBA").save(root / style / "img64" / file)
+            entry = {"name": name, "short_names": shorts, "category": cat, "subcategory": sub, "image": file,
+                     "sort_order": order, "skin_variations": None}
+            if tones:
+                tone_file = file.replace(".png", "-1f3fd.png")
+                Image.fromarray(rgba, "RGBA").save(root / style / "img64" / tone_file)
+                entry["skin_variations"] = {"1F3FD": {"image": tone_file}}
+            entries.append(entry)
+        (root / style / "emoji.json").write_text(json.dumps(entries))
+    return root

@@ -85,9 +85,10 @@ class ImageBank:
 
 
 def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> Path:
-    """Embed the first `per_dataset` training images of each dataset the model was trained on with its CLIP, and
-    save the bank beside the weights (model_dir/prior_bank.safetensors)."""
+    """Embed the first `per_dataset` training images of each dataset the model was trained on with its CLIP (for emoji:
+    of each style), and save the bank beside the weights (model_dir/prior_bank.safetensors)."""
     from ..data import load_images
+    from ..emoji import CATEGORIES, dataset_style, load_emoji
     from ..pipeline import load_pipeline
     from .clip import load_clip_of
 
@@ -95,6 +96,11 @@ def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> 
     if not pipe.info.get("clip"):
         raise ValueError(f"{model_dir} is not conditioned on CLIP embeddings; a prior bank is only for such models")
     clip = load_clip_of(pipe.info)
+    styles = dataset_style(pipe.info["dataset"])
+    if styles:  # emoji: one bank of both styles, labelled by category
+        emoji = load_emoji(data_root, pipe.config.image_size, styles, limit=per_dataset)
+        bank = ImageBank.build(clip, {"emoji": (emoji.images, emoji.categories)}, {"emoji": CATEGORIES})
+        return bank.save(Path(model_dir) / BANK_NAME)
     parts = {name: load_images(name, "train", root=data_root, limit=per_dataset) for name in pipe.info["dataset"].split("+")}
     return ImageBank.build(clip, parts).save(Path(model_dir) / BANK_NAME)
 

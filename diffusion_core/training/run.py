@@ -10,24 +10,29 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 import torch
+from safetensors.torch import load_file
 
 from .. import flow_samplers
 from ..data import DATASETS, ImageFolder, class_names, load_images
+from ..emoji import CATEGORIES, dataset_style, load_emoji
 from ..flow import FlowPath
+from ..images import make_grid, save_png
 from ..models import build_model, config_from_dict, config_to_dict, count_parameters
 from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
-from safetensors.torch import load_file
-
 from ..schedules import NoiseSchedule, make_schedule
 from .loop import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
-from ..images import make_grid, save_png
 
 
 def load_training_data(cfg: TrainConfig, image_size: int):
-    """(images, conditions): conditions are class labels, CLIP image embeddings (N, D), or None."""
+    """(images, conditions): conditions are class labels, CLIP image embeddings (N, D), or None.
+    Emoji ("emoji", "emoji_google", "emoji_twitter"; emoji.py) are (N, 3, image_size, image_size), labelled by
+    category; an image folder is RGB with every label 0."""
     names = cfg.dataset.split("+")
-    if all(name in DATASETS for name in names):
+    if dataset_style(cfg.dataset):
+        emoji = load_emoji(cfg.data_root, image_size, dataset_style(cfg.dataset), limit=cfg.limit)
+        images, labels = emoji.images, emoji.categories
+    elif all(name in DATASETS for name in names):
         parts = [load_images(name, "train", cfg.data_root, limit=cfg.limit) for name in names]
         images = torch.cat([x for x, _ in parts])
         labels = torch.cat([y + 10 * i for i, (_, y) in enumerate(parts)])  # classes of the k-th dataset: 10k..10k+9
@@ -71,6 +76,7 @@ def sample_grid(model, process, path, num_classes: int, seed: int = 0):
 def export_info(cfg: TrainConfig, summary: dict) -> dict:
     """What a model directory's config.json records besides the model and schedule."""
     names = [n for part in cfg.dataset.split("+") if part in DATASETS for n in class_names(part)]
+    names = list(CATEGORIES) if dataset_style(cfg.dataset) else names
     return {"dataset": cfg.dataset, "class_names": names, "clip": cfg.clip, "clip_pretrained": cfg.clip_pretrained,
             "training": {**asdict(cfg), "summary": summary}}
 
