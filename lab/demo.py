@@ -9,6 +9,7 @@ import gradio as gr
 from lab.classroom import Classroom
 from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
+from lab.input_gate import guard_inputs
 from lab.interactive_first import interactive_first
 from lab.light_sessions import light_sessions
 from lab.queue_analytics import thin_queue_analytics
@@ -73,4 +74,21 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     interactive_first(demo._queue, classroom.interactive)  # the sampling worker waits for slider & co.
     light_sessions(demo)  # a session builds its blocks' configs only if a deep link asks for them
     thin_queue_analytics(demo._queue)  # the monitoring summary every 500 events, not after each one
+    guard_inputs(demo)  # every event's inputs checked by the app before Gradio touches them (lab/input_gate.py)
+    document_api(demo)
     return demo
+
+
+# What the API page lists (a script or a notebook would call these); every other event is the page's own helper:
+# hidden from the API page but still checked by the input gate, since a hidden endpoint can still be called.
+PUBLIC_API = {"update_forward", "choose_upload", "choose_drawing", "update_schedules", "update_denoise", "run_sampler",
+              "all_samplers", "export", "text_to_image", "inspect_prompt", "show_data", "train", "run_flow", "compare",
+              "diffusion_lab_forward_handout", "diffusion_lab_schedules_handout", "diffusion_lab_denoise_handout",
+              "diffusion_lab_sampling_handout", "diffusion_lab_text_handout"}
+
+
+def document_api(demo: gr.Blocks):
+    """List on the API page only the endpoints of PUBLIC_API (each once, under its own name)."""
+    for block_fn in demo.fns.values():
+        if block_fn.api_visibility == "public" and block_fn.api_name not in PUBLIC_API:
+            block_fn.api_visibility = "undocumented"

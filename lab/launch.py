@@ -27,15 +27,20 @@ def load_classroom(models_root=None) -> Classroom:
     return Classroom.load(models_root, sampling_threads=SAMPLING_THREADS)
 
 
-def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
-    """Run the app: Gradio's page and events, plus the files a browser samples with (lab/static_files.py), the
-    answers every student gets alike computed once (lab/shared_responses.py), on
-    $GRADIO_SERVER_NAME (default 127.0.0.1; a Space sets 0.0.0.0) and port, else $GRADIO_SERVER_PORT, else 7860."""
-    import uvicorn
-
+def make_app(demo: gr.Blocks, classroom: Classroom) -> SharedResponses:
+    """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
+    (lab/static_files.py), the answers every student gets alike computed once (lab/shared_responses.py)."""
     app = FastAPI()
     app.include_router(browser_routes(classroom.zoo))
-    app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
+    return SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
+
+
+def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
+    """Run the app (make_app) on $GRADIO_SERVER_NAME (default 127.0.0.1; a Space sets 0.0.0.0) and port, else
+    $GRADIO_SERVER_PORT, else 7860."""
+    import uvicorn
+
+    app = make_app(demo, classroom)
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = port or int(os.environ.get("GRADIO_SERVER_PORT", 7860))
     print(f"* Diffusion Lab at http://{host}:{port}/", flush=True)

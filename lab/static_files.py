@@ -19,6 +19,7 @@ from lab.zoo import Zoo
 
 STATIC = Path(__file__).resolve().parent / "static"
 CACHE_CONTROL = "public, max-age=86400"  # a day; a new version of a file changes its ETag
+SAFE_HEADERS = {"X-Content-Type-Options": "nosniff"}  # a browser uses each file as the type it is sent as, only
 TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".onnx": "application/octet-stream"}
 
 
@@ -26,7 +27,7 @@ def file_response(path: Path, request: Request, media_type: str | None = None, g
     """path's bytes with caching headers; 304 when the browser already holds this version."""
     stat = path.stat()
     etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL}
+    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, **SAFE_HEADERS}
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
     body = path.read_bytes()
@@ -40,14 +41,14 @@ def file_response(path: Path, request: Request, media_type: str | None = None, g
 
 def static_file(relative: str) -> tuple[Path, bool]:
     """(file, gzipped) for a path under lab/static; a 404 for anything else (no way out of the folder)."""
-    path = (STATIC / relative).resolve()
+    path = (STATIC / relative).resolve()  # '..', an absolute path or a link out of the folder: outside STATIC
     if STATIC not in path.parents:
-        raise HTTPException(404)
+        raise HTTPException(404, headers=SAFE_HEADERS)
     if path.is_file():
         return path, False
     if path.suffix == ".wasm" and path.with_name(path.name + ".gz").is_file():
         return path.with_name(path.name + ".gz"), True
-    raise HTTPException(404)
+    raise HTTPException(404, headers=SAFE_HEADERS)
 
 
 def browser_routes(zoo: Zoo) -> APIRouter:
@@ -64,7 +65,7 @@ def browser_routes(zoo: Zoo) -> APIRouter:
         pipe = zoo.pipelines.get(name)
         path = Path(pipe.info["path"]) / "model.onnx" if pipe is not None else None
         if path is None or not path.is_file():
-            raise HTTPException(404, f"no browser export of model {name!r}")
+            raise HTTPException(404, "no browser export of this model", headers=SAFE_HEADERS)
         return file_response(path, request)
 
     return router

@@ -13,7 +13,7 @@ import gradio as gr
 
 from diffusion_core import FLOW_SAMPLERS, SAMPLERS, SCHEDULE_NAMES
 from lab.classroom import Classroom
-from lab.tabs.common import INTERACTIVE, MAX_SEED
+from lab.tabs.common import INTERACTIVE, MAX_SEED, friendly, selected_index
 from lab.view_link import DEFAULT_T, FIELDS, TABS, Known, image_name, link_of, view_of
 
 LINK_BOX_ID = "view-link"  # the box's elem_id (the browser test reads the link there)
@@ -54,6 +54,11 @@ class ViewLinks:
         self.known = Known(schedules=tuple(SCHEDULE_NAMES), models=tuple(classroom.zoo.names()),
                            samplers=tuple(dict.fromkeys((*SAMPLERS, *FLOW_SAMPLERS))), images=picture_names(classroom),
                            max_seed=MAX_SEED)
+
+    @friendly
+    def gallery_index(self, evt: gr.EventData) -> int:
+        """The picture clicked in tab 1's gallery, which a link names."""
+        return selected_index(evt, len(self.known.images))
 
     def restore(self, query: str | None) -> dict:
         """The widgets named by the page's link (its query string, "?tab=…&t=…"), as {widget: value}; the others
@@ -150,7 +155,7 @@ class ViewLinks:
         f, s, text, d = self.tabs.forward, self.tabs.sampling, self.tabs.text, self.tabs.denoise
         for name, tab in tab_items.items():  # in the browser only: which tab is shown
             tab.select(None, None, self.w.tab, js=f"() => {json.dumps(name)}")
-        f.gallery.select(gallery_index, None, self.w.image, **INTERACTIVE)
+        f.gallery.select(self.gallery_index, None, self.w.image, **INTERACTIVE)
         f.upload.change(lambda upload: gr.skip() if upload is None else None, f.upload, self.w.image, **INTERACTIVE)
         f.use_drawing.click(lambda: None, None, self.w.image, **INTERACTIVE)
         restored = [self.tab_bar, self.w.tab, self.w.image, *f.chosen_outputs, f.schedule, f.T, f.t, d.model, d.mode, d.t,
@@ -164,9 +169,6 @@ class ViewLinks:
         self.w.button.click(self.link, self.link_inputs(), self.w.link, **INTERACTIVE).then(
             None, self.w.link, self.w.link, js=COPY_JS)
 
-
-def gallery_index(evt: gr.SelectData) -> int:
-    return evt.index
 
 
 def layout(classroom: Classroom) -> SimpleNamespace:

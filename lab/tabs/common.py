@@ -1,19 +1,18 @@
-"""What every tab shares: messages instead of stack traces, input checks, wiring by name, the sampler row."""
+"""What every tab shares: lanes, messages instead of stack traces (lab/refusals.py), input checks (lab/checks.py),
+wiring by name, the sampler row."""
 from __future__ import annotations
 
-import functools
 import inspect
-import logging
 
 import gradio as gr
 import torch
 
 from diffusion_core import SAMPLERS
-from diffusion_core.model_folder import ModelLoadError
+from lab.checks import InputError, check_range, one_of, whole_number  # noqa: F401 (the tabs' checks, re-exported)
 from lab.lessons.sampling import SAMPLER_LABELS
+from lab.refusals import friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio
 
-LOG = logging.getLogger("diffusion_lab")
 # Lanes (Gradio concurrency groups): cheap actions never wait behind sampling. Sampling requests mostly wait for
 # the shared batcher (lab/batcher.py), so many run at once; work that cannot be batched goes one at a time.
 INTERACTIVE = dict(concurrency_id="interactive", concurrency_limit=4)  # slider, schedules, one-step denoise, inspect
@@ -22,93 +21,9 @@ HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side 
 EXPORTS = dict(concurrency_id="exports", concurrency_limit=2)  # GIF/MP4/PNG files: a class exports together
 
 
-MISTAKE_TITLE = "Please check"
-FAULT = ("Something went wrong on the server while doing that (the details are in the server's log for your "
-         "teacher). Try again, or change a setting.")
-STUDENT_ERRORS = (gr.Error, ValueError, ModelLoadError)  # their text is written for a student
-
-
-def as_sentence(text: str) -> str:
-    """'the drawing is empty: draw ...' -> 'The drawing is empty: draw ....' (capital first letter, full stop)."""
-    text = " ".join(str(text).split())
-    if not text:
-        return FAULT
-    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)" else ".")
-
-
-def refusal(fn, e: Exception):
-    """Show why `fn` did not run as a toast and keep every output as it was (gr.skip()), so no output turns into
-    an error box. A student's mistake shows its sentence; anything else is a fault: a generic sentence on screen,
-    the traceback in the log."""
-    if isinstance(e, STUDENT_ERRORS):
-        text = as_sentence(e.message if isinstance(e, gr.Error) else e)
-        LOG.info("%s refused: %s", fn.__name__, text)
-        gr.Warning(text, title=MISTAKE_TITLE)
-    else:
-        LOG.error("%s failed", fn.__name__, exc_info=e)
-        gr.Warning(FAULT, title="Something went wrong")
-    return gr.skip()
-
-
-def friendly(fn):
-    """Any failure of a handler becomes a sentence in a toast (see `refusal`), never a stack trace."""
-    if inspect.isgeneratorfunction(fn):
-        @functools.wraps(fn)
-        def gen(*args, **kwargs):
-            try:
-                yield from fn(*args, **kwargs)
-            except Exception as e:
-                yield refusal(fn, e)
-        return gen
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except Exception as e:
-            return refusal(fn, e)
-    return wrapper
-
-
 MAX_SEED = 2**32 - 1
 MAX_T = 5000  # the largest number of diffusion steps T that tabs 1 and 2 take
 MAX_GUIDANCE = 5  # the guidance slider of tabs 4 and 5 goes from 1 (none) to this
-
-
-def whole_number(name: str, value, lo: int, hi: int) -> int:
-    """A number box's value as an int in [lo, hi], or a sentence saying what to type instead."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        raise gr.Error(f"The {name} box is empty: type a whole number from {lo} to {hi}.")
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise gr.Error(f"The {name} must be a whole number from {lo} to {hi}, not {str(value)[:20]!r}.") from None
-    if number != number or not lo <= number <= hi:
-        shown = "not a number" if number != number else f"{value:.3g}" if abs(number) >= 1e6 else f"{value}"
-        raise gr.Error(f"The {name} must be between {lo} and {hi} (you gave {shown}).")
-    if not number.is_integer():
-        raise gr.Error(f"The {name} must be a whole number such as {int(number)}, not {value}.")
-    return int(number)
-
-
-def check_range(name: str, value, lo, hi) -> float:
-    """A slider's value (the API can send anything) as a float in [lo, hi], or a sentence."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        raise gr.Error(f"The {name} must be a number between {lo} and {hi}.") from None
-    if not lo <= number <= hi:  # also refuses NaN
-        raise gr.Error(f"The {name} must be between {lo} and {hi} (you gave {value}).")
-    return number
-
-
-def one_of(name: str, value, choices) -> object:
-    """A choice (radio, menu) that must be one of `choices` (plain values or (label, value) pairs)."""
-    values = [c[1] if isinstance(c, tuple) else c for c in choices]
-    if value not in values:
-        shown = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
-        raise gr.Error(f"There is no '{str(value)[:40]}' among the choices for {name}: pick one of {shown}.")
-    return value
 
 
 def require_image(x0) -> torch.Tensor:
@@ -117,6 +32,16 @@ def require_image(x0) -> torch.Tensor:
     if x0 is None:
         raise gr.Error("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
     return torch.as_tensor(x0)
+
+
+def selected_index(evt: gr.EventData, count: int) -> int:
+    """The index of the picture clicked in a gallery of `count`, from the event's data as the client sent it (a
+    gr.SelectData would be built from it before any check, and fail on a malformed one)."""
+    data = evt._data if isinstance(evt._data, dict) else {}
+    index = data.get("index")
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+        raise InputError("Pick an image by clicking it in the gallery.")
+    return index
 
 
 def inputs(handler, widgets) -> list:
@@ -135,5 +60,5 @@ def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidanc
         widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
         widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)")
         widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label="guidance scale w (1 = none)")
-        widgets.seed = gr.Number(0, label="seed", step=1)  # checked by whole_number, not Gradio
+        widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)  # checked by lab/input_gate.py
         widgets.n = gr.Slider(1, 16, value=8, step=1, label="images")

@@ -15,7 +15,8 @@ from lab.forward_live import (ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
-from lab.tabs.common import INTERACTIVE, MAX_T, check_range, friendly, inputs, require_image, whole_number
+from lab.tabs.common import (INTERACTIVE, MAX_T, check_range, friendly, inputs, require_image, selected_index,
+                             whole_number)
 from lab.tabs.widgets import Dropdown, PictureUpload
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
@@ -42,8 +43,8 @@ class ForwardTab:
         return photo.numpy(), model_x0.numpy(), picture(photo, display_scale(photo))
 
     @friendly
-    def choose_from_gallery(self, evt: gr.SelectData):
-        item = self.classroom.gallery[evt.index]
+    def choose_from_gallery(self, evt: gr.EventData):
+        item = self.classroom.gallery[selected_index(evt, len(self.classroom.gallery))]
         return self.chosen(item.photo, item.x0)
 
     @friendly
@@ -90,7 +91,7 @@ class ForwardTab:
         """The t slider's range follows T; a T that update_forward will refuse leaves the slider as it is."""
         try:
             T = whole_number("T", T, 2, MAX_T)
-        except gr.Error:
+        except ValueError:
             return gr.skip()
         return gr.Slider(maximum=T - 1, value=min(int(t), T - 1))
 
@@ -128,7 +129,7 @@ class ForwardTab:
         handout_row(w)
         with gr.Row():
             w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule")
-            w.T = gr.Number(FIRST["T"], label="T (number of steps)", step=1)  # checked by whole_number
+            w.T = gr.Number(FIRST["T"], label="T (number of steps)", step=1, minimum=2, maximum=MAX_T)
             w.markov = gr.Checkbox(False, label="run the Markov chain step by step instead of the closed form")
             w.noise_button = gr.Button("New noise ε")
         with gr.Row():

@@ -128,7 +128,7 @@ class PlaygroundTab:
                 with gr.Row():
                     w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140)
                     w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
-                    w.seed = gr.Number(0, label="seed", step=1, min_width=80)  # checked by whole_number
+                    w.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED, min_width=80)
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="draw your own data (then choose my drawing)",
                                         canvas_size=(400, 400), height=300)
                 w.train_steps = gr.Slider(100, 8000, value=3000, step=100, label=f"training steps (stops at {TRAIN_SECONDS} s)")

@@ -12,6 +12,7 @@ import pandas as pd
 from diffusion_core.images import picture
 from diffusion_core.text.prompts import clean_prompt
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
+from lab.checks import markdown_literal
 from lab.classroom import Classroom
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import text_pages
@@ -28,6 +29,7 @@ clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` 
 the README says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
 THUMBNAIL_SCALE = 4  # 28 px -> 112 px
+VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
 
 
 class TextTab:
@@ -67,7 +69,8 @@ class TextTab:
         cond = self.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
         payload = self.classroom.browser.payload(self.classroom.text_model, self.studio.pipe, where, r.n, r.seed,
                                                  dict(sampler=sampler, num_steps=r.steps, guidance_scale=r.guidance), cond=cond)
-        return payload, f"note: {r.notice}" if r.notice else "", gr.Gallery(visible=False)
+        note = f"note: {markdown_literal(r.notice)}" if r.notice else ""
+        return payload, note, gr.Gallery(visible=False)
 
     @friendly
     def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
@@ -79,7 +82,8 @@ class TextTab:
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(text, n, seed, use_prior, steps, sampler=sampler,
                                                                           guidance_scale=guidance))
         for step, pictures in run.follow(self.classroom.batcher.frame_interval(), self.classroom.batcher.wait_turn):
-            status = (f"step {step.index}/{steps} · {time.perf_counter() - start:.1f} s" + (f" · note: {notice}" if notice else "")
+            status = (f"step {step.index}/{steps} · {time.perf_counter() - start:.1f} s"
+                      + (f" · note: {markdown_literal(notice)}" if notice else "")
                       + (" · computed once for everyone who asked for the same" if shared else ""))
             yield pictures, status
         self.classroom.cache.evict()
@@ -89,7 +93,9 @@ class TextTab:
         report = self._require_studio("CLIP").inspect(prompt)
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
-        verdict = ("⚠️ " + report.warning) if report.warning else "The prompt is close to things the model knows."
+        # the warning quotes the student's prompt: escaped, so that it shows as typed (no link, picture or heading)
+        verdict = ("⚠️ " + markdown_literal(report.warning)) if report.warning else ("The prompt is close to things "
+                                                                                     "the model knows.")
         if report.prior_classes:
             k = sum(n for _, n in report.prior_classes)
             verdict += (f"\n\n**Retrieval prior:** the {k} training images closest to the prompt are "
@@ -127,10 +133,10 @@ class TextTab:
                 w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
-                w.status = gr.Markdown()
+                w.status = gr.Markdown(latex_delimiters=[])  # may quote the prompt: no $…$ maths from it
                 w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
                                       elem_classes=["dl-main", "dl-result"])
-                w.warning = gr.Markdown()
+                w.warning = gr.Markdown(latex_delimiters=[], elem_id=VERDICT_ID)  # quotes the prompt (escaped)
         with gr.Row():
             w.concepts = gr.Dataframe(label="closest concepts")
             w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260, elem_classes="dl-result")

@@ -1,0 +1,133 @@
+"""What a student (or any API client) sends, checked: each check returns the value in the form the handler wants or
+raises InputError with a sentence a student understands. No Gradio here: the tabs, the handout and the input gate
+(lab/input_gate.py) all use these, and `friendly` (lab/refusals.py) shows an InputError as a toast.
+
+A value a client sent is never echoed as it came: `shown` writes a short plain string as it is and anything else
+as words ("a list", "a very long text"), so a message cannot carry markup into a page."""
+from __future__ import annotations
+
+import math
+import re
+
+PLAIN = re.compile(r"[\w .,:+\-'/()=×%]{1,40}")  # what a message may quote of a client's value as it is
+MAX_TEXT_CHARS = 10_000  # any text box: longer texts are refused (a prompt is cut much shorter: text/prompts.py)
+
+
+class InputError(ValueError):
+    """A value a student or a client sent that the app will not use; its text is the sentence to show."""
+
+
+def shown(value) -> str:
+    """A client's value as a message may show it: quoted when it is short plain text, else described."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        if isinstance(value, int) and abs(value) >= 10**15:
+            return f"a number with about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
+        if math.isnan(value) or math.isinf(value):
+            return "not a number" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+        return f"{value:.6g}"
+    if isinstance(value, str):
+        if not value.strip():
+            return "an empty text"
+        return f"'{value}'" if PLAIN.fullmatch(value) else ("a very long text" if len(value) > 40 else "a text with "
+                                                                                                      "symbols")
+    if value is None:
+        return "nothing"
+    return {list: "a list", tuple: "a list", dict: "a dictionary"}.get(type(value), "a value of another kind")
+
+
+def as_number(value) -> float | None:
+    """A JSON number, or a number written as text ("5", "1e30"), as a float (±inf for numbers too large for one);
+    None for anything else (booleans, lists, words)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        try:
+            return float(value)
+        except OverflowError:  # a 400-digit integer
+            return math.inf if value > 0 else -math.inf
+    if isinstance(value, float):
+        return value
+    if isinstance(value, str) and 0 < len(value.strip()) <= 400:
+        try:
+            return float(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def given(value, number: float) -> str:
+    """What the client gave, for a message: an integer as it came (a 400-digit one is not 'infinity'), else the
+    number it was read as ('1e30' -> 1e+30)."""
+    return shown(value) if isinstance(value, int) and not isinstance(value, bool) else shown(number)
+
+
+def whole_number(name: str, value, lo: int, hi: int) -> int:
+    """A number box's value as an int in [lo, hi]. A box left blank, or holding a number too long for the page to
+    read (it then sends nothing), says so."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise InputError(f"The {name} box is empty (or holds a number too long to read): type a whole number from "
+                         f"{lo} to {hi}.")
+    number = as_number(value)
+    if number is None:
+        raise InputError(f"The {name} must be a whole number from {lo} to {hi}, not {shown(value)}.")
+    if not lo <= number <= hi:  # also refuses NaN
+        raise InputError(f"The {name} must be between {lo} and {hi} (you gave {given(value, number)}).")
+    if not number.is_integer():
+        raise InputError(f"The {name} must be a whole number such as {int(number)}, not {shown(number)}.")
+    return int(number)
+
+
+def check_range(name: str, value, lo, hi) -> float:
+    """A slider's value (the API can send anything) as a float in [lo, hi]."""
+    number = as_number(value)
+    if number is None:
+        raise InputError(f"The {name} must be a number between {lo} and {hi}, not {shown(value)}.")
+    if not lo <= number <= hi:  # also refuses NaN
+        raise InputError(f"The {name} must be between {lo} and {hi} (you gave {given(value, number)}).")
+    return number
+
+
+def one_of(name: str, value, choices) -> object:
+    """A choice (radio, menu) that must be one of `choices` (plain values or (label, value) pairs)."""
+    values = [c[1] if isinstance(c, tuple) else c for c in choices]
+    if not any(_same(value, v) for v in values):
+        listed = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
+        raise InputError(f"There is no {shown(value)} among the choices for {name}: pick one of {listed}.")
+    return value
+
+
+def _same(value, choice) -> bool:
+    """value == choice, where True is not 1 and a list or a dictionary is never a choice."""
+    return (not isinstance(value, (list, dict)) and isinstance(value, bool) == isinstance(choice, bool)
+            and value == choice)
+
+
+def flag(name: str, value) -> bool:
+    """A checkbox's value: true or false, nothing else."""
+    if not isinstance(value, bool):
+        raise InputError(f"The box '{name}' can only be ticked or not (true or false), not {shown(value)}.")
+    return value
+
+
+def text(name: str, value, max_chars: int = MAX_TEXT_CHARS) -> str:
+    """A text box's value: text (nothing counts as empty text) of at most max_chars characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"The {name} must be text, not {shown(value)}.")
+    if len(value) > max_chars:
+        raise InputError(f"The {name} is {len(value):,} characters long; this app takes at most {max_chars:,}: "
+                         f"shorten it.")
+    return value
+
+
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&$\"'=:/])")
+
+
+def markdown_literal(value: str) -> str:
+    """A student's text to place inside Markdown so that it shows as typed: every character Markdown or HTML could
+    read as markup is backslash-escaped (CommonMark lets any ASCII punctuation be escaped), so no link, picture,
+    heading, emphasis or tag can come from it. Give the Markdown component latex_delimiters=[] as well, for $."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))

@@ -1,0 +1,67 @@
+"""lab/checks.py: each check gives the handler its value or a sentence, and never echoes markup a client sent."""
+import math
+
+import pytest
+
+from lab.checks import (InputError, as_number, check_range, flag, markdown_literal, one_of, shown, text,
+                        whole_number)
+
+
+def test_checks_say_what_is_wrong():
+    for value in (None, float("nan"), "abc", 9, [1], {"a": 1}, True):
+        with pytest.raises(InputError, match="steps must be"):
+            check_range("steps", value, 1, 5)
+    assert check_range("t", "2.5", 0, 5) == 2.5
+    assert one_of("sampler", "ddim", [("DDIM", "ddim")]) == "ddim"
+    with pytest.raises(InputError, match="There is no 'euler' among the choices for sampler: pick one of DDIM"):
+        one_of("sampler", "euler", [("DDIM", "ddim")])
+    for value in ([0], {"x": 1}, True, None):  # True is not the choice 1; a list is no choice
+        with pytest.raises(InputError, match="among the choices"):
+            one_of("class", value, [("zero", 0), ("one", 1)])
+    assert one_of("class", 1, [("zero", 0), ("one", 1)]) == 1
+
+
+def test_number_boxes_take_whole_numbers_and_say_what_to_type():
+    assert whole_number("seed", 7.0, 0, 10) == 7 and whole_number("seed", "3", 0, 10) == 3
+    for value, message in ((None, "box is empty"), ("", "box is empty"), ("abc", "whole number"),
+                           (10**30, r"between 0 and 10 \(you gave a number with about 31 digits\)"), (1e30, r"\(you gave 1e\+30\)"),
+                           ("1e30", r"between 0 and 10 \(you gave 1e\+30\)"), (10**400, "between 0 and 10"),
+                           (-1, "between 0 and 10"), (float("nan"), "not a number"), (2.5, "whole number such as 2"),
+                           (float("inf"), "infinity"), ([3], "not a list"), (False, "not false")):
+        with pytest.raises(InputError, match=message):
+            whole_number("seed", value, 0, 10)
+
+
+def test_numbers_written_as_text_and_huge_numbers():
+    assert as_number("1e30") == 1e30 and as_number(" 5 ") == 5.0 and as_number(10**400) == math.inf
+    assert as_number(-(10**400)) == -math.inf and as_number(True) is None and as_number("five") is None
+    assert as_number("9" * 401) is None  # a text too long to be a number a box holds
+
+
+def test_flags_and_texts():
+    assert flag("show x0", True) is True
+    for value in (1, "true", None, [True]):
+        with pytest.raises(InputError, match="can only be ticked or not"):
+            flag("show x0", value)
+    assert text("prompt", None) == "" and text("prompt", "a cat") == "a cat"
+    with pytest.raises(InputError, match="must be text, not a list"):
+        text("prompt", ["a cat"])
+    with pytest.raises(InputError, match="20,001 characters long"):
+        text("prompt", "x" * 20_001, 10_000)
+
+
+def test_a_message_never_carries_markup_a_client_sent():
+    for value in ("<img src=x onerror=alert(1)>", "[link](https://example.org)", "**bold**", "$$x$$", "a" * 41):
+        assert shown(value) in ("a text with symbols", "a very long text")
+    assert shown("zigzag") == "'zigzag'" and shown(None) == "nothing" and shown(10**400).endswith("401 digits")
+    with pytest.raises(InputError) as refused:
+        one_of("schedule", "<b>x</b>", ["linear"])
+    assert "<" not in str(refused.value)
+
+
+def test_markdown_literal_escapes_every_markup_character():
+    typed = "<a href='https://example.org/'>Click</a> <h1>H</h1> ![pic](u) **b** $$x$$ # t"
+    escaped = markdown_literal(typed)
+    for char in "<>[]()!*$#'/":
+        assert char not in escaped.replace("\\" + char, "")  # each one escaped
+    assert escaped.replace("\\", "") == typed

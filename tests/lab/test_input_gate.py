@@ -1,0 +1,188 @@
+"""lab/input_gate.py: every event's raw inputs are checked by the app before Gradio touches them. Through the app as
+`python app.py` serves it (mounted, not launched) and plain HTTP: files from outside the upload folder are refused
+with one sentence, every dependency of /config survives a fuzz of wrong values, and the mounted routes refuse
+traversal."""
+import inspect
+import io
+import logging
+import math
+import os
+import uuid
+from pathlib import Path
+
+import gradio as gr
+import httpx
+import pytest
+from PIL import Image
+
+from lab.input_gate import FILE_ONLY_FROM_PAGE, check_for, checked_inputs, guard_inputs
+from lab.static_files import STATIC
+from tests.lab.messages import RAW
+from tests.lab.raw_api import call, file_data, served, upload
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_gradio_still_preprocesses_where_the_gate_stands():
+    """The one Gradio internal the gate relies on: Blocks.preprocess_data(block_fn, inputs, state, explicit_call),
+    called by process_api on each event's raw values. If this fails, lab/input_gate.py must follow Gradio."""
+    assert list(inspect.signature(gr.Blocks.preprocess_data).parameters) == ["self", "block_fn", "inputs", "state",
+                                                                             "explicit_call"]
+    assert "self.preprocess_data(" in inspect.getsource(gr.Blocks.process_api)
+
+
+def test_every_input_of_the_app_has_a_check(demo):
+    for block_fn in demo.fns.values():
+        for block in block_fn.inputs:
+            assert block.stateful or check_for(block)
+    with gr.Blocks() as unknown:
+        gr.ColorPicker().change(lambda c: c, gr.ColorPicker(), None)
+    with pytest.raises(TypeError, match="no check for ColorPicker"):
+        guard_inputs(unknown)
+
+
+def test_values_are_checked_against_the_session_s_component(demo):
+    fn = next(f for f in demo.fns.values() if f.name == "update_denoise")
+    good = [None if b.stateful else b.value for b in fn.inputs]
+    assert checked_inputs(fn, good, None)[3] == good[3]
+    bad = list(good)
+    bad[3] = "1e30"
+    with pytest.raises(ValueError, match="between 0 and"):
+        checked_inputs(fn, bad, None)
+    with pytest.raises(ValueError, match="takes 6 values"):
+        checked_inputs(fn, good[:2], None)
+
+
+# --- through the served app -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def app(demo, classroom):
+    with served(demo, classroom) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def config(app):
+    return httpx.get(app + "/config", timeout=30).json()
+
+
+def png_bytes(colour=(200, 30, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def file_inputs(demo):
+    """(fn_index, position, kind) of every input that takes a file: uploads and drawings."""
+    return [(i, k, "drawing" if isinstance(b, gr.ImageEditor) else "picture")
+            for i, f in demo.fns.items() if f.fn for k, b in enumerate(f.inputs) if isinstance(b, (gr.Image, gr.ImageEditor))]
+
+
+def defaults(demo, fn_index) -> list:
+    return [None if b.stateful else (0 if isinstance(b, gr.Dataset) else b.value) for b in demo.fns[fn_index].inputs]
+
+
+def test_files_from_outside_the_upload_folder_get_one_sentence(demo, app, tmp_path, request):
+    outside_picture = tmp_path / "private.png"
+    outside_picture.write_bytes(png_bytes())
+    uploaded = upload(app, "mine.png", png_bytes())
+    link = Path(uploaded).parent / f"link-{uuid.uuid4().hex}.png"  # in the upload folder, to a picture outside it
+    os.symlink(outside_picture, link)
+    request.addfinalizer(link.unlink)
+    paths = [str(outside_picture), str(ROOT / "app.py"), "/no/such/dir/missing.png", str(link),
+             str(Path(uploaded).parent / ".." / ".." / "etc" / "passwd"), "../../../../etc/passwd",
+             "http://127.0.0.1:1/x.png", "", "/proc/self/environ"]
+    targets = file_inputs(demo)
+    assert {kind for *_, kind in targets} == {"picture", "drawing"} and len(targets) >= 4
+    for fn_index, position, kind in targets:
+        for path in paths:
+            data = defaults(demo, fn_index)
+            data[position] = (file_data(path) if kind == "picture" else
+                              {"background": None, "layers": [], "composite": file_data(path), "id": None})
+            answer = call(app, fn_index, data)
+            assert answer["success"] and answer["logs"] == [("Please check", FILE_ONLY_FROM_PAGE)], (path, answer)
+    choose_upload = next(i for i, f in demo.fns.items() if f.name == "choose_upload")
+    answer = call(app, choose_upload, [file_data(uploaded)])  # a real upload is the student's picture
+    assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None
+
+
+TRAVERSALS = ["../../app.py", "..%2f..%2fapp.py", "%2e%2e/%2e%2e/app.py", "/etc/passwd", "%2fetc%2fpasswd",
+              "js/../../launch.py", "js/%2e%2e/%2e%2e/launch.py", "....//....//app.py", "js/..%5c..%5capp.py"]
+
+
+def test_mounted_routes_refuse_traversal(app, tmp_path, classroom):
+    assert httpx.get(app + "/lab/static/js/page.js").headers["x-content-type-options"] == "nosniff"
+    link = STATIC / "js" / "test_link_out.mjs"
+    os.symlink(ROOT / "app.py", link)
+    try:
+        for path in TRAVERSALS + ["js/test_link_out.mjs"]:
+            r = httpx.get(f"{app}/lab/static/{path}")
+            assert r.status_code == 404 and b"limit_malloc_arenas" not in r.content, path
+    finally:
+        link.unlink()
+    for name in ["..", "..%2f..%2fapp.py", "%2e%2e", "tiny_cond%2f..%2f..", "missing"]:
+        r = httpx.get(f"{app}/lab/models/{name}/model.onnx")
+        assert r.status_code == 404 and b"onnx" not in r.content[:4], name
+    exports = classroom.exports.root.resolve()
+    for path in [f"{exports}/../../etc/passwd", f"{exports}/..%2f..%2fetc%2fpasswd", str(ROOT / "app.py"),
+                 f"{exports}%2f..%2f..%2fetc%2fpasswd"]:
+        r = httpx.get(f"{app}/gradio_api/file={path}")
+        assert r.status_code in (403, 404) and b"root:" not in r.content, path
+
+
+# --- the fuzz ---------------------------------------------------------------------------------------------------
+
+WRONG = ["some text", [1, 2], {"a": 1}, None, True, "", math.nan, math.inf, -math.inf, "1e30", 10**400, -5,
+         10**9, "<img src=x onerror=alert(1)>", {"path": "/etc/passwd", "meta": {"_type": "gradio.FileData"}}, False,
+         " ", 0.5, "NaN", [], "x" * 20_000]
+PER_INPUT = 2  # wrong values per input: each value of WRONG is used many times over the whole app
+GRADIO_GENERIC = ("Error", None, "")
+
+
+def fuzz_cases(config):
+    """(dependency id, data, event data) for every dependency with a backend function (hidden ones included): the components'
+    own values, with PER_INPUT wrong values at each input in turn; one call for a dependency without inputs.
+    Dependencies that repeat the same function on the same inputs are fuzzed once."""
+    components = {c["id"]: c for c in config["components"]}
+    seen, cases, k = set(), [], 0
+    for dep in config["dependencies"]:
+        if not dep.get("backend_fn"):
+            continue
+        key = (dep.get("api_name", "").rstrip("_0123456789"), tuple(dep["inputs"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        good = [components[c]["props"].get("value") if components[c]["type"] != "dataset" else 0
+                for c in dep["inputs"]]
+        cases.append((dep["id"], list(good), None))
+        cases.append((dep["id"], list(good), WRONG[k % len(WRONG)]))  # the event's data is the client's too
+        for position, component in enumerate(dep["inputs"]):
+            if components[component]["type"] == "state":
+                continue
+            for _ in range(PER_INPUT):
+                data = list(good)
+                data[position] = WRONG[k % len(WRONG)]
+                k += 1
+                cases.append((dep["id"], data, None))
+    return cases
+
+
+def test_every_dependency_answers_wrong_values_with_the_app_s_own_sentences(app, config, caplog, capfd):
+    cases = fuzz_cases(config)
+    assert 150 < len(cases) < 800, len(cases)  # bounded: a few hundred calls
+    by_dependency = {}
+    with caplog.at_level(logging.INFO):
+        for dep_id, data, event_data in cases:
+            answer = call(app, dep_id, data, event_data=event_data)
+            assert answer["success"], (dep_id, data, answer)  # never Gradio's generic "Error"
+            for title, text in answer["logs"]:
+                assert title == "Please check" and not RAW.search(text) and "<" not in text, (dep_id, data, text)
+            passed = by_dependency.setdefault(dep_id, [0, 0])
+            passed[bool(answer["logs"])] += 1
+    assert httpx.get(app + "/", timeout=30).status_code == 200  # still serving pages
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], "a fault was logged"
+    assert "Traceback" not in capfd.readouterr().err
+    names = {dep["id"]: dep.get("api_name") or f"js {dep['id']}" for dep in config["dependencies"]}
+    print("\nfuzz cases per endpoint (ran normally / refused with a sentence):")
+    for dep_id, (ran, refused) in by_dependency.items():
+        print(f"  {names[dep_id]:40s} {ran:3d} / {refused:3d}")
