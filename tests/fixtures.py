@@ -78,9 +78,10 @@ FAKE_EMOJI = [  # name, short names, category, subcategory, file, RGB of its sha
 ]
 
 
-def make_fake_emoji(root: Path, styles=("google", "twitter")) -> Path:
+def make_fake_emoji(root: Path, styles=("google", "twitter"), repeat: int = 1) -> Path:
     """root/<style>/img64/*.png (64×64 RGBA: a coloured disc or flag on a transparent ground) and emoji.json in
-    the layout of emoji-datasource; the waving hand has one skin-tone variant. Returns root."""
+    the layout of emoji-datasource; the waving hand has one skin-tone variant. repeat > 1 adds copies named
+    "<name> <r>" (so that emoji.held_out, every 20th, keeps one out). Returns root."""
     import json
 
     import numpy as np
@@ -91,7 +92,9 @@ def make_fake_emoji(root: Path, styles=("google", "twitter")) -> Path:
     for s, style in enumerate(styles):
         (root / style / "img64").mkdir(parents=True)
         entries = []
-        for order, (name, shorts, cat, sub, file, rgb, shape, tones) in enumerate(FAKE_EMOJI):
+        for order, (name, shorts, cat, sub, file, rgb, shape, tones) in enumerate(FAKE_EMOJI * repeat):
+            r = order // len(FAKE_EMOJI)
+            name, file = (f"{name} {r}", file.replace(".png", f"-{r}.png")) if r else (name, file)
             rgba = np.zeros((64, 64, 4), np.uint8)
             body = disc if shape == "disc" else (yy >= 12) & (yy < 52)
             rgba[body] = (*(min(255, c + 10 * s) if c < 250 else c for c in rgb), 255)

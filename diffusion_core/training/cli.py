@@ -17,8 +17,11 @@ def add_train_classifier(sub):
 
 
 def add_train_clip(sub):
-    p = sub.add_parser("train-clip", help="train the small CLIP on captioned MNIST + Fashion-MNIST, save, evaluate, "
-                                          "write its card")
+    p = sub.add_parser("train-clip", help="train a small CLIP on captioned MNIST + Fashion-MNIST (or emoji), save, "
+                                          "evaluate, write its card")
+    p.add_argument("--dataset", default="mnist+fashion_mnist",
+                   choices=["mnist+fashion_mnist", "emoji", "emoji_google", "emoji_twitter"],
+                   help="emoji: both styles, captions from names, categories and measured colours (emoji.py)")
     p.add_argument("--steps", type=int, default=1500)
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--lr", type=float, default=3e-4)
@@ -54,11 +57,28 @@ def cmd_train_classifier(a):
 
 
 def cmd_train_clip(a):
+    import sys
+
     import torch
 
+    from ..emoji import dataset_style
     from ..text.clip import fit_clip, save_clip
 
     torch.set_num_threads(a.threads)
+    if dataset_style(a.dataset):
+        from ..text.emoji_clip import (
+            emoji_clip_card,
+            fit_emoji_clip,
+            measure_emoji_clip,
+        )
+
+        clip, held = fit_emoji_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit, dataset_style(a.dataset))
+        figures = measure_emoji_clip(clip, held)
+        print("measured on held-out emoji", figures)
+        clip.info["evaluation"] = figures
+        command = "python -m diffusion_core " + " ".join(sys.argv[1:])
+        print("wrote", save_clip(clip, a.out, card=emoji_clip_card(clip, figures, command)))
+        return
     clip = fit_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit)
     save_clip(clip, a.out)
     evaluate_and_write_card(a.out, a.data_root)
