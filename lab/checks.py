@@ -94,7 +94,10 @@ def one_of(name: str, value, choices) -> object:
     values = [c[1] if isinstance(c, tuple) else c for c in choices]
     if not any(_same(value, v) for v in values):
         listed = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
-        raise InputError(f"There is no {shown(value)} among the choices for {name}: pick one of {listed}.")
+        what = shown(value)
+        if what.startswith("'") or isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise InputError(f"There is no {what} among the choices for {name}: pick one of {listed}.")
+        raise InputError(f"The {name} must be one of its choices ({listed}), not {what}.")
     return value
 
 

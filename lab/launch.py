@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.known_events import KnownEvents
 from lab.memory import limit_malloc_arenas
 from lab.page import PAGE_OPTIONS
 from lab.shared_responses import SharedResponses
@@ -27,12 +28,13 @@ def load_classroom(models_root=None) -> Classroom:
     return Classroom.load(models_root, sampling_threads=SAMPLING_THREADS)
 
 
-def make_app(demo: gr.Blocks, classroom: Classroom) -> SharedResponses:
+def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
     (lab/static_files.py), the answers every student gets alike computed once (lab/shared_responses.py)."""
     app = FastAPI()
     app.include_router(browser_routes(classroom.zoo))
-    return SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
+    app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
+    return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence
 
 
 def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):

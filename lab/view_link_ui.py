@@ -69,7 +69,7 @@ class ViewLinks:
             out.update({self.tab_bar: gr.Tabs(selected=view["tab"]), self.w.tab: view["tab"]})
         if "image" in view:  # the same as a click on that gallery picture
             out.update(zip(self.tabs.forward.chosen_outputs,  # x0 as shown, x0 for the models, its picture
-                           self.tabs.forward.handlers.choose_from_gallery(SimpleNamespace(index=view["image"]))))
+                           self.tabs.forward.handlers.picked(view["image"])))
             out[self.w.image] = view["image"]
         out.update(self.forward_values(view))
         out.update(self.sampling_values(view))

@@ -42,10 +42,14 @@ class ForwardTab:
         """(x0 of tabs 1-2: the picture as it is, x0 of the models: 28×28 grey, the picture shown as x0)."""
         return photo.numpy(), model_x0.numpy(), picture(photo, display_scale(photo))
 
+    def picked(self, index: int) -> tuple:
+        """`chosen` for the gallery's picture at a checked index."""
+        item = self.classroom.gallery[index]
+        return self.chosen(item.photo, item.x0)
+
     @friendly
     def choose_from_gallery(self, evt: gr.EventData):
-        item = self.classroom.gallery[selected_index(evt, len(self.classroom.gallery))]
-        return self.chosen(item.photo, item.x0)
+        return self.picked(selected_index(evt, len(self.classroom.gallery)))
 
     @friendly
     def choose_upload(self, upload: str | bytes | None):

@@ -16,7 +16,7 @@ def test_checks_say_what_is_wrong():
     with pytest.raises(InputError, match="There is no 'euler' among the choices for sampler: pick one of DDIM"):
         one_of("sampler", "euler", [("DDIM", "ddim")])
     for value in ([0], {"x": 1}, True, None):  # True is not the choice 1; a list is no choice
-        with pytest.raises(InputError, match="among the choices"):
+        with pytest.raises(InputError, match="must be one of its choices"):
             one_of("class", value, [("zero", 0), ("one", 1)])
     assert one_of("class", 1, [("zero", 0), ("one", 1)]) == 1
 

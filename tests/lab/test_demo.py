@@ -53,3 +53,14 @@ def test_a_plain_page_open_asks_the_server_nothing(demo):
     on_load = [d for d in config["dependencies"] if any(trigger == "load" for _, trigger in d["targets"])]
     assert on_load and not any(d["backend_fn"] for d in on_load)
     assert isinstance(demo._queue.sleep_when_free, WakeableDelay) and demo._queue.sleep_when_free >= 0.1
+
+
+def test_the_api_page_lists_the_public_endpoints_only(demo):
+    """Each public endpoint once under its own name; the page's helpers are hidden (but still checked by the gate,
+    tests/lab/test_input_gate.py) ."""
+    from lab.demo import PUBLIC_API
+
+    listed = set(demo.get_api_info()["named_endpoints"])
+    assert listed == {"/" + name for name in PUBLIC_API}
+    hidden = {fn.api_name for fn in demo.fns.values() if fn.fn is not None} - PUBLIC_API
+    assert {"update_forward_1", "lambda", "gallery_index", "restore", "start"} <= hidden

@@ -124,10 +124,17 @@ def test_mounted_routes_refuse_traversal(app, tmp_path, classroom):
         r = httpx.get(f"{app}/lab/models/{name}/model.onnx")
         assert r.status_code == 404 and b"onnx" not in r.content[:4], name
     exports = classroom.exports.root.resolve()
-    for path in [f"{exports}/../../etc/passwd", f"{exports}/..%2f..%2fetc%2fpasswd", str(ROOT / "app.py"),
-                 f"{exports}%2f..%2f..%2fetc%2fpasswd"]:
-        r = httpx.get(f"{app}/gradio_api/file={path}")
-        assert r.status_code in (403, 404) and b"root:" not in r.content, path
+    exports.mkdir(parents=True, exist_ok=True)
+    link = exports / f"link-{uuid.uuid4().hex}.py"  # a link in the exports folder to a file outside it
+    os.symlink(ROOT / "app.py", link)
+    try:
+        for path in [f"{exports}/../../etc/passwd", f"{exports}/..%2f..%2fetc%2fpasswd", str(ROOT / "app.py"),
+                     f"{exports}%2f..%2f..%2fetc%2fpasswd", str(link)]:
+            r = httpx.get(f"{app}/gradio_api/file={path}")
+            assert r.status_code in (403, 404) and b"root:" not in r.content, path
+            assert b"limit_malloc_arenas" not in r.content, path
+    finally:
+        link.unlink()
 
 
 # --- the fuzz ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 import base64
 import io
 import re
-from types import SimpleNamespace
 
 import gradio as gr
 import numpy as np
@@ -50,7 +49,7 @@ def test_a_photo_stays_in_colour_for_tabs_1_and_2_and_turns_grey_for_the_models(
 
 def test_the_gallery_offers_photos_in_colour(tab, classroom):
     index = next(i for i, item in enumerate(classroom.gallery) if item.caption == "photo: astronaut")
-    photo, model_x0, shown = tab.choose_from_gallery(SimpleNamespace(index=index))
+    photo, model_x0, shown = tab.choose_from_gallery(gr.EventData(None, {"index": index, "value": None}))
     assert photo.shape == (3, 512, 512) and model_x0.shape == (1, 28, 28) and shown.shape == (512, 512, 3)
 
 

@@ -1,6 +1,5 @@
 import re
 
-import gradio as gr
 import numpy as np
 import pytest
 from PIL import Image

@@ -1,7 +1,5 @@
 import re
 
-import gradio as gr
-import pytest
 
 from lab.tabs.schedules import update_schedules
 from tests.lab.messages import refusal

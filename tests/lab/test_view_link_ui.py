@@ -1,6 +1,5 @@
 """lab/view_link_ui.py: a page opened from a link gets that link's tab and widget values; the copy button writes the
 current values as a link that reads back as the same view; a garbled link changes nothing."""
-from types import SimpleNamespace
 from urllib.parse import parse_qsl, urlencode
 
 import gradio as gr
@@ -33,7 +32,7 @@ def test_a_tab_1_link_sets_tab_picture_schedule_and_t(links, demo):
     assert values[("link", "tab")] == "forward" and values[("link", "image")] == 3
     assert values[("forward", "t")] == 700 and values[("forward", "schedule")] == "cosine"
     np.testing.assert_array_equal(values[("forward", "x0")], demo.tabs.forward.handlers.choose_from_gallery(
-        SimpleNamespace(index=3))[0])
+        gr.EventData(None, {"index": 3, "value": None}))[0])
 
 
 def test_a_tab_4_link_sets_the_model_with_its_class_and_sampler(links):

@@ -1,0 +1,46 @@
+"""lab/known_events.py: a request naming an event the app does not have gets a 404 and a sentence, never a server
+fault; every known event passes through unchanged."""
+import json
+import logging
+
+import httpx
+import pytest
+
+from lab.known_events import TOO_LARGE, UNKNOWN
+from tests.lab.raw_api import call, served
+
+
+@pytest.fixture(scope="module")
+def app(demo, classroom):
+    with served(demo, classroom) as base:
+        yield base
+
+
+def join(base, fn_index, data=()):
+    return httpx.post(base + "/gradio_api/queue/join", timeout=30, headers={"Content-Type": "application/json"},
+                      content=json.dumps({"data": list(data), "fn_index": fn_index, "session_hash": "s1"}))
+
+
+def test_unknown_events_get_a_sentence(demo, app, caplog, capfd):
+    browser_only = next(i for i, fn in demo.fns.items() if fn.fn is None)
+    with caplog.at_level(logging.INFO):
+        for fn_index in (9999, -1, browser_only, True, "9999", 9999.0):
+            r = join(app, fn_index)
+            assert r.status_code == 404 and r.json()["detail"] == UNKNOWN, (fn_index, r.text)
+        for path in ("/gradio_api/call/nope", "/gradio_api/run/nope", "/gradio_api/call/%2e%2e"):
+            r = httpx.post(app + path, json={"data": []}, timeout=30)
+            assert r.status_code == 404 and r.json()["detail"] == UNKNOWN, path
+        r = join(app, 2, ["x" * (5 << 20)])
+        assert r.status_code == 413 and r.json()["detail"] == TOO_LARGE
+        for body in ({"data": [], "session_hash": "s"}, {"data": [], "fn_index": "abc", "session_hash": "s"}):
+            assert httpx.post(app + "/gradio_api/queue/join", json=body).status_code in (400, 422)  # Gradio's
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_known_events_pass_unchanged(demo, app):
+    update = next(i for i, fn in demo.fns.items() if fn.api_name == "update_schedules")
+    answer = call(app, update, [["linear", "cosine"], 1000, 10, None, None])
+    assert answer["success"] and answer["logs"] == [] and answer["output"]
+    r = httpx.post(app + "/gradio_api/call/update_schedules", json={"data": [["linear"], 1000, 10]}, timeout=30)
+    assert r.status_code == 200 and "event_id" in r.json()
