@@ -160,7 +160,14 @@ class EmojiSet:
         rng = np.random.default_rng(choice)
         phrase = self.names[i][rng.integers(len(self.names[i]))]
         adj = _colour_phrase(self.colours[i], phrase) if rng.random() < 0.8 else ""
-        template = TEMPLATES[rng.integers(len(TEMPLATES))]
+        return self._fill(i, TEMPLATES[rng.integers(len(TEMPLATES))], adj, phrase)
+
+    def every_caption(self, i: int) -> list[str]:
+        """Every caption `caption(i, ·)` can give: each phrase in each template, with and without the colours."""
+        return [self._fill(i, t, adj, p) for p in self.names[i] for t in TEMPLATES
+                for adj in ("", _colour_phrase(self.colours[i], p))]
+
+    def _fill(self, i: int, template: str, adj: str, phrase: str) -> str:
         text = template.format(adj=adj, p=phrase, sub=self.subcategories[i].replace("-", " "),
                                category=CATEGORIES[int(self.categories[i])].lower().replace("&", "and"))
         return _with_article(" ".join(text.split()))

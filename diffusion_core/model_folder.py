@@ -55,9 +55,10 @@ def read_weights(directory) -> dict[str, torch.Tensor]:
                              f"retrain or restore it.") from e
 
 
-def load_state(model: torch.nn.Module, directory) -> torch.nn.Module:
-    """Load the folder's weights into `model` (cast to its dtype), saying so when they do not fit its config."""
-    weights = read_weights(directory)
+def load_state(model: torch.nn.Module, directory, weights: dict[str, torch.Tensor] | None = None) -> torch.nn.Module:
+    """Load the folder's weights (or `weights` read from it and rearranged by the caller) into `model` (cast to its
+    dtype), saying so when they do not fit its config."""
+    weights = read_weights(directory) if weights is None else weights
     try:
         model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in weights.items()})
     except RuntimeError as e:

@@ -100,3 +100,19 @@ def test_open_clip_name_with_a_local_weights_file_is_the_online_path(tmp_path):
         torch.testing.assert_close(loaded.encode_images(x), clip.encode_images(x))
         torch.testing.assert_close(loaded.encode_text(["a bold seven"]), clip.encode_text(["a bold seven"]))
     assert not loaded.model.training and loaded.name == TINY_CLIP
+
+
+def test_a_clip_saved_with_only_the_tokens_its_captions_use_reads_those_words_the_same(tmp_path):
+    """save_clip(keep_tokens=...) stores those rows of the 49,408-row token table; they load in place, others as 0."""
+    clip = create_clip(TINY_CLIP)
+    clip.model.eval()
+    prompts = ["a bold seven", "a thin slanted two"]
+    keep = sorted({t for p in prompts for t in clip.tokenizer(p)[0].tolist()})
+    save_clip(clip, tmp_path / "full")
+    save_clip(clip, tmp_path / "kept", keep_tokens=keep)
+    full, kept = (tmp_path / d / "model.safetensors" for d in ("full", "kept"))
+    assert kept.stat().st_size < full.stat().st_size - 6_000_000  # 49,408 × 64 float16 rows are 6.3 MB
+    again = load_clip(str(tmp_path / "kept"))
+    torch.testing.assert_close(again.encode_text(prompts), load_clip(str(tmp_path / "full")).encode_text(prompts))
+    table = again.model.token_embedding.weight
+    assert table[keep].abs().sum() > 0 and table.abs().sum(1).count_nonzero() == len(keep)

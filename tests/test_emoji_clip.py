@@ -7,7 +7,7 @@ import torch
 from diffusion_core.cli import main
 from diffusion_core.emoji import CATEGORIES, COLOURS, held_out, load_emoji
 from diffusion_core.text.clip import create_clip, load_clip, train_clip_steps
-from diffusion_core.text.emoji_clip import (EMOJI_CLIP, category_accuracy, colour_accuracy, emoji_clip_card,
+from diffusion_core.text.emoji_clip import (EMOJI_CLIP, caption_tokens, category_accuracy, colour_accuracy, emoji_clip_card,
                                             measure_emoji_clip, name_retrieval)
 from tests.fixtures import make_fake_emoji
 
@@ -92,3 +92,12 @@ def test_the_card_states_the_command_minutes_and_figures(tmp_path):
     card = emoji_clip_card(clip, figures, "python -m diffusion_core train-clip --dataset emoji")
     assert "`python -m diffusion_core train-clip --dataset emoji`" in card and "0.1 minutes" in card
     assert "Twemoji by Twitter, Inc. and contributors" in card and "| google |" in card
+
+
+def test_caption_tokens_cover_every_caption_the_training_can_draw(tmp_path):
+    emoji = load_emoji(make_fake_emoji(tmp_path / "emoji"))
+    clip = create_clip(EMOJI_CLIP)
+    keep = set(caption_tokens(clip, emoji))
+    drawn = {t for i in range(len(emoji)) for choice in range(30) for t in clip.tokenizer(emoji.caption(i, choice))[0].tolist()}
+    assert drawn <= keep and len(keep) < 300
+    assert emoji.caption(2, 5) in emoji.every_caption(2) and "a white and red flag of japan" in emoji.every_caption(2)

@@ -19,7 +19,7 @@ import open_clip
 import torch
 import torch.nn.functional as F
 
-from ..model_folder import load_state, read_config, save_model_folder
+from ..model_folder import load_state, read_config, read_weights, save_model_folder
 from .captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, attribute_words, caption, class_phrases, measure, thresholds
 
 CONFIG_DIR = Path(__file__).parent / "model_configs"
@@ -60,10 +60,28 @@ def create_clip(name: str = TINY_CLIP, pretrained: str | None = None) -> Clip:
     return Clip(model, open_clip.get_tokenizer(name), name)
 
 
-def save_clip(clip: Clip, directory, card: str | None = None):
-    """A model folder: config.json (the open_clip config + our info), model.safetensors in float16 (half the size)."""
+TOKEN_TABLE, KEPT_ROWS = "token_embedding.weight", "token_embedding.kept_rows"
+
+
+def save_clip(clip: Clip, directory, card: str | None = None, keep_tokens: list[int] | None = None):
+    """A model folder: config.json (the open_clip config + our info), model.safetensors in float16 (half the size).
+    keep_tokens: store only these rows of the (49,408, width) token table, with their indices (KEPT_ROWS); the
+    others load as zeros. For a CLIP whose captions use a few thousand tokens, the rest were never trained."""
     config = {"open_clip_model": clip.name, "model_cfg": open_clip.get_model_config(clip.name), **clip.info}
-    return save_model_folder(directory, config, {k: v.half() for k, v in clip.model.state_dict().items()}, card)
+    state = {k: v.half() for k, v in clip.model.state_dict().items()}
+    if keep_tokens is not None:
+        rows = torch.tensor(sorted(set(keep_tokens)), dtype=torch.int64)
+        state[TOKEN_TABLE], state[KEPT_ROWS] = state[TOKEN_TABLE][rows], rows
+    return save_model_folder(directory, config, state, card)
+
+
+def _full_token_table(weights: dict, model) -> dict:
+    """Undo save_clip's keep_tokens: the stored rows back in place, zeros elsewhere."""
+    if KEPT_ROWS not in weights:
+        return weights
+    table = torch.zeros_like(model.state_dict()[TOKEN_TABLE], dtype=weights[TOKEN_TABLE].dtype)
+    table[weights.pop(KEPT_ROWS)] = weights[TOKEN_TABLE]
+    return {**weights, TOKEN_TABLE: table}
 
 
 def load_clip_dir(directory) -> Clip:
@@ -74,7 +92,7 @@ def load_clip_dir(directory) -> Clip:
         clip = create_clip(config["open_clip_model"])
     finally:
         logging.getLogger().setLevel(quiet)
-    load_state(clip.model, directory).eval()
+    load_state(clip.model, directory, _full_token_table(read_weights(directory), clip.model)).eval()
     clip.info = {k: v for k, v in config.items() if k not in ("open_clip_model", "model_cfg")}
     return clip
 

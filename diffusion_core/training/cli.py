@@ -61,23 +61,19 @@ def cmd_train_clip(a):
 
     import torch
 
-    from ..emoji import dataset_style
+    from ..emoji import dataset_style, held_out
     from ..text.clip import fit_clip, save_clip
 
     torch.set_num_threads(a.threads)
     if dataset_style(a.dataset):
-        from ..text.emoji_clip import (
-            emoji_clip_card,
-            fit_emoji_clip,
-            measure_emoji_clip,
-        )
+        from ..text import emoji_clip
 
-        clip, held = fit_emoji_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit, dataset_style(a.dataset))
-        figures = measure_emoji_clip(clip, held)
+        clip, emoji = emoji_clip.fit_emoji_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit,
+                                                dataset_style(a.dataset))
+        clip.info["evaluation"] = figures = emoji_clip.measure_emoji_clip(clip, emoji.subset(held_out(emoji)))
         print("measured on held-out emoji", figures)
-        clip.info["evaluation"] = figures
-        command = "python -m diffusion_core " + " ".join(sys.argv[1:])
-        print("wrote", save_clip(clip, a.out, card=emoji_clip_card(clip, figures, command)))
+        card = emoji_clip.emoji_clip_card(clip, figures, "python -m diffusion_core " + " ".join(sys.argv[1:]))
+        print("wrote", save_clip(clip, a.out, card, emoji_clip.caption_tokens(clip, emoji)))
         return
     clip = fit_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit)
     save_clip(clip, a.out)
