@@ -7,8 +7,10 @@ value 1") and a traceback in the log. `guard_inputs(demo)` puts the app's own ch
 
 - each value is checked against its component: a slider's or number box's range, a checkbox's true/false, a
   menu's choices (the session's, when an event changed them), a text box's length, a file's origin;
-- a file (any FileData, at any depth of any value) must lie in Gradio's upload folder, where the page's uploads
-  and drawings go; any other path gets one sentence, whether or not it exists or is a picture. (`launch()` makes
+- a file must lie in Gradio's upload folder, where the page's uploads and drawings go; any other path gets one
+  sentence, whether or not it exists or is a picture. It is passed on rebuilt from its path alone (a url, a size
+  or a file nested in its other fields never reaches Gradio), and its pixels are counted from its header before
+  Gradio decodes it. Only file components take a dictionary at all. (`launch()` makes
   Gradio check this too; an app mounted with `gr.mount_gradio_app`, as this one is, is not checked by Gradio.)
 - a refused value becomes the toast of `lab/refusals.py` with every output kept: the handler does not run.
 
@@ -19,14 +21,18 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import warnings
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
+from diffusion_core.uploads import KINDS, MAX_UPLOAD_PIXELS
 from lab import checks
 from lab.checks import InputError
 from lab.refusals import refusal
 
+MAX_DRAWING_PIXELS = 2_000_000  # a canvas of the page is 280×280 (a phone's may be larger); Gradio decodes every layer
+MAX_LAYERS = 8
 FILE_ONLY_FROM_PAGE = ("This app only opens pictures that were uploaded or drawn on its page: upload the picture "
                        "again.")
 NAMES = {"Textbox": "text", "Dataset": "example"}  # what a message calls a component without a label
@@ -45,45 +51,55 @@ def label_of(block) -> str:
     return label.split(" (")[0].strip() or label
 
 
-def uploaded_file(payload) -> dict:
-    """A FileData dict whose path lies in Gradio's upload folder (no '..', link or other folder out of it)."""
+def uploaded_file(payload, max_pixels: int) -> dict:
+    """A FileData whose path lies in Gradio's upload folder (no '..', link or other folder out of it) and names a
+    picture of at most max_pixels, rebuilt from its path alone: no other field a client set (a url, a size, a
+    file nested in its meta) reaches Gradio."""
     path = payload.get("path") if isinstance(payload, dict) else None
-    if not isinstance(path, str) or not path or "\x00" in path or payload.get("is_stream"):
+    if not isinstance(path, str) or not path or "\x00" in path:
         raise InputError(FILE_ONLY_FROM_PAGE)
     folder, real = os.path.realpath(get_upload_folder()), os.path.realpath(path)
     if os.path.commonpath([folder, real]) != folder or real == folder or not os.path.isfile(real):
         raise InputError(FILE_ONLY_FROM_PAGE)
-    return payload
+    width, height = picture_size(real)  # the header only: nothing is decoded yet
+    if width * height > max_pixels:
+        raise InputError(f"That picture is {width}×{height} pixels, more than this app takes here "
+                         f"({max_pixels / 1e6:g} million pixels): shrink it first.")
+    return {"path": real, "meta": {"_type": "gradio.FileData"}}
 
 
-def files_within(value):
-    """Every file-like dict anywhere in value (what Gradio would copy into its cache), checked; value unchanged."""
-    if isinstance(value, dict):
-        if "path" in value or "url" in value or value.get("meta", {}) == {"_type": "gradio.FileData"}:
-            uploaded_file(value)
-        for item in value.values():
-            files_within(item)
-    elif isinstance(value, list):
-        for item in value:
-            files_within(item)
-    return value
+def picture_size(path: str) -> tuple[int, int]:
+    """(width, height) from a picture file's header; an upload that is not a picture gets a sentence."""
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                return image.size
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return 10**9, 1
+    except Exception:  # PIL raises many kinds for a file that is not a picture
+        raise InputError(f"That file is not a picture this app can read: choose {KINDS}.") from None
 
 
 def picture(block, value):
-    """An image upload: nothing, or one uploaded file."""
-    return None if value is None else uploaded_file(value)
+    """An image upload: nothing, or one uploaded picture."""
+    return None if value is None else uploaded_file(value, MAX_UPLOAD_PIXELS)
 
 
 def drawing(block, value):
-    """A sketchpad: nothing, or its layers, background and composite, each an uploaded file."""
+    """A sketchpad: nothing, or its background, layers and composite, each an uploaded picture of canvas size.
+    (Gradio decodes each one itself, so their size is limited before.)"""
     if value is None:
         return None
-    if not isinstance(value, dict) or not set(value) <= {"background", "layers", "composite", "id"}:
+    layers = value.get("layers") if isinstance(value, dict) else None
+    if (not isinstance(value, dict) or not set(value) <= {"background", "layers", "composite", "id"}
+            or not isinstance(layers or [], list) or len(layers or []) > MAX_LAYERS):
         raise InputError(f"The {label_of(block)} must be a drawing made on the page.")
-    layers = value.get("layers") or []
-    if not isinstance(layers, list) or len(layers) > 16:
-        raise InputError(f"The {label_of(block)} must be a drawing made on the page.")
-    return files_within(value)
+    one = lambda f: None if f is None else uploaded_file(f, MAX_DRAWING_PIXELS)  # noqa: E731
+    return {"background": one(value.get("background")), "layers": [one(f) for f in layers or [] if f is not None],
+            "composite": one(value.get("composite")), "id": None}
 
 
 def number(block, value):

@@ -2,8 +2,10 @@
 
 Gradio answers a queue request for an event number it does not know with a 500 and a traceback in the log, and one
 for an event that only runs in the browser (no Python function) with a traceback after queueing it; the same for
-/gradio_api/call/<name> and /gradio_api/run/<name> with an unknown name. `KnownEvents` (ASGI middleware around the
-whole app) answers those with a 404 and one sentence before Gradio sees them; every other request passes unchanged.
+/gradio_api/call/<name> with an unknown name. /gradio_api/run/<name> runs an event outside the queue (no lane, no
+limit), and /gradio_api/deep_link writes files that stay. `KnownEvents` (ASGI middleware around the whole app)
+answers those with a 404 and one sentence before Gradio sees them, and a body over MAX_JOIN_BYTES with a 413;
+every other request passes unchanged.
 The events' values themselves are checked by lab/input_gate.py."""
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ import json
 import re
 
 JOIN = "/gradio_api/queue/join"
-BY_NAME = re.compile(r"/gradio_api/(?:call|run)/([^/]+)/?")
+BY_NAME = re.compile(r"/gradio_api/call/(?:v2/)?([^/]+)/?")  # an event by its API name, through the queue
+# Routes that run an event outside the queue (its lanes and limits) or write state files that are never removed
+# (deep links: this app's links to a view need none): refused.
+CLOSED = re.compile(r"/gradio_api/(?:run|api)/.*|/gradio_api/deep_link/?")
 MAX_JOIN_BYTES = 4 << 20  # an event's values (files are uploaded separately): texts, numbers, choices
 UNKNOWN = "This app has no such action: reload the page (a script: see the app's API page for what it can call)."
 TOO_LARGE = "That request is too large for this app: send shorter values."
@@ -24,36 +29,33 @@ class KnownEvents:
         self.names = {fn.api_name for fn in demo.fns.values() if fn.fn is not None and fn.api_name}
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        named = BY_NAME.fullmatch(scope["path"])
+        if CLOSED.fullmatch(scope["path"]):
+            return await answer(send, 404, UNKNOWN)
+        named = BY_NAME.fullmatch(scope["path"]) if scope["method"] == "POST" else None
         if named and named.group(1) not in self.names:
             return await answer(send, 404, UNKNOWN)
-        if scope["path"] != JOIN:
+        if scope["method"] != "POST" or not (named or scope["path"] == JOIN):
             return await self.app(scope, receive, send)
         body = await read_body(receive, MAX_JOIN_BYTES)
         if body is None:
             return await answer(send, 413, TOO_LARGE)
-        if not self.known(body):
+        if not named and not self.known(body):
             return await answer(send, 404, UNKNOWN)
         return await self.app(scope, replay(body, receive), send)
 
     def known(self, body: bytes) -> bool:
-        """False when the body names an event number this app does not run in Python; a body Gradio cannot read
-        at all is left to Gradio's own answer (400 or 422 with what is missing)."""
+        """False when the body names an event other than by the number of one this app runs in Python (a page
+        sends a plain integer; Gradio would also read "7", "0_7" or 7.0). A body without a number, or one Gradio
+        cannot read at all, is left to Gradio's own answer (400 or 422 saying what is missing)."""
         try:
             fn_index = json.loads(body).get("fn_index")
         except (ValueError, AttributeError, RecursionError):
             return True
-        if isinstance(fn_index, bool):
-            return False
-        if isinstance(fn_index, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", fn_index):
-            fn_index = int(fn_index)  # Gradio reads "7" as 7
-        if isinstance(fn_index, float) and fn_index.is_integer():
-            fn_index = int(fn_index)
-        if not isinstance(fn_index, int):
-            return True  # None, a word, 2.5: Gradio says what is wrong (400 or 422)
-        return fn_index in self.indices
+        if fn_index is None:
+            return True
+        return type(fn_index) is int and fn_index in self.indices
 
 
 async def read_body(receive, limit: int) -> bytes | None:

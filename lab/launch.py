@@ -31,7 +31,7 @@ def load_classroom(models_root=None) -> Classroom:
 def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
     (lab/static_files.py), the answers every student gets alike computed once (lab/shared_responses.py)."""
-    app = FastAPI()
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
     return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence

@@ -1,22 +1,28 @@
 """A handler that cannot do what was asked says why in one sentence, as a toast, and keeps every output as it was.
-A student's mistake (gr.Error, ValueError, ModelLoadError: their text is written for a student) shows its sentence
-and is logged in one line; anything else is a fault: a generic sentence on screen, the traceback in the log."""
+A student's mistake (gr.Error, InputError, ModelLoadError, or a ValueError raised by this project's own code: their
+text is written for a student) shows its sentence and is logged in one line; anything else is a fault: a generic
+sentence on screen, the traceback in the log."""
 from __future__ import annotations
 
 import functools
+import html
 import inspect
+import linecache
 import logging
+from pathlib import Path
 
 import gradio as gr
 
+import diffusion_core
 from diffusion_core.model_folder import ModelLoadError
+from lab.checks import InputError
 
 LOG = logging.getLogger("diffusion_lab")
+PROJECT = (Path(__file__).resolve().parent, Path(diffusion_core.__file__).resolve().parent)  # lab/, diffusion_core/
 
 MISTAKE_TITLE = "Please check"
 FAULT = ("Something went wrong on the server while doing that (the details are in the server's log for your "
          "teacher). Try again, or change a setting.")
-STUDENT_ERRORS = (gr.Error, ValueError, ModelLoadError)  # their text is written for a student
 
 
 def as_sentence(text: str) -> str:
@@ -27,12 +33,26 @@ def as_sentence(text: str) -> str:
     return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)" else ".")
 
 
+def written_here(e: Exception) -> bool:
+    """Whether a `raise` statement of this project's code (lab/, diffusion_core/) raised it: those messages are
+    written for a student. A ValueError from inside a library (matplotlib, numpy, PIL ...) or from a builtin such
+    as int("abc") carries text a student must not see."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return False
+    source = Path(tb.tb_frame.f_code.co_filename).resolve()
+    line = linecache.getline(str(source), tb.tb_lineno).strip()
+    return any(source.is_relative_to(root) for root in PROJECT) and line.startswith("raise ")
+
+
 def refusal(fn, e: Exception):
     """Show why `fn` did not run as a toast and keep every output as it was (gr.skip()), so no output turns into
     an error box. A student's mistake shows its sentence; anything else is a fault: a generic sentence on screen,
-    the traceback in the log."""
-    if isinstance(e, STUDENT_ERRORS):
-        text = as_sentence(e.message if isinstance(e, gr.Error) else e)
+    the traceback in the log. Toasts render HTML: the sentence is escaped."""
+    if isinstance(e, (gr.Error, InputError, ModelLoadError)) or isinstance(e, ValueError) and written_here(e):
+        text = html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False)
         LOG.info("%s refused: %s", fn.__name__, text)
         gr.Warning(text, title=MISTAKE_TITLE)
     else:

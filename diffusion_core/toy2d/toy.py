@@ -75,7 +75,7 @@ class ToyModel:
     def steps(self, sampler: str, xT: torch.Tensor, num_steps: int, seed: int = 0):
         """The engine's sampler generator (SamplerStep per step) from the starting points xT (N, 2)."""
         if sampler not in SAMPLERS[self.objective]:
-            raise ValueError(f"a {self.objective} model samples with {SAMPLERS[self.objective]}, not {sampler!r}")
+            raise ValueError(f"a {self.objective} model samples with {' or '.join(SAMPLERS[self.objective])}, not {sampler!r}")
         g = torch.Generator().manual_seed(seed)  # DDPM's fresh noise at every step
         if self.objective == "ddpm":
             return samplers.sample(self.net, self.process, tuple(xT.shape), sampler=sampler, num_steps=num_steps,

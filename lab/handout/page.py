@@ -64,18 +64,18 @@ class Page:
             ax = self.figure.add_axes([MARGIN + i * width + 0.006, bottom + LINE * caption_lines, width - 0.012, height])
             ax.imshow(image, interpolation="nearest", cmap="gray", vmin=0, vmax=255)
             ax.set_xticks([]), ax.set_yticks([])
-            ax.set_xlabel(textwrap.fill(caption, max(14, int(width * 135))), fontsize=8.5)
+            ax.set_xlabel(textwrap.fill(caption, max(14, int(width * 135))), fontsize=8.5, parse_math=False)
 
     def numbers(self, lines, heading: str = "The numbers", fontsize: float = 9.5, mono: bool = True):
         """Lines of numbers (in monospace, so that they line up) under a small heading."""
         self.heading(heading)
         block = "\n".join(lines)
         self.figure.text(MARGIN, self.top, block, fontsize=fontsize, family="DejaVu Sans Mono" if mono else "DejaVu Sans",
-                         va="top", linespacing=1.5)
+                         va="top", linespacing=1.5, parse_math=False)  # may quote a student's prompt: "$5" as typed
         self.take(0.0155 * (block.count("\n") + 1))
 
     def heading(self, text: str):
-        self.figure.text(MARGIN, self.top, text, fontsize=11.5, weight="bold", va="top")
+        self.figure.text(MARGIN, self.top, text, fontsize=11.5, weight="bold", va="top", parse_math=False)
         self.take(LINE, gap=0.008)
 
     def table(self, frame, fontsize: float = 8):

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from diffusion_core.data import DATASETS, dataset_available, load_images
 from diffusion_core.evaluation.metrics import psnr
 from diffusion_core.images import make_grid, picture
 from diffusion_core.models import count_parameters
@@ -119,3 +120,12 @@ def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> 
     rows.append({"stage": "total", "output (C×H×W)": "", "parameters": count_parameters(model),
                  "activation KB": round(sum(r["activation KB"] for r in rows), 1)})
     return pd.DataFrame(rows)
+
+
+def held_out_images(dataset: str, limit: int) -> torch.Tensor | None:
+    """Up to `limit` test images of a model's data set ("mnist", "fashion_mnist", or both joined by "+"), shared
+    between its parts; None when one is not on this machine or is not such a set."""
+    names = dataset.split("+")
+    if not all(name in DATASETS and dataset_available(name, "test") for name in names):
+        return None
+    return torch.cat([load_images(name, "test", limit=limit // len(names))[0] for name in names])

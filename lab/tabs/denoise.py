@@ -7,10 +7,10 @@ from types import SimpleNamespace
 import gradio as gr
 import torch
 
-from diffusion_core.data import dataset_available, load_images
 from diffusion_core.serving import backend_name
 from lab.classroom import IMAGE_SIZE, Classroom
-from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
+from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_summary,
+                                 percent_to_t)
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
 from lab.handout.button import handout_row, wire_handout
@@ -48,18 +48,17 @@ class DenoiseTab:
     @friendly
     def update_dli_rows(self, model: str):
         pipe = self.zoo.get(model)
-        dataset = pipe.info.get("dataset", "fashion_mnist")
-        if not dataset_available(dataset, "test"):
-            raise gr.Error(f"The {dataset} test images are not on this machine, so the row view has nothing to show.")
-        return dli_rows(pipe, load_images(dataset, "test", limit=10)[0])
+        images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), 10)
+        if images is None:
+            raise gr.Error("The test images this model learnt from are not on this machine, so the row view has "
+                           "nothing to show.")
+        return dli_rows(pipe, images)
 
     @friendly
     def update_error_chart(self, model: str):
         pipe = self.zoo.get(model)
-        dataset = pipe.info.get("dataset", "fashion_mnist")
-        images = load_images(dataset, "test", limit=32)[0] if dataset_available(dataset, "test") \
-            else torch.rand(32, 1, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1
-        return error_by_timestep(pipe, images)
+        images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), 32)
+        return error_by_timestep(pipe, images if images is not None else torch.rand(32, 1, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1)
 
     @friendly
     def update_model_panel(self, model: str | None):

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
+from lab.checks import InputError
 from lab.tabs.common import friendly, inputs, require_image
 from tests.lab.messages import refusal
 
@@ -21,7 +22,20 @@ def test_inputs_follow_the_handlers_parameter_names():
 def test_friendly_shows_a_sentence_and_keeps_every_output(caplog):
     @friendly
     def broken(x):
-        raise ValueError("x must be positive")
+        raise InputError("x must be positive")
+
+    @friendly
+    def raw(text):
+        return int(text)  # a builtin's ValueError: "invalid literal for int() ..." is not for a student
+
+    @friendly
+    def library():
+        import matplotlib.mathtext
+        return matplotlib.mathtext.MathTextParser("path").parse(r"$\undefinedcmd$")
+
+    @friendly
+    def markup():
+        raise InputError("<a href='https://example.org/'>answers</a>")
 
     @friendly
     def stream():
@@ -34,6 +48,10 @@ def test_friendly_shows_a_sentence_and_keeps_every_output(caplog):
 
     assert refusal(lambda: broken(1)) == "X must be positive."  # a sentence: capital letter, full stop
     assert refusal(lambda: mistaken()) == "Pick an image first."
+    assert refusal(lambda: markup()).startswith("&lt;a href=")  # a toast renders HTML: shown as text
+    with caplog.at_level(logging.ERROR, logger="diffusion_lab"):
+        for call in (lambda: raw("abc"), library):
+            assert refusal(call).startswith("Something went wrong on the server")
     with caplog.at_level(logging.ERROR, logger="diffusion_lab"):
         assert refusal(lambda: list(stream())).startswith("Something went wrong on the server")
     assert "KeyError" in caplog.text and "oops" in caplog.text  # the fault's traceback is in the log

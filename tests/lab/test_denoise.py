@@ -45,3 +45,13 @@ def test_model_summary_counts_every_parameter(pipes):
     total = table.iloc[-1]
     assert total["parameters"] == sum(p.numel() for p in pipe.model.parameters())
     assert "8×28×28" in set(table["output (C×H×W)"])
+
+
+def test_held_out_images_of_joined_and_unknown_sets():
+    from lab.lessons.denoise import held_out_images
+    from tests.conftest import require_dataset
+
+    assert held_out_images("emoji", 4) is None and held_out_images("mnist+nowhere", 4) is None
+    require_dataset("mnist"), require_dataset("fashion_mnist")
+    both = held_out_images("mnist+fashion_mnist", 10)
+    assert both.shape == (10, 1, 28, 28)

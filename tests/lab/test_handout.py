@@ -91,3 +91,15 @@ def test_the_command_line_prints_one_tab_or_says_why_not(classroom, monkeypatch,
     assert "not loaded" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
     assert main(["--tab", "forward", "--image", "99", "--out", str(tmp_path / "no.pdf")]) == 2
     assert "--image 0 to" in capsys.readouterr().err
+
+
+def test_a_prompt_with_dollars_or_markup_prints_as_typed(demo):
+    """matplotlib reads $…$ as maths: a prompt is drawn as plain text (a toast would otherwise show its parser's
+    error, HTML included)."""
+    w = demo.tabs.text
+    values = widget_values(w, w.handout) | FEWER_STEPS.get("text", {})
+    for prompt in ("a $5 shirt", r"a bold seven $\undefinedcmd$ <b>x</b>"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            file = w.handout(**values | {"prompt": prompt})
+        assert file.visible and not caught, [str(c.message) for c in caught]

@@ -106,6 +106,34 @@ def test_files_from_outside_the_upload_folder_get_one_sentence(demo, app, tmp_pa
     assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None
 
 
+def test_an_upload_reaches_gradio_rebuilt_from_its_path_alone(demo, app):
+    """A file nested in another field, a url, odd sizes or names: none of it reaches Gradio (which would copy a
+    nested file into its cache, fetch a url, or fail on a wrong type)."""
+    uploaded = upload(app, "mine.png", png_bytes())
+    choose_upload = next(i for i, f in demo.fns.items() if f.name == "choose_upload")
+    nested = {"path": uploaded, "url": "http://example.org/x.png", "size": "big", "orig_name": [1], "mime_type": 5,
+              "is_stream": "", "meta": {"_type": "x", "f": file_data("/etc/passwd")}}
+    assert checked_inputs(demo.fns[choose_upload], [nested], None) == [file_data(os.path.realpath(uploaded))]
+    answer = call(app, choose_upload, [nested])
+    assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None
+    drawing = next(i for i, f in demo.fns.items() if f.name == "choose_drawing")
+    layers = {"background": None, "layers": [file_data(uploaded)], "composite": file_data(uploaded),
+              "id": {"path": "/etc/passwd"}}
+    assert checked_inputs(demo.fns[drawing], [layers], None)[0]["id"] is None
+
+
+def test_pictures_are_measured_before_gradio_decodes_them(demo, app):
+    big = io.BytesIO()
+    Image.new("L", (2000, 1500)).save(big, "PNG")  # 3 megapixels: a 10-kB file Gradio would decode for a drawing
+    uploaded = upload(app, "big.png", big.getvalue())
+    drawing = next(i for i, f in demo.fns.items() if f.name == "choose_drawing")
+    answer = call(app, drawing, [{"background": None, "layers": [], "composite": file_data(uploaded), "id": None}])
+    assert answer["success"] and "2000×1500 pixels" in answer["logs"][0][1]
+    text = upload(app, "notes.png", b"not a picture at all")
+    answer = call(app, drawing, [{"background": None, "layers": [], "composite": file_data(text), "id": None}])
+    assert "not a picture" in answer["logs"][0][1]
+
+
 TRAVERSALS = ["../../app.py", "..%2f..%2fapp.py", "%2e%2e/%2e%2e/app.py", "/etc/passwd", "%2fetc%2fpasswd",
               "js/../../launch.py", "js/%2e%2e/%2e%2e/launch.py", "....//....//app.py", "js/..%5c..%5capp.py"]
 
