@@ -76,6 +76,7 @@ def test_train_clip_then_a_text_model_then_its_prior_bank_from_the_cli(tmp_path,
     pipe = load_pipeline(model_dir, device="cpu")
     bank = load_bank(model_dir)
     assert pipe.info["class_names"] == list(CATEGORIES) and len(bank) == 48 and bank.class_names == (CATEGORIES,)
+    assert bank.k == 2  # two pictures per emoji (EMOJI_K)
     text = load_clip(str(clip_dir)).encode_text(["a red heart", "the flag of japan"])
     images = pipe.generate(2, cond=bank.prior(text), guidance_scale=3.0, sampler="ddim", num_steps=2)
     assert images.shape == (2, 3, 32, 32) and torch.isfinite(images).all()

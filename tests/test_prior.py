@@ -50,3 +50,15 @@ def test_bank_embeddings_match_the_clip():
     with torch.no_grad():
         assert torch.allclose(bank.embeddings, clip.encode_images(x), atol=1e-6)
     assert bank.class_names[0][3] == "3"
+
+
+def test_a_bank_keeps_its_own_k_and_the_prior_uses_it(tmp_path):
+    """Emoji banks average EMOJI_K = 2 pictures (two per emoji), digit banks DEFAULT_K; a saved k comes back."""
+    from diffusion_core.text.prior import DEFAULT_K, EMOJI_K, condition_from_text
+
+    bank = toy_bank()
+    assert bank.k == DEFAULT_K
+    two = ImageBank(bank.embeddings, bank.labels, bank.dataset_index, bank.datasets, bank.class_names, k=EMOJI_K)
+    text = torch.tensor([[0.9, 0.0, 0.1]])
+    assert torch.equal(two.prior(text), bank.prior(text, k=2)) and torch.equal(condition_from_text(text, two), two.prior(text))
+    assert ImageBank.load(two.save(tmp_path / "bank.safetensors")).k == EMOJI_K

@@ -91,7 +91,7 @@ def evaluate(folder: Path, options) -> dict:
     from ..models import count_parameters
     from ..pipeline import load_pipeline
     from ..text.clip import load_clip_of
-    from ..text.prior import DEFAULT_K, load_bank
+    from ..text.prior import load_bank
 
     start, per_class, w = time.perf_counter(), options.per_class or 20, options.guidance
     pipe, bank = load_pipeline(folder, device="cpu"), load_bank(folder)
@@ -99,7 +99,7 @@ def evaluate(folder: Path, options) -> dict:
     classifiers = {ds: load_classifier(folder.resolve().parent / f"classifier_{ds}") for ds in DATASETS}
     baselines = {ds: load_pipeline(folder.resolve().parent / f"{ds}_cond", device="cpu") for ds in DATASETS}
     report = {"model": folder.name, "parameters": count_parameters(pipe.model), "clip": pipe.info["clip"],
-              "per_class": per_class, "prior": {"images": len(bank), "k": DEFAULT_K} if bank is not None else None,
+              "per_class": per_class, "prior": {"images": len(bank), "k": bank.k} if bank is not None else None,
               "sampling": SAMPLING, "prompts": {ds: [class_prompt(ds, c) for c in range(10)] for ds in DATASETS},
               "baseline_parameters": {ds: count_parameters(p.model) for ds, p in baselines.items()}}
     t0 = time.perf_counter()
