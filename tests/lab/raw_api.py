@@ -19,12 +19,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def served(demo, classroom):
-    """The base URL of make_app(demo, classroom) running in a thread; stopped on exit."""
+def served(classroom):
+    """(base URL, demo) of make_app(build_demo(classroom), classroom) running in a thread; stopped on exit. A demo
+    of its own: a mounted Blocks stays marked as running and could not be launched again by another test."""
     import uvicorn
 
+    from lab.demo import build_demo
     from lab.launch import make_app
 
+    demo = build_demo(classroom)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(make_app(demo, classroom), host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -36,7 +39,7 @@ def served(demo, classroom):
                 break
         time.sleep(0.1)
     try:
-        yield base
+        yield base, demo
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -56,9 +56,20 @@ def test_values_are_checked_against_the_session_s_component(demo):
 # --- through the served app -------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def app(demo, classroom):
-    with served(demo, classroom) as base:
-        yield base
+def served_app_and_demo(classroom):
+    with served(classroom) as (base, demo):
+        yield base, demo
+
+
+@pytest.fixture(scope="module")
+def app(served_app_and_demo):
+    return served_app_and_demo[0]
+
+
+@pytest.fixture(scope="module")
+def demo(served_app_and_demo):
+    """The Blocks that `app` serves (its event numbers are those of /config)."""
+    return served_app_and_demo[1]
 
 
 @pytest.fixture(scope="module")

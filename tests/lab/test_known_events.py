@@ -11,9 +11,20 @@ from tests.lab.raw_api import call, served
 
 
 @pytest.fixture(scope="module")
-def app(demo, classroom):
-    with served(demo, classroom) as base:
-        yield base
+def served_app_and_demo(classroom):
+    with served(classroom) as (base, demo):
+        yield base, demo
+
+
+@pytest.fixture(scope="module")
+def app(served_app_and_demo):
+    return served_app_and_demo[0]
+
+
+@pytest.fixture(scope="module")
+def demo(served_app_and_demo):
+    """The Blocks that `app` serves (its event numbers are those of /config)."""
+    return served_app_and_demo[1]
 
 
 def join(base, fn_index, data=()):
