@@ -29,3 +29,24 @@ def flow_demo(tmp_path_factory):
     """The app over a DDPM model and a flow-matching model."""
     root = make_tiny_flow_model(make_tiny_models(tmp_path_factory.mktemp("flow_models")))
     return build_demo(Classroom.load(root))
+
+
+@pytest.fixture(scope="module")
+def served_lab(classroom):
+    """(base URL, Blocks) of the app as `python app.py` serves it, on the loopback (tests/lab/raw_api.py)."""
+    from tests.lab.raw_api import served
+
+    with served(classroom) as base_and_demo:
+        yield base_and_demo
+
+
+@pytest.fixture(scope="module")
+def app(served_lab) -> str:
+    return served_lab[0]
+
+
+@pytest.fixture(scope="module")
+def served_demo(served_lab):
+    """The Blocks that `app` serves: its event numbers are those of its /config."""
+    return served_lab[1]
+

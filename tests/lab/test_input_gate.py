@@ -18,7 +18,7 @@ from PIL import Image
 from lab.input_gate import FILE_ONLY_FROM_PAGE, check_for, checked_inputs, guard_inputs
 from lab.static_files import STATIC
 from tests.lab.messages import RAW
-from tests.lab.raw_api import call, file_data, served, upload
+from tests.lab.raw_api import call, file_data, upload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,8 +31,8 @@ def test_gradio_still_preprocesses_where_the_gate_stands():
     assert "self.preprocess_data(" in inspect.getsource(gr.Blocks.process_api)
 
 
-def test_every_input_of_the_app_has_a_check(demo):
-    for block_fn in demo.fns.values():
+def test_every_input_of_the_app_has_a_check(served_demo):
+    for block_fn in served_demo.fns.values():
         for block in block_fn.inputs:
             assert block.stateful or check_for(block)
     with gr.Blocks() as unknown:
@@ -41,8 +41,8 @@ def test_every_input_of_the_app_has_a_check(demo):
         guard_inputs(unknown)
 
 
-def test_values_are_checked_against_the_session_s_component(demo):
-    fn = next(f for f in demo.fns.values() if f.name == "update_denoise")
+def test_values_are_checked_against_the_session_s_component(served_demo):
+    fn = next(f for f in served_demo.fns.values() if f.name == "update_denoise")
     good = [None if b.stateful else b.value for b in fn.inputs]
     assert checked_inputs(fn, good, None)[3] == good[3]
     bad = list(good)
@@ -53,24 +53,7 @@ def test_values_are_checked_against_the_session_s_component(demo):
         checked_inputs(fn, good[:2], None)
 
 
-# --- through the served app -------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def served_app_and_demo(classroom):
-    with served(classroom) as (base, demo):
-        yield base, demo
-
-
-@pytest.fixture(scope="module")
-def app(served_app_and_demo):
-    return served_app_and_demo[0]
-
-
-@pytest.fixture(scope="module")
-def demo(served_app_and_demo):
-    """The Blocks that `app` serves (its event numbers are those of /config)."""
-    return served_app_and_demo[1]
-
+# --- through the served app (tests/lab/conftest.py: app, served_demo) ------------------------------------------
 
 @pytest.fixture(scope="module")
 def config(app):
@@ -83,17 +66,17 @@ def png_bytes(colour=(200, 30, 30)) -> bytes:
     return buffer.getvalue()
 
 
-def file_inputs(demo):
+def file_inputs(served_demo):
     """(fn_index, position, kind) of every input that takes a file: uploads and drawings."""
-    return [(i, k, "drawing" if isinstance(b, gr.ImageEditor) else "picture")
-            for i, f in demo.fns.items() if f.fn for k, b in enumerate(f.inputs) if isinstance(b, (gr.Image, gr.ImageEditor))]
+    return [(i, k, "drawing" if isinstance(b, gr.ImageEditor) else "picture") for i, f in served_demo.fns.items()
+            if f.fn for k, b in enumerate(f.inputs) if isinstance(b, (gr.Image, gr.ImageEditor))]
 
 
-def defaults(demo, fn_index) -> list:
-    return [None if b.stateful else (0 if isinstance(b, gr.Dataset) else b.value) for b in demo.fns[fn_index].inputs]
+def defaults(served_demo, fn_index) -> list:
+    return [None if b.stateful else (0 if isinstance(b, gr.Dataset) else b.value) for b in served_demo.fns[fn_index].inputs]
 
 
-def test_files_from_outside_the_upload_folder_get_one_sentence(demo, app, tmp_path, request):
+def test_files_from_outside_the_upload_folder_get_one_sentence(served_demo, app, tmp_path, request):
     outside_picture = tmp_path / "private.png"
     outside_picture.write_bytes(png_bytes())
     uploaded = upload(app, "mine.png", png_bytes())
@@ -103,41 +86,41 @@ def test_files_from_outside_the_upload_folder_get_one_sentence(demo, app, tmp_pa
     paths = [str(outside_picture), str(ROOT / "app.py"), "/no/such/dir/missing.png", str(link),
              str(Path(uploaded).parent / ".." / ".." / "etc" / "passwd"), "../../../../etc/passwd",
              "http://127.0.0.1:1/x.png", "", "/proc/self/environ"]
-    targets = file_inputs(demo)
+    targets = file_inputs(served_demo)
     assert {kind for *_, kind in targets} == {"picture", "drawing"} and len(targets) >= 4
     for fn_index, position, kind in targets:
         for path in paths:
-            data = defaults(demo, fn_index)
+            data = defaults(served_demo, fn_index)
             data[position] = (file_data(path) if kind == "picture" else
                               {"background": None, "layers": [], "composite": file_data(path), "id": None})
             answer = call(app, fn_index, data)
             assert answer["success"] and answer["logs"] == [("Please check", FILE_ONLY_FROM_PAGE)], (path, answer)
-    choose_upload = next(i for i, f in demo.fns.items() if f.name == "choose_upload")
+    choose_upload = next(i for i, f in served_demo.fns.items() if f.name == "choose_upload")
     answer = call(app, choose_upload, [file_data(uploaded)])  # a real upload is the student's picture
     assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None
 
 
-def test_an_upload_reaches_gradio_rebuilt_from_its_path_alone(demo, app):
+def test_an_upload_reaches_gradio_rebuilt_from_its_path_alone(served_demo, app):
     """A file nested in another field, a url, odd sizes or names: none of it reaches Gradio (which would copy a
     nested file into its cache, fetch a url, or fail on a wrong type)."""
     uploaded = upload(app, "mine.png", png_bytes())
-    choose_upload = next(i for i, f in demo.fns.items() if f.name == "choose_upload")
+    choose_upload = next(i for i, f in served_demo.fns.items() if f.name == "choose_upload")
     nested = {"path": uploaded, "url": "http://example.org/x.png", "size": "big", "orig_name": [1], "mime_type": 5,
               "is_stream": "", "meta": {"_type": "x", "f": file_data("/etc/passwd")}}
-    assert checked_inputs(demo.fns[choose_upload], [nested], None) == [file_data(os.path.realpath(uploaded))]
+    assert checked_inputs(served_demo.fns[choose_upload], [nested], None) == [file_data(os.path.realpath(uploaded))]
     answer = call(app, choose_upload, [nested])
     assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None
-    drawing = next(i for i, f in demo.fns.items() if f.name == "choose_drawing")
+    drawing = next(i for i, f in served_demo.fns.items() if f.name == "choose_drawing")
     layers = {"background": None, "layers": [file_data(uploaded)], "composite": file_data(uploaded),
               "id": {"path": "/etc/passwd"}}
-    assert checked_inputs(demo.fns[drawing], [layers], None)[0]["id"] is None
+    assert checked_inputs(served_demo.fns[drawing], [layers], None)[0]["id"] is None
 
 
-def test_pictures_are_measured_before_gradio_decodes_them(demo, app):
+def test_pictures_are_measured_before_gradio_decodes_them(served_demo, app):
     big = io.BytesIO()
     Image.new("L", (2000, 1500)).save(big, "PNG")  # 3 megapixels: a 10-kB file Gradio would decode for a drawing
     uploaded = upload(app, "big.png", big.getvalue())
-    drawing = next(i for i, f in demo.fns.items() if f.name == "choose_drawing")
+    drawing = next(i for i, f in served_demo.fns.items() if f.name == "choose_drawing")
     answer = call(app, drawing, [{"background": None, "layers": [], "composite": file_data(uploaded), "id": None}])
     assert answer["success"] and "2000×1500 pixels" in answer["logs"][0][1]
     text = upload(app, "notes.png", b"not a picture at all")

@@ -4,27 +4,11 @@ import json
 import logging
 
 import httpx
-import pytest
 
 from lab.known_events import TOO_LARGE, UNKNOWN
-from tests.lab.raw_api import call, served
+from tests.lab.raw_api import call
 
 
-@pytest.fixture(scope="module")
-def served_app_and_demo(classroom):
-    with served(classroom) as (base, demo):
-        yield base, demo
-
-
-@pytest.fixture(scope="module")
-def app(served_app_and_demo):
-    return served_app_and_demo[0]
-
-
-@pytest.fixture(scope="module")
-def demo(served_app_and_demo):
-    """The Blocks that `app` serves (its event numbers are those of /config)."""
-    return served_app_and_demo[1]
 
 
 def join(base, fn_index, data=()):
@@ -32,8 +16,8 @@ def join(base, fn_index, data=()):
                       content=json.dumps({"data": list(data), "fn_index": fn_index, "session_hash": "s1"}))
 
 
-def test_unknown_events_get_a_sentence(demo, app, caplog, capfd):
-    browser_only = next(i for i, fn in demo.fns.items() if fn.fn is None)
+def test_unknown_events_get_a_sentence(served_demo, app, caplog, capfd):
+    browser_only = next(i for i, fn in served_demo.fns.items() if fn.fn is None)
     with caplog.at_level(logging.INFO):
         for fn_index in (9999, -1, browser_only, True, "9999", 9999.0, "9_9", "0_0", "2", 2.0, [2], {"a": 2}):
             r = join(app, fn_index)
@@ -59,8 +43,8 @@ def test_unknown_events_get_a_sentence(demo, app, caplog, capfd):
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-def test_known_events_pass_unchanged(demo, app):
-    update = next(i for i, fn in demo.fns.items() if fn.api_name == "update_schedules")
+def test_known_events_pass_unchanged(served_demo, app):
+    update = next(i for i, fn in served_demo.fns.items() if fn.api_name == "update_schedules")
     answer = call(app, update, [["linear", "cosine"], 1000, 10, None, None])
     assert answer["success"] and answer["logs"] == [] and answer["output"]
     r = httpx.post(app + "/gradio_api/call/update_schedules", json={"data": [["linear"], 1000, 10]}, timeout=30)
