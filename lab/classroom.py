@@ -93,10 +93,15 @@ def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:
     return items
 
 
+TEXT_DATASETS = ("mnist+fashion_mnist", "mnist", "fashion_mnist")  # what tab 5's prompt inspector and warning know
+
+
 def load_text_studio(zoo: Zoo) -> tuple[str | None, TextStudio | None]:
-    """Tab 5's models: the first model folder conditioned on CLIP embeddings, its CLIP and retrieval prior."""
+    """Tab 5's models: the first model folder of digits and clothes conditioned on CLIP embeddings, its CLIP and
+    retrieval prior. (A CLIP-conditioned colour model, pretrained/emoji_text, samples in tabs 3-4; tab 5 needs the
+    emoji's own prompt warning and inspector first.)"""
     for name, pipe in zoo.pipelines.items():
-        if pipe.info.get("clip") and pipe.config.cond_dim:
+        if pipe.info.get("clip") and pipe.config.cond_dim and pipe.info.get("dataset") in TEXT_DATASETS:
             try:
                 clip = load_clip_of(pipe.info)
                 refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]

@@ -122,11 +122,11 @@ class ViewLinks:
             out.update({d.t: view["t"], d.mode: "t"})
         return out
 
-    def redraw_denoise(self, tab: str, model, x0, mode, t, percent, seed):
+    def redraw_denoise(self, tab: str, model, photo, x0, mode, t, percent, seed):
         """Tab 3's denoising, when the link opened tab 3 (otherwise it waits for its button)."""
         if tab != "denoise" or not model:
             return gr.skip(), gr.skip(), gr.skip()
-        return self.tabs.denoise.handlers.update_denoise(model, x0, mode, t, percent, seed)
+        return self.tabs.denoise.handlers.update_denoise(model, photo, x0, mode, t, percent, seed)
 
     def link(self, values: dict) -> str:
         """The current view as a query string; `values` maps each widget to its value (Gradio's inputs as a set)."""
@@ -164,7 +164,7 @@ class ViewLinks:
         demo.load(None, None, self.w.query, js=QUERY_JS)
         restore = self.w.query.change(self.restore, self.w.query, restored, **INTERACTIVE)
         restore.then(**f.redraw).then(**self.tabs.schedules.redraw).then(
-            self.redraw_denoise, [self.w.tab, d.model, d.x0, d.mode, d.t, d.percent, d.seed],
+            self.redraw_denoise, [self.w.tab, d.model, d.photo, d.x0, d.mode, d.t, d.percent, d.seed],
             [d.panels, d.metrics, d.psnr_plot], **INTERACTIVE)
         self.w.button.click(self.link, self.link_inputs(), self.w.link, **INTERACTIVE).then(
             None, self.w.link, self.w.link, js=COPY_JS)

@@ -42,6 +42,16 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
     return root
 
 
+def make_tiny_rgb_model(root: Path, name: str = "tiny_rgb") -> Path:
+    """A CLIP-conditioned U-Net on 32×32 colour pictures (as pretrained/emoji_text), random weights."""
+    torch.manual_seed(3)
+    cfg = UNetConfig(in_channels=3, image_size=32, cond_dim=16, base_channels=8, channel_mults=(1, 2),
+                     attention_levels=())
+    info = {"dataset": "emoji", "class_names": [], "clip": str(root / "emoji_clip")}  # a CLIP tab 5 does not load yet
+    save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
+    return root
+
+
 class VelocityField(torch.nn.Module):
     """A stand-in flow-matching network from a closed form v(x, t, cond, drop), t continuous (B, 1, 1, 1):
     it divides the t·time_scale a sampler feeds it back to t, and counts its calls."""

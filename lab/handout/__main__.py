@@ -67,7 +67,7 @@ def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:
     if tab == "schedules":
         return schedules_pages(a.schedules, a.T, a.t, chosen_image(classroom, a.image)[0], a.seed)
     if tab == "denoise":
-        return denoise_pages(classroom.zoo, model, chosen_image(classroom, a.image)[1], "t", a.t, 0, a.seed)
+        return denoise_pages(classroom.zoo, model, *chosen_image(classroom, a.image), "t", a.t, 0, a.seed)
     if tab == "sampling":
         guidance = 2.0 if a.guidance is None else a.guidance
         return sampling_pages(SamplingTab(classroom), model, a.sampler, a.steps, 0.0, a.seed, a.n, a.label, guidance, True)

@@ -12,7 +12,7 @@ from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.images import picture
 from lab.handout.page import Page
 from lab.handout.pages import denoise_page, forward_page, sampling_page, schedule_page, text_page
-from lab.lessons.denoise import denoise_view, percent_to_t
+from lab.lessons.denoise import denoise_view, model_input, percent_to_t
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.lessons.noise_level import num_levels
 from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL
@@ -42,15 +42,15 @@ def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Pag
     return [schedule_page(schedule_curves(names, T, marker_t=t), schedule_table(names, T), noised, T, t)]
 
 
-def denoise_pages(zoo, model: str, x0, mode: str, t: int, percent: float, seed: int) -> list[Page]:
-    """Tab 3: tab 1's picture as the models see it, noised at t (or at a noise %), and the model's guesses."""
+def denoise_pages(zoo, model: str, photo, x0, mode: str, t: int, percent: float, seed: int) -> list[Page]:
+    """Tab 3: tab 1's picture as the model sees it, noised at t (or at a noise %), and the model's guesses."""
     pipe = zoo.get(model)
     if mode == "noise %":
         check_range("noise %", percent, 0, 100)
         t = percent_to_t(float(percent), num_levels(pipe))
     else:
         check_range("t", t, 0, num_levels(pipe) - 1)
-    x0 = require_image(x0)
+    x0 = model_input(require_image(photo), require_image(x0), pipe.config.in_channels, pipe.config.image_size)
     return [denoise_page(denoise_view(pipe, x0, int(t), fixed_noise(x0.shape, int(seed))), model)]
 
 

@@ -23,6 +23,29 @@ def percent_to_t(percent: float, num_timesteps: int) -> int:
     return int(round(min(max(percent, 0), 100) / 100 * (num_timesteps - 1)))
 
 
+def model_input(photo: torch.Tensor, grey: torch.Tensor, in_channels: int, image_size: int) -> torch.Tensor:
+    """The picture chosen in tab 1 as a model sees it, (C, S, S) in [-1, 1]. photo: (C', H, W) as tab 1 shows it;
+    grey: its 28×28 grey version (a drawing's strokes kept). A model of grey's shape gets grey; any other gets the
+    photo centre-cropped to a square, resized to S with antialiasing, grey repeated into RGB or RGB averaged."""
+    if (in_channels, image_size, image_size) == tuple(grey.shape):
+        return grey
+    side = min(photo.shape[-2:])
+    top, left = (photo.shape[-2] - side) // 2, (photo.shape[-1] - side) // 2
+    square = photo[:, top:top + side, left:left + side].float()[None]
+    x = torch.nn.functional.interpolate(square, size=(image_size, image_size), mode="bilinear", antialias=True,
+                                        align_corners=False)[0]
+    if x.shape[0] != in_channels:
+        x = x.mean(0, keepdim=True) if in_channels == 1 else x[:1].expand(in_channels, -1, -1)
+    return x.clamp(-1, 1).contiguous()
+
+
+def channels_side_by_side(x: torch.Tensor, gap: int = 1) -> torch.Tensor:
+    """(3, H, W) -> (1, H, 3W + 2·gap): R | G | B as grey pictures, so that each channel of a colour tensor shows."""
+    parts = [x[c:c + 1] for c in range(x.shape[0])]
+    spacer = torch.ones(1, x.shape[1], gap)
+    return torch.cat([p for c in parts for p in (c, spacer)][:-1], dim=-1)
+
+
 @dataclass
 class DenoiseView:
     panels: list  # (picture, caption): ground truth, x_t, ε̂, x̂0 in one step, reverse process from t
@@ -39,8 +62,12 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
     x_rev, reverse_sampler = reverse_from(pipe, xt, t, min(reverse_steps, t + 1))
     x_rev, x0_hat = x_rev.cpu().clamp(-1, 1), x0_hat.clamp(-1, 1)
     panels = [(picture(x0, DISPLAY_SCALE), "ground truth x0"), (picture(xt[0], DISPLAY_SCALE), f"noisy x_t (t={t})"),
-              (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"), (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
+              (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"),
+              (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
               (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
+    if x0.shape[0] == 3:  # a colour model predicts noise in each of the three channels: show them apart
+        panels.insert(3, (picture(channels_side_by_side(eps_hat[0] / 3), DISPLAY_SCALE // 2),
+                          "predicted noise ε̂ per channel: R | G | B"))
     rows = []
     for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
         mse = (est - x0).pow(2).mean().item()

@@ -9,8 +9,8 @@ import torch
 
 from diffusion_core.serving import backend_name
 from lab.classroom import IMAGE_SIZE, Classroom
-from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_summary,
-                                 percent_to_t)
+from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_input,
+                                 model_summary, percent_to_t)
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
 from lab.handout.button import handout_row, wire_handout
@@ -34,14 +34,14 @@ class DenoiseTab:
         self.zoo = classroom.zoo
 
     @friendly
-    def update_denoise(self, model: str, x0, mode: str, t: int, percent: float, seed: int):
+    def update_denoise(self, model: str, photo, x0, mode: str, t: int, percent: float, seed: int):
         pipe = self.zoo.get(model)
         levels = num_levels(pipe)
         if one_of("choose noise by", mode, NOISE_BY) == "noise %":
             t = percent_to_t(check_range("noise %", percent, 0, 100), levels)
         else:
             t = int(check_range("t", t, 0, levels - 1))
-        x0 = require_image(x0)
+        x0 = model_input(require_image(photo), require_image(x0), pipe.config.in_channels, pipe.config.image_size)
         view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
         return view.panels, view.metrics, view.psnr_curve
 
@@ -72,7 +72,8 @@ class DenoiseTab:
         return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
 
     def layout(self, shared: SimpleNamespace) -> SimpleNamespace:
-        w = SimpleNamespace(x0=shared.model_x0, seed=shared.seed)  # tab 1's picture as the models see it
+        # tab 1's picture as it is and as the grey 28×28 models see it; a colour model sees the first (model_input)
+        w = SimpleNamespace(photo=shared.x0, x0=shared.model_x0, seed=shared.seed)
         models = self.zoo.names()
         gr.Markdown(INTRO)
         with gr.Row():

@@ -5,7 +5,7 @@ from PIL import Image
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
-from tests.fixtures import make_tiny_flow_model, make_tiny_models
+from tests.fixtures import make_tiny_flow_model, make_tiny_models, make_tiny_rgb_model
 
 
 @pytest.fixture(scope="package")
@@ -29,6 +29,18 @@ def flow_demo(tmp_path_factory):
     """The app over a DDPM model and a flow-matching model."""
     root = make_tiny_flow_model(make_tiny_models(tmp_path_factory.mktemp("flow_models")))
     return build_demo(Classroom.load(root))
+
+
+@pytest.fixture(scope="package")
+def rgb_classroom(tmp_path_factory):
+    """The classroom over the tiny grey models, the tiny CLIP-conditioned model and a tiny 32×32 colour model."""
+    root = make_tiny_rgb_model(make_tiny_models(tmp_path_factory.mktemp("rgb_models"), with_clip=True))
+    return Classroom.load(root)
+
+
+@pytest.fixture(scope="package")
+def rgb_demo(rgb_classroom):
+    return build_demo(rgb_classroom)
 
 
 @pytest.fixture(scope="module")

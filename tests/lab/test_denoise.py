@@ -55,3 +55,20 @@ def test_held_out_images_of_joined_and_unknown_sets():
     require_dataset("mnist"), require_dataset("fashion_mnist")
     both = held_out_images("mnist+fashion_mnist", 10)
     assert both.shape == (10, 1, 28, 28)
+
+
+def test_model_input_gives_each_model_the_picture_it_sees():
+    import torch
+
+    from lab.lessons.denoise import model_input
+
+    grey = torch.zeros(1, 28, 28)
+    photo = torch.stack([torch.full((40, 60), 0.8), torch.full((40, 60), -0.6), torch.full((40, 60), -0.6)])
+    photo[:, :, :10] = -1  # a dark band on the left, cropped away by the centre square
+    assert model_input(photo, grey, 1, 28) is grey  # a 28×28 grey model: tab 1's grey version, strokes and all
+    rgb = model_input(photo, grey, 3, 32)
+    assert rgb.shape == (3, 32, 32) and torch.allclose(rgb[:, 16, 16], torch.tensor([0.8, -0.6, -0.6]))
+    assert rgb.min() > -0.7  # the band lay outside the centre square
+    assert torch.allclose(model_input(photo, grey, 1, 32), rgb.mean(0, keepdim=True))
+    repeated = model_input(photo[:1], grey, 3, 16)
+    assert repeated.shape == (3, 16, 16) and torch.equal(repeated[0], repeated[2])

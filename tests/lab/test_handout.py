@@ -58,8 +58,8 @@ def message_of(call) -> str:
     ("schedules", ([], 1000, 10, None, 0), "tick at least one"),
     ("forward", (None, "linear", 1000, 10, 0, False), "Pick an image first"),
     ("forward", (None, "linear", None, 10, 0, False), "T box is empty"),
-    ("denoise", ("tiny_cond", None, "t", 10, 0, 0), "Pick an image first"),
-    ("denoise", ("tiny_cond", None, "noise %", 10, 300, 0), "noise % must be between 0 and 100"),
+    ("denoise", ("tiny_cond", None, None, "t", 10, 0, 0), "Pick an image first"),
+    ("denoise", ("tiny_cond", None, None, "noise %", 10, 300, 0), "noise % must be between 0 and 100"),
     ("sampling", ("tiny_cond", "ddim", 0, 0, 0, 1, -1, 1, False), "steps"),
 ])
 def test_bad_values_give_a_sentence(demo, tab, values, expected):

@@ -65,3 +65,12 @@ def test_a_flow_matching_model_gets_its_own_samplers(flow_demo):
     compared = tab.all_samplers("tiny_flow", 3, 0, 2, -1, 1.0)
     assert [c[1].split(":")[0] for c in compared] == ["Euler (flow)", "Heun (flow, 2nd order)", "midpoint (flow, 2nd order)"]
     assert re.search("not a sampler of this model", refusal(lambda: list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))))
+
+
+def test_a_colour_model_samples_in_colour_on_the_server_and_for_the_browser(rgb_demo, rgb_classroom):
+    assert rgb_classroom.text_model == "tiny_text" and "tiny_rgb" not in rgb_classroom.zoo.problems
+    tab = rgb_demo.tabs.sampling.handlers
+    frame = list(tab.run_sampler("tiny_rgb", "ddim", 3, 0.0, 0, 2, -1, 1.0, True))[-1][0]
+    assert frame.ndim == 3 and frame.shape[2] == 3 and frame[..., 0].std() > 0
+    payload = tab.start("browser", "tiny_rgb", "ddim", 3, 0.0, 0, 2, -1, 1.0, True)[0]
+    assert payload["plan"]["shape"] == [3, 32, 32] and payload["model"]["conditioning"]["kind"] == "vector"

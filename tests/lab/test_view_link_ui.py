@@ -75,6 +75,6 @@ def test_a_tab_3_link_sets_its_model_and_t_and_draws_the_denoising(links, demo):
     values = opened(links, {"tab": "denoise", "model": model, "t": "600"})
     assert values[("denoise", "model")] == model and values[("denoise", "t")] == 600 and values[("denoise", "mode")] == "t"
     x0 = demo.tabs.forward.model_x0.value
-    panels, metrics, _ = links.redraw_denoise("denoise", model, x0, "t", 600, 50, 0)
+    panels, metrics, _ = links.redraw_denoise("denoise", model, x0, x0, "t", 600, 50, 0)
     assert len(panels) == 5 and len(metrics) > 0
-    assert links.redraw_denoise("forward", model, x0, "t", 600, 50, 0) == (gr.skip(),) * 3  # other tabs: its button
+    assert links.redraw_denoise("forward", model, x0, x0, "t", 600, 50, 0) == (gr.skip(),) * 3  # other tabs: its button
