@@ -13,7 +13,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from diffusion_core.data import class_names, dataset_available, load_images
+from diffusion_core.data import DatasetNotFound, class_names, dataset_available, load_images
+from diffusion_core.emoji import compose_on_white, find_emoji_root, read_entries
 from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
@@ -90,6 +91,30 @@ def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:
     for path in sorted((assets / "examples").glob("*.png")):
         with Image.open(path) as im:
             items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(im.convert("RGB")), f"example: {path.stem}"))
+    return items + emoji_gallery()
+
+
+GALLERY_EMOJI = ("heart", "sunglasses", "jp", "green_apple", "cat", "rocket", "rainbow", "pizza")  # short names
+
+
+def emoji_gallery(root=None, style: str = "google") -> list[GalleryItem]:
+    """A few emoji (GALLERY_EMOJI) when the emoji data is here (diffusion_core/emoji.py): the 64×64 picture on white
+    in colour for tabs 1-2 and the colour models, its grey 28×28 version for the grey ones; none when it is not."""
+    try:
+        style_dir = find_emoji_root(root) / style
+        entries = {short: e for e in read_entries(style_dir) for short in e["short_names"]}
+    except (DatasetNotFound, OSError, ValueError):
+        return []
+    items = []
+    for short in GALLERY_EMOJI:
+        entry = entries.get(short)
+        if entry is None or not (style_dir / "img64" / entry["image"]).is_file():
+            continue
+        with Image.open(style_dir / "img64" / entry["image"]) as im:
+            photo = compose_on_white(np.asarray(im.convert("RGBA")), 64)  # (3, 64, 64) in [-1, 1]
+        grey = torch.nn.functional.interpolate(photo.mean(0, keepdim=True)[None], size=IMAGE_SIZE, mode="bilinear",
+                                               antialias=True)[0]
+        items.append(GalleryItem(grey, picture(photo, 2), f"emoji: {entry['name'].lower()}", photo))
     return items
 
 

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from PIL import Image
@@ -26,3 +27,16 @@ def test_gallery_hands_over_the_image_itself_not_its_thumbnail(classroom, tmp_pa
 def test_a_classroom_without_models_still_serves_the_first_tabs(tmp_path):
     bare = Classroom.load(tmp_path / "empty")
     assert bare.zoo.names() == [] and bare.text_studio is None and bare.text_model is None
+
+
+def test_the_gallery_offers_emoji_in_colour_when_the_data_is_here(tmp_path):
+    from lab.classroom import GALLERY_EMOJI, emoji_gallery
+
+    assert emoji_gallery(tmp_path) == []  # no emoji folder: no emoji, no error
+    items = emoji_gallery()
+    if not items:
+        pytest.skip("no emoji in $DIFFUSION_LAB_DATA or ../shared/data")
+    assert len(items) == len(GALLERY_EMOJI) and all(i.caption.startswith("emoji: ") for i in items)
+    heart = items[0]
+    assert heart.photo.shape == (3, 64, 64) and heart.x0.shape == (1, 28, 28) and heart.picture.shape == (128, 128, 3)
+    assert heart.photo[0].mean() > heart.photo[1].mean() + 0.3  # red
