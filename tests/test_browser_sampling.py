@@ -25,14 +25,14 @@ PRETRAINED = ROOT / "pretrained"
 LABELS = [0, 3, 7, 9]
 SHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots"))
 STATE = "document.querySelector('.dl-browser')?.closest('[data-state]')?.dataset.state"  # loading/running/done/server
-RUN_PLAN = """async ({plan, xT, labels, url, seed}) => {
+RUN_PLAN = """async ({plan, xT, batch, cond, conditioning, url, seed}) => {
   const base = location.origin + "/lab/static/";
   const { BrowserModel } = await import(base + "js/browser_model.mjs");
   const { makeEvaluator, runPlan } = await import(base + "js/plan_executor.mjs");
   const { seededNormal } = await import(base + "js/seeded_normal.mjs");
-  const model = await BrowserModel.load(base, location.origin + "/" + url, { kind: "class", dim: 0 });
-  const evaluate = makeEvaluator((x, t, c, d) => model.call(x, t, c, d, plan.shape), labels.length,
-                                 Int32Array.from(labels), plan.guidance_scale);
+  const model = await BrowserModel.load(base, location.origin + "/" + url, conditioning);
+  const typed = cond === null ? null : conditioning.kind === "class" ? Int32Array.from(cond) : Float32Array.from(cond);
+  const evaluate = makeEvaluator((x, t, c, d) => model.call(x, t, c, d, plan.shape), batch, typed, plan.guidance_scale);
   let last = null;
   for await (const step of runPlan(plan, evaluate, Float32Array.from(xT), seededNormal(seed, xT.length))) last = step;
   return { final: Array.from(last.xt), backend: model.backend };
@@ -50,11 +50,15 @@ def page(browser, served_app):
     return open_page(browser, served_app)
 
 
-def browser_run(page, name: str, pipe, labels, seed: int, **options) -> tuple[np.ndarray, str]:
+def browser_run(page, name: str, pipe, labels, seed: int, cond=None, **options) -> tuple[np.ndarray, str]:
+    """labels (a class model's) or cond (B, D) (a CLIP-conditioned model's; None: the null condition, B = labels)."""
     plan = compile_plan(pipe, **options)
     xT = initial_noise((len(labels), *plan["shape"]), seed)
-    result = page.evaluate(RUN_PLAN, dict(plan=plan, xT=xT.ravel().tolist(), labels=labels,
-                                          url=f"lab/models/{name}/model.onnx", seed=seed))
+    vector = bool(pipe.config.cond_dim)
+    conditioning = {"kind": "vector" if vector else "class", "dim": int(pipe.config.cond_dim or 0)}
+    given = (None if cond is None else np.asarray(cond, np.float32).ravel().tolist()) if vector else labels
+    result = page.evaluate(RUN_PLAN, dict(plan=plan, xT=xT.ravel().tolist(), batch=len(labels), cond=given,
+                                          conditioning=conditioning, url=f"lab/models/{name}/model.onnx", seed=seed))
     return np.asarray(result["final"], np.float32).reshape(xT.shape), result["backend"]
 
 
@@ -88,6 +92,22 @@ def test_deterministic_samplers_in_the_browser_equal_the_server(page, case):
     assert backend.startswith("WebAssembly")
     assert np.abs(got - want).max() <= TOLERANCE.get(case, 1e-3)
     assert got.std() > 0.3  # pictures, not a constant
+
+
+def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
+    """pretrained/emoji_text (32×32×3, CLIP-conditioned): unconditional and guided by a prompt's CLIP embedding,
+    DDIM from the same x_T, the browser's pictures equal the server's."""
+    from diffusion_core.text.clip import load_clip_of
+
+    pipe = _need("emoji_text")
+    cond = load_clip_of(pipe.info).encode_text(["a red heart", "a rocket"]).detach()
+    for cond_or_none, options in ((None, dict(sampler="ddim", num_steps=10)),
+                                  (cond, dict(sampler="ddim", num_steps=10, guidance_scale=3.0))):
+        got, backend = browser_run(page, "emoji_text", pipe, [0, 1], seed=3, cond=cond_or_none, **options)
+        with torch.no_grad():
+            want = list(pipe.sample(2, cond=cond_or_none, seed=3, **options))[-1].xt.numpy()
+        assert got.shape == (2, 3, 32, 32) and backend.startswith("WebAssembly")
+        assert np.abs(got - want).max() <= 2e-3 and got.std() > 0.2
 
 
 STOCHASTIC = {"ddpm 100": dict(sampler="ddpm", num_steps=100), "ddim 20, eta 1": dict(sampler="ddim", num_steps=20, eta=1.0),
