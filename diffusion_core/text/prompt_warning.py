@@ -57,7 +57,7 @@ def is_foreign(char: str) -> bool:
 class PromptCheck:
     text: str
     unknown: list[str]  # words the captions never used (in order, once each)
-    names_object: bool  # a word names a digit or a piece of clothing
+    names_object: bool  # a word names a thing the model draws (a digit or clothing; a domain's object words)
     foreign: bool  # it has characters outside the Latin alphabets (another script, emoji)
     probability: float  # P(far), the logistic regression's output
 
@@ -66,27 +66,27 @@ class PromptCheck:
         return self.probability > THRESHOLD
 
 
-def unknown_words(words: list[str]) -> list[str]:
-    """The words that are neither caption words nor STOP_WORDS."""
-    return [w for w in words if w not in VOCABULARY and w not in STOP_WORDS]
+def unknown_words(words: list[str], vocabulary=VOCABULARY) -> list[str]:
+    """The words that are neither caption words (of `vocabulary`) nor STOP_WORDS."""
+    return [w for w in words if w not in vocabulary and w not in STOP_WORDS]
 
 
-def word_features(text: str) -> np.ndarray:
-    """(3,) the FEATURES of a cleaned prompt."""
+def word_features(text: str, vocabulary=VOCABULARY, object_words=OBJECT_WORDS) -> np.ndarray:
+    """(3,) the FEATURES of a cleaned prompt (against another domain's words when given: prompt_domain.py)."""
     words = prompt_words(text)
-    unknown = unknown_words(words)
+    unknown = unknown_words(words, vocabulary)
     known = 1 - len(unknown) / len(words) if words else 0.0
-    return np.array([known, float(any(w in OBJECT_WORDS for w in words)), math.log1p(len(unknown))])
+    return np.array([known, float(any(w in object_words for w in words)), math.log1p(len(unknown))])
 
 
 def far_probability(features: np.ndarray, coefficients=COEFFICIENTS, intercept: float = INTERCEPT) -> np.ndarray:
     return 1 / (1 + np.exp(-(intercept + features @ np.asarray(coefficients))))
 
 
-def check_prompt(text: str) -> PromptCheck:
-    """The warning's view of a prompt that went through clean_prompt."""
-    features = word_features(text)
-    unknown = unknown_words(list(dict.fromkeys(prompt_words(text))))
+def check_prompt(text: str, vocabulary=VOCABULARY, object_words=OBJECT_WORDS) -> PromptCheck:
+    """The warning's view of a prompt that went through clean_prompt (or a PromptDomain's clean, with its words)."""
+    features = word_features(text, vocabulary, object_words)
+    unknown = unknown_words(list(dict.fromkeys(prompt_words(text))), vocabulary)
     return PromptCheck(text, unknown, bool(features[1]), any(is_foreign(c) for c in text),
                        float(far_probability(features)))
 
