@@ -43,6 +43,7 @@ from gradio_protocol import Session, fetch_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ["a bold seven", "dark ankle boots", "a thin slanted two", "a light t-shirt", "large handbag"]
+TEXT_MODEL = "text_cond"  # tab 5's model (its menu holds one per CLIP-conditioned model folder)
 
 
 def free_port() -> int:
@@ -105,7 +106,7 @@ def browser_actions(call, url: str, index: int, seed: int, sampler: str, steps: 
         ("page", lambda: page_with_its_files(url)),
         ("generate", lambda: run_in_browser("/start", "mnist_fast", sampler, steps, 0.0, seed, 8, -1, 2.0, True)),
         ("text", lambda: run_in_browser("/start_1", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8,
-                                        True)),
+                                        True, TEXT_MODEL)),
     ]
 
 
@@ -128,7 +129,8 @@ def student(url: str, index: int, args, barrier: threading.Barrier, timings: dic
         ("slider", lambda: call("/update_at_t", "cosine", 1000, 100 + index % 800, False)),
         ("generate", lambda: call("/run_sampler", "mnist_fast", sampler, int(steps), 0.0, seed, 8, -1, 2.0, True)),
         ("export", lambda: call("/export")),
-        ("text", lambda: call("/text_to_image", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True)),
+        ("text", lambda: call("/text_to_image", PROMPTS[index % len(PROMPTS)], 3.0, 20, "dpm_solver_pp", seed, 8, True,
+                              TEXT_MODEL)),
     ]
     barrier.wait()
     for name, action in actions:

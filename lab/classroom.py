@@ -18,6 +18,7 @@ from diffusion_core.emoji import compose_on_white, find_emoji_root, read_entries
 from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
+from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, load_domain
 from lab.batcher import Batcher
 from lab.interactive_first import InteractiveFirst
 from lab.browser_sampler import BrowserRuns
@@ -47,8 +48,7 @@ class GalleryItem:
 class Classroom:
     zoo: Zoo
     gallery: list[GalleryItem] = field(default_factory=list)
-    text_model: str | None = None  # the CLIP-conditioned model of tab 5
-    text_studio: TextStudio | None = None
+    text_studios: dict[str, TextStudio] = field(default_factory=dict)  # tab 5's models, digits and clothes first
     interactive: InteractiveFirst = field(default_factory=InteractiveFirst)  # slider & co. before sampling
     batcher: Batcher = field(init=False)  # one batched network call per step for every user
     cache: ReplayCache = field(default_factory=lambda: ReplayCache(recording_bytes))  # runs a class repeats
@@ -59,12 +59,20 @@ class Classroom:
         self.batcher = Batcher(gate=self.interactive)
         self.browser = BrowserRuns(self.batcher)
 
+    @property
+    def text_model(self) -> str | None:
+        """Tab 5's first model (what the page opens with)."""
+        return next(iter(self.text_studios), None)
+
+    @property
+    def text_studio(self) -> TextStudio | None:
+        return self.text_studios.get(self.text_model)
+
     @classmethod
     def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> "Classroom":
         """sampling_threads: ONNX Runtime's threads for the shared sampling worker (default: torch's count)."""
         zoo = Zoo.load(models_root, threads=sampling_threads)
-        text_model, studio = load_text_studio(zoo)
-        return cls(zoo, load_gallery(assets), text_model, studio)
+        return cls(zoo, load_gallery(assets), load_text_studios(zoo))
 
 
 def recording_bytes(item) -> int:
@@ -108,30 +116,57 @@ def emoji_gallery(root=None, style: str = "google") -> list[GalleryItem]:
     items = []
     for short in GALLERY_EMOJI:
         entry = entries.get(short)
-        if entry is None or not (style_dir / "img64" / entry["image"]).is_file():
+        photo = emoji_picture(style_dir / "img64" / entry["image"], 64) if entry else None  # (3, 64, 64)
+        if photo is None:
             continue
-        with Image.open(style_dir / "img64" / entry["image"]) as im:
-            photo = compose_on_white(np.asarray(im.convert("RGBA")), 64)  # (3, 64, 64) in [-1, 1]
         grey = torch.nn.functional.interpolate(photo.mean(0, keepdim=True)[None], size=IMAGE_SIZE, mode="bilinear",
                                                antialias=True)[0]
         items.append(GalleryItem(grey, picture(photo, 2), f"emoji: {entry['name'].lower()}", photo))
     return items
 
 
-TEXT_DATASETS = ("mnist+fashion_mnist", "mnist", "fashion_mnist")  # what tab 5's prompt inspector and warning know
+TEXT_DATASETS = ("mnist+fashion_mnist", "mnist", "fashion_mnist")  # the digits-and-clothes text models
 
 
-def load_text_studio(zoo: Zoo) -> tuple[str | None, TextStudio | None]:
-    """Tab 5's models: the first model folder of digits and clothes conditioned on CLIP embeddings, its CLIP and
-    retrieval prior. (A CLIP-conditioned colour model, pretrained/emoji_text, samples in tabs 3-4; tab 5 needs the
-    emoji's own prompt warning and inspector first.)"""
-    for name, pipe in zoo.pipelines.items():
-        if pipe.info.get("clip") and pipe.config.cond_dim and pipe.info.get("dataset") in TEXT_DATASETS:
-            try:
-                clip = load_clip_of(pipe.info)
-                refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
-                reference = torch.cat(refs) if refs else torch.zeros(1, 1, IMAGE_SIZE, IMAGE_SIZE) - 1
-                return name, TextStudio(clip, pipe, reference, load_bank(pipe.info["path"]))
-            except Exception as e:  # a broken CLIP must not take the other tabs down
-                zoo.problems[pipe.info["clip"]] = f"CLIP could not be loaded: {e}"
-    return None, None
+def load_text_studios(zoo: Zoo) -> dict[str, TextStudio]:
+    """Tab 5's models: every model folder conditioned on CLIP embeddings, with its CLIP, retrieval prior, prompt
+    domain (digits and clothes, or the prompt_domain.json it ships) and reference pictures; digits and clothes
+    first. A model whose CLIP or domain cannot be loaded is listed in zoo.problems; the other tabs go on."""
+    studios = {}
+    for name, pipe in sorted(zoo.pipelines.items(), key=lambda item: item[1].info.get("dataset") not in TEXT_DATASETS):
+        if not (pipe.info.get("clip") and pipe.config.cond_dim):
+            continue
+        try:
+            digits = pipe.info.get("dataset") in TEXT_DATASETS
+            domain = DIGITS_AND_CLOTHES if digits else load_domain(pipe.info["path"])
+            reference = digit_references() if digits else emoji_references(pipe.config.image_size)
+            studios[name] = TextStudio(load_clip_of(pipe.info), pipe, reference, load_bank(pipe.info["path"]), domain)
+        except Exception as e:  # a broken CLIP or domain must not take the other tabs down
+            zoo.problems[name] = f"its text side could not be loaded ({type(e).__name__}); tab 5 leaves it out"
+    return studios
+
+
+def digit_references() -> torch.Tensor:
+    refs = [load_images(d, "test", limit=500)[0] for d in ("mnist", "fashion_mnist") if dataset_available(d, "test")]
+    return torch.cat(refs) if refs else torch.zeros(0, 1, IMAGE_SIZE, IMAGE_SIZE)
+
+
+def emoji_references(size: int, every: int = 10, style: str = "google") -> torch.Tensor:
+    """Every `every`-th emoji of one style on white at the model's size, (N, 3, size, size): the pictures the
+    prompt inspector shows nearest to a prompt; none when the emoji data is not here."""
+    try:
+        style_dir = find_emoji_root() / style
+        entries = read_entries(style_dir)[::every]
+    except (DatasetNotFound, OSError, ValueError):
+        return torch.zeros(0, 3, size, size)
+    pictures = [emoji_picture(style_dir / "img64" / e["image"], size) for e in entries]
+    return torch.stack([p for p in pictures if p is not None]) if any(p is not None for p in pictures) else \
+        torch.zeros(0, 3, size, size)
+
+
+def emoji_picture(path: Path, size: int) -> torch.Tensor | None:
+    """(3, size, size) in [-1, 1]: an emoji's 64×64 RGBA picture over white; None when the file is missing."""
+    if not path.is_file():
+        return None
+    with Image.open(path) as im:
+        return compose_on_white(np.asarray(im.convert("RGBA")), size)

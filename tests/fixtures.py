@@ -43,12 +43,23 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
 
 
 def make_tiny_rgb_model(root: Path, name: str = "tiny_rgb") -> Path:
-    """A CLIP-conditioned U-Net on 32×32 colour pictures (as pretrained/emoji_text), random weights."""
+    """A CLIP-conditioned U-Net on 32×32 colour pictures with its emoji CLIP and prompt domain (as
+    pretrained/emoji_text), random weights."""
+    from diffusion_core.text.clip import create_clip, save_clip
+    from diffusion_core.text.emoji_clip import EMOJI_CLIP
+    from diffusion_core.text.prompt_domain import EMOJI_EXAMPLES, EMOJI_KNOWS, PromptDomain, save_domain
+
     torch.manual_seed(3)
-    cfg = UNetConfig(in_channels=3, image_size=32, cond_dim=16, base_channels=8, channel_mults=(1, 2),
+    clip = create_clip(EMOJI_CLIP)
+    clip.model.eval()
+    save_clip(clip, root / "tiny_emoji_clip", card="# tiny emoji clip\n")
+    cfg = UNetConfig(in_channels=3, image_size=32, cond_dim=clip.embed_dim, base_channels=8, channel_mults=(1, 2),
                      attention_levels=())
-    info = {"dataset": "emoji", "class_names": [], "clip": str(root / "emoji_clip")}  # a CLIP tab 5 does not load yet
+    info = {"dataset": "emoji", "class_names": [], "clip": str(root / "tiny_emoji_clip")}
     save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
+    words = {w for e in EMOJI_EXAMPLES for w in e.split()} | {"emoji", "of", "face", "cat"}
+    save_domain(PromptDomain("emoji", EMOJI_KNOWS, frozenset(words), frozenset(words - {"a", "the", "of", "red"}),
+                             EMOJI_EXAMPLES), root / name)
     return root
 
 

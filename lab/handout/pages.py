@@ -12,7 +12,7 @@ from lab.handout.page import Page, markdown_lines, plot_lines
 from lab.lessons.denoise import DenoiseView
 from lab.lessons.forward import ForwardView
 from lab.lessons.sampling import Frame
-from lab.lessons.text import Inspection
+from lab.lessons.text import KNOWS, Inspection
 
 FORWARD = ("A diffusion model learns by watching images drown in noise. We mix the clean image x0 with random noise ε "
            "(random numbers from a bell curve). At step t the mix is √ᾱ_t parts image and √(1 − ᾱ_t) parts noise, where "
@@ -35,8 +35,7 @@ SAMPLING = ("To make a new image, the model starts from pure noise and removes a
 TEXT = ("Here the model is steered by words. CLIP, a network trained on pictures and their captions, turns the prompt "
         "into a list of numbers (an embedding). The retrieval prior looks up the training images whose embeddings are "
         "closest to the prompt, and the U-Net removes noise step by step towards an image like them. Guidance w makes "
-        "it follow the prompt more strictly. This model only knows handwritten digits and ten kinds of clothing: for a "
-        "prompt far from those, expect a guess.")
+        "it follow the prompt more strictly. This model {knows}: for a prompt far from those, expect a guess.")
 
 
 def forward_page(view: ForwardView, x0_picture: np.ndarray, seed: int) -> Page:
@@ -110,8 +109,10 @@ def sampling_page(frames: list[Frame], settings: list[str], columns: int = 6) ->
     return page
 
 
-def text_page(prompt: str, images: list[np.ndarray], inspection: Inspection, settings: list[str]) -> Page:
-    page = Page("5 · Text to image with CLIP", TEXT)
+def text_page(prompt: str, images: list[np.ndarray], inspection: Inspection, settings: list[str],
+              knows: str = KNOWS) -> Page:
+    """knows: what the model knows ("only knows ...": the prompt domain's sentence)."""
+    page = Page("5 · Text to image with CLIP", TEXT.format(knows=knows.removeprefix("it ")))
     page.heading(f"Prompt: “{prompt}”")
     page.pictures([(image, "") for image in images[:8]], height=0.09, caption_lines=0)
     verdict = inspection.warning or "The prompt is close to things the model knows."

@@ -73,15 +73,16 @@ def sampling_pages(tab, model, sampler, steps, eta, seed, n, label, guidance, li
     return [sampling_page(frames, settings)]
 
 
-def text_pages(tab, prompt, guidance, steps, sampler, seed, n, use_prior=True) -> list[Page]:
+def text_pages(tab, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None) -> list[Page]:
     """Tab 5's prompt: its images (sampled on the server with the tab's settings) and the inspector's report."""
-    r = by_name(tab.request, dict(prompt=prompt, guidance=guidance, steps=steps, sampler=sampler, seed=seed, n=n))
-    *_, (_, images) = tab.pictures(r.text, r.n, r.seed, bool(use_prior), r.steps, sampler=sampler,
+    r = by_name(tab.request, dict(prompt=prompt, guidance=guidance, steps=steps, sampler=sampler, seed=seed, n=n,
+                                  text_model=text_model))
+    *_, (_, images) = tab.pictures(r.studio, r.text, r.n, r.seed, bool(use_prior), r.steps, sampler=sampler,
                                    guidance_scale=r.guidance)
-    settings = [f"model {tab.classroom.text_model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · "
+    settings = [f"model {r.model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · "
                 f"seed {r.seed} · guidance w = {r.guidance:g}",
                 "retrieval prior: " + ("on" if use_prior else "off (the raw text embedding)")]
-    return [text_page(r.text, images, tab.studio.inspect(r.text), settings)]
+    return [text_page(r.text, images, r.studio.inspect(r.text), settings, r.studio.domain.knows)]
 
 
 def by_name(request, values: dict):

@@ -11,17 +11,27 @@ from dataclasses import dataclass
 
 import torch
 
-from diffusion_core.text.prompts import clean_prompt, concepts
+from diffusion_core.emoji import CATEGORIES
+from diffusion_core.text.prompts import concepts
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.text.prior import ImageBank, condition_from_text
 from diffusion_core.text.clip import Clip
-from diffusion_core.text.prompt_warning import PromptCheck, check_prompt
+from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, PromptDomain
+from diffusion_core.text.prompt_warning import PromptCheck
 
-KNOWS = ("it only knows handwritten digits and ten kinds of clothing (t-shirts, trousers, pullovers, dresses, coats, "
-         "sandals, shirts, sneakers, bags and ankle boots), described in short English captions")
+KNOWS = DIGITS_AND_CLOTHES.knows
 
 
-def far_warning(check: PromptCheck, concept: str, similarity: float) -> str | None:
+def domain_concepts(domain: PromptDomain) -> list[tuple[str, str]]:
+    """(kind, phrase) pairs the inspector ranks a prompt against: the digits' and clothes' classes and attributes,
+    or an emoji model's categories and example prompts."""
+    if domain is DIGITS_AND_CLOTHES:
+        return concepts()
+    return ([("category", f"{c.lower().replace('&', 'and')} emoji") for c in CATEGORIES if c != "Component"]
+            + [("example", e) for e in domain.examples])
+
+
+def far_warning(check: PromptCheck, concept: str, similarity: float, knows: str = KNOWS) -> str | None:
     """Why the prompt looks far from what the model learned (prompt_warning.py decides), or None when it does not."""
     if not check.far:
         return None
@@ -33,28 +43,31 @@ def far_warning(check: PromptCheck, concept: str, similarity: float) -> str | No
         listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
         reasons.append(f"the word{'s' if len(check.unknown) > 1 else ''} {listed} never appeared in those captions")
     if not check.names_object:
-        reasons.append("it names no digit and no piece of clothing")
-    why = ", and ".join(reasons) or "it does not read like a caption of a digit or a piece of clothing"
-    return (f"'{check.text}' looks far from what this model learned: {KNOWS}. Here {why}. The concept closest to it "
+        reasons.append("it names nothing this model learned to draw")
+    why = ", and ".join(reasons) or "it does not read like one of its captions"
+    return (f"'{check.text}' looks far from what this model learned: {knows}. Here {why}. The concept closest to it "
             f"is '{concept}' (similarity {similarity:.2f}), so expect a guess.")
 
 
 @dataclass
 class Inspection:
     similarities: list[tuple[str, str, float]]  # (kind, phrase, cosine similarity), best first
-    nearest: torch.Tensor  # (k, 1, 28, 28) reference images closest to the prompt
+    nearest: torch.Tensor  # (k, C, H, W) reference images closest to the prompt
     nearest_scores: list[float]
     warning: str | None
     prior_classes: list[tuple[str, int]]  # classes of the training images the retrieval prior averages (empty: no prior)
 
 
 class TextStudio:
-    def __init__(self, clip: Clip, pipe: Pipeline | None, reference_images: torch.Tensor, bank: ImageBank | None = None):
-        self.clip, self.pipe, self.reference, self.bank = clip, pipe, reference_images, bank
-        self.concepts = concepts()
+    def __init__(self, clip: Clip, pipe: Pipeline | None, reference_images: torch.Tensor, bank: ImageBank | None = None,
+                 domain: PromptDomain = DIGITS_AND_CLOTHES):
+        """reference_images: (N, C, H, W) pictures of what the model learned, the nearest shown for a prompt."""
+        self.clip, self.pipe, self.reference, self.bank, self.domain = clip, pipe, reference_images, bank, domain
+        self.concepts = domain_concepts(domain)
         with torch.no_grad():
             self.concept_emb = clip.encode_text([p for _, p in self.concepts])  # (K, D)
-            self.reference_emb = clip.encode_images(reference_images)  # (N, D)
+            # (N, D); none when the pictures are not on this machine (the inspector then shows no nearest pictures)
+            self.reference_emb = clip.encode_images(reference_images) if len(reference_images) else None
 
     @torch.no_grad()
     def embed(self, prompt: str) -> torch.Tensor:
@@ -62,13 +75,14 @@ class TextStudio:
 
     @torch.no_grad()
     def inspect(self, prompt: str, k: int = 8) -> Inspection:
-        text, _ = clean_prompt(prompt)
+        text, _ = self.domain.clean(prompt)
         emb = self.embed(text)
         sims = (emb @ self.concept_emb.T)[0]
         order = sims.argsort(descending=True).tolist()
         ranked = [(self.concepts[i][0], self.concepts[i][1], round(sims[i].item(), 3)) for i in order]
-        near = (emb @ self.reference_emb.T)[0].topk(min(k, len(self.reference)))
-        warning = far_warning(check_prompt(text), ranked[0][1], ranked[0][2])
+        near = ((emb @ self.reference_emb.T)[0] if self.reference_emb is not None else emb[0, :0]).topk(
+            min(k, len(self.reference)))
+        warning = far_warning(self.domain.check(text), ranked[0][1], ranked[0][2], self.domain.knows)
         prior_classes = self.bank.composition(emb) if self.bank is not None else []
         return Inspection(ranked, self.reference[near.indices], [round(v, 3) for v in near.values.tolist()], warning,
                           prior_classes)
@@ -85,5 +99,5 @@ class TextStudio:
         pipe = pipe or self.pipe
         if pipe is None:
             raise RuntimeError("no CLIP-conditioned U-Net is loaded")
-        text, _ = clean_prompt(prompt)
+        text, _ = self.domain.clean(prompt)
         return pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)

@@ -10,7 +10,6 @@ import gradio as gr
 import pandas as pd
 
 from diffusion_core.images import picture
-from diffusion_core.text.prompts import clean_prompt
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.checks import markdown_literal
 from lab.classroom import Classroom
@@ -18,7 +17,8 @@ from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import text_pages
 from lab.tabs.common import (INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly, inputs, one_of,
                              sampling_controls, whole_number)
-from lab.tabs.widgets import Radio
+from lab.lessons.text import TextStudio
+from lab.tabs.widgets import Dropdown, Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
 This tab turns an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
@@ -30,57 +30,68 @@ the README says how to train them again). Meanwhile, try the class-conditional m
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
 THUMBNAIL_SCALE = 4  # 28 px -> 112 px
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
+TEXT_MODEL_INFO = "each text model has its own CLIP and knows its own pictures (digits and clothes, emoji)"
+
+
+def examples_of(studios: dict) -> list[str]:
+    """Prompts to click: the digits' and clothes' own, then a few of every other text model's."""
+    others = [e for studio in studios.values() if studio.domain.examples[0] not in EXAMPLES
+              for e in studio.domain.examples[:3]]
+    return EXAMPLES + others
 
 
 class TextTab:
     def __init__(self, classroom: Classroom):
-        self.classroom, self.studio = classroom, classroom.text_studio
+        self.classroom, self.studios = classroom, classroom.text_studios
+        self.studio = classroom.text_studio  # the model the page opens with
 
-    def _require_studio(self, what: str = "CLIP-conditioned model"):
-        if self.studio is None:
+    def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> TextStudio:
+        """The studio of the chosen text model (None: the first)."""
+        if not self.studios:
             raise gr.Error(f"No {what} is installed yet. " + self.classroom.zoo.how_to_get_models())
-        return self.studio
+        return self.studios[one_of("text model", text_model or self.classroom.text_model, list(self.studios))]
 
-    def pictures(self, text: str, n: int, seed: int, use_prior: bool, num_steps: int, **kwargs):
+    def pictures(self, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int, **kwargs):
         """(step, thumbnails of x̂0) about ten times a run; the network's calls batched with every other user's."""
-        with self.classroom.batcher.join(self.studio.pipe.model) as shared_model:
-            pipe = replace(self.studio.pipe, model=shared_model)
-            for step in self.studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,
-                                             **kwargs):
+        with self.classroom.batcher.join(studio.pipe.model) as shared_model:
+            pipe = replace(studio.pipe, model=shared_model)
+            for step in studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,
+                                        **kwargs):
                 if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
                     yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]
 
-    def request(self, prompt, guidance, steps, sampler, seed, n) -> SimpleNamespace:
-        """The widgets' values checked (a sentence for a student if not), the prompt cleaned."""
-        self._require_studio()
+    def request(self, prompt, guidance, steps, sampler, seed, n, text_model=None) -> SimpleNamespace:
+        """The widgets' values checked (a sentence for a student if not), the prompt cleaned by the model's domain."""
+        studio = self.studio_of(text_model)
         steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
         guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
-        one_of("sampler", sampler, self.studio.pipe.sampler_names)
-        text, notice = clean_prompt(prompt if isinstance(prompt, str) else None)
+        one_of("sampler", sampler, studio.pipe.sampler_names)
+        text, notice = studio.domain.clean(prompt if isinstance(prompt, str) else None)
         seed = whole_number("seed", seed, 0, MAX_SEED)
-        return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed)
+        return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed, studio=studio,
+                               model=text_model or self.classroom.text_model)
 
     @friendly
-    def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+    def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
         """Generate: CLIP and the prior run here (cheap); the sampling is compiled for the student's browser, which
         runs it or hands it to text_to_image."""
-        r = self.request(prompt, guidance, steps, sampler, seed, n)
+        r = self.request(prompt, guidance, steps, sampler, seed, n, text_model)
         one_of("where the sampling runs", where, WHERE_CHOICES)
-        cond = self.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
-        payload = self.classroom.browser.payload(self.classroom.text_model, self.studio.pipe, where, r.n, r.seed,
+        cond = r.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
+        payload = self.classroom.browser.payload(r.model, r.studio.pipe, where, r.n, r.seed,
                                                  dict(sampler=sampler, num_steps=r.steps, guidance_scale=r.guidance), cond=cond)
         note = f"note: {markdown_literal(r.notice)}" if r.notice else ""
         return payload, note, gr.Gallery(visible=False)
 
     @friendly
-    def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True):
+    def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
         """The run on the server, thumbnails of x̂0 streamed, batched with every other user's."""
-        r = self.request(prompt, guidance, steps, sampler, seed, n)
+        r = self.request(prompt, guidance, steps, sampler, seed, n, text_model)
         text, notice, steps, n, guidance, seed, use_prior = r.text, r.notice, r.steps, r.n, r.guidance, r.seed, bool(use_prior)
         start = time.perf_counter()
-        key = ("text", text, guidance, steps, sampler, seed, n, use_prior)
-        run, shared = self.classroom.cache.run(key, lambda: self.pictures(text, n, seed, use_prior, steps, sampler=sampler,
-                                                                          guidance_scale=guidance))
+        key = ("text", r.model, text, guidance, steps, sampler, seed, n, use_prior)
+        run, shared = self.classroom.cache.run(key, lambda: self.pictures(r.studio, text, n, seed, use_prior, steps,
+                                                                          sampler=sampler, guidance_scale=guidance))
         for step, pictures in run.follow(self.classroom.batcher.frame_interval(), self.classroom.batcher.wait_turn):
             status = (f"step {step.index}/{steps} · {time.perf_counter() - start:.1f} s"
                       + (f" · note: {markdown_literal(notice)}" if notice else "")
@@ -89,8 +100,8 @@ class TextTab:
         self.classroom.cache.evict()
 
     @friendly
-    def inspect_prompt(self, prompt):
-        report = self._require_studio("CLIP").inspect(prompt)
+    def inspect_prompt(self, prompt, text_model=None):
+        report = self.studio_of(text_model, "CLIP").inspect(prompt)
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
         # the warning quotes the student's prompt: escaped, so that it shows as typed (no link, picture or heading)
@@ -103,25 +114,36 @@ class TextTab:
                         + "; their mean image embedding is what the U-Net is asked for.")
         return table, neighbours, verdict
 
-    def about(self) -> str:
-        clip_info = self.studio.clip.info
-        zero_shot = " · ".join(f"{ds} {acc * 100:.0f} %" for ds, acc in clip_info.get("zero_shot_accuracy", {}).items())
-        return (f"Model **{self.classroom.text_model}**, conditioned on CLIP **{self.studio.clip.name}** "
+    def about(self, text_model: str) -> str:
+        studio = self.studios[text_model]
+        clip_info, cfg = studio.clip.info, studio.pipe.config
+        zero_shot = " · ".join(f"{ds} {acc * 100:.0f} %" for ds, acc in clip_info.get("zero_shot_accuracy", {}).items()
+                               if isinstance(acc, (int, float)))
+        made = f"{cfg.image_size}×{cfg.image_size} {'colour' if cfg.in_channels == 3 else 'grey'}"
+        return (f"Model **{text_model}**, conditioned on CLIP **{studio.clip.name}** "
                 f"({clip_info.get('trained_on', 'pretrained open_clip weights')}"
                 + (f"; zero-shot accuracy from prompts alone: {zero_shot}" if zero_shot else "") + "). "
                 "The U-Net was trained on CLIP *image* embeddings; the prompt gives a CLIP *text* embedding. "
                 "The **retrieval prior** bridges the two: it averages the image embeddings of the training images "
                 "closest to the prompt (DALL·E 2 learns this step). Untick it to condition on the raw text embedding "
-                "and see the difference. It makes **28×28 grey** pictures, the size of the images it learnt from.")
+                f"and see the difference. It makes **{made}** pictures, the size of the images it learnt from.")
+
+    @friendly
+    def model_changed(self, text_model):
+        """Another text model: its description, its prior's checkbox and one of its example prompts."""
+        studio = self.studio_of(text_model)
+        has_bank = studio.bank is not None
+        return self.about(text_model), gr.Checkbox(value=has_bank, interactive=has_bank), studio.domain.examples[0]
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
-        has_bank = self.studio.bank is not None
-        gr.Markdown(self.about())
+        has_bank, first = self.studio.bank is not None, self.classroom.text_model
+        w.text_model = Dropdown(list(self.studios), value=first, label="text model", info=TEXT_MODEL_INFO)
+        w.about = gr.Markdown(self.about(first))
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
-                gr.Examples(EXAMPLES, inputs=w.prompt)
+                gr.Examples(examples_of(self.studios), inputs=w.prompt)
                 with gr.Row():
                     w.go = gr.Button("Generate", variant="primary")
                     w.inspect_button = gr.Button("Inspect prompt")
@@ -144,6 +166,7 @@ class TextTab:
         return w
 
     def wire(self, w: SimpleNamespace):
+        w.text_model.change(self.model_changed, w.text_model, [w.about, w.use_prior, w.prompt], **INTERACTIVE)
         w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.images], **INTERACTIVE)
         w.browser.submit(lambda: gr.Gallery(visible=True), None, w.images, **INTERACTIVE).then(
             self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status], **SAMPLING)
