@@ -101,13 +101,14 @@ def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
 
     pipe = _need("emoji_text")
     cond = load_clip_of(pipe.info).encode_text(["a red heart", "a rocket"]).detach()
-    for cond_or_none, options in ((None, dict(sampler="ddim", num_steps=10)),
-                                  (cond, dict(sampler="ddim", num_steps=10, guidance_scale=3.0))):
+    # guided at every step, t = 999 included: the float32 rounding of the two runtimes is magnified there (TOLERANCE)
+    for cond_or_none, options, tolerance in ((None, dict(sampler="ddim", num_steps=10), 1e-3),
+                                             (cond, dict(sampler="ddim", num_steps=10, guidance_scale=3.0), 5e-3)):
         got, backend = browser_run(page, "emoji_text", pipe, [0, 1], seed=3, cond=cond_or_none, **options)
         with torch.no_grad():
             want = list(pipe.sample(2, cond=cond_or_none, seed=3, **options))[-1].xt.numpy()
         assert got.shape == (2, 3, 32, 32) and backend.startswith("WebAssembly")
-        assert np.abs(got - want).max() <= 2e-3 and got.std() > 0.2
+        assert np.abs(got - want).max() <= tolerance and np.median(np.abs(got - want)) < 1e-5 and got.std() > 0.2
 
 
 STOCHASTIC = {"ddpm 100": dict(sampler="ddpm", num_steps=100), "ddim 20, eta 1": dict(sampler="ddim", num_steps=20, eta=1.0),
