@@ -20,8 +20,9 @@ from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
-         "usually does better. The image is the one chosen in tab 1, but **the model sees a 28×28 grey version** of it "
-         "(a colour photo is shrunk and turned grey): that is the \"ground truth\" below.")
+         "usually does better. The image is the one chosen in tab 1, **as the model sees it**: a 28×28 grey version "
+         "for the digit and clothes models, a 32×32 colour one for the emoji model. That is the \"ground truth\" "
+         "below.")
 
 NOISE_BY = ["t", "noise %"]  # how the noise level is chosen
 TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",

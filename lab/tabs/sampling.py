@@ -23,7 +23,8 @@ from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
-         "harder towards the chosen class. These models make **28×28 grey** pictures, the size of what they learnt from.")
+         "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
+         "**28×28 grey** digits and clothes, **32×32 colour** emoji.")
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
 FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
