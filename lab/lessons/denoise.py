@@ -39,11 +39,12 @@ def model_input(photo: torch.Tensor, grey: torch.Tensor, in_channels: int, image
     return x.clamp(-1, 1).contiguous()
 
 
-def channels_side_by_side(x: torch.Tensor, gap: int = 1) -> torch.Tensor:
-    """(3, H, W) -> (1, H, 3W + 2·gap): R | G | B as grey pictures, so that each channel of a colour tensor shows."""
-    parts = [x[c:c + 1] for c in range(x.shape[0])]
-    spacer = torch.ones(1, x.shape[1], gap)
-    return torch.cat([p for c in parts for p in (c, spacer)][:-1], dim=-1)
+def channels_in_a_square(x: torch.Tensor, gap: int = 1) -> torch.Tensor:
+    """(3, H, W) -> (1, 2H + gap, 2W + gap): R | G over B | blank, as grey pictures, so that each channel of a
+    colour tensor shows (a square panel, drawn as large as the others)."""
+    blank, spacer = torch.ones(1, *x.shape[1:]), torch.ones(1, x.shape[1], gap)
+    top, bottom = torch.cat([x[0:1], spacer, x[1:2]], -1), torch.cat([x[2:3], spacer, blank], -1)
+    return torch.cat([top, torch.ones(1, gap, top.shape[-1]), bottom], -2)
 
 
 @dataclass
@@ -66,8 +67,8 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
               (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
               (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
     if x0.shape[0] == 3:  # a colour model predicts noise in each of the three channels: show them apart
-        panels.insert(3, (picture(channels_side_by_side(eps_hat[0] / 3), DISPLAY_SCALE // 2),
-                          "predicted noise ε̂ per channel: R | G | B"))
+        panels.insert(3, (picture(channels_in_a_square(eps_hat[0] / 3), DISPLAY_SCALE // 2),
+                          "predicted noise ε̂ per channel: R G / B"))
     rows = []
     for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
         mse = (est - x0).pow(2).mean().item()

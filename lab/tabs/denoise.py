@@ -76,9 +76,10 @@ class DenoiseTab:
         # tab 1's picture as it is and as the grey 28×28 models see it; a colour model sees the first (model_input)
         w = SimpleNamespace(photo=shared.x0, x0=shared.model_x0, seed=shared.seed)
         models = self.zoo.names()
+        grey = [m for m in models if self.zoo.pipelines[m].config.in_channels == 1]  # the lesson opens on a grey one
         gr.Markdown(INTRO)
         with gr.Row():
-            w.model = Dropdown(models, value=models[0] if models else None, label="model")
+            w.model = Dropdown(models, value=(grey or models or [None])[0], label="model")
             w.mode = Radio(NOISE_BY, value="t", label="choose noise by")
             w.t = gr.Slider(0, 999, value=500, step=1, label="t")
             w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
