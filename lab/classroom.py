@@ -108,11 +108,8 @@ GALLERY_EMOJI = ("heart", "sunglasses", "jp", "green_apple", "cat", "rocket", "r
 def emoji_gallery(root=None, style: str = "google") -> list[GalleryItem]:
     """A few emoji (GALLERY_EMOJI) when the emoji data is here (diffusion_core/emoji.py): the 64×64 picture on white
     in colour for tabs 1-2 and the colour models, its grey 28×28 version for the grey ones; none when it is not."""
-    try:
-        style_dir = find_emoji_root(root) / style
-        entries = {short: e for e in read_entries(style_dir) for short in e["short_names"]}
-    except (DatasetNotFound, OSError, ValueError):
-        return []
+    style_dir, entries = emoji_entries(style, root)
+    entries = {short: e for e in entries for short in e["short_names"]}
     items = []
     for short in GALLERY_EMOJI:
         entry = entries.get(short)
@@ -154,14 +151,18 @@ def digit_references() -> torch.Tensor:
 def emoji_references(size: int, every: int = 10, style: str = "google") -> torch.Tensor:
     """Every `every`-th emoji of one style on white at the model's size, (N, 3, size, size): the pictures the
     prompt inspector shows nearest to a prompt; none when the emoji data is not here."""
+    style_dir, entries = emoji_entries(style)
+    found = [p for e in entries[::every] if (p := emoji_picture(style_dir / "img64" / e["image"], size)) is not None]
+    return torch.stack(found) if found else torch.zeros(0, 3, size, size)
+
+
+def emoji_entries(style: str, root=None) -> tuple[Path | None, list[dict]]:
+    """(the style's folder, its emoji.json entries) when the emoji data is here, else (None, [])."""
     try:
-        style_dir = find_emoji_root() / style
-        entries = read_entries(style_dir)[::every]
+        style_dir = find_emoji_root(root) / style
+        return style_dir, read_entries(style_dir)
     except (DatasetNotFound, OSError, ValueError):
-        return torch.zeros(0, 3, size, size)
-    pictures = [emoji_picture(style_dir / "img64" / e["image"], size) for e in entries]
-    return torch.stack([p for p in pictures if p is not None]) if any(p is not None for p in pictures) else \
-        torch.zeros(0, 3, size, size)
+        return None, []
 
 
 def emoji_picture(path: Path, size: int) -> torch.Tensor | None:

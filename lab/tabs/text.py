@@ -45,11 +45,12 @@ class TextTab:
         self.classroom, self.studios = classroom, classroom.text_studios
         self.studio = classroom.text_studio  # the model the page opens with
 
-    def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> TextStudio:
-        """The studio of the chosen text model (None: the first)."""
+    def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
+        """(name, studio) of the chosen text model (None: the first)."""
         if not self.studios:
             raise gr.Error(f"No {what} is installed yet. " + self.classroom.zoo.how_to_get_models())
-        return self.studios[one_of("text model", text_model or self.classroom.text_model, list(self.studios))]
+        name = one_of("text model", text_model or self.classroom.text_model, list(self.studios))
+        return name, self.studios[name]
 
     def pictures(self, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int, **kwargs):
         """(step, thumbnails of x̂0) about ten times a run; the network's calls batched with every other user's."""
@@ -62,14 +63,14 @@ class TextTab:
 
     def request(self, prompt, guidance, steps, sampler, seed, n, text_model=None) -> SimpleNamespace:
         """The widgets' values checked (a sentence for a student if not), the prompt cleaned by the model's domain."""
-        studio = self.studio_of(text_model)
+        name, studio = self.studio_of(text_model)
         steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
         guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
         one_of("sampler", sampler, studio.pipe.sampler_names)
         text, notice = studio.domain.clean(prompt if isinstance(prompt, str) else None)
         seed = whole_number("seed", seed, 0, MAX_SEED)
         return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed, studio=studio,
-                               model=text_model or self.classroom.text_model)
+                               model=name)
 
     @friendly
     def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
@@ -101,7 +102,7 @@ class TextTab:
 
     @friendly
     def inspect_prompt(self, prompt, text_model=None):
-        report = self.studio_of(text_model, "CLIP").inspect(prompt)
+        report = self.studio_of(text_model, "CLIP")[1].inspect(prompt)
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
         # the warning quotes the student's prompt: escaped, so that it shows as typed (no link, picture or heading)
@@ -131,9 +132,9 @@ class TextTab:
     @friendly
     def model_changed(self, text_model):
         """Another text model: its description, its prior's checkbox and one of its example prompts."""
-        studio = self.studio_of(text_model)
+        name, studio = self.studio_of(text_model)
         has_bank = studio.bank is not None
-        return self.about(text_model), gr.Checkbox(value=has_bank, interactive=has_bank), studio.domain.examples[0]
+        return self.about(name), gr.Checkbox(value=has_bank, interactive=has_bank), studio.domain.examples[0]
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
