@@ -2,6 +2,7 @@
 
     python -m lab.handout --tab forward --t 300 --schedule cosine --out lesson.pdf
     python -m lab.handout --tab all --image 3 --prompt "dark ankle boots" --out lessons.pdf
+    python -m lab.handout --tab text --text-model emoji_text --prompt "a red heart" --out emoji.pdf
 Every option defaults to what the tab's widget shows when the app opens."""
 from __future__ import annotations
 
@@ -43,6 +44,7 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--label", type=int, default=-1, help="tab 4's class (-1: one of each, -2: none)")
     p.add_argument("--guidance", type=float, help="guidance w (default: 2 in tab 4, 3 in tab 5)")
     p.add_argument("--prompt", default="a bold seven", help="tab 5's prompt")
+    p.add_argument("--text-model", help="tab 5's model (default: the tab's first, e.g. text_cond or emoji_text)")
     return p.parse_args(argv)
 
 
@@ -72,7 +74,7 @@ def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:
         guidance = 2.0 if a.guidance is None else a.guidance
         return sampling_pages(SamplingTab(classroom), model, a.sampler, a.steps, 0.0, a.seed, a.n, a.label, guidance, True)
     guidance = 3.0 if a.guidance is None else a.guidance
-    return text_pages(TextTab(classroom), a.prompt, guidance, a.steps, a.sampler, a.seed, a.n, True)
+    return text_pages(TextTab(classroom), a.prompt, guidance, a.steps, a.sampler, a.seed, a.n, True, a.text_model)
 
 
 def main(argv=None) -> int:

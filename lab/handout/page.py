@@ -1,5 +1,6 @@
 """An A4 handout page drawn with matplotlib: a title, a short paragraph, the figure, the numbers, a footer. Made for
-a black-and-white printer: black lines told apart by dash and marker, grey pictures, no meaning carried by colour.
+a black-and-white printer: black lines told apart by dash and marker, no meaning carried by colour. Pictures print as
+they are (grey, or a colour model's colour) inside a black frame, so a picture on white stays a shape on the paper.
 
     page = Page("Forward noise", "The forward process …")   # blocks stack from the top down
     page.pictures([(x0, "x0"), (xt, "x_t")], height=0.2);  ax = page.axes(0.15);  ax.plot(…)
@@ -62,8 +63,10 @@ class Page:
         width = (1 - 2 * MARGIN) / max(1, len(items))
         for i, (image, caption) in enumerate(items):
             ax = self.figure.add_axes([MARGIN + i * width + 0.006, bottom + LINE * caption_lines, width - 0.012, height])
-            ax.imshow(image, interpolation="nearest", cmap="gray", vmin=0, vmax=255)
+            ax.imshow(image, interpolation="nearest", cmap="gray", vmin=0, vmax=255)  # cmap: grey (H, W) only
             ax.set_xticks([]), ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_color(INK)
             ax.set_xlabel(textwrap.fill(caption, max(14, int(width * 135))), fontsize=8.5, parse_math=False)
 
     def numbers(self, lines, heading: str = "The numbers", fontsize: float = 9.5, mono: bool = True):

@@ -103,3 +103,33 @@ def test_a_prompt_with_dollars_or_markup_prints_as_typed(demo):
             warnings.simplefilter("always")
             file = w.handout(**values | {"prompt": prompt})
         assert file.visible and not caught, [str(c.message) for c in caught]
+
+
+def test_a_colour_picture_prints_in_colour_in_a_frame_and_stays_a_shape_in_black_and_white():
+    """A red disc on white (an emoji's kind of picture), printed as a black-and-white printer does (BT.601 luma):
+    the disc stays darker than the paper and its frame is black."""
+    import numpy as np
+
+    from lab.handout.page import Page
+
+    yy, xx = np.mgrid[:32, :32]
+    picture = np.full((32, 32, 3), 255, np.uint8)
+    picture[(yy - 16) ** 2 + (xx - 16) ** 2 < 100] = (220, 30, 40)
+    page = Page("colour", "")
+    page.pictures([(picture, "a red disc")], height=0.3)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(page.figure)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(float)
+    luma = rgb @ np.array([0.299, 0.587, 0.114])
+    red = (rgb[..., 0] > 180) & (rgb[..., 1] < 80)  # printed in its colour, not through a grey colour map
+    assert red.sum() > 1000
+    assert luma[red].max() < 255 - 120  # in black and white: a dark disc on white paper
+    x0, y0, x1, y1 = page.figure.axes[0].get_window_extent().extents.round().astype(int)  # the picture's box
+    top, bottom = luma.shape[0] - y1, luma.shape[0] - y0  # rows counted from the top
+    near = np.arange(-2, 3)  # within 2 pixels of the box's edge
+    rows, cols = np.arange(top, bottom), np.arange(x0, x1)
+    edges = [luma[np.ix_(rows, x0 + near)].min(1), luma[np.ix_(rows, x1 - 1 + near)].min(1),  # darkest across the edge
+             luma[np.ix_(top + near, cols)].min(0), luma[np.ix_(bottom - 1 + near, cols)].min(0)]
+    assert all(np.median(edge) < 60 for edge in edges)  # four black sides around the picture

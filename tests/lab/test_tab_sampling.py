@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,3 +75,23 @@ def test_a_colour_model_samples_in_colour_on_the_server_and_for_the_browser(rgb_
     assert frame.ndim == 3 and frame.shape[2] == 3 and frame[..., 0].std() > 0
     payload = tab.start("browser", "tiny_rgb", "ddim", 3, 0.0, 0, 2, -1, 1.0, True)[0]
     assert payload["plan"]["shape"] == [3, 32, 32] and payload["model"]["conditioning"]["kind"] == "vector"
+
+
+def test_a_colour_models_gif_mp4_and_strip_are_in_colour(rgb_demo):
+    tab = rgb_demo.tabs.sampling.handlers
+    frames = list(tab.run_sampler("tiny_rgb", "ddim", 3, 0.0, 0, 2, -1, 1.0, True))[-1][2]
+    gif, mp4, strip = map(Path, tab.export(frames))
+
+    def colourful(rgb: np.ndarray) -> bool:  # (H, W, 3): the channels differ, not three copies of one grey
+        rgb = rgb.astype(int)
+        return np.abs(rgb[..., 0] - rgb[..., 1]).mean() > 5 and np.abs(rgb[..., 1] - rgb[..., 2]).mean() > 5
+
+    with Image.open(gif) as im:
+        im.seek(im.n_frames - 1)
+        assert colourful(np.asarray(im.convert("RGB")))
+    with Image.open(strip) as im:
+        assert colourful(np.asarray(im.convert("RGB")))
+    import av
+
+    with av.open(str(mp4)) as video:
+        assert colourful(next(video.decode(video=0)).to_ndarray(format="rgb24"))
