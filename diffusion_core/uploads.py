@@ -17,7 +17,7 @@ def open_image(source, max_pixels: int = MAX_UPLOAD_PIXELS):
     """source: a file path, a binary file object, bytes or a PIL image -> a PIL image in mode L, RGB or RGBA."""
     from PIL import Image, ImageOps
 
-    image = source if isinstance(source, Image.Image) else _open_file(source)
+    image = source if isinstance(source, Image.Image) else open_picture_file(source)
     width, height = image.size
     if width * height > max_pixels:
         raise ValueError(f"That picture is {width}×{height} pixels, more than this app takes "
@@ -32,7 +32,15 @@ def open_image(source, max_pixels: int = MAX_UPLOAD_PIXELS):
     return _eight_bit(image)
 
 
-def _open_file(source):
+def picture_size(source) -> tuple[int, int]:
+    """(width, height) read from a picture file's header, nothing decoded; ValueError (a sentence) when it is not a
+    picture or a decompression bomb."""
+    with open_picture_file(source) as image:
+        return image.size
+
+
+def open_picture_file(source):
+    """A path, bytes or a binary file -> PIL's lazily opened image (the header read, no pixels decoded yet)."""
     from PIL import Image, UnidentifiedImageError
 
     if isinstance(source, (bytes, bytearray)):

@@ -21,12 +21,11 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-import warnings
 
 import gradio as gr
 from gradio.utils import get_upload_folder
 
-from diffusion_core.uploads import KINDS, MAX_UPLOAD_PIXELS
+from diffusion_core.uploads import MAX_UPLOAD_PIXELS, picture_size
 from lab import checks
 from lab.checks import InputError
 from lab.refusals import refusal
@@ -61,26 +60,14 @@ def uploaded_file(payload, max_pixels: int) -> dict:
     folder, real = os.path.realpath(get_upload_folder()), os.path.realpath(path)
     if os.path.commonpath([folder, real]) != folder or real == folder or not os.path.isfile(real):
         raise InputError(FILE_ONLY_FROM_PAGE)
-    width, height = picture_size(real)  # the header only: nothing is decoded yet
+    try:
+        width, height = picture_size(real)  # the header only: nothing is decoded yet
+    except ValueError as e:  # not a picture, or a decompression bomb: uploads' sentence for a student
+        raise InputError(str(e)) from None
     if width * height > max_pixels:
         raise InputError(f"That picture is {width}×{height} pixels, more than this app takes here "
                          f"({max_pixels / 1e6:g} million pixels): shrink it first.")
     return {"path": real, "meta": {"_type": "gradio.FileData"}}
-
-
-def picture_size(path: str) -> tuple[int, int]:
-    """(width, height) from a picture file's header; an upload that is not a picture gets a sentence."""
-    from PIL import Image
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                return image.size
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        return 10**9, 1
-    except Exception:  # PIL raises many kinds for a file that is not a picture
-        raise InputError(f"That file is not a picture this app can read: choose {KINDS}.") from None
 
 
 def picture(block, value):

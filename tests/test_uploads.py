@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from diffusion_core.uploads import open_image
+from diffusion_core.uploads import open_image, picture_size
 
 
 def saved(image: Image.Image, fmt: str = "PNG", **kwargs) -> bytes:
@@ -53,3 +53,14 @@ def test_too_many_pixels_is_refused_before_decoding():
     bomb = saved(Image.new("1", (20_000, 20_000)))  # 400 million pixels in a few kB: PIL's bomb guard
     with pytest.raises(ValueError, match="far too many pixels|million pixels"):
         open_image(bomb)
+
+
+def test_picture_size_reads_the_header_only(tmp_path):
+    path = tmp_path / "wide.png"
+    path.write_bytes(saved(Image.new("RGB", (300, 20))))
+    assert picture_size(path) == (300, 20)
+    path.write_bytes(b"hello")
+    with pytest.raises(ValueError, match="not a picture"):
+        picture_size(path)
+    with pytest.raises(ValueError, match="far too many pixels"):  # a bomb: refused from its header
+        picture_size(io.BytesIO(saved(Image.new("1", (20_000, 20_000)))))
