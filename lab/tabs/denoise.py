@@ -84,8 +84,9 @@ class DenoiseTab:
             w.t = gr.Slider(0, 999, value=500, step=1, label="t")
             w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
             w.go = gr.Button("Denoise", variant="primary")
-        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise | predicted x0 | reverse process",
-                              columns=5, object_fit="contain", elem_classes=["dl-main", "dl-result"])
+        # six columns: a colour model adds ε̂ channel by channel, and its six panels stay in one row
+        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise (colour: also per channel) | predicted x0 | "
+                              "reverse process", columns=6, object_fit="contain", elem_classes=["dl-main", "dl-result"])
         with gr.Row():
             w.metrics = gr.Dataframe(label="error against the ground truth")
             w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image", height=240)
