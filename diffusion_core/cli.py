@@ -1,5 +1,5 @@
 """python -m diffusion_core train | sample | info | schedules | evaluate | prior-bank | export-onnx | quantize |
-train-classifier | train-clip | models-table  (each has --help)."""
+train-classifier | train-clip | models-table | near-copies  (each has --help)."""
 from __future__ import annotations
 
 import argparse
@@ -25,6 +25,7 @@ EPILOG = """examples:
   python -m diffusion_core train --dataset emoji --image-size 32 --in-channels 3 --conditioning clip \
       --clip pretrained/emoji_clip --out pretrained/emoji_text    # RGB text-to-image on emoji
   python -m diffusion_core models-table pretrained --write README.md
+  python -m diffusion_core near-copies pretrained/emoji_text --samples 504 --threads 1   # near_copies.json
 """
 
 
@@ -92,8 +93,8 @@ def _model_config(a):
 
 
 def cmd_train(a):
-    from .training.run import fit
     from .training.loop import TrainConfig
+    from .training.run import fit
 
     cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
                       clip=a.clip if a.conditioning == "clip" else None, clip_pretrained=a.clip_pretrained,
@@ -123,8 +124,8 @@ def _add_sample(sub):
 def cmd_sample(a):
     import torch
 
-    from .pipeline import load_pipeline
     from .images import make_grid, save_gif, save_png
+    from .pipeline import load_pipeline
 
     pipe = load_pipeline(a.model_dir)
     labels = None
@@ -185,10 +186,12 @@ def main(argv=None):
     p.add_argument("--per-dataset", type=int, default=5000, help="training images per dataset")
     p.add_argument("--data-root", help="folder with the dataset files")
     from .evaluation.cli import add_evaluate, add_models_table
+    from .near_copies import add_near_copies
     from .serving.cli import add_export_onnx, add_quantize
     from .training.cli import add_train_classifier, add_train_clip
 
-    for add in (add_export_onnx, add_quantize, add_evaluate, add_models_table, add_train_classifier, add_train_clip):
+    for add in (add_export_onnx, add_quantize, add_evaluate, add_models_table, add_train_classifier, add_train_clip,
+                add_near_copies):
         add(sub)  # each sets its handler
     a = parser.parse_args(argv)
     handler = getattr(a, "handler", None) or {"train": cmd_train, "sample": cmd_sample, "info": cmd_info,

@@ -192,26 +192,35 @@ def held_out(emoji: EmojiSet, every: int = 20, offset: int = 10) -> torch.Tensor
 def load_emoji(root=None, size: int = 32, styles: tuple[str, ...] = STYLES, skin_tones: bool = False,
                limit: int | None = None) -> EmojiSet:
     """Every emoji of the given styles (or the first `limit` of each style) as an EmojiSet of size×size pictures."""
-    folder = find_emoji_root(root)
     images, keys, cats, style_ids, names, colours, subs = [], [], [], [], [], [], []
+    for s, e, path in picture_files(root, styles, skin_tones, limit):
+        rgba = _read_rgba(path)
+        images.append(compose_on_white(rgba, size))
+        colours.append(colour_words(rgba))
+        keys.append(e["key"])
+        cats.append(CATEGORIES.index(e["category"]))
+        style_ids.append(s)
+        names.append(phrases(e))
+        subs.append(e["subcategory"])
+    return EmojiSet(torch.stack(images), torch.tensor(keys), torch.tensor(cats), torch.tensor(style_ids),
+                    names, colours, subs)
+
+
+def picture_files(root=None, styles: tuple[str, ...] = STYLES, skin_tones: bool = False,
+                  limit: int | None = None) -> list[tuple[int, dict, Path]]:
+    """(style index, emoji.json entry, PNG path) of every picture load_emoji reads, in its order: row i of an
+    EmojiSet (and of a prior bank built from one) is picture_files(...)[i], found without reading a picture."""
+    folder = find_emoji_root(root)
+    found = []
     for s, style in enumerate(styles):
         style_dir = folder / style
         if not (style_dir / "emoji.json").is_file():
             raise DatasetNotFound(f"no {style} emoji in {folder} (expected {style_dir}/emoji.json and img64/)")
         entries = [e for e in read_entries(style_dir, skin_tones) if (style_dir / "img64" / e["image"]).is_file()]
-        for e in entries[:limit]:
-            rgba = _read_rgba(style_dir / "img64" / e["image"])
-            images.append(compose_on_white(rgba, size))
-            colours.append(colour_words(rgba))
-            keys.append(e["key"])
-            cats.append(CATEGORIES.index(e["category"]))
-            style_ids.append(s)
-            names.append(phrases(e))
-            subs.append(e["subcategory"])
-    if not images:
+        found += [(s, e, style_dir / "img64" / e["image"]) for e in entries[:limit]]
+    if not found:
         raise DatasetNotFound(f"no emoji pictures under {folder}/<style>/img64")
-    return EmojiSet(torch.stack(images), torch.tensor(keys), torch.tensor(cats), torch.tensor(style_ids),
-                    names, colours, subs)
+    return found
 
 
 def _read_rgba(path: Path) -> np.ndarray:

@@ -38,10 +38,11 @@ import(root + "lab/static/js/browser_sampler.mjs").then((m) => m.mount(element, 
 PLANS_KEPT = 64  # compiled plans kept (a DDPM-1000 plan is ~100 kB of JSON)
 
 
-def browser_sampler() -> gr.HTML:
-    """The component: empty until a payload arrives as its value; its "submit" event asks for the server run."""
+def browser_sampler(elem_id: str | None = None) -> gr.HTML:
+    """The component: empty until a payload arrives as its value; its "submit" event asks for the server run. After
+    a run in the browser, its .dl-browser element holds the last pictures as `dlPictures` (lab/static/js)."""
     return gr.HTML(None, html_template=TEMPLATE, css_template=CSS, js_on_load=JS_ON_LOAD, container=False,
-                   apply_default_css=False)
+                   apply_default_css=False, elem_id=elem_id)
 
 
 def as_base64(array: np.ndarray) -> str:

@@ -13,16 +13,22 @@ import numpy as np
 import torch
 from PIL import Image
 
-from diffusion_core.data import DatasetNotFound, class_names, dataset_available, load_images
+from diffusion_core.data import (
+    DatasetNotFound,
+    class_names,
+    dataset_available,
+    load_images,
+)
 from diffusion_core.emoji import compose_on_white, find_emoji_root, read_entries
 from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, load_domain
 from lab.batcher import Batcher
-from lab.interactive_first import InteractiveFirst
 from lab.browser_sampler import BrowserRuns
 from lab.exports import Exports
+from lab.interactive_first import InteractiveFirst
+from lab.lessons.memorising import Memorising
 from lab.lessons.text import TextStudio
 from lab.replay_cache import ReplayCache
 from lab.zoo import Zoo
@@ -69,7 +75,7 @@ class Classroom:
         return self.text_studios.get(self.text_model)
 
     @classmethod
-    def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> "Classroom":
+    def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> Classroom:
         """sampling_threads: ONNX Runtime's threads for the shared sampling worker (default: torch's count)."""
         zoo = Zoo.load(models_root, threads=sampling_threads)
         return cls(zoo, load_gallery(assets), load_text_studios(zoo))
@@ -137,8 +143,9 @@ def load_text_studios(zoo: Zoo) -> dict[str, TextStudio]:
             digits = pipe.info.get("dataset") in TEXT_DATASETS
             domain = DIGITS_AND_CLOTHES if digits else load_domain(pipe.info["path"])
             reference = digit_references() if digits else emoji_references(pipe.config.image_size)
-            studios[name] = TextStudio(load_clip_of(pipe.info), pipe, reference, load_bank(pipe.info["path"]), domain)
-        except Exception as e:  # a broken CLIP or domain must not take the other tabs down
+            clip, bank = load_clip_of(pipe.info), load_bank(pipe.info["path"])
+            studios[name] = TextStudio(clip, pipe, reference, bank, domain, Memorising.of_model(pipe, clip, bank))
+        except Exception as e:  # noqa: BLE001 - a broken CLIP or domain must not take the other tabs down
             zoo.problems[name] = f"its text side could not be loaded ({type(e).__name__}); tab 5 leaves it out"
     return studios
 

@@ -22,15 +22,15 @@ def make_tiny_flow_model(root: Path, name: str = "tiny_flow") -> Path:
 
 def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
     torch.manual_seed(0)
-    tiny = dict(base_channels=8, channel_mults=(1, 2), attention_levels=())
+    tiny = {"base_channels": 8, "channel_mults": (1, 2), "attention_levels": ()}
     specs = {"tiny_cond": (UNetConfig(num_classes=10, **tiny), "mnist"),
              "tiny_notime": (NoTimeDenoiserConfig(channels=(4, 8), bottleneck=16), "fashion_mnist")}
     for name, (cfg, dataset) in specs.items():
         info = {"dataset": dataset, "class_names": [f"class {i}" for i in range(10)]}
         save_pipeline(root / name, build_model(cfg), make_schedule("cosine", 1000), info, f"# {name}\n")
     if with_clip:
-        from diffusion_core.text.prior import BANK_NAME, ImageBank
         from diffusion_core.text.clip import TINY_CLIP, create_clip, save_clip
+        from diffusion_core.text.prior import BANK_NAME, ImageBank
 
         clip = create_clip(TINY_CLIP)
         clip.model.eval()
@@ -47,7 +47,12 @@ def make_tiny_rgb_model(root: Path, name: str = "tiny_rgb") -> Path:
     pretrained/emoji_text), random weights."""
     from diffusion_core.text.clip import create_clip, save_clip
     from diffusion_core.text.emoji_clip import EMOJI_CLIP
-    from diffusion_core.text.prompt_domain import EMOJI_EXAMPLES, EMOJI_KNOWS, PromptDomain, save_domain
+    from diffusion_core.text.prompt_domain import (
+        EMOJI_EXAMPLES,
+        EMOJI_KNOWS,
+        PromptDomain,
+        save_domain,
+    )
 
     torch.manual_seed(3)
     clip = create_clip(EMOJI_CLIP)
@@ -61,6 +66,24 @@ def make_tiny_rgb_model(root: Path, name: str = "tiny_rgb") -> Path:
     save_domain(PromptDomain("emoji", EMOJI_KNOWS, frozenset(words), frozenset(words - {"a", "the", "of", "red"}),
                              EMOJI_EXAMPLES), root / name)
     return root
+
+
+def add_near_copies(model_dir: Path, emoji_root: Path, share: float = 0.03) -> Path:
+    """A prior bank of the fake emoji (make_fake_emoji) and a near_copies.json measured on them (its threshold
+    from the bank, its share given) for a tiny emoji model folder (make_tiny_rgb_model). Returns model_dir."""
+    from diffusion_core.emoji import load_emoji
+    from diffusion_core.near_copies import (
+        FEATURE_SPACE,
+        NearCopyReport,
+        near_copy_threshold,
+        save_report,
+    )
+    from diffusion_core.text.prior import build_bank_for_model, load_bank
+
+    build_bank_for_model(model_dir, data_root=emoji_root)
+    tau = near_copy_threshold(load_bank(model_dir).embeddings, load_emoji(emoji_root).keys)
+    save_report(NearCopyReport(FEATURE_SPACE, tau, 95.0, 504, share, 0.8, training_pictures=12), model_dir)
+    return model_dir
 
 
 class VelocityField(torch.nn.Module):

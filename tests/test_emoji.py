@@ -4,8 +4,19 @@ import pytest
 import torch
 
 from diffusion_core.data import DatasetNotFound
-from diffusion_core.emoji import (CATEGORIES, COLOURS, STYLES, colour_words, dataset_style, find_emoji_root, held_out,
-                                  load_emoji, phrases, pixel_colours)
+from diffusion_core.emoji import (
+    CATEGORIES,
+    COLOURS,
+    STYLES,
+    colour_words,
+    dataset_style,
+    find_emoji_root,
+    held_out,
+    load_emoji,
+    phrases,
+    picture_files,
+    pixel_colours,
+)
 from tests.fixtures import FAKE_EMOJI, make_fake_emoji
 
 
@@ -34,6 +45,13 @@ def test_the_folder_is_found_under_a_data_root_or_named_directly(emoji_root, mon
     with pytest.raises(DatasetNotFound, match="emoji not found"):
         find_emoji_root(emoji_root / "nowhere")
     assert len(load_emoji(emoji_root, styles=("twitter",))) == 6 and len(load_emoji(emoji_root, limit=2)) == 4
+
+
+def test_picture_files_are_load_emoji_s_rows_without_reading_a_picture(emoji_root):
+    emoji, files = load_emoji(emoji_root, limit=4), picture_files(emoji_root, limit=4)
+    assert [s for s, _, _ in files] == emoji.styles.tolist() and [e["key"] for _, e, _ in files] == emoji.keys.tolist()
+    assert [phrases(e) for _, e, _ in files] == emoji.names and all(path.is_file() for *_, path in files)
+    assert files[4][2].parts[-3:] == ("twitter", "img64", "2764.png")
 
 
 def test_skin_tones_are_skipped_unless_asked(emoji_root):

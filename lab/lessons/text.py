@@ -12,12 +12,13 @@ from dataclasses import dataclass
 import torch
 
 from diffusion_core.emoji import CATEGORIES
-from diffusion_core.text.prompts import concepts
 from diffusion_core.pipeline import Pipeline
-from diffusion_core.text.prior import ImageBank, condition_from_text
 from diffusion_core.text.clip import Clip
+from diffusion_core.text.prior import ImageBank, condition_from_text
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, PromptDomain
 from diffusion_core.text.prompt_warning import PromptCheck
+from diffusion_core.text.prompts import concepts
+from lab.lessons.memorising import Memorising
 
 KNOWS = DIGITS_AND_CLOTHES.knows
 
@@ -60,9 +61,11 @@ class Inspection:
 
 class TextStudio:
     def __init__(self, clip: Clip, pipe: Pipeline | None, reference_images: torch.Tensor, bank: ImageBank | None = None,
-                 domain: PromptDomain = DIGITS_AND_CLOTHES):
-        """reference_images: (N, C, H, W) pictures of what the model learned, the nearest shown for a prompt."""
+                 domain: PromptDomain = DIGITS_AND_CLOTHES, memorising: Memorising | None = None):
+        """reference_images: (N, C, H, W) pictures of what the model learned, the nearest shown for a prompt;
+        memorising: the near-copy lesson of a model that measured its near-copies (lessons/memorising.py)."""
         self.clip, self.pipe, self.reference, self.bank, self.domain = clip, pipe, reference_images, bank, domain
+        self.memorising = memorising
         self.concepts = domain_concepts(domain)
         with torch.no_grad():
             self.concept_emb = clip.encode_text([p for _, p in self.concepts])  # (K, D)

@@ -15,9 +15,20 @@ from lab.checks import markdown_literal
 from lab.classroom import Classroom
 from lab.handout.button import handout_row, wire_handout
 from lab.handout.tabs import text_pages
-from lab.tabs.common import (INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly, inputs, one_of,
-                             sampling_controls, whole_number)
+from lab.lessons.memorising import decode_pictures, max_value_chars
 from lab.lessons.text import TextStudio
+from lab.tabs.common import (
+    INTERACTIVE,
+    MAX_GUIDANCE,
+    MAX_SEED,
+    SAMPLING,
+    check_range,
+    friendly,
+    inputs,
+    one_of,
+    sampling_controls,
+    whole_number,
+)
 from lab.tabs.widgets import Dropdown, Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
@@ -30,6 +41,18 @@ the README says how to train them again). Meanwhile, try the class-conditional m
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
 THUMBNAIL_SCALE = 4  # 28 px -> 112 px
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
+BROWSER_ID, IMAGES_ID = "text-browser", "text-images"  # where lab/static/js/drawn_pictures.mjs finds the pictures
+# the page sends the last pictures as one compact value (lessons/memorising.decode_pictures checks it)
+DRAWN_JS = """async (drawn, text_model) => {
+  const root = ((window.gradio_config && window.gradio_config.root) || document.baseURI).replace(/\\/?$/, "/");
+  try {
+    const m = await import(root + "lab/static/js/drawn_pictures.mjs");
+    return [await CALL, text_model];
+  } catch (e) {
+    console.error(e);
+    return ["", text_model];
+  }
+}""".replace("CALL", f'm.drawnPictures("{BROWSER_ID}", "{IMAGES_ID}", {THUMBNAIL_SCALE})')
 TEXT_MODEL_INFO = "each text model has its own CLIP and knows its own pictures (digits and clothes, emoji)"
 
 
@@ -80,9 +103,9 @@ class TextTab:
         one_of("where the sampling runs", where, WHERE_CHOICES)
         cond = r.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
         payload = self.classroom.browser.payload(r.model, r.studio.pipe, where, r.n, r.seed,
-                                                 dict(sampler=sampler, num_steps=r.steps, guidance_scale=r.guidance), cond=cond)
+                                                 {"sampler": sampler, "num_steps": r.steps, "guidance_scale": r.guidance}, cond=cond)
         note = f"note: {markdown_literal(r.notice)}" if r.notice else ""
-        return payload, note, gr.Gallery(visible=False)
+        return payload, note, gr.Gallery(visible=False), None  # no nearest training emoji of the last pictures
 
     @friendly
     def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
@@ -114,6 +137,24 @@ class TextTab:
                         + ", ".join(f"{name} ×{n}" for name, n in report.prior_classes[:4])
                         + "; their mean image embedding is what the U-Net is asked for.")
         return table, neighbours, verdict
+
+    @friendly
+    def nearest_emoji(self, drawn, text_model=None):
+        """The 3 training emoji nearest to each of the last pictures (the page sends them) and the model's measured
+        near-copy share (lessons/memorising.py)."""
+        name, studio = self.studio_of(text_model)
+        lesson = studio.memorising
+        if lesson is None:
+            raise gr.Error(f"The model {name} has not measured how often it copies its training pictures "
+                           "(no near_copies.json in its folder).")
+        found = lesson.nearest(decode_pictures(drawn, studio.pipe.config.image_size))
+        return lesson.gallery(found), lesson.summary(found)
+
+    @friendly
+    def memorising_panel(self, text_model):
+        """The near-copy panel for a model that measured its near-copies, hidden for any other."""
+        lesson = self.studio_of(text_model)[1].memorising
+        return gr.Accordion(visible=lesson is not None), lesson.report.sentence() if lesson else "", None
 
     def about(self, text_model: str) -> str:
         studio = self.studios[text_model]
@@ -155,24 +196,39 @@ class TextTab:
                                                 + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
                 w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
-                w.browser = browser_sampler()  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
+                w.browser = browser_sampler(BROWSER_ID)  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
                 w.status = gr.Markdown(latex_delimiters=[])  # may quote the prompt: no $…$ maths from it
                 w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
-                                      elem_classes=["dl-main", "dl-result"])
+                                      elem_classes=["dl-main", "dl-result"], elem_id=IMAGES_ID)
                 w.warning = gr.Markdown(latex_delimiters=[], elem_id=VERDICT_ID)  # quotes the prompt (escaped)
+        self.memorising_layout(w)
         with gr.Row():
             w.concepts = gr.Dataframe(label="closest concepts")
             w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260, elem_classes="dl-result")
         handout_row(w)
         return w
 
+    def memorising_layout(self, w: SimpleNamespace):
+        """Did it copy a training emoji? The last pictures' nearest training emoji (models with near_copies.json)."""
+        lesson = self.studio.memorising
+        with gr.Accordion("Did it copy a training emoji?", visible=lesson is not None) as w.copies_box:
+            w.copies_note = gr.Markdown(lesson.report.sentence() if lesson else "", latex_delimiters=[])
+            w.copies_button = gr.Button("Find the nearest training emoji of my pictures")
+            w.copies = gr.Gallery(label="each of your pictures, then its 3 nearest training emoji", columns=8,
+                                  object_fit="contain", elem_classes="dl-result")  # two pictures a row
+            size = max(studio.pipe.config.image_size for studio in self.studios.values())
+            w.drawn = gr.Textbox(visible=False, label="pictures", max_length=max_value_chars(size))
+
     def wire(self, w: SimpleNamespace):
         w.text_model.change(self.model_changed, w.text_model, [w.about, w.use_prior, w.prompt], **INTERACTIVE)
-        w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.images], **INTERACTIVE)
+        w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.images, w.copies], **INTERACTIVE)
         w.browser.submit(lambda: gr.Gallery(visible=True), None, w.images, **INTERACTIVE).then(
             self.text_to_image, inputs(self.text_to_image, w), [w.images, w.status], **SAMPLING)
         w.inspect_button.click(self.inspect_prompt, inputs(self.inspect_prompt, w), [w.concepts, w.nearest, w.warning],
                                   **INTERACTIVE)
+        w.text_model.change(self.memorising_panel, w.text_model, [w.copies_box, w.copies_note, w.copies], **INTERACTIVE)
+        w.copies_button.click(self.nearest_emoji, inputs(self.nearest_emoji, w), [w.copies, w.copies_note],
+                              js=DRAWN_JS, **INTERACTIVE)
         wire_handout(w, text_pages, self, samples=True)
 
 

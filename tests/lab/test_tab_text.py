@@ -2,6 +2,7 @@ import re
 
 import numpy as np
 import pytest
+
 from tests.lab.messages import refusal
 
 
@@ -37,14 +38,54 @@ def test_a_colour_emoji_model_has_its_own_place_in_tab_5(rgb_demo):
     and draws 32×32 colour pictures, on the server and for the browser."""
     tab = rgb_demo.tabs.text.handlers
     assert list(tab.studios) == ["tiny_text", "tiny_rgb"] and rgb_demo.tabs.text.text_model.value == "tiny_text"
-    about, prior, prompt = tab.model_changed("tiny_rgb")
+    about, _, prompt = tab.model_changed("tiny_rgb")
     assert "32×32 colour" in about and prompt == "a red heart"
     *_, near = tab.inspect_prompt("a red heart", "tiny_rgb")
     assert "looks far" not in near
     *_, far = tab.inspect_prompt("a handwritten seven", "tiny_rgb")
     assert "looks far" in far and "only knows emoji" in far
-    pictures, status = list(tab.text_to_image("a red heart", 2.0, 3, "ddim", 0, 2, False, "tiny_rgb"))[-1]
+    pictures, _ = list(tab.text_to_image("a red heart", 2.0, 3, "ddim", 0, 2, False, "tiny_rgb"))[-1]
     assert len(pictures) == 2 and pictures[0].shape == (128, 128, 3)
     payload = tab.start("browser", "a red heart", 2.0, 3, "ddim", 0, 2, False, "tiny_rgb")[0]
     assert payload["plan"]["shape"] == [3, 32, 32] and payload["model"]["conditioning"]["dim"] == 128
     assert "no 'nope' among the choices for text model" in refusal(lambda: tab.inspect_prompt("a cat", "nope"))
+
+
+@pytest.fixture(scope="module")
+def emoji_tab(tmp_path_factory):
+    """Tab 5 over a tiny emoji model that measured its near-copies on fake emoji; the emoji data root of the
+    fake emoji (DIFFUSION_LAB_DATA while a test runs)."""
+    from lab.classroom import Classroom, load_text_studios
+    from lab.tabs.text import TextTab
+    from lab.zoo import Zoo
+    from tests.fixtures import add_near_copies, make_fake_emoji, make_tiny_rgb_model
+
+    data = tmp_path_factory.mktemp("data")
+    root = make_tiny_rgb_model(tmp_path_factory.mktemp("models"))
+    add_near_copies(root / "tiny_rgb", make_fake_emoji(data / "emoji"))
+    zoo = Zoo.load(root)
+    return TextTab(Classroom(zoo, text_studios=load_text_studios(zoo))), data
+
+
+def test_the_tab_shows_each_picture_s_nearest_training_emoji(emoji_tab, monkeypatch):
+    import base64
+
+    from diffusion_core.emoji import load_emoji
+
+    tab, data = emoji_tab
+    monkeypatch.setenv("DIFFUSION_LAB_DATA", str(data))
+    box, note, cleared = tab.memorising_panel("tiny_rgb")
+    assert box.visible and note.startswith("On 504 pictures this model drew, 3.0 % were near-copies") and not cleared
+    heart = ((load_emoji(data / "emoji").images[:1] + 1) * 127.5).round().byte().permute(0, 2, 3, 1)  # (1, H, W, 3)
+    rows, summary = tab.nearest_emoji(base64.b64encode(heart.numpy().tobytes()).decode(), "tiny_rgb")
+    assert len(rows) == 4 and rows[1][1].startswith("near-copy 1.000 · heavy black heart (")
+    assert summary.startswith("Of your 1 picture, 1 is a near-copy") and "3.0 %" in summary
+    assert "Generate pictures first" in refusal(lambda: tab.nearest_emoji("", "tiny_rgb"))
+    assert "not this model's 32×32 colour pictures" in refusal(lambda: tab.nearest_emoji("AAAA", "tiny_rgb"))
+
+
+def test_models_without_measured_near_copies_hide_the_panel(rgb_demo):
+    tab, widgets = rgb_demo.tabs.text.handlers, rgb_demo.tabs.text
+    assert not widgets.copies_box.visible  # the first model: digits and clothes
+    assert not tab.memorising_panel("tiny_rgb")[0].visible
+    assert "has not measured how often it copies" in refusal(lambda: tab.nearest_emoji("AAAA", "tiny_rgb"))

@@ -63,6 +63,7 @@ function yieldToBrowser() {
 export function mount(element, props, trigger, watch, root) {
   const staticBase = root + "lab/static/";
   const $ = (selector) => element.querySelector(selector);
+  const box = $(".dl-where").closest(".dl-browser"); // holds dlPictures once a run in this browser is done
   const state = { run: null, frames: [], layout: null, pending: null, draws: 0 };
   const small = document.createElement("canvas");
   $(".dl-canvas").insertAdjacentHTML("beforebegin", '<div class="dl-caption"></div>');
@@ -176,6 +177,8 @@ export function mount(element, props, trigger, watch, root) {
     scrub.max = String(state.frames.length - 1);
     scrub.value = scrub.max;
     element.dataset.state = "done";
+    // the finished pictures, uint8 (B, C, H, W), for lab/static/js/drawn_pictures.mjs (tab 5's nearest training emoji)
+    if (state.run === payload.run) box.dlPictures = { pixels: toUint8(last.xt), shape: [payload.batch, ...plan.shape] };
     window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "browser", backend,
       seconds: (performance.now() - started) / 1000, evaluations, frames: state.frames.length, draws: state.draws,
       final: Array.from(last.xt) } };
@@ -207,6 +210,7 @@ export function mount(element, props, trigger, watch, root) {
     const payload = props.value;
     if (!payload || typeof payload !== "object" || !payload.run || payload.run === state.run) return;
     state.run = payload.run;
+    box.dlPictures = null; // a new run: the pictures of the last one are gone
     start(payload).catch((e) => {
       console.error(e);
       toServer(payload, `the browser run failed (${e.message || e})`);
