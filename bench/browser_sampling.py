@@ -3,8 +3,9 @@ the page is not cross-origin isolated); prints JSON.
 
     python bench/browser_sampling.py                      # starts `python app.py` on a free port
     python bench/browser_sampling.py --url http://127.0.0.1:7860/ --pid 1234
+    python bench/browser_sampling.py --tab 5 --model emoji_text --students 0   # the colour model, a prompt, 8 × 20
 
-1. One student, tab 4 (mnist_fast): 8 images × 20 steps of DPM-Solver++ at w=2 with the guidance interval (the class
+1. One student, tab 4 (mnist_fast; or --model, or tab 5 with a prompt: --tab 5): 8 images × 20 steps of DPM-Solver++ at the tab's guidance (tab 4: w=2 with the guidance interval, the class
    default), and the 1000-step DDPM animation of one image, each "in your browser" and "on the server": seconds
    from the click on Generate to the last step shown (the browser's first run includes downloading and starting the
    model; the others are warm), and the browser's own sampling seconds.
@@ -38,18 +39,28 @@ def visible(locator):
     return locator.filter(visible=True).first
 
 
-def open_tab(page, url: str, tab: str):
+TABS = {4: ("4 · Reverse sampling", "model"), 5: ("5 · Text to image (CLIP)", "text model")}  # (tab, its model menu)
+PROMPT = "a red heart"  # tab 5's prompt for a model that is not the digits-and-clothes one
+
+
+def open_tab(page, url: str, tab: str, menu: str | None = None, model: str | None = None):
     page.goto(url)
     page.get_by_text("Diffusion Lab").first.wait_for()
     page.get_by_role("tab", name=tab).click()
     visible(page.get_by_label("in your browser")).wait_for()
+    if model:
+        visible(page.get_by_label(menu, exact=True)).click()
+        page.get_by_role("option", name=model, exact=True).click()
+        page.wait_for_timeout(1000)
+        if menu == "text model":
+            visible(page.get_by_label("prompt")).fill(PROMPT)
 
 
 def set_run(page, where: str, sampler: str, steps: int, images: int):
     visible(page.get_by_label(WHERE[where])).check()
     visible(page.get_by_label(sampler, exact=True)).check()
     for label, value in (("steps (model evaluations)", steps), ("images", images)):
-        box = visible(page.get_by_label(label))
+        box = visible(page.locator("input[type=number]").and_(page.get_by_label(label)))  # not tab 5's gallery
         box.fill(str(value))
         box.press("Enter")
 
@@ -74,14 +85,15 @@ def generate(page, where: str, steps: int, seed: int | None = None) -> dict:
             "sampling_s": round(run["seconds"], 2) if "seconds" in run else None}
 
 
-def one_student(browser, url: str, repeats: int) -> dict:
-    runs = {"8 images x 20 steps DPM++ w=2": ("DPM-Solver++(2M)", 20, 8), "DDPM 1000 steps, 1 image": ("DDPM (ancestral)", 1000, 1)}
+def one_student(browser, url: str, repeats: int, tab: int = 4, model: str | None = None, ddpm: bool = True) -> dict:
+    runs = {"8 images x 20 steps DPM++": ("DPM-Solver++(2M)", 20, 8), "DDPM 1000 steps, 1 image": ("DDPM (ancestral)", 1000, 1)}
+    runs = runs if ddpm else dict(list(runs.items())[:1])
     report = {}
     for name, (sampler, steps, images) in runs.items():
         for where in ("browser", "server"):
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.set_default_timeout(600_000)
-            open_tab(page, url, "4 · Reverse sampling")
+            open_tab(page, url, TABS[tab][0], TABS[tab][1], model)
             set_run(page, where, sampler, steps, images)
             first = generate(page, where, steps, seed=100)
             warm = [generate(page, where, steps, seed=101 + i) for i in range(repeats)]
@@ -152,7 +164,10 @@ def main():
     parser.add_argument("--url")
     parser.add_argument("--pid", type=int, help="the server's process id (for its CPU time) with --url")
     parser.add_argument("--repeats", type=int, default=3, help="warm runs per setting")
-    parser.add_argument("--students", type=int, default=3, help="lesson scripts per setting for the CPU figures")
+    parser.add_argument("--students", type=int, default=3, help="lesson scripts per setting for the CPU figures (0: none)")
+    parser.add_argument("--tab", type=int, choices=sorted(TABS), default=4, help="where one student's runs happen")
+    parser.add_argument("--model", help="the model chosen in that tab (default: the tab's first)")
+    parser.add_argument("--no-ddpm", action="store_true", help="leave out the 1000-step DDPM animation")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -166,8 +181,8 @@ def main():
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                report = {"one student": one_student(browser, url, args.repeats)}
-                if pid:
+                report = {"one student": one_student(browser, url, args.repeats, args.tab, args.model, not args.no_ddpm)}
+                if pid and args.students:
                     report["lesson script"] = server_cpu(browser, url, pid, args.students)
                 browser.close()
         finally:
