@@ -96,7 +96,8 @@ def dataset_available(name: str, split: str = "test", root=None) -> bool:
 
 
 class ImageFolder(Dataset):
-    """Every image under a folder (any format PIL opens), RGB, resized and centre-cropped to size."""
+    """Every image under a folder (any format PIL opens), RGB, resized and centre-cropped to size; transparency on
+    white (icons and emoji are drawn on white)."""
 
     EXTENSIONS = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".gif", ".tif", ".tiff"}
 
@@ -113,4 +114,4 @@ class ImageFolder(Dataset):
         from PIL import Image
 
         with Image.open(self.paths[i]) as im:
-            return pil_to_tensor(im, self.image_size, channels=3), 0
+            return pil_to_tensor(im, self.image_size, channels=3, background=255), 0

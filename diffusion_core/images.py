@@ -9,22 +9,24 @@ import torch
 
 
 
-def _upright_opaque(image):
-    """Turned as the camera meant (EXIF) and transparency flattened onto black, as the datasets' background."""
+def _upright_opaque(image, background: int = 0):
+    """Turned as the camera meant (EXIF) and transparency flattened onto grey level `background` (0: black, the
+    digit datasets' background; 255: white, as icons and emoji are drawn)."""
     from PIL import Image, ImageOps
 
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
-        image = Image.alpha_composite(Image.new("RGBA", image.size, (0, 0, 0, 255)), image)
+        image = Image.alpha_composite(Image.new("RGBA", image.size, (background,) * 3 + (255,)), image)
     return image
 
 
-def pil_to_tensor(image, size: int, channels: int = 1) -> torch.Tensor:
-    """Any PIL image -> (C, size, size) in [-1, 1]: mode converted, short side resized, centre-cropped."""
+def pil_to_tensor(image, size: int, channels: int = 1, background: int = 0) -> torch.Tensor:
+    """Any PIL image -> (C, size, size) in [-1, 1]: transparency on `background`, mode converted, short side resized,
+    centre-cropped."""
     from PIL import Image, ImageOps
 
-    image = _upright_opaque(image).convert("L" if channels == 1 else "RGB")
+    image = _upright_opaque(image, background).convert("L" if channels == 1 else "RGB")
     image = ImageOps.fit(image, (size, size), method=Image.Resampling.BICUBIC)
     arr = np.asarray(image, dtype=np.float32).reshape(size, size, channels)
     return torch.from_numpy(arr).permute(2, 0, 1).div(127.5).sub(1)

@@ -47,6 +47,9 @@ def test_odd_images_are_converted(tmp_path):
     Image.new("L", (20, 20), 128).save(tmp_path / "b.jpg")
     folder = ImageFolder(tmp_path, image_size=16)
     assert len(folder) == 2 and folder[0][0].shape == (3, 16, 16)
+    Image.new("RGBA", (20, 20), (255, 0, 0, 0)).save(tmp_path / "c.png")  # fully transparent
+    assert ImageFolder(tmp_path, image_size=16)[2][0].eq(1).all()  # on white
+    assert pil_to_tensor(Image.new("RGBA", (8, 8), (255, 0, 0, 0)), 8).eq(-1).all()  # an upload for the digits: black
     assert tensor_to_uint8(torch.ones(1, 2, 2)).dtype == np.uint8
 
 
