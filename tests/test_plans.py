@@ -252,3 +252,20 @@ def test_the_seeded_draws_are_the_pipelines(kind):
     xT, noise = seeded_noise(plan, 2, 11)
     *_, last = run_plan(plan, numpy_fn(model), xT, np.array([1, 2]), noise, dtype=np.float32)
     np.testing.assert_allclose(last.xt, steps[-1].xt.numpy(), atol=2e-5, rtol=0)
+
+
+@pytest.mark.parametrize("sampler", ["dpm_solver_pp", "ddpm"])
+def test_a_colour_unet_conditioned_on_a_vector_through_a_plan(sampler):
+    """C = 3 (the emoji model's kind: RGB, a CLIP embedding as condition, guided): the plan gives every step of
+    samplers.sample, in float64 and within float32 rounding in float32."""
+    torch.manual_seed(0)
+    model = Fed32(build_model(UNetConfig(image_size=8, in_channels=3, base_channels=8, channel_mults=(1, 2),
+                                         attention_levels=(1,), cond_dim=6)).eval())
+    cond = torch.nn.functional.normalize(torch.randn(SHAPE[0], 6), dim=-1)
+    kwargs = dict(sampler=sampler, num_steps=5, guidance_scale=3.0)
+    plan = compile_plan(COSINE, model.config, **kwargs)
+    assert plan["shape"] == [3, 8, 8]
+    assert max(max_errors(follow(plan, model, cond), reference(samplers.sample, model, COSINE, cond=cond, **kwargs),
+                          plan)) < 1e-5
+    expected = reference(samplers.sample, model, COSINE, cond=cond, float64=False, **kwargs)
+    assert max(max_errors(follow(plan, model, cond, dtype=np.float32), expected, plan)) < 2e-5
