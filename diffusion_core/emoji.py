@@ -34,6 +34,10 @@ CATEGORIES = ("Smileys & Emotion", "People & Body", "Component", "Animals & Natu
               "Travel & Places", "Activities", "Objects", "Symbols", "Flags")  # the order of categories.json
 COLOURS = ("red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "black", "white", "grey")
 SECOND_COLOUR_SHARE = 0.15
+# The colour judge (a category classifier, evaluation/classifier.py) learns the categories from one style and is checked
+# on the other; "Component" (the 5 skin-tone swatches of each style) is too small a category to learn, so it has 9.
+JUDGE_STYLES = {"train": "google", "test": "twitter"}
+JUDGE_CATEGORIES = tuple(c for c in CATEGORIES if c != "Component")
 TEMPLATES = ["a {adj} {p}", "{adj} {p}", "a {adj} {p} emoji", "an emoji of a {adj} {p}", "a picture of a {adj} {p}",
              "a {adj} {p}, {sub}", "{adj} {p} ({category})"]
 
@@ -221,6 +225,20 @@ def picture_files(root=None, styles: tuple[str, ...] = STYLES, skin_tones: bool 
     if not found:
         raise DatasetNotFound(f"no emoji pictures under {folder}/<style>/img64")
     return found
+
+
+def judge_labels(categories: torch.Tensor) -> torch.Tensor:
+    """(N,) indices into CATEGORIES -> (N,) indices into JUDGE_CATEGORIES (-1 for Component)."""
+    to_judge = torch.tensor([JUDGE_CATEGORIES.index(c) if c in JUDGE_CATEGORIES else -1 for c in CATEGORIES])
+    return to_judge[categories]
+
+
+def judge_images(split: str, root=None, size: int = 32, limit: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """The colour judge's pictures of one split (JUDGE_STYLES: train = google, test = twitter), Component left out:
+    (images (N, 3, size, size) in [-1, 1] on white, labels (N,) into JUDGE_CATEGORIES)."""
+    emoji = load_emoji(root, size, (JUDGE_STYLES[split],), limit=limit)
+    labels = judge_labels(emoji.categories)
+    return emoji.images[labels >= 0], labels[labels >= 0]
 
 
 def _read_rgba(path: Path) -> np.ndarray:

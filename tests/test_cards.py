@@ -4,20 +4,21 @@ import shutil
 
 import pytest
 
-from diffusion_core.evaluation.cards import (OBSERVATIONS_NAME, TEMPLATES, TRAINING_NOTE_NAME, files_section,
-                                             render_card)
+from diffusion_core.evaluation.cards import (
+    OBSERVATIONS_NAME,
+    TEMPLATES,
+    TRAINING_NOTE_NAME,
+    files_section,
+    render_card,
+)
 from diffusion_core.evaluation.folder import KIND_MODULES, kind_module, model_kind
 from diffusion_core.model_folder import read_config
 from tests.conftest import ROOT
 
-# The emoji models' cards are written by hand and by text/emoji_clip.py (emoji_clip_card) until the card templates
-# learn emoji figures (issue 23: the templates read digits' and clothes' fields); every other card is its template.
-HAND_WRITTEN_CARDS = {"emoji_clip", "emoji_text"}
 SHIPPED = sorted(p for p in (ROOT / "pretrained").glob("*/") if (p / "config.json").exists())
-FOLDERS = [p for p in SHIPPED if p.name not in HAND_WRITTEN_CARDS]
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", SHIPPED, ids=lambda p: p.name)
 def test_shipped_card_is_its_rendered_template(folder):
     assert render_card(folder) == (folder / "README.md").read_text(), (
         f"{folder.name}/README.md is not what its folder renders to: edit the template in {TEMPLATES} or "
@@ -28,10 +29,6 @@ def test_every_kind_is_shipped_and_has_its_template():
     assert {model_kind(read_config(f)) for f in SHIPPED} == set(KIND_MODULES)
     for kind in KIND_MODULES:
         assert (TEMPLATES / kind_module(kind).TEMPLATE).is_file()
-
-
-def test_only_the_emoji_cards_are_hand_written():
-    assert HAND_WRITTEN_CARDS <= {p.name for p in SHIPPED}  # drop a name here once its card renders
 
 
 def test_hand_written_files_are_read_when_the_card_is_rendered(tmp_path):

@@ -8,16 +8,16 @@ from diffusion_core.cli import main
 from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.training.classifier import save_classifier
 from tests.conftest import ROOT, require_dataset
-from tests.test_cards import HAND_WRITTEN_CARDS
 
 PRETRAINED = ROOT / "pretrained"
-FOLDERS = sorted(p for p in PRETRAINED.glob("*/") if (p / "config.json").exists() and p.name not in HAND_WRITTEN_CARDS)
+FOLDERS = sorted(p for p in PRETRAINED.glob("*/") if (p / "config.json").exists())
 
 
 def test_card_only_rewrites_copied_shipped_cards_identically(tmp_path, capsys):
     copies = []
-    for folder in FOLDERS:  # the exports, grids and prior bank are not needed for a card
-        shutil.copytree(folder, tmp_path / folder.name, ignore=shutil.ignore_patterns("*.onnx", "*.png", "prior_bank.*"))
+    for folder in FOLDERS:  # the exports, grids, prior bank and near-copy report are not needed for a card
+        shutil.copytree(folder, tmp_path / folder.name,
+                        ignore=shutil.ignore_patterns("*.onnx", "*.png", "prior_bank.*", "near_copies.json"))
         (tmp_path / folder.name / "README.md").unlink()
         copies.append(str(tmp_path / folder.name))
     assert main(["evaluate", *copies, "--card-only"]) == 0

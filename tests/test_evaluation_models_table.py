@@ -2,7 +2,13 @@
 import json
 import shutil
 
-from diffusion_core.evaluation.models_table import END, START, _quality, models_table, write_models_table
+from diffusion_core.evaluation.models_table import (
+    END,
+    START,
+    _quality,
+    models_table,
+    write_models_table,
+)
 from tests.conftest import ROOT
 
 
@@ -45,3 +51,14 @@ def test_flow_row_skips_budgets_the_model_has_no_sampler_for():
     report = {"model": "m", "nfe_comparison": {"n": 50, "floor_at_n": 9.0, "guidance": 1.0, "rows": {"m": rows},
                                                "best": [{"budget": 1, "m": None}, {"budget": 2, "m": rows[0]}]}}
     assert _quality(report) == "domain-FID at 2 NFE: 14.40 (floor 9.00, n=50, best of midpoint, w=1)"
+
+
+def test_emoji_rows_show_the_judge_the_held_out_clip_figures_and_the_text_models_scores():
+    report = {"model": "emoji_text", "clip_score": 0.479, "clip_score_real": 0.784, "agreement": {"named": 0.29},
+              "emoji_fid": {"fid": 73.1, "floor": 75.9, "floor_same_style": 5.6, "n": 504},
+              "sampling": {"guidance_scale": 3.0}}
+    assert _quality(report) == ("CLIP score 0.479 (real emoji 0.784) · judge agreement 29.0 % · emoji-FID 73.1 "
+                                "(floors 75.9 other style, 5.6 same style, n=504, DPM-Solver++ 20, w=3)")
+    table = models_table(ROOT / "pretrained")
+    assert "| classifier, emoji (colour judge, trained on google, tested on twitter) |" in table
+    assert "held-out emoji: category " in table

@@ -19,7 +19,8 @@ def add_evaluate(sub):
                                         "test images (1000)")
     p.add_argument("--n-big", type=int, default=500, help="samples for the guided DPM-Solver++ FID")
     p.add_argument("--n-slow", type=int, help="samples for the 1000-step DDPM row (default: n)")
-    p.add_argument("--per-class", type=int, help="samples per class for agreement (default 50; text model: 20)")
+    p.add_argument("--per-class", type=int, help="samples per class for agreement (default 50; text model: 20; emoji "
+                                                 "text model: samples per card prompt, 42)")
     p.add_argument("--skip-ddpm", action="store_true", help="leave out the (slow) 1000-step DDPM row")
     p.add_argument("--quick", action="store_true", help="a smoke run: one sampler row, 50 samples for the guided FID, "
                                                            "the first 1000 test images")

@@ -18,7 +18,11 @@ DATASETS = ("mnist", "fashion_mnist")
 def evaluate(folder: Path, options) -> dict:
     """{zero_shot_accuracy: {dataset: acc}, attribute_retrieval_accuracy: {dataset: {attribute: acc}}}."""
     from ..data import load_images
-    from ..text.clip import attribute_retrieval_accuracy, load_clip_dir, zero_shot_accuracy
+    from ..text.clip import (
+        attribute_retrieval_accuracy,
+        load_clip_dir,
+        zero_shot_accuracy,
+    )
 
     clip = load_clip_dir(folder)
     zero_shot, retrieval = {}, {}
@@ -31,19 +35,25 @@ def evaluate(folder: Path, options) -> dict:
     return figures
 
 
+def architecture_fields(folder: Path, config: dict) -> dict:
+    """A CLIP card's description of the network, from its open_clip config, and its training facts."""
+    cfg = config["model_cfg"]
+    vision, text = cfg["vision_cfg"], cfg["text_cfg"]
+    return {"name": folder.name, "open_clip_model": config["open_clip_model"], "vision_layers": vision["layers"],
+            "vision_width": vision["width"], "patches": vision["image_size"] // vision["patch_size"],
+            "patch_size": vision["patch_size"], "image_size": vision["image_size"], "text_layers": text["layers"],
+            "text_width": text["width"], "embed_dim": cfg["embed_dim"],
+            "parameters": sum(v.numel() for v in read_weights(folder).values()),
+            "steps": config["steps"], "batch_size": config["batch_size"], "train_minutes": config["train_minutes"]}
+
+
 def card_fields(folder: Path, config: dict, r: dict) -> dict:
     """What clip.md is filled with: the architecture from the open_clip config, training facts, the figures."""
     from ..text.captions import ATTRIBUTE_WORDS
 
-    cfg, figures = config["model_cfg"], {**config, **r}
-    vision, text = cfg["vision_cfg"], cfg["text_cfg"]
-    patches = vision["image_size"] // vision["patch_size"]
+    figures = {**config, **r}
     retrieval = figures["attribute_retrieval_accuracy"]
-    return {"name": folder.name, "open_clip_model": config["open_clip_model"], "vision_layers": vision["layers"],
-            "vision_width": vision["width"], "patches": patches, "patch_size": vision["patch_size"],
-            "text_layers": text["layers"], "text_width": text["width"], "embed_dim": cfg["embed_dim"],
-            "parameters": sum(v.numel() for v in read_weights(folder).values()),
-            "steps": config["steps"], "batch_size": config["batch_size"], "train_minutes": config["train_minutes"],
+    return {**architecture_fields(folder, config),
             "zero_shot_mnist": figures["zero_shot_accuracy"]["mnist"] * 100,
             "zero_shot_fashion_mnist": figures["zero_shot_accuracy"]["fashion_mnist"] * 100,
             "retrieval_rows": "\n".join(f"| {ds} | {attr} | {' / '.join(ATTRIBUTE_WORDS[attr])} | {acc * 100:.1f} % |"

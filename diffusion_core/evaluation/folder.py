@@ -1,12 +1,15 @@
 """Evaluate a model folder in place: which kind of model it holds, that kind's measurement, <folder>/evaluation.json.
 
-    kind               what                                     module         measures
-    diffusion_model    class-conditional or unconditional U-Net diffusion.py   domain-FID vs steps, class agreement
-    flow_model         a U-Net trained by flow matching         flow_model.py  FID, agreement at 1-20 NFE vs DDPM
-    text_model         U-Net conditioned on CLIP embeddings     text_model.py  prompt agreement, attribute control
-    no_time_denoiser   the DLI denoiser that never sees t       no_time.py     one-step PSNR vs a U-Net with t
-    clip               the project's small CLIP                 clip.py        zero-shot and attribute retrieval
-    classifier         a domain classifier                      classifier.py  test accuracy
+    kind               what                                     module               measures
+    diffusion_model    class-conditional or unconditional U-Net diffusion.py         domain-FID vs steps, class agreement
+    flow_model         a U-Net trained by flow matching         flow_model.py        FID, agreement at 1-20 NFE vs DDPM
+    text_model         U-Net conditioned on CLIP embeddings     text_model.py        prompt agreement, attribute control
+    emoji_text_model   the same, on emoji (32×32×3)             emoji_text_model.py  CLIP score, judge agreement,
+                                                                                     emoji-FID, prompt warning
+    no_time_denoiser   the DLI denoiser that never sees t       no_time.py           one-step PSNR vs a U-Net with t
+    clip               the project's small CLIP                 clip.py              zero-shot and attribute retrieval
+    emoji_clip         the small CLIP of emoji                  emoji_clip.py        held-out category, name, colour
+    classifier         a domain classifier (or the colour judge) classifier.py       test accuracy (per class)
 
 Each module has evaluate(folder, options) -> report, card_fields(folder, config, report) -> dict and TEMPLATE
 (cards.py renders it). The models a measurement needs (domain classifiers, the CLIP, a U-Net to compare with) are
@@ -22,7 +25,8 @@ from pathlib import Path
 from ..model_folder import CONFIG_NAME, EVALUATION_NAME, read_config
 
 KIND_MODULES = {"diffusion_model": "diffusion", "flow_model": "flow_model", "text_model": "text_model",
-                "no_time_denoiser": "no_time", "clip": "clip", "classifier": "classifier"}
+                "emoji_text_model": "emoji_text_model", "no_time_denoiser": "no_time", "clip": "clip",
+                "emoji_clip": "emoji_clip", "classifier": "classifier"}
 
 
 @dataclass
@@ -31,11 +35,12 @@ class Options:
     # no-time denoiser (1000)
     n_big: int = 500  # samples for the guided DPM-Solver++ FID
     n_slow: int | None = None  # samples for the 1000-step DDPM row (default: n)
-    per_class: int | None = None  # samples per class: 50 for class agreement, 20 per prompt for a text model
+    per_class: int | None = None  # samples per class: 50 for class agreement, 20 per prompt for a text model (42 for
+    # the emoji text model)
     skip_ddpm: bool = False  # leave out the slow 1000-step DDPM row
     quick: bool = False  # a smoke run: one sampler row, 50 samples for the guided FID, 1000 test images
     add_rows: list = field(default_factory=list)  # [(sampler, steps)]: measure only these into evaluation.json
-    classifier: str | None = None  # domain classifier folder (default: sibling classifier_<dataset>)
+    classifier: str | None = None  # domain classifier folder (default: sibling classifier_<dataset>; classifier_emoji)
     reference: str | None = None  # no-time denoiser: the U-Net with t (default: sibling <dataset>_cond)
     compare: str | None = None  # flow model: the DDPM folder to compare with (default: sibling mnist_fast)
     guidance: float = 3.0  # text model: guidance of attribute control, prompted FID and the example grid
@@ -44,14 +49,17 @@ class Options:
 
 
 def model_kind(config: dict) -> str:
-    """One of KIND_MODULES, from what config.json describes."""
+    """One of KIND_MODULES, from what config.json describes (a CLIP or text model of emoji: its emoji kind)."""
+    from ..emoji import dataset_style
+
+    emoji = "emoji_" if dataset_style(config.get("dataset", "")) else ""
     if "open_clip_model" in config:
-        return "clip"
+        return f"{emoji}clip"
     architecture = config.get("model", {}).get("architecture", "unet")
     if architecture in ("classifier", "no_time_denoiser"):
         return architecture
     if config.get("clip"):
-        return "text_model"
+        return f"{emoji}text_model"
     return "flow_model" if "flow" in config else "diffusion_model"  # "flow": load_pipeline's FlowPipeline
 
 

@@ -3,6 +3,8 @@
   domain-FID  = ‖μ_r − μ_g‖² + Tr(Σ_r + Σ_g − 2 (Σ_r Σ_g)^{1/2})   (Heusel et al. 2017)
                 on the classifier's penultimate (128-d) features instead of Inception's, so it
                 measures MNIST-likeness; always read it next to the real-vs-real floor.
+                For emoji ("emoji-FID") the classifier is the colour judge, trained on the google style; its
+                "test set" is the twitter style and its floor is n google pictures against it (judged_images).
   agreement   = fraction of samples asked for class c that the classifier labels c.
 """
 from __future__ import annotations
@@ -13,9 +15,27 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ..data import load_images
+from ..data import class_names, load_images
 from ..model_folder import load_state, read_config
 from ..models.classifier import Classifier, ClassifierConfig
+
+
+def judged_images(dataset: str, split: str, data_root=None, limit: int | None = None):
+    """A judge's labelled pictures: (images (N, C, H, W) in [-1, 1], labels (N,)). MNIST and Fashion-MNIST by their
+    train and test sets; "emoji" by style (emoji.judge_images: train = google, test = twitter, 32×32×3)."""
+    if dataset == "emoji":
+        from ..emoji import judge_images
+
+        return judge_images(split, data_root, limit=limit)
+    return load_images(dataset, split, data_root, limit=limit)
+
+
+def judged_class_names(dataset: str) -> list[str]:
+    if dataset == "emoji":
+        from ..emoji import JUDGE_CATEGORIES
+
+        return list(JUDGE_CATEGORIES)
+    return class_names(dataset)
 
 
 @torch.no_grad()
@@ -67,7 +87,7 @@ def neighbour_correlation(x: torch.Tensor) -> float:
 
 @dataclass
 class Reference:
-    """Test-set features of a dataset, and the real-vs-real floor (train subset vs test)."""
+    """Test-set features of a dataset, and the real-vs-real floor (train subset vs test; emoji: google vs twitter)."""
 
     classifier: Classifier
     test_features: np.ndarray
@@ -76,16 +96,22 @@ class Reference:
     @classmethod
     def build(cls, classifier: Classifier, dataset: str, n_floor: int = 2000, data_root=None, limit: int | None = None):
         """limit: only the first test images (smoke runs); the floor's training subset is the same either way."""
-        xt, _ = load_images(dataset, "test", data_root, limit=limit)
+        xt, _ = judged_images(dataset, "test", data_root, limit=limit)
         ref = cls(classifier, features(classifier, xt), float("nan"))
         ref.floor = ref.floor_at(dataset, n_floor, data_root)
         return ref
 
     def floor_at(self, dataset: str, n: int, data_root=None) -> float:
         """Real-vs-real domain-FID: n training images (a fixed random subset, seed 0) against the test set."""
-        xr, _ = load_images(dataset, "train", data_root)
+        xr, _ = judged_images(dataset, "train", data_root)
         idx = torch.randperm(len(xr), generator=torch.Generator().manual_seed(0))[:n]
         return frechet_distance(features(self.classifier, xr[idx]), self.test_features)
+
+    def sampling_floor(self, n: int) -> float:
+        """n of the test images themselves (a fixed random subset, seed 0) against all of them: what drawing only n
+        costs, with no difference of kind at all (a lower floor than floor_at's)."""
+        idx = torch.randperm(len(self.test_features), generator=torch.Generator().manual_seed(0))[:n]
+        return frechet_distance(self.test_features[idx.numpy()], self.test_features)
 
     def fid(self, images: torch.Tensor) -> float:
         return frechet_distance(features(self.classifier, images.clamp(-1, 1)), self.test_features)

@@ -42,6 +42,12 @@ def _quality(report: dict) -> str:
         if "agreement" in report:
             quality += f" · agreement at w=2: {report['agreement']['2.0']['overall'] * 100:.1f} %"
         return quality
+    if "emoji_fid" in report:  # the emoji text model (emoji_text_model.py)
+        f = report["emoji_fid"]
+        return (f"CLIP score {report['clip_score']:.3f} (real emoji {report['clip_score_real']:.3f}) · judge agreement "
+                f"{report['agreement']['named'] * 100:.1f} % · emoji-FID {f['fid']:.1f} (floors {f['floor']:.1f} other "
+                f"style, {f['floor_same_style']:.1f} same style, n={f['n']}, DPM-Solver++ 20, "
+                f"w={report['sampling']['guidance_scale']:g})")
     if "text" in report:
         return " · ".join(f"{ds} agreement at w=3: {v['agreement'] * 100:.1f} %"
                           for ds, v in report["text"]["3.0"].items())
@@ -56,12 +62,15 @@ def row(folder: Path, link: str) -> str:
     """One line of the table; `link` is where the model's card is, relative to the table's file."""
     config = read_config(folder)
     name = f"[`{folder.name}`]({link})"
-    if "test_accuracy" in config:  # a domain classifier
-        return (f"| {name} | classifier, {config['dataset']} | {config['train_minutes']:.0f} | "
+    if "test_accuracy" in config:  # a domain classifier, or the colour judge (test set: the other style)
+        judge = " (colour judge, trained on google, tested on twitter)" if config["dataset"] == "emoji" else ""
+        return (f"| {name} | classifier, {config['dataset']}{judge} | {config['train_minutes']:.0f} | "
                 f"test accuracy {config['test_accuracy'] * 100:.2f} % |")
-    if "open_clip_model" in config:  # a CLIP
-        z = config.get("zero_shot_accuracy", {})
-        quality = " · ".join(f"zero-shot {ds} {v * 100:.1f} %" for ds, v in z.items()) or "not evaluated"
+    if "open_clip_model" in config:  # a CLIP; the emoji CLIP's figures are on held-out emoji
+        z, e = config.get("zero_shot_accuracy", {}), config.get("evaluation", {})
+        quality = " · ".join(f"zero-shot {ds} {v * 100:.1f} %" for ds, v in z.items()) or (
+            f"held-out emoji: category {e['category_accuracy'] * 100:.1f} %, name top-1 {e['top1'] * 100:.1f} %, "
+            f"colour {e['colour_accuracy'] * 100:.1f} %" if e else "not evaluated")
         return f"| {name} | CLIP (open_clip, {config['open_clip_model']}) | {config['train_minutes']:.0f} | {quality} |"
     summary = config["training"]["summary"]
     kind = ("no-time denoiser" if config["model"].get("architecture") == "no_time_denoiser" else

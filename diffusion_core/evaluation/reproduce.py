@@ -71,16 +71,20 @@ def prior_bank_command(name: str, config: dict, report: dict) -> str:
     if not prior:
         return ""
     per_dataset = prior["images"] // len(config["dataset"].split("+"))
-    extra = f" --per-dataset {per_dataset}" if per_dataset != PRIOR_BANK_IMAGES else ""
+    default = per_dataset == PRIOR_BANK_IMAGES or prior.get("every_picture")  # an emoji bank of all: the default
+    extra = "" if default else f" --per-dataset {per_dataset}"
     return f" && python -m diffusion_core prior-bank pretrained/{name}{extra}"
 
 
 def reproduce_command(kind: str, name: str, config: dict, report: dict) -> str:
     """The card's Reproduce line for a folder of this kind."""
     if kind == "classifier":
-        return (f"python -m diffusion_core train-classifier {config['dataset']} --epochs {config['epochs']} "
+        batch = f" --batch-size {config['batch_size']}" if config.get("batch_size", 128) != 128 else ""
+        return (f"python -m diffusion_core train-classifier {config['dataset']} --epochs {config['epochs']}{batch} "
                 f"--out pretrained/{name}")
-    if kind == "clip":
-        return (f"python -m diffusion_core train-clip --steps {config['steps']} --batch-size {config['batch_size']} "
-                f"--threads 1 --out pretrained/{name}")
-    return train_command(name, config) + (prior_bank_command(name, config, report) if kind == "text_model" else "")
+    if kind in ("clip", "emoji_clip"):
+        dataset = f" --dataset {config['dataset']}" if kind == "emoji_clip" else ""
+        return (f"python -m diffusion_core train-clip{dataset} --steps {config['steps']} "
+                f"--batch-size {config['batch_size']} --threads 1 --out pretrained/{name}")
+    text_model = kind in ("text_model", "emoji_text_model")
+    return train_command(name, config) + (prior_bank_command(name, config, report) if text_model else "")

@@ -28,7 +28,7 @@ TEMPLATE = "text_model.md"
 DATASETS = ("mnist", "fashion_mnist")
 EXAMPLES = ["a bold seven", "a thin slanted two", "a handwritten digit 4", "a photo of a sneaker", "dark ankle boots",
             "a light t-shirt", "a large handbag", "a pair of jeans"]
-SAMPLING = dict(sampler="dpm_solver_pp", num_steps=20)
+SAMPLING = {"sampler": "dpm_solver_pp", "num_steps": 20}
 GUIDANCE = (1.0, 2.0, 3.0, 4.0, 5.0)
 GRID_NAME = "samples_prompts.png"
 WARNING_TEMPLATE = "text_model_warning.md"
@@ -138,14 +138,23 @@ def record_prompt_warning(folder) -> dict:
     return table
 
 
+def warning_sizes(table: dict) -> dict:
+    """{part: "44 in-domain, 32 out-of-domain"} for the calibration and held-out halves of a warning measurement."""
+    return {k: f"{v['in_domain']} in-domain, {v['out_of_domain']} out-of-domain" for k, v in table["sizes"].items()}
+
+
+def warning_rows(rows: list[dict]) -> str:
+    """| score | warns when | AUROC | hit rate | false alarms |, one line per measured score."""
+    return "\n".join(f"| {row['score']} | {row['warns_when']} | {row['auroc']:.3f} | {row['hit_rate'] * 100:.1f} % | "
+                     f"{row['false_alarm_rate'] * 100:.1f} % |" for row in rows)
+
+
 def warning_section(name: str, r: dict) -> str:
     """The card's "## Prompt warning" section ("" when evaluation.json has no such measurement)."""
     if "prompt_warning" not in r:
         return ""
     t = r["prompt_warning"]
-    sizes = {k: f"{v['in_domain']} in-domain, {v['out_of_domain']} out-of-domain" for k, v in t["sizes"].items()}
-    rows = "\n".join(f"| {row['score']} | {row['warns_when']} | {row['auroc']:.3f} | {row['hit_rate'] * 100:.1f} % | "
-                     f"{row['false_alarm_rate'] * 100:.1f} % |" for row in t["rows"])
+    sizes, rows = warning_sizes(t), warning_rows(t["rows"])
     formula = " ".join(f"{'+' if c >= 0 else '−'} {abs(c):g}·{f}" for c, f in zip(t["coefficients"], t["features"]))
     examples = " · ".join(f"\"{p}\" {'warned' if e['warned'] else 'not warned'} (P {e['probability']:.3f}, "
                           f"similarity {e['similarity']:.2f})" for p, e in t["examples"].items())

@@ -1,5 +1,6 @@
 """The domain classifier that evaluation measures generated images with: its penultimate features give domain-FID,
-its labels give class agreement (diffusion_core.evaluation)."""
+its labels give class agreement (diffusion_core.evaluation). One network for grey 28×28 digits and clothes (10
+classes) and for the colour judge of emoji (32×32×3, 9 categories): only the config differs."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,7 +18,8 @@ class ClassifierConfig:
 
 
 class Classifier(nn.Module):
-    """conv32-pool-conv64-conv64-pool-fc128-fc10 with BatchNorm: (B, 1, 28, 28) -> logits (B, 10)."""
+    """conv32-pool-conv64-conv64-pool-fc128-fc{num_classes} with BatchNorm: (B, C, H, W) -> logits (B, num_classes);
+    after the two pools the map is (B, 64, H/4, W/4), flattened into the 128-d features."""
 
     def __init__(self, config: ClassifierConfig):
         super().__init__()

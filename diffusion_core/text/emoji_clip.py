@@ -4,7 +4,9 @@ captions emoji.py builds (names, short names, categories, measured colours), the
 
     clip, emoji = fit_emoji_clip(steps=700)                     # trains on 95 % of the emoji, both styles
     figures = measure_emoji_clip(clip, emoji.subset(held_out(emoji)))  # zero-shot category, name retrieval, colour
-    save_clip(clip, "pretrained/emoji_clip", emoji_clip_card(clip, figures, command), caption_tokens(clip, emoji))
+    save_clip(clip, "pretrained/emoji_clip", keep_tokens=caption_tokens(clip, emoji))
+
+Its card is rendered from templates/emoji_clip.md by `python -m diffusion_core evaluate` (evaluation/emoji_clip.py).
 
 The token table keeps only the rows of tokens the captions use (a few thousand of 49,408): a 5.7 M-parameter
 CLIP stored in 3 MB instead of 11; any other word reads as a zero vector.
@@ -109,43 +111,3 @@ def measure_emoji_clip(clip: Clip, held: EmojiSet) -> dict:
             part = held.subset(mask)
             out[style] = {"category_accuracy": category_accuracy(clip, part), **name_retrieval(clip, part)}
     return out
-
-
-def emoji_clip_card(clip: Clip, figures: dict, command: str) -> str:
-    """The model card: what it is, how it was trained (command, minutes) and what it measured on held-out emoji."""
-    info, n = clip.info, figures["emoji"]
-    params = sum(p.numel() for p in clip.model.parameters())
-    per_style = "\n".join(f"| {s} | {figures[s]['category_accuracy']:.1%} | {figures[s]['top1']:.1%} | "
-                          f"{figures[s]['top5']:.1%} |" for s in STYLES if s in figures)
-    return f"""# emoji_clip: a small CLIP trained by Diffusion Lab on emoji
-
-open_clip's CLIP class with the config `diffusion_core/text/model_configs/{EMOJI_CLIP}.json` (ViT 4×128 on 8×8
-patches of 4 px of a 32×32×3 picture, text transformer 3×96 with open_clip's BPE tokenizer, 128-d embeddings;
-{params:,} parameters), trained from scratch with open_clip's ClipLoss on {info['training_images']:,} emoji pictures
-(Noto Color Emoji, Apache 2.0, and Twemoji by Twitter, Inc. and contributors, CC BY 4.0; names from emoji-datasource
-16.0.0, MIT), alpha composed on white, skin-tone variants skipped. Each step captions its batch afresh
-(`diffusion_core/emoji.py`): the emoji's name or a short name, its measured colour words, its category.
-
-## Training
-- {info['steps']} steps of batch {info['batch_size']}, AdamW lr {info['lr']:g} (100 warm-up steps), weight decay 0.1,
-  seed 0: **{info['train_minutes']:.1f} minutes** on 1 CPU thread (2-core machine shared with another job);
-  final loss {info['final_loss']:.3f}.
-- Reproduce: `{command}`
-- Stored in float16 (`model.safetensors`), computed in float32; of the 49,408-row token table only the rows of
-  tokens the captions can hold are stored (`caption_tokens`): any other word reads as a zero vector.
-
-## Quality (on {figures['images']} held-out pictures: {n} emoji never trained on, {info['held_out_rule']})
-- Zero-shot category, {len(CATEGORIES)}-way from prompts alone ("smileys and emotion emoji", …): **{figures['category_accuracy']:.1%}**.
-- Name retrieval among the {n} held-out names ("a {{name}}"): top-1 **{figures['top1']:.1%}**, top-5
-  **{figures['top5']:.1%}** (chance {1 / n:.1%} and {5 / n:.1%}).
-- Colour: "a {{colour}} {{name}}" for the 11 colour words; the measured dominant colour wins in
-  **{figures['colour_accuracy']:.1%}** (chance 9.1 %).
-
-| style | category | name top-1 | name top-5 |
-|---|---|---|---|
-{per_style}
-
-## Limits
-It knows the words of emoji names and the 11 colour words; anything else lands near whatever it resembles most.
-32×32 pictures lose fine detail (small flags and keycaps look alike).
-"""
