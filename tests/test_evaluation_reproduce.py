@@ -9,7 +9,7 @@ from diffusion_core.evaluation.reproduce import reproduce_command, train_command
 from diffusion_core.model_folder import read_config
 from tests.conftest import ROOT
 
-TRAINED = ["mnist_cond", "mnist_fast", "fashion_mnist_uncond", "fashion_mnist_notime", "text_cond"]
+TRAINED = ["mnist_cond", "mnist_fast", "fashion_mnist_notime", "text_cond"]
 
 
 def parse_train(command: str) -> argparse.Namespace:
