@@ -6,6 +6,7 @@
     text_model         U-Net conditioned on CLIP embeddings     text_model.py        prompt agreement, attribute control
     emoji_text_model   the same, on emoji (32×32×3)             emoji_text_model.py  CLIP score, judge agreement,
                                                                                      emoji-FID, prompt warning
+    folder_model       a U-Net on a folder of pictures          folder_model.py      judge-FID vs steps (a judge named)
     no_time_denoiser   the DLI denoiser that never sees t       no_time.py           one-step PSNR vs a U-Net with t
     clip               the project's small CLIP                 clip.py              zero-shot and attribute retrieval
     emoji_clip         the small CLIP of emoji                  emoji_clip.py        held-out category, name, colour
@@ -26,7 +27,7 @@ from ..model_folder import CONFIG_NAME, EVALUATION_NAME, read_config
 
 KIND_MODULES = {"diffusion_model": "diffusion", "flow_model": "flow_model", "text_model": "text_model",
                 "emoji_text_model": "emoji_text_model", "no_time_denoiser": "no_time", "clip": "clip",
-                "emoji_clip": "emoji_clip", "classifier": "classifier"}
+                "emoji_clip": "emoji_clip", "classifier": "classifier", "folder_model": "folder_model"}
 
 
 @dataclass
@@ -60,7 +61,17 @@ def model_kind(config: dict) -> str:
         return architecture
     if config.get("clip"):
         return f"{emoji}text_model"
-    return "flow_model" if "flow" in config else "diffusion_model"  # "flow": load_pipeline's FlowPipeline
+    if "flow" in config:  # load_pipeline's FlowPipeline
+        return "flow_model"
+    return "diffusion_model" if dataset_known(config.get("dataset", "mnist")) else "folder_model"
+
+
+def dataset_known(dataset: str) -> bool:
+    """MNIST, Fashion-MNIST (alone or joined by '+') or emoji; anything else is a folder of pictures."""
+    from ..data import DATASETS
+    from ..emoji import dataset_style
+
+    return bool(dataset_style(dataset)) or all(part in DATASETS for part in dataset.split("+"))
 
 
 def kind_module(kind: str):

@@ -42,6 +42,10 @@ def _quality(report: dict) -> str:
         if "agreement" in report:
             quality += f" · agreement at w=2: {report['agreement']['2.0']['overall'] * 100:.1f} %"
         return quality
+    if "judge" in report and "quality_vs_steps" in report:  # a folder of pictures (folder_model.py)
+        best = min(report["quality_vs_steps"], key=lambda q: q["fid"])
+        return (f"judge-FID {best['fid']:.1f} (floor {report['floor']:.1f}, n={report['n_per_row']}, {best['sampler']} "
+                f"{best['steps']}, judge {report['judge']})")
     if "emoji_fid" in report:  # the emoji text model (emoji_text_model.py)
         f = report["emoji_fid"]
         return (f"CLIP score {report['clip_score']:.3f} (real emoji {report['clip_score_real']:.3f}) · judge agreement "
