@@ -7,8 +7,8 @@ pretrained/classifier_emoji for colour pictures); its penultimate features give
     judge-FID = Fréchet distance(features(samples), features(real pictures))          (metrics.frechet_distance)
 
 with the samples and pictures resized to the judge's input size. The folder is split in two fixed halves (even and
-odd files, sorted by path): the odd half is the reference, and the even half against it is the real-vs-real floor
-at the same n. A judge trained on other pictures measures only "looks like these pictures to that judge": read the
+odd files, sorted by path): the odd half is the reference, and n pictures of the even half (a random subset, seed 0:
+files sorted by name come in runs of a kind) against it are the real-vs-real floor at the same n as the samples. A judge trained on other pictures measures only "looks like these pictures to that judge": read the
 figure next to its floor.
 
   quality vs steps   judge-FID of n samples per (sampler, steps) row, unconditional
@@ -28,7 +28,8 @@ from .metrics import Reference, features, frechet_distance, load_classifier, qua
 
 TEMPLATE = "folder_model.md"
 SAMPLES_NAME = "samples.png"
-GRID = [("ddim", 10), ("ddim", 20), ("dpm_solver_pp", 10), ("dpm_solver_pp", 20), ("dpm_solver_pp_sde", 20)]
+GRID = [("ddim", 20), ("dpm_solver_pp", 10), ("dpm_solver_pp", 20)]
+N = 200  # samples per row: more than the judge's 128 feature dimensions, so their covariance has full rank
 JUDGE_NEEDED = ("A model trained on a folder of pictures is measured with a judge you name: add --classifier <folder of "
                 "a classifier>, e.g. --classifier pretrained/classifier_emoji for colour pictures.")
 
@@ -57,7 +58,9 @@ def folder_reference(judge, dataset: str, image_size: int, n: int) -> tuple[Refe
     pictures = torch.stack([folder[i][0] for i in range(len(folder))])  # (N, 3, size, size)
     seen = ResizedJudge(judge)
     ref = Reference(seen, features(seen, pictures[1::2]), float("nan"))
-    ref.floor = frechet_distance(features(seen, pictures[0::2][:n]), ref.test_features)
+    even = pictures[0::2]
+    subset = torch.randperm(len(even), generator=torch.Generator().manual_seed(0))[:n]
+    ref.floor = frechet_distance(features(seen, even[subset]), ref.test_features)
     return ref, len(folder)
 
 
@@ -75,7 +78,7 @@ def evaluate(folder: Path, options) -> dict:
     if not options.classifier:
         raise ModelLoadError(JUDGE_NEEDED)
     pipe, start = load_pipeline(folder, device="cpu"), time.perf_counter()
-    judge, n = load_classifier(options.classifier), options.n or (20 if options.quick else 100)
+    judge, n = load_classifier(options.classifier), options.n or (20 if options.quick else N)
     ref, pictures = folder_reference(judge, pipe.info["dataset"], pipe.config.image_size, n)
     rows = quality_vs_steps(pipe, ref, n, guidance=1.0, grid=GRID[:1] if options.quick else GRID)
     save_samples(pipe, folder / SAMPLES_NAME)
