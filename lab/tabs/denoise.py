@@ -8,7 +8,7 @@ import gradio as gr
 import torch
 
 from diffusion_core.serving import backend_name
-from lab.classroom import IMAGE_SIZE, Classroom
+from lab.classroom import Classroom
 from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_input,
                                  model_summary, percent_to_t)
 from lab.lessons.forward import fixed_noise
@@ -59,7 +59,10 @@ class DenoiseTab:
     def update_error_chart(self, model: str):
         pipe = self.zoo.get(model)
         images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), 32)
-        return error_by_timestep(pipe, images if images is not None else torch.rand(32, 1, IMAGE_SIZE, IMAGE_SIZE) * 2 - 1)
+        if images is None:  # random pictures of the model's own shape (a colour model: 3×32×32)
+            cfg = pipe.config
+            images = torch.rand(32, cfg.in_channels, cfg.image_size, cfg.image_size) * 2 - 1
+        return error_by_timestep(pipe, images)
 
     @friendly
     def update_model_panel(self, model: str | None):

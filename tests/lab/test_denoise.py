@@ -72,3 +72,10 @@ def test_model_input_gives_each_model_the_picture_it_sees():
     assert torch.allclose(model_input(photo, grey, 1, 32), rgb.mean(0, keepdim=True))
     repeated = model_input(photo[:1], grey, 3, 16)
     assert repeated.shape == (3, 16, 16) and torch.equal(repeated[0], repeated[2])
+
+
+def test_a_colour_model_s_error_chart_without_its_test_images(rgb_demo):
+    """The emoji model has no held-out set tab 3 knows: its error by timestep is measured on random pictures of
+    its own shape (3×32×32), as a grey model's is without its test images, not a fault."""
+    table = rgb_demo.tabs.denoise.handlers.update_error_chart("tiny_rgb")
+    assert len(table) == 30 and set(table.predictor) == {"model", "zero predictor", "random predictor"}
