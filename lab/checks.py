@@ -25,7 +25,7 @@ def shown(value) -> str:
         if isinstance(value, int) and abs(value) >= 10**15:
             return f"a number with about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
         if math.isnan(value) or math.isinf(value):
-            return "not a number" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+            return "NaN (not a number)" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
         return f"{value:.6g}"
     if isinstance(value, str):
         if not value.strip():
@@ -127,10 +127,15 @@ def text(name: str, value, max_chars: int = MAX_TEXT_CHARS) -> str:
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&$\"'=:/])")
+# control characters, and the bidi marks, embeddings, overrides and isolates that reorder the rest of a paragraph
+UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def markdown_literal(value: str) -> str:
     """A student's text to place inside Markdown so that it shows as typed: every character Markdown or HTML could
     read as markup is backslash-escaped (CommonMark lets any ASCII punctuation be escaped), so no link, picture,
-    heading, emphasis or tag can come from it. Give the Markdown component latex_delimiters=[] as well, for $."""
-    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    heading, emphasis or tag can come from it. Give the Markdown component latex_delimiters=[] as well, for $.
+    Control characters and bidi controls are dropped: an override (U+202E) would show the rest of the app's sentence
+    around the quote reversed. Right-to-left letters, emoji and their joiners stay."""
+    words = UNSHOWN.sub("", " ".join(str(value).split())).split()  # whitespace first: a tab still parts two words
+    return MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(words))

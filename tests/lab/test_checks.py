@@ -65,3 +65,22 @@ def test_markdown_literal_escapes_every_markup_character():
     for char in "<>[]()!*$#'/":
         assert char not in escaped.replace("\\" + char, "")  # each one escaped
     assert escaped.replace("\\", "") == typed
+
+
+def test_a_student_s_text_cannot_turn_the_app_s_sentence_around():
+    """Bidi overrides and isolates (U+202A-U+202E, U+2066-U+2069) reverse every character after them to the end of
+    the paragraph: a prompt quoted in the inspector's verdict would turn the app's own sentence around. They and
+    control characters are dropped; right-to-left letters, emoji and their joiners stay."""
+    typed = "a\u202eheart\u2066 x\u2069\u202a\u202b\u202c\u202d\u2067\u2068 \x00\x1b[31m \u200f"
+    shown_text = markdown_literal(typed)
+    assert not any(c in shown_text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\x00\x1b\u200f")
+    assert shown_text.replace("\\", "") == "aheart x [31m"
+    family = "قلب أحمر שלום 👨\u200d👩\u200d👧 ❤️"
+    assert markdown_literal(family) == family
+
+
+def test_not_a_number_is_named_without_a_double_negative():
+    for check in (lambda v: text("pictures", v), lambda v: flag("show x0", v), lambda v: one_of("class", v, [0, 1])):
+        with pytest.raises(InputError) as refused:
+            check(float("nan"))
+        assert "not a number" in str(refused.value) and "not not" not in str(refused.value)
