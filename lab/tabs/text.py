@@ -217,7 +217,7 @@ class TextTab:
             w.copies = gr.Gallery(label="each of your pictures, then its 3 nearest training emoji", columns=8,
                                   object_fit="contain", elem_classes="dl-result")  # two pictures a row
             size = max(studio.pipe.config.image_size for studio in self.studios.values())
-            w.drawn = gr.Textbox(visible=False, label="pictures", max_length=max_value_chars(size))
+            w.drawn = gr.Textbox(visible=False, label="picture data", max_length=max_value_chars(size))
 
     def wire(self, w: SimpleNamespace):
         w.text_model.change(self.model_changed, w.text_model, [w.about, w.use_prior, w.prompt], **INTERACTIVE)

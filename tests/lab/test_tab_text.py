@@ -89,3 +89,24 @@ def test_models_without_measured_near_copies_hide_the_panel(rgb_demo):
     assert not widgets.copies_box.visible  # the first model: digits and clothes
     assert not tab.memorising_panel("tiny_rgb")[0].visible
     assert "has not measured how often it copies" in refusal(lambda: tab.nearest_emoji("AAAA", "tiny_rgb"))
+
+
+def test_a_prompt_s_bidi_override_stays_inside_the_quote(rgb_demo):
+    """A prompt with U+202E (right-to-left override) is quoted in the verdict without it: the rest of the app's
+    sentence is not shown reversed."""
+    tab = rgb_demo.tabs.text.handlers
+    *_, verdict = tab.inspect_prompt("\u202etrats gnillaf \u2066a cat", "tiny_rgb")
+    assert "looks far" in verdict and "\u202e" not in verdict and "\u2066" not in verdict
+
+
+def test_the_hidden_pictures_box_is_named_in_a_sentence(rgb_demo):
+    """A caller without the page sends the nearest-emoji event a value too long or of the wrong kind: the input
+    gate's sentence names the hidden box as a student would read it."""
+    from lab.checks import InputError
+    from lab.input_gate import checked_inputs
+
+    fn = next(f for f in rgb_demo.fns.values() if f.name == "nearest_emoji")
+    for value, sentence in [("A" * 69_632, "The picture data is 69,632 characters long"),
+                            ([1], "The picture data must be text, not a list")]:
+        with pytest.raises(InputError, match=sentence):
+            checked_inputs(fn, [value, "tiny_rgb"], None)
