@@ -8,7 +8,7 @@ import gradio as gr
 import torch
 
 from diffusion_core.serving import backend_name
-from lab.classroom import Classroom
+from lab.classroom import Classroom, emoji_references
 from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_input,
                                  model_summary, percent_to_t)
 from lab.lessons.forward import fixed_noise
@@ -46,19 +46,28 @@ class DenoiseTab:
         view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
         return view.panels, view.metrics, view.psnr_curve
 
+    @staticmethod
+    def lesson_images(pipe, limit: int) -> torch.Tensor | None:
+        """The digits' and clothes' test images for their models; for a colour model, emoji of the google style at
+        its size (it learnt from every emoji: none is held out); None when neither is on this machine."""
+        images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), limit)
+        if images is None and pipe.config.in_channels == 3:
+            images = emoji_references(pipe.config.image_size, every=60)[:limit]
+        return images if images is not None and len(images) else None
+
     @friendly
     def update_dli_rows(self, model: str):
         pipe = self.zoo.get(model)
-        images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), 10)
+        images = self.lesson_images(pipe, 10)
         if images is None:
-            raise gr.Error("The test images this model learnt from are not on this machine, so the row view has "
-                           "nothing to show.")
+            raise gr.Error("The pictures this model learnt from are not on this machine (see the README: Data), so "
+                           "the row view has nothing to show.")
         return dli_rows(pipe, images)
 
     @friendly
     def update_error_chart(self, model: str):
         pipe = self.zoo.get(model)
-        images = held_out_images(pipe.info.get("dataset", "fashion_mnist"), 32)
+        images = self.lesson_images(pipe, 32)
         if images is None:  # random pictures of the model's own shape (a colour model: 3×32×32)
             cfg = pipe.config
             images = torch.rand(32, cfg.in_channels, cfg.image_size, cfg.image_size) * 2 - 1

@@ -74,8 +74,14 @@ def test_model_input_gives_each_model_the_picture_it_sees():
     assert repeated.shape == (3, 16, 16) and torch.equal(repeated[0], repeated[2])
 
 
-def test_a_colour_model_s_error_chart_without_its_test_images(rgb_demo):
-    """The emoji model has no held-out set tab 3 knows: its error by timestep is measured on random pictures of
-    its own shape (3×32×32), as a grey model's is without its test images, not a fault."""
-    table = rgb_demo.tabs.denoise.handlers.update_error_chart("tiny_rgb")
+def test_a_colour_model_s_error_chart_and_rows_on_emoji(rgb_demo, rgb_classroom):
+    """A colour model's row view and error by timestep use emoji at its size (it learnt from every emoji: none is
+    held out); without the emoji data the chart uses random pictures of its own shape (3×32×32), not a fault."""
+    handlers = rgb_demo.tabs.denoise.handlers
+    table = handlers.update_error_chart("tiny_rgb")
     assert len(table) == 30 and set(table.predictor) == {"model", "zero predictor", "random predictor"}
+    pipe = rgb_classroom.zoo.get("tiny_rgb")
+    images = handlers.lesson_images(pipe, 10)
+    if images is not None:  # the emoji data is here
+        assert images.shape == (10, 3, 32, 32) and images.std() > 0.2
+        assert handlers.update_dli_rows("tiny_rgb").shape[-1] == 3
