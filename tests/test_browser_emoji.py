@@ -45,18 +45,12 @@ def browser_canvas(page):
 
 
 def walk(url: str, out: Path, timeout_ms: int = 120_000) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser import CHROMIUM_ARGS, chromium_path
+    from tests.browser import app_page
     from tests.test_browser_layout import MEASURE, problems
 
     out.mkdir(parents=True, exist_ok=True)
     seen = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(timeout_ms)
-        page.goto(url)
+    with app_page(url, 1366, 768, timeout_ms) as page:
         page.wait_for_selector(".dl-main img")
         page.locator(".thumbnail-item").filter(visible=True).last.click()  # the gallery's last picture: an emoji
         page.wait_for_timeout(1000)
@@ -86,7 +80,6 @@ def walk(url: str, out: Path, timeout_ms: int = 120_000) -> dict:
         page.get_by_role("button", name="Generate", exact=True).filter(visible=True).click()
         seen["tab 5 colour"] = browser_canvas(page).evaluate(COLOUR)
         page.screenshot(path=str(out / "emoji_tab5_1366.png"))
-        browser.close()
     return seen
 
 
