@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL

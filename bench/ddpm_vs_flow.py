@@ -10,6 +10,7 @@ from pathlib import Path
 
 import torch
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.evaluation.diffusion import classifier_dir
 from diffusion_core.evaluation.metrics import Reference, load_classifier
 from diffusion_core.evaluation.nfe import BUDGETS, all_rows_lines, compare, table_lines, verdict

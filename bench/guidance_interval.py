@@ -6,16 +6,15 @@ domain-FID, class agreement and time for the same labels and seeds.
 Guidance needs a second (unconditional) network evaluation; the interval skips it where σ_t = sqrt((1-ᾱ_t)/ᾱ_t)
 is outside (0.28, 5.42], i.e. at nearly pure noise and at the last, nearly clean steps."""
 import argparse
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
 
 import torch
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate
 from diffusion_core.serving.onnx import serving_model
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
+from repo_path import ROOT
 
 SETTINGS = [("no guidance", 1.0, None), ("every step", 2.0, None), ("interval", 2.0, PAPER_GUIDANCE_INTERVAL),
             ("every step", 3.0, None), ("interval", 3.0, PAPER_GUIDANCE_INTERVAL)]

@@ -6,6 +6,7 @@ config, at 1 and 2 threads, measured side by side in one run on this CPU.
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core import NoTimeDenoiserConfig, UNetConfig, build_model, count_parameters, make_schedule
 from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.training.loop import TrainConfig, diffusion_loss

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 import torch
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from timing import median_time
 
 from diffusion_core.pipeline import load_pipeline

@@ -8,6 +8,7 @@ import time
 import torch
 
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core import UNetConfig, build_model, count_parameters, make_schedule
 from diffusion_core.training.loop import TrainConfig, diffusion_loss
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from pathlib import Path
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.data import load_images
 from diffusion_core.evaluation.metrics import Reference, load_classifier
 from diffusion_core.pipeline import load_pipeline
