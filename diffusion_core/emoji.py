@@ -246,3 +246,8 @@ def _read_rgba(path: Path) -> np.ndarray:
 
     with Image.open(path) as im:
         return np.asarray(im.convert("RGBA"))
+
+
+def read_picture(path: Path, size: int) -> torch.Tensor:
+    """(3, size, size) in [-1, 1]: an emoji's PNG over white, resized: what the models see of it."""
+    return compose_on_white(_read_rgba(path), size)

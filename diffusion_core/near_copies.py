@@ -116,7 +116,7 @@ def measure(samples: torch.Tensor, sample_emb: torch.Tensor, pictures: torch.Ten
     cos, _ = nearest_training(sample_emb, bank_emb, 1)
     rmse = pixel_rmse_nearest(samples, pictures)
     return NearCopyReport(FEATURE_SPACE, round(tau, 4), percentile, len(samples),
-                          round(near_copy_share(sample_emb, bank_emb, tau), 4), round(float(cos.median()), 4),
+                          round(float((cos[:, 0] > tau).float().mean()), 4), round(float(cos.median()), 4),
                           PIXEL_RMSE, round(float((rmse < PIXEL_RMSE).float().mean()), 4),
                           round(float(rmse.median()), 4), len(pictures), sampling or {})
 

@@ -19,7 +19,7 @@ from diffusion_core.data import (
     dataset_available,
     load_images,
 )
-from diffusion_core.emoji import compose_on_white, find_emoji_root, read_entries
+from diffusion_core.emoji import find_emoji_root, read_entries, read_picture
 from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
@@ -174,7 +174,4 @@ def emoji_entries(style: str, root=None) -> tuple[Path | None, list[dict]]:
 
 def emoji_picture(path: Path, size: int) -> torch.Tensor | None:
     """(3, size, size) in [-1, 1]: an emoji's 64×64 RGBA picture over white; None when the file is missing."""
-    if not path.is_file():
-        return None
-    with Image.open(path) as im:
-        return compose_on_white(np.asarray(im.convert("RGBA")), size)
+    return read_picture(path, size) if path.is_file() else None

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 
 from diffusion_core.data import DatasetNotFound
-from diffusion_core.emoji import STYLES, compose_on_white, dataset_style, picture_files
+from diffusion_core.emoji import STYLES, dataset_style, picture_files, read_picture
 from diffusion_core.images import picture
 from diffusion_core.near_copies import NearCopyReport, load_report, nearest_training
 from lab.checks import InputError
@@ -84,8 +83,7 @@ class TrainingEmoji:
 
     def _read(self, i: int) -> torch.Tensor:
         """(3, size, size) in [-1, 1]: training picture i over white, as the model saw it."""
-        with Image.open(self.listing()[i][2]) as im:
-            return compose_on_white(np.asarray(im.convert("RGBA")), self.size)
+        return read_picture(self.listing()[i][2], self.size)
 
 
 @dataclass
