@@ -60,160 +60,183 @@ function yieldToBrowser() {
   });
 }
 
-export function mount(element, props, trigger, watch, root) {
-  const staticBase = root + "lab/static/";
-  const $ = (selector) => element.querySelector(selector);
-  const box = $(".dl-where").closest(".dl-browser"); // holds dlPictures once a run in this browser is done
-  const state = { run: null, frames: [], layout: null, pending: null, draws: 0 };
-  const small = document.createElement("canvas");
-  $(".dl-canvas").insertAdjacentHTML("beforebegin", '<div class="dl-caption"></div>');
+function measureKey(payload) {
+  return `${payload.model.url}|${payload.batch}|${Boolean(payload.plan.steps.guided)}`;
+}
 
-  function show(message, kind = "") {
-    $(".dl-where").textContent = message;
-    $(".dl-where").dataset.kind = kind;
+async function measure(evaluate, payload, xT) { // ms per evaluation at this batch: the second of two calls
+  const key = measureKey(payload);
+  if (!speeds.has(key)) {
+    const t = payload.plan.steps.t[0] * payload.plan.time_scale, guided = Boolean(payload.plan.steps.guided);
+    await evaluate(xT, t, guided);
+    const start = performance.now();
+    await evaluate(xT, t, guided);
+    speeds.set(key, performance.now() - start);
+  }
+  return speeds.get(key);
+}
+
+function autoReason(payload, estimate) { // null: run here; else why the server should
+  const server = payload.server;
+  if (server.others > 0) return null;
+  if (estimate <= Math.max(FAST_ENOUGH_S, 2 * (server.estimate_s ?? 0))) return null;
+  return `your device would take about ${estimate.toFixed(0)} s, the server about ${(server.estimate_s ?? 0).toFixed(1)} s`;
+}
+
+function whyHere(payload, estimate) {
+  if (payload.where === "browser") return "you chose your browser";
+  if (payload.server.others > 0) return `the server is busy with ${payload.server.others} other run(s)`;
+  return `your device is fast enough (about ${estimate.toFixed(1)} s)`;
+}
+
+function download(blob, name) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
+/** One sampler component: its elements, the run in progress and its recorded frames. */
+class SamplerView {
+  constructor(element, trigger, root) {
+    Object.assign(this, { element, trigger, root, staticBase: root + "lab/static/" });
+    this.box = this.$(".dl-where").closest(".dl-browser"); // holds dlPictures once a run in this browser is done
+    this.state = { run: null, frames: [], layout: null, pending: null, draws: 0 };
+    this.small = document.createElement("canvas");
+    this.$(".dl-canvas").insertAdjacentHTML("beforebegin", '<div class="dl-caption"></div>');
   }
 
-  function arranged() { // the run's grids, stacked or side by side as the column is now (a phone may turn)
-    return { ...state.layout, stacked: element.clientWidth < STACK_BELOW_PX };
+  $(selector) { return this.element.querySelector(selector); }
+
+  show(message, kind = "") {
+    this.$(".dl-where").textContent = message;
+    this.$(".dl-where").dataset.kind = kind;
   }
 
-  function draw(frame) {
-    state.draws += 1;
-    const layout = arranged(), image = framePixels(frame.xt, frame.x0, layout), canvas = $(".dl-canvas");
-    $(".dl-caption").textContent = CAPTIONS[layout.stacked];
-    small.width = image.width; small.height = image.height;
-    small.getContext("2d").putImageData(image, 0, 0);
+  arranged() { // the run's grids, stacked or side by side as the column is now (a phone may turn)
+    return { ...this.state.layout, stacked: this.element.clientWidth < STACK_BELOW_PX };
+  }
+
+  draw(frame) {
+    this.state.draws += 1;
+    const layout = this.arranged(), image = framePixels(frame.xt, frame.x0, layout), canvas = this.$(".dl-canvas");
+    this.$(".dl-caption").textContent = CAPTIONS[layout.stacked];
+    this.small.width = image.width; this.small.height = image.height;
+    this.small.getContext("2d").putImageData(image, 0, 0);
     canvas.width = image.width * SCALE; canvas.height = image.height * SCALE;
     const context = canvas.getContext("2d");
     context.imageSmoothingEnabled = false;
-    context.drawImage(small, 0, 0, canvas.width, canvas.height);
+    context.drawImage(this.small, 0, 0, canvas.width, canvas.height);
     // the run's first picture: lab/static/js/page.js brings it into view on a phone
-    if (state.draws === 1) canvas.dispatchEvent(new Event("dl-drawn", { bubbles: true }));
+    if (this.state.draws === 1) canvas.dispatchEvent(new Event("dl-drawn", { bubbles: true }));
   }
 
-  function drawSoon(frame) { // at most once per display frame, always the newest step
-    if (state.pending === null) requestAnimationFrame(() => { draw(state.pending); state.pending = null; });
+  drawSoon(frame) { // at most once per display frame, always the newest step
+    const state = this.state;
+    if (state.pending === null) requestAnimationFrame(() => { this.draw(state.pending); state.pending = null; });
     state.pending = frame;
   }
 
-  function toServer(payload, reason) {
-    element.dataset.state = "server";
-    $(".dl-stage").hidden = true;
-    show(`Runs on the server: ${reason}. The picture appears below.`, "server");
+  toServer(payload, reason) {
+    this.element.dataset.state = "server";
+    this.$(".dl-stage").hidden = true;
+    this.show(`Runs on the server: ${reason}. The picture appears below.`, "server");
     window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "server", reason } };
-    trigger("submit");
+    this.trigger("submit");
   }
 
-  async function measure(model, evaluate, payload, xT) { // ms per evaluation at this batch: the second of two calls
-    const key = `${payload.model.url}|${payload.batch}|${Boolean(payload.plan.steps.guided)}`;
-    if (!speeds.has(key)) {
-      const t = payload.plan.steps.t[0] * payload.plan.time_scale, guided = Boolean(payload.plan.steps.guided);
-      await evaluate(xT, t, guided);
-      const start = performance.now();
-      await evaluate(xT, t, guided);
-      speeds.set(key, performance.now() - start);
-    }
-    return speeds.get(key);
+  receive(payload) { // a new value from the server: a run to start (or the same run again: nothing to do)
+    if (!payload || typeof payload !== "object" || !payload.run || payload.run === this.state.run) return;
+    this.state.run = payload.run;
+    this.box.dlPictures = null; // a new run: the pictures of the last one are gone
+    this.start(payload).catch((e) => {
+      console.error(e);
+      this.toServer(payload, `the browser run failed (${e.message || e})`);
+    });
   }
 
-  function autoReason(payload, estimate) { // null: run here; else why the server should
-    const server = payload.server;
-    if (server.others > 0) return null;
-    if (estimate <= Math.max(FAST_ENOUGH_S, 2 * (server.estimate_s ?? 0))) return null;
-    return `your device would take about ${estimate.toFixed(0)} s, the server about ${(server.estimate_s ?? 0).toFixed(1)} s`;
-  }
-
-  async function start(payload) {
+  async start(payload) {
     const blocked = payload.where === "server" ? "you chose the server" : payload.reason || cannotRun();
-    if (blocked) return toServer(payload, blocked);
+    if (blocked) return this.toServer(payload, blocked);
     const [channels, size] = payload.plan.shape;
-    state.layout = { batch: payload.batch, nrow: payload.nrow, channels, size };
-    element.dataset.state = "loading";
-    show("Loading the model into your browser…");
+    this.state.layout = { batch: payload.batch, nrow: payload.nrow, channels, size };
+    this.element.dataset.state = "loading";
+    this.show("Loading the model into your browser…");
     let model;
     try {
-      model = await BrowserModel.load(staticBase, new URL(payload.model.url, root).href, payload.model.conditioning);
+      model = await BrowserModel.load(this.staticBase, new URL(payload.model.url, this.root).href,
+        payload.model.conditioning);
     } catch (e) {
-      return toServer(payload, `the model could not be loaded in this browser (${e.message || e})`);
+      return this.toServer(payload, `the model could not be loaded in this browser (${e.message || e})`);
     }
     const cond = payload.cond === null ? null
       : payload.model.conditioning.kind === "class" ? Int32Array.from(payload.cond) : floats(payload.cond);
     const evaluate = makeEvaluator((x, t, c, d) => model.call(x, t, c, d, payload.plan.shape), payload.batch,
       cond, payload.plan.guidance_scale);
     const xT = floats(payload.xT), evaluations = evaluationsOf(payload.plan);
-    const perEvaluation = await measure(model, evaluate, payload, xT);
-    const estimate = perEvaluation * evaluations / 1000;
+    const estimate = (await measure(evaluate, payload, xT)) * evaluations / 1000;
     const reason = payload.where === "auto" ? autoReason(payload, estimate) : null;
-    if (reason) return toServer(payload, reason);
-    const why = payload.where === "browser" ? "you chose your browser"
-      : payload.server.others > 0 ? `the server is busy with ${payload.server.others} other run(s)`
-        : `your device is fast enough (about ${estimate.toFixed(1)} s)`;
-    show(`Runs in your browser (${model.backend}): ${why}.`, "browser");
-    await sample(payload, evaluate, xT, evaluations, model.backend);
+    if (reason) return this.toServer(payload, reason);
+    this.show(`Runs in your browser (${model.backend}): ${whyHere(payload, estimate)}.`, "browser");
+    await this.sample(payload, evaluate, xT, evaluations, model.backend);
   }
 
-  async function sample(payload, evaluate, xT, evaluations, backend) {
+  async sample(payload, evaluate, xT, evaluations, backend) {
     const plan = payload.plan, noise = seededNormal(payload.seed, xT.length), started = performance.now();
-    state.frames = [];
-    state.draws = 0;
-    $(".dl-stage").hidden = false;
-    element.dataset.state = "running";
+    Object.assign(this.state, { frames: [], draws: 0 });
+    this.$(".dl-stage").hidden = false;
+    this.element.dataset.state = "running";
     let last = null, yielded = performance.now();
     for await (const step of runPlan(plan, evaluate, xT, noise)) {
-      if (state.run !== payload.run) return; // a newer Generate replaced this run
+      if (this.state.run !== payload.run) return; // a newer Generate replaced this run
       const frame = { index: step.index, t: step.t, xt: toUint8(step.xt), x0: toUint8(step.x0) };
-      state.frames.push(frame);
-      drawSoon(frame);
+      this.state.frames.push(frame);
+      this.drawSoon(frame);
       const done = Math.round(evaluations * step.index / plan.num_steps);
-      $(".dl-status").textContent = `step ${step.index}/${plan.num_steps} · t = ${Number(step.t.toPrecision(3))} · `
-        + `${done} model evaluations · ${((performance.now() - started) / 1000).toFixed(2)} s in your browser (${backend})`;
+      this.$(".dl-status").textContent = `step ${step.index}/${plan.num_steps} · t = ${Number(step.t.toPrecision(3))}`
+        + ` · ${done} model evaluations · ${((performance.now() - started) / 1000).toFixed(2)} s in your browser (${backend})`;
       last = step;
       if (performance.now() - yielded > FRAME_MS) {
         await yieldToBrowser();
         yielded = performance.now();
       }
     }
-    const scrub = $(".dl-scrub");
+    this.finish(payload, last, { backend, evaluations, seconds: (performance.now() - started) / 1000 });
+  }
+
+  finish(payload, last, measured) { // the scrubber covers every recorded step; the page learns what ran where
+    const scrub = this.$(".dl-scrub"), state = this.state;
     scrub.max = String(state.frames.length - 1);
     scrub.value = scrub.max;
-    element.dataset.state = "done";
+    this.element.dataset.state = "done";
     // the finished pictures, uint8 (B, C, H, W), for lab/static/js/drawn_pictures.mjs (tab 5's nearest training emoji)
-    if (state.run === payload.run) box.dlPictures = { pixels: toUint8(last.xt), shape: [payload.batch, ...plan.shape] };
-    window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "browser", backend,
-      seconds: (performance.now() - started) / 1000, evaluations, frames: state.frames.length, draws: state.draws,
-      final: Array.from(last.xt) } };
+    if (state.run === payload.run) {
+      this.box.dlPictures = { pixels: toUint8(last.xt), shape: [payload.batch, ...payload.plan.shape] };
+    }
+    window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "browser", ...measured,
+      frames: state.frames.length, draws: state.draws, final: Array.from(last.xt) } };
   }
 
-  $(".dl-scrub").addEventListener("input", (e) => {
-    const frame = state.frames[Number(e.target.value)];
-    if (frame) draw(frame);
-  });
-  $(".dl-png").addEventListener("click", () => {
-    $(".dl-canvas").toBlob((blob) => download(blob, "diffusion-lab-step.png"));
-  });
-  $(".dl-gif").addEventListener("click", async () => {
-    if (!state.frames.length) return;
-    const { animatedGif } = await import("./gif_export.mjs");
-    const layout = arranged();
-    download(animatedGif(state.frames, (frame) => framePixels(frame.xt, frame.x0, layout)), "diffusion-lab.gif");
-  });
-
-  function download(blob, name) {
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  }
-
-  watch("value", () => {
-    const payload = props.value;
-    if (!payload || typeof payload !== "object" || !payload.run || payload.run === state.run) return;
-    state.run = payload.run;
-    box.dlPictures = null; // a new run: the pictures of the last one are gone
-    start(payload).catch((e) => {
-      console.error(e);
-      toServer(payload, `the browser run failed (${e.message || e})`);
+  wireControls() { // the scrubber redraws a recorded step; PNG and GIF download what is drawn
+    this.$(".dl-scrub").addEventListener("input", (e) => {
+      const frame = this.state.frames[Number(e.target.value)];
+      if (frame) this.draw(frame);
     });
-  });
+    this.$(".dl-png").addEventListener("click", () => {
+      this.$(".dl-canvas").toBlob((blob) => download(blob, "diffusion-lab-step.png"));
+    });
+    this.$(".dl-gif").addEventListener("click", async () => {
+      if (!this.state.frames.length) return;
+      const { animatedGif } = await import("./gif_export.mjs");
+      const layout = this.arranged();
+      download(animatedGif(this.state.frames, (frame) => framePixels(frame.xt, frame.x0, layout)), "diffusion-lab.gif");
+    });
+  }
+}
+
+export function mount(element, props, trigger, watch, root) {
+  const view = new SamplerView(element, trigger, root);
+  view.wireControls();
+  watch("value", () => view.receive(props.value));
 }

@@ -130,6 +130,12 @@ function drawHistogram(canvas, densities, { bins, lo, hi }) {
   g.fillText("N(0, 1)", W - 74, 17);
 }
 
+function sizeCanvas(canvas, data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
+  const scale = Math.max(1, Math.floor(224 / Math.max(data.width, data.height)));
+  canvas.style.width = `calc(var(--dl-main-h, 60vh) * ${data.width / data.height})`; // as tall as x0 (max-width: 100%)
+  canvas.style.imageRendering = scale > 1 ? "pixelated" : "auto";
+}
+
 export function mount(element, props, watch) {
   const $ = (selector) => element.querySelector(selector);
   const state = { payload: null, data: null, askedT: null, pendingT: null };
@@ -165,18 +171,12 @@ export function mount(element, props, watch) {
     state.pendingT = t;
   }
 
-  function sizeCanvas(data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
-    const scale = Math.max(1, Math.floor(224 / Math.max(data.width, data.height))), canvas = $(".dl-live-xt");
-    canvas.style.width = `calc(var(--dl-main-h, 60vh) * ${data.width / data.height})`; // as tall as x0 (max-width: 100%)
-    canvas.style.imageRendering = scale > 1 ? "pixelated" : "auto";
-  }
-
   function accept(payload) {
     if (!payload || typeof payload !== "object" || payload === state.payload) return;
     state.payload = payload;
     if (payload.markov) return showServerView(true); // the Markov chain runs on the server
     state.data = decode(payload);
-    sizeCanvas(state.data);
+    sizeCanvas($(".dl-live-xt"), state.data);
     showServerView(false);
     draw(sliderT());
   }

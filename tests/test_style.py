@@ -1,0 +1,49 @@
+"""House style kept by the suite: ruff clean with pyproject's configuration, and no JavaScript function of the
+classroom's own (vendored libraries aside) longer than about 60 lines."""
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+JS_LINES_AT_MOST = 60
+JS_FOLDER = ROOT / "lab" / "static" / "js"  # the project's own scripts; lab/static/ort and gifenc are vendored
+KEYWORDS = {"if", "for", "while", "switch", "catch", "return", "function"}
+# a function's first line: `function f(`, `async function f(`, a method `name(args) {`, an arrow `(…) => {`
+STARTS = re.compile(r"^\s*(?:export\s+)?(?:async\s+)?(?:function\s*\*?\s*(\w+)\s*\(|(?:static\s+)?(\w+)\s*\([^;]*\)\s*\{\s*(?://.*)?$"
+                    r"|.*?(\w+)\s*=\s*(?:async\s*)?\([^)]*\)\s*=>\s*\{)")
+
+
+def function_lengths(text: str):
+    """(name, first line, number of lines) of every named function, method and block-bodied arrow in a script; the
+    body's end found by counting braces outside strings and comments (enough for the project's own code)."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        match = STARTS.match(line)
+        name = match and next((g for g in match.groups() if g), None)
+        if not name or name in KEYWORDS:
+            continue
+        depth, opened = 0, False
+        for j in range(i, len(lines)):
+            code = re.sub(r"//.*$|\"(?:\\.|[^\"])*\"|'(?:\\.|[^'])*'|`(?:\\.|[^`])*`", "", lines[j])
+            depth += code.count("{") - code.count("}")
+            opened = opened or "{" in code
+            if opened and depth <= 0:
+                yield name, i + 1, j - i + 1
+                break
+
+
+def test_the_length_measure_sees_functions_methods_and_arrows():
+    script = "function a(x) {\n  if (x) {\n    return 1;\n  }\n}\nclass K {\n  m(y) {\n    return '}';\n  }\n}\n" \
+             "const f = async (z) => {\n  return z;\n};\n"
+    assert list(function_lengths(script)) == [("a", 1, 5), ("m", 7, 3), ("f", 11, 3)]
+
+
+@pytest.mark.parametrize("script", sorted(p.name for p in JS_FOLDER.glob("*.*js")))
+def test_no_javascript_function_is_longer_than_about_60_lines(script):
+    long = [f"{name} (line {line}): {n} lines" for name, line, n in function_lengths((JS_FOLDER / script).read_text())
+            if n > JS_LINES_AT_MOST]
+    assert not long, f"{script}: split these functions: " + "; ".join(long)
