@@ -23,7 +23,7 @@ def seeded_torch():
 
 def require_dataset(name: str):
     if not dataset_available(name, "train"):
-        pytest.skip(f"{name} not found in $DIFFUSION_LAB_DATA or ../shared/data (see README: Data)")
+        pytest.skip(f"{name} not found in $DIFFUSION_LAB_DATA or ../shared/data (see docs/training.md: Data)")
 
 
 def _free_port() -> int:

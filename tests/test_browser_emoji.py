@@ -92,7 +92,7 @@ def test_tabs_3_to_5_in_colour_with_the_emoji_model(served_app):
     try:
         find_emoji_root()  # the gallery's emoji
     except DatasetNotFound:
-        pytest.skip("the emoji data is not here (see README: Data)")
+        pytest.skip("the emoji data is not here (see docs/training.md: Data)")
     seen = walk(served_app, Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots")))
     print("\nemoji:", seen)
     assert seen["tab 3 panels"] == 6 and seen["tab 3 rows"] == 1 and seen["tab 3 problems"] == []

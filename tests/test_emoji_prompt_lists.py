@@ -28,7 +28,7 @@ def test_the_stored_coefficients_carry_over_to_the_emoji_data():
     try:
         emoji = load_emoji(size=8)  # the size does not matter: words and measured colours only
     except DatasetNotFound:
-        pytest.skip("emoji not found in $DIFFUSION_LAB_DATA or ../shared/data (see README: Data)")
+        pytest.skip("emoji not found in $DIFFUSION_LAB_DATA or ../shared/data (see docs/training.md: Data)")
     table = measure(emoji_domain(emoji), emoji_prompt_lists.labelled(0), emoji_prompt_lists.labelled(1))
     stored, rechosen = table["rows"]
     assert stored["warns_when"] == f"P(far) > {THRESHOLD}"
