@@ -36,7 +36,7 @@ class TrainConfig:
                                                 "(online), or a weights file")
     objective: str = setting("ddpm", "ddpm: predict ε (or x0, v) on a noise schedule; flow_matching: the velocity "
                                      "ε − x0 of x_t = (1 − t) x0 + t ε (flow.py)", OBJECTIVES)
-    schedule: str = setting("cosine", "the noise schedule (ddpm only)")
+    schedule: str = setting("cosine", "the noise schedule: linear, cosine, quadratic or sigmoid (ddpm only)")
     num_timesteps: int = setting(1000, "T of the noise schedule (ddpm only)")
     # uniform: the objective as Lipman et al. and Liu et al. state it and the lesson writes it; logit_normal (SD3,
     # Esser et al. 2024) favours mid-path times, which helped their large latent models (not measured here at 28 px)
@@ -63,7 +63,7 @@ class TrainConfig:
 
     def __post_init__(self):
         for f in fields(self):
-            choices = f.metadata["choices"]
+            choices = f.metadata.get("choices")
             if choices and getattr(self, f.name) not in choices:
                 raise ValueError(f"unknown {f.name} {getattr(self, f.name)!r}; choose one of {choices}")
         if self.min_snr_gamma is None:
