@@ -8,6 +8,7 @@ import sys
 import time
 
 from .samplers import SAMPLERS
+from .training.cli import add_train, add_train_classifier, add_train_clip
 
 EPILOG = """examples:
   python -m diffusion_core schedules                       # ᾱ and SNR (dB) table of every schedule
@@ -27,84 +28,6 @@ EPILOG = """examples:
   python -m diffusion_core models-table pretrained --write README.md
   python -m diffusion_core near-copies pretrained/emoji_text --samples 504 --threads 1   # near_copies.json
 """
-
-
-def add_train(sub):
-    p = sub.add_parser("train", help="train a diffusion model (or the no-time denoiser) and export it",
-                       description="Train on MNIST, Fashion-MNIST or an image folder. Resumes from --run-dir if a "
-                                   "checkpoint is there. Under torchrun, trains with DistributedDataParallel.")
-    p.add_argument("--dataset", default="fashion_mnist",
-                   help="mnist, fashion_mnist, emoji (or emoji_google, emoji_twitter: one style), or a folder of images")
-    p.add_argument("--data-root", help="folder with the dataset files (default: $DIFFUSION_LAB_DATA, ../shared/data)")
-    p.add_argument("--limit", type=int, help="use only the first N training images")
-    p.add_argument("--conditioning", choices=["none", "class", "clip"], default="none",
-                   help="clip: condition on CLIP image embeddings (then sample from CLIP text embeddings)")
-    p.add_argument("--clip", default="pretrained/tiny_clip", help="with --conditioning clip: a CLIP directory or open_clip name")
-    p.add_argument("--clip-pretrained", help="with an open_clip name: a pretrained tag such as laion2b_s34b_b79k, or a file")
-    p.add_argument("--architecture", choices=["unet", "no_time_denoiser"], default="unet")
-    p.add_argument("--image-size", type=int, default=28)
-    p.add_argument("--in-channels", type=int, default=1)
-    p.add_argument("--base-channels", type=int, default=32)
-    p.add_argument("--channel-mults", type=int, nargs="+", default=[1, 2, 2])
-    p.add_argument("--num-res-blocks", type=int, default=1)
-    p.add_argument("--attention-levels", type=int, nargs="*", default=[2])
-    p.add_argument("--block-type", choices=["resnet", "convnext"], default="resnet")
-    p.add_argument("--prediction-type", choices=["eps", "x0", "v", "velocity"], default="eps",
-                   help="what the network predicts (flow matching always predicts the velocity)")
-    p.add_argument("--objective", choices=["ddpm", "flow_matching"], default="ddpm",
-                   help="ddpm: noise-prediction training on a schedule; flow_matching: the velocity of x_t = (1-t) x0 + t ε")
-    p.add_argument("--flow-t-sampling", choices=["uniform", "logit_normal"], default="uniform",
-                   help="with flow_matching: how training draws t in [0, 1]")
-    p.add_argument("--schedule", default="cosine")
-    p.add_argument("--steps", type=int, default=3000)
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--ema-decay", type=float, default=0.999)
-    p.add_argument("--min-snr-gamma", type=float, default=None,
-                   help="Min-SNR-γ loss weighting (DDPM only; default 5, 0 turns it off)")
-    p.add_argument("--loss", choices=["mse", "l1"], default="mse")
-    p.add_argument("--cond-drop-prob", type=float, default=0.1)
-    p.add_argument("--amp", choices=["auto", "bf16", "none"], default="auto")
-    p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--sample-every", type=int, default=1000)
-    p.add_argument("--checkpoint-every", type=int, default=250)
-    p.add_argument("--run-dir", default="runs/train", help="checkpoints, loss log and sample grids go here")
-    p.add_argument("--out", help="export the EMA model directory here when done")
-
-
-def _model_config(a):
-    from .emoji import CATEGORIES, dataset_style
-    from .models import NoTimeDenoiserConfig, UNetConfig
-
-    cond_dim = 0
-    classes = len(CATEGORIES) if dataset_style(a.dataset) else 10 * len(a.dataset.split("+"))
-    if a.conditioning == "clip":
-        from .text.clip import load_clip
-
-        cond_dim = load_clip(a.clip, a.clip_pretrained).embed_dim
-    if a.architecture == "no_time_denoiser":
-        return NoTimeDenoiserConfig(image_size=a.image_size, in_channels=a.in_channels)
-    return UNetConfig(image_size=a.image_size, in_channels=a.in_channels, base_channels=a.base_channels,
-                      channel_mults=tuple(a.channel_mults), num_res_blocks=a.num_res_blocks,
-                      attention_levels=tuple(a.attention_levels), block_type=a.block_type,
-                      num_classes=classes if a.conditioning == "class" else 0,
-                      cond_dim=cond_dim, prediction_type=a.prediction_type)
-
-
-def cmd_train(a):
-    from .training.loop import TrainConfig
-    from .training.run import fit
-
-    cfg = TrainConfig(dataset=a.dataset, data_root=a.data_root, limit=a.limit, conditioning=a.conditioning,
-                      clip=a.clip if a.conditioning == "clip" else None, clip_pretrained=a.clip_pretrained,
-                      schedule=a.schedule, steps=a.steps, batch_size=a.batch_size, lr=a.lr, ema_decay=a.ema_decay,
-                      min_snr_gamma=(5.0 if a.objective == "ddpm" else 0.0) if a.min_snr_gamma is None else a.min_snr_gamma,
-                      objective=a.objective, flow_t_sampling=a.flow_t_sampling, loss=a.loss, cond_drop_prob=a.cond_drop_prob, amp=a.amp,
-                      num_threads=a.threads, seed=a.seed, sample_every=a.sample_every,
-                      checkpoint_every=a.checkpoint_every)
-    summary = fit(_model_config(a), cfg, a.run_dir, a.out)  # the no-time denoiser trains with the same loop
-    print(json.dumps(summary, indent=2))
 
 
 def _add_sample(sub):
@@ -188,13 +111,12 @@ def main(argv=None):
     from .evaluation.cli import add_evaluate, add_models_table
     from .near_copies import add_near_copies
     from .serving.cli import add_export_onnx, add_quantize
-    from .training.cli import add_train_classifier, add_train_clip
 
     for add in (add_export_onnx, add_quantize, add_evaluate, add_models_table, add_train_classifier, add_train_clip,
                 add_near_copies):
         add(sub)  # each sets its handler
     a = parser.parse_args(argv)
-    handler = getattr(a, "handler", None) or {"train": cmd_train, "sample": cmd_sample, "info": cmd_info,
+    handler = getattr(a, "handler", None) or {"sample": cmd_sample, "info": cmd_info,
                                                "schedules": cmd_schedules, "prior-bank": cmd_prior_bank}[a.command]
     try:
         handler(a)

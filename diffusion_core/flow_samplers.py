@@ -29,9 +29,8 @@ from typing import Callable, Iterator
 import torch
 
 from .flow import FlowPath, time_grid
-from .samplers import SamplerStep, guided_output, standard_normal
+from .samplers import SamplerStep, guided_output, lookup, standard_normal
 
-SAMPLERS = ("euler", "heun", "midpoint")
 Velocity = Callable[[torch.Tensor, float], torch.Tensor]  # (x_t (B, C, H, W), t) -> v̂ (B, C, H, W)
 
 
@@ -52,7 +51,8 @@ def midpoint_step(velocity: Velocity, x, v, t: float, t_next: float):
     return x + h * velocity(x + h / 2 * v, t + h / 2)
 
 
-STEPS = {"euler": euler_step, "heun": heun_step, "midpoint": midpoint_step}
+STEPS = {"euler": euler_step, "heun": heun_step, "midpoint": midpoint_step}  # the registry (plans.py compiles these)
+SAMPLERS = tuple(STEPS)
 
 
 def velocity_fn(model, path: FlowPath, cond=None, guidance_scale: float = 1.0) -> Velocity:
@@ -86,8 +86,7 @@ def sample(
 
     Euler evaluates the network once per step, Heun and midpoint about twice (guidance doubles the batch, not
     the calls). shift: the time shift s (None: path.shift). A seeded `generator` makes the trajectory reproducible."""
-    if sampler not in SAMPLERS:
-        raise ValueError(f"unknown flow sampler {sampler!r}; choose one of {SAMPLERS}")
+    flow_step = lookup(STEPS, sampler, "flow sampler")
     device = torch.device(device or next(model.parameters()).device)
     xt = standard_normal(shape, generator, device) if xT is None else xT.to(device)
     velocity = velocity_fn(model, path, None if cond is None else cond.to(device), guidance_scale)
@@ -95,7 +94,7 @@ def sample(
     for i, (t, t_next) in enumerate(zip(ts[:-1], ts[1:])):
         v = velocity(xt, t)
         yield SamplerStep(i, t, xt, xt - t * v)
-        xt = STEPS[sampler](velocity, xt, v, t, t_next)
+        xt = flow_step(velocity, xt, v, t, t_next)
     yield SamplerStep(num_steps, ts[-1], xt, xt)
 
 

@@ -20,8 +20,8 @@ is the time of a second evaluation, and "<target>.<source>" are the coefficients
 and finally yield (num_steps, t_end, x, x). As in samplers.sample, the network takes and gives float32 (t·time_scale
 is rounded to float32) and guidance is combined in float32. Sum the combinations in float64 (JavaScript's numbers)
 even where x is kept in float32: x0.x = 1/sqrt(ᾱ_t) reaches 2e4 (cosine, t = 999) and x0.out nearly cancels it, so
-sums in float32 lose ~5e-4 in x_t. The coefficients are read off the samplers' own functions (samplers.ddpm_step ...,
-forward.to_eps_and_x0, flow_samplers.STEPS) by evaluating them on a basis.
+sums in float32 lose ~5e-4 in x_t. The coefficients are read off the samplers' own steps (the registries
+samplers.REVERSE_STEPS and flow_samplers.STEPS, and forward.to_eps_and_x0) by evaluating them on a basis.
 """
 from __future__ import annotations
 
@@ -56,25 +56,12 @@ def _read(target: str, value: torch.Tensor) -> dict[str, float]:
     return {f"{target}.{name}": c for name, c in zip(BASIS, coefficients) if c != 0}
 
 
-def _reverse_step(sampler, e, i, t_prev, abar_t, abar_prev, abar_last, eta, ddpm_variance):
-    """samplers.sample's step, on the probes; noise where sample() draws it (so the draws keep their order)."""
-    z = e["z"] if t_prev >= 0 else None  # the last step, to t = -1, draws none
-    if sampler == "ddpm":
-        return samplers.ddpm_step(e["x"], e["x0"], abar_t, abar_prev, z, ddpm_variance)
-    if sampler == "ddim":
-        return samplers.ddim_step(e["x"], e["x0"], e["eps"], abar_t, abar_prev, eta, z if eta > 0 else None)
-    x0_last = e["x0_prev"] if i > 0 else None
-    z = z if sampler == "dpm_solver_pp_sde" else None
-    return samplers.dpm_solver_pp_step(e["x"], e["x0"], abar_t, abar_prev, x0_last, abar_last, z)
-
-
 def compile_ddpm_plan(schedule: NoiseSchedule, prediction_type: str, shape, sampler: str = "ddim",
                       num_steps: int = 50, eta: float = 0.0, ddpm_variance: str = "posterior",
                       guidance_scale: float = 1.0, guidance_interval: tuple[float, float] | None = None,
                       spacing: str = "trailing", clip_x0: bool = True, t_start: int | None = None) -> dict:
     """The plan of samplers.sample with these arguments (same names and defaults)."""
-    if sampler not in samplers.SAMPLERS:
-        raise ValueError(f"unknown sampler {sampler!r}; choose one of {samplers.SAMPLERS}")
+    reverse_step = samplers.lookup(samplers.REVERSE_STEPS, sampler)
     abar = schedule.alphas_cumprod.double().tolist()
     ts = samplers.timesteps(num_steps, schedule.num_timesteps if t_start is None else t_start + 1, spacing)
     rows = []
@@ -85,8 +72,11 @@ def compile_ddpm_plan(schedule: NoiseSchedule, prediction_type: str, shape, samp
         eps, x0 = to_eps_and_x0(e["out"], e["x"], t, schedule, prediction_type)
         if clip_x0:  # ε̂ = (x_t − sqrt(ᾱ_t) x̂0)/sqrt(1 − ᾱ_t) from the clamped x̂0, as sample() does
             eps = to_eps_and_x0(e["x0"], e["x"], t, schedule, "x0")[0]
-        abar_last = abar[ts[i - 1]] if i else None
-        x_prev = _reverse_step(sampler, e, i, t_prev, abar_t, abar_prev, abar_last, eta, ddpm_variance)
+        # sample()'s step on the probes, with z where sample() draws noise (so the draws keep their order)
+        inputs = samplers.StepInputs(e["x"], e["x0"], e["eps"], abar_t, abar_prev, e["x0_prev"] if i else None,
+                                     abar[ts[i - 1]] if i else None)
+        z = e["z"] if t_prev >= 0 and reverse_step.draws_noise(eta) else None
+        x_prev = reverse_step.update(inputs, z, eta, ddpm_variance)
         guided = guidance_scale != 1.0 and samplers.in_guidance_interval(abar_t, guidance_interval)
         rows.append({"t": t, "guided": guided, **_read("x0", x0), **_read("eps", eps), **_read("next", x_prev)})
     return _plan(sampler, shape, prediction_type, clip_x0, guidance_scale, 1.0, -1, rows)
@@ -95,8 +85,7 @@ def compile_ddpm_plan(schedule: NoiseSchedule, prediction_type: str, shape, samp
 def compile_flow_plan(path: FlowPath, shape, sampler: str = "euler", num_steps: int = 50,
                       guidance_scale: float = 1.0, shift: float | None = None, t_start: float = 1.0) -> dict:
     """The plan of flow_samplers.sample with these arguments (same names and defaults)."""
-    if sampler not in flow_samplers.SAMPLERS:
-        raise ValueError(f"unknown flow sampler {sampler!r}; choose one of {flow_samplers.SAMPLERS}")
+    flow_step = samplers.lookup(flow_samplers.STEPS, sampler, "flow sampler")
     ts = [t_start * t for t in time_grid(num_steps, path.shift if shift is None else shift)]
     rows = []
     for t, t_next in zip(ts[:-1], ts[1:]):
@@ -107,7 +96,7 @@ def compile_flow_plan(path: FlowPath, shape, sampler: str = "euler", num_steps: 
             return e["out2"]
 
         x0 = velocity_eps_x0(e["out"], e["x"], t)[2]  # x̂0 = x_t − t v̂
-        x_next = flow_samplers.STEPS[sampler](velocity, e["x"], e["out"], t, t_next)
+        x_next = flow_step(velocity, e["x"], e["out"], t, t_next)
         row = {"t": t, "guided": guidance_scale != 1.0, **_read("x0", x0), **_read("next", x_next)}
         for x_in, t2 in calls:
             row.update(t2=t2, **_read("in2", x_in))

@@ -3,9 +3,9 @@
     for step in sample(model, schedule, (16, 1, 28, 28), sampler="ddim", num_steps=20): ...
     *_, last = sample(...); images = last.xt
 
-All three samplers share one loop: the model's output becomes (ε̂, x̂0) (forward.to_eps_and_x0),
-then a step function moves x_t to x_{t_prev} with t_prev the next timestep of the chosen
-spacing (-1 after the last, where ᾱ_{-1} = 1):
+All samplers share one loop: the model's output becomes (ε̂, x̂0) (forward.to_eps_and_x0), then the
+sampler's step (REVERSE_STEPS, the registry by name) moves x_t to x_{t_prev} with t_prev the next timestep
+of the chosen spacing (-1 after the last, where ᾱ_{-1} = 1):
 
   DDPM (Ho et al. 2020, eq. 6-7, generalised to skipped steps as in diffusers):
       x_prev = μ̃(x_t, x̂0) + σ z,  μ̃ = sqrt(ᾱ_prev) β'/(1-ᾱ_t) x̂0 + sqrt(α') (1-ᾱ_prev)/(1-ᾱ_t) x_t,
@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 import torch
 
 from .forward import to_eps_and_x0
 from .schedules import NoiseSchedule
 
-SAMPLERS = ("ddpm", "ddim", "dpm_solver_pp", "dpm_solver_pp_sde")
 SPACINGS = ("trailing", "leading", "linspace")
 PAPER_GUIDANCE_INTERVAL = (0.28, 5.42)  # (σ_lo, σ_hi] of Kynkäänniemi et al. 2024 for EDM2
 
@@ -111,6 +110,48 @@ def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None, 
     return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
 
 
+class StepInputs(NamedTuple):
+    """What a reverse step may use: x_t, x̂0 and ε̂ at t, ᾱ at t and t_prev, the previous step's x̂0 and ᾱ (None
+    on the first step)."""
+    xt: torch.Tensor
+    x0: torch.Tensor
+    eps: torch.Tensor
+    abar_t: float
+    abar_prev: float
+    x0_last: torch.Tensor | None
+    abar_last: float | None
+
+
+@dataclass(frozen=True)
+class ReverseStep:
+    """A sampler as sample() and plans.compile_ddpm_plan run it: update(inputs, z, eta, ddpm_variance) -> x_{t_prev},
+    where z ~ N(0, I) is drawn only when draws_noise(eta) and t_prev is not the end (None otherwise)."""
+    update: Callable[[StepInputs, torch.Tensor | None, float, str], torch.Tensor]
+    draws_noise: Callable[[float], bool]
+
+
+def _dpm_solver_pp(s: StepInputs, z, eta, ddpm_variance):
+    return dpm_solver_pp_step(s.xt, s.x0, s.abar_t, s.abar_prev, s.x0_last, s.abar_last, z)
+
+
+REVERSE_STEPS = {  # the one registry of the reverse process's samplers (plans.py compiles these same updates)
+    "ddpm": ReverseStep(lambda s, z, eta, variance: ddpm_step(s.xt, s.x0, s.abar_t, s.abar_prev, z, variance),
+                        draws_noise=lambda eta: True),
+    "ddim": ReverseStep(lambda s, z, eta, variance: ddim_step(s.xt, s.x0, s.eps, s.abar_t, s.abar_prev, eta, z),
+                        draws_noise=lambda eta: eta > 0),
+    "dpm_solver_pp": ReverseStep(_dpm_solver_pp, draws_noise=lambda eta: False),
+    "dpm_solver_pp_sde": ReverseStep(_dpm_solver_pp, draws_noise=lambda eta: True),
+}
+SAMPLERS = tuple(REVERSE_STEPS)
+
+
+def lookup(registry: dict, name: str, what: str = "sampler"):
+    """registry[name], or a ValueError naming the known ones (an unknown name never falls through to another)."""
+    if name not in registry:
+        raise ValueError(f"unknown {what} {name!r}; choose one of {tuple(registry)}")
+    return registry[name]
+
+
 def standard_normal(shape: tuple, generator: torch.Generator | None, device) -> torch.Tensor:
     """N(0, I) drawn on the generator's device (so a seed gives the same numbers everywhere), then moved."""
     gen_device = generator.device if generator is not None else "cpu"
@@ -173,8 +214,7 @@ def sample(
     only the steps whose σ_t = sqrt((1-ᾱ_t)/ᾱ_t) lies in (σ_lo, σ_hi] are guided. A seeded
     `generator` makes the whole trajectory reproducible. clip_x0 clamps x̂0 to [-1, 1].
     t_start: begin at this timestep instead of T-1 (xT is then a sample of q(x_t | x0) at t_start)."""
-    if sampler not in SAMPLERS:
-        raise ValueError(f"unknown sampler {sampler!r}; choose one of {SAMPLERS}")
+    reverse_step = lookup(REVERSE_STEPS, sampler)
     device = torch.device(device or next(model.parameters()).device)
     prediction_type = prediction_type or model.config.prediction_type
     abar = schedule.alphas_cumprod.double().tolist()
@@ -196,14 +236,9 @@ def sample(
             x0 = x0.clamp(-1, 1)
             eps = (xt - abar_t**0.5 * x0) / (1 - abar_t) ** 0.5  # ε consistent with the clipped x̂0
         yield SamplerStep(i, t, xt, x0)
-        if sampler == "ddpm":
-            xt = ddpm_step(xt, x0, abar_t, abar_prev, randn() if t_prev >= 0 else None, ddpm_variance)
-        elif sampler == "ddim":
-            xt = ddim_step(xt, x0, eps, abar_t, abar_prev, eta, randn() if eta > 0 and t_prev >= 0 else None)
-        else:
-            noise = randn() if sampler == "dpm_solver_pp_sde" and t_prev >= 0 else None
-            xt = dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last, abar_last, noise)
-            x0_last, abar_last = x0, abar_t
+        z = randn() if t_prev >= 0 and reverse_step.draws_noise(eta) else None
+        inputs = StepInputs(xt, x0, eps, abar_t, abar_prev, x0_last, abar_last)
+        xt, x0_last, abar_last = reverse_step.update(inputs, z, eta, ddpm_variance), x0, abar_t
     yield SamplerStep(len(steps), -1, xt, xt)
 
 

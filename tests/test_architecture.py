@@ -6,7 +6,6 @@ import importlib
 import pkgutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -49,3 +48,52 @@ def test_every_engine_module_imports():
     for module in pkgutil.walk_packages(diffusion_core.__path__, "diffusion_core."):
         if not module.name.endswith("__main__"):
             importlib.import_module(module.name)
+
+
+def engine_import_graph() -> dict[str, set[str]]:
+    """module -> the diffusion_core modules it imports, at module level or inside functions (read from the AST).
+    `from package import name` points at the submodule when name is one, else at the package."""
+    paths = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+             for p in (ROOT / "diffusion_core").rglob("*.py")}
+    graph = {}
+    for name, path in paths.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(parent + ([node.module] if node.module else []))
+                targets |= {f"{base}.{a.name}" if f"{base}.{a.name}" in paths else base for a in node.names}
+        graph[name] = {t for t in targets if t in paths and t != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle [a, b, ..., a] of the graph by depth-first search, or None."""
+    state, path = {}, []  # state: 1 on the current path, 2 finished
+
+    def visit(node):
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return path[path.index(nxt):] + [nxt]
+            if nxt not in state and (cycle := visit(nxt)):
+                return cycle
+        state[node] = 2
+        path.pop()
+        return None
+
+    return next((c for node in sorted(graph) if node not in state and (c := visit(node))), None)
+
+
+def test_the_engine_has_no_import_circle():
+    graph = engine_import_graph()
+    assert "diffusion_core.evaluation.reproduce" in graph and "diffusion_core.cli" in graph["diffusion_core.__main__"]
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    cycle = find_cycle(graph)
+    assert cycle is None, "import circle: " + " -> ".join(cycle)

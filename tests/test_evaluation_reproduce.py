@@ -1,12 +1,14 @@
 """The Reproduce line of a card, read back by the `train` command line, gives the settings in config.json."""
 import argparse
 import shlex
+from dataclasses import asdict
 
 import pytest
 
 from diffusion_core.cli import add_train
 from diffusion_core.evaluation.reproduce import reproduce_command, train_command, train_defaults
 from diffusion_core.model_folder import read_config
+from diffusion_core.training.config import from_arguments
 from tests.conftest import ROOT
 
 TRAINED = ["mnist_cond", "mnist_fast", "fashion_mnist_notime", "text_cond"]
@@ -48,3 +50,12 @@ def test_text_model_command_builds_the_prior_bank_and_judges_name_their_commands
     clip = read_config(ROOT / "pretrained" / "tiny_clip")
     assert reproduce_command("clip", "tiny_clip", clip, {}) == (
         "python -m diffusion_core train-clip --steps 1500 --batch-size 256 --threads 1 --out pretrained/tiny_clip")
+
+
+@pytest.mark.parametrize("name", TRAINED + ["mnist_flow", "fashion_mnist_cond", "emoji_text"])
+def test_train_command_gives_back_the_whole_recorded_training_config(name):
+    """Every setting config.json records (all of TrainConfig) is what the card's command gives."""
+    config = read_config(ROOT / "pretrained" / name)
+    recorded = {k: v for k, v in config["training"].items() if k != "summary"}
+    given = asdict(from_arguments(parse_train(train_command(name, config))))
+    assert {k: given[k] for k in recorded} == recorded

@@ -1,9 +1,13 @@
+import re
+
 import pytest
 import torch
 from diffusers import DDIMScheduler, DDPMScheduler, DPMSolverMultistepScheduler
 
-from diffusion_core.forward import q_sample
-from diffusion_core.samplers import ddim_step, ddpm_step, dpm_solver_pp_step, sample, timesteps
+from diffusion_core import flow_samplers
+from diffusion_core.plans import compile_plan
+from diffusion_core.samplers import (REVERSE_STEPS, SAMPLERS, StepInputs, ddim_step, ddpm_step, dpm_solver_pp_step,
+                                    lookup, sample, timesteps)
 from diffusion_core.schedules import make_schedule
 
 T = 1000
@@ -170,7 +174,7 @@ class LabelModel(FakeModel):
 
 
 def test_classifier_free_guidance_extrapolates_in_one_batch():
-    s, model = make_schedule("linear"), LabelModel()
+    model = LabelModel()
     from diffusion_core.samplers import guided_model_fn
 
     xt, cond = torch.randn(SHAPE), torch.tensor([1, 2])
@@ -211,3 +215,32 @@ def test_x0_and_v_prediction_models_sample():
     for pt in ("x0", "v"):
         *_, last = sample(FakeModel(pt), s, SHAPE, "ddim", 5, generator=torch.Generator().manual_seed(0))
         assert torch.isfinite(last.xt).all()
+
+
+def test_one_registry_names_every_sampler_and_refuses_an_unknown_one():
+    """sample() and compile_plan find samplers in REVERSE_STEPS (flow: flow_samplers.STEPS); a name in neither is a
+    ValueError naming the known ones, never another sampler."""
+    assert SAMPLERS == tuple(REVERSE_STEPS) == ("ddpm", "ddim", "dpm_solver_pp", "dpm_solver_pp_sde")
+    assert flow_samplers.SAMPLERS == tuple(flow_samplers.STEPS) == ("euler", "heun", "midpoint")
+    known = "choose one of ('ddpm', 'ddim', 'dpm_solver_pp', 'dpm_solver_pp_sde')"
+    for call in (lambda: next(sample(FakeModel(), make_schedule("cosine"), SHAPE, sampler="dpm_solver")),
+                 lambda: compile_plan(make_schedule("cosine"), {"prediction_type": "eps", "in_channels": 1,
+                                                                "image_size": 4}, sampler="euler")):
+        with pytest.raises(ValueError, match="unknown sampler") as info:
+            call()
+        assert known in str(info.value)
+    with pytest.raises(ValueError, match=re.escape("unknown flow sampler 'ddim'; choose one of ('euler', 'heun', ")):
+        lookup(flow_samplers.STEPS, "ddim", "flow sampler")
+
+
+def test_each_registered_step_is_its_paper_step():
+    g = torch.Generator().manual_seed(0)
+    xt, x0, eps, x0_last, z = (torch.randn(SHAPE, generator=g) for _ in range(5))
+    s = StepInputs(xt, x0, eps, 0.3, 0.5, x0_last, 0.2)
+    pairs = {"ddpm": ddpm_step(xt, x0, 0.3, 0.5, z, "beta"), "ddim": ddim_step(xt, x0, eps, 0.3, 0.5, 0.7, z),
+             "dpm_solver_pp": dpm_solver_pp_step(xt, x0, 0.3, 0.5, x0_last, 0.2, None),
+             "dpm_solver_pp_sde": dpm_solver_pp_step(xt, x0, 0.3, 0.5, x0_last, 0.2, z)}
+    for name, expected in pairs.items():
+        step = REVERSE_STEPS[name]
+        torch.testing.assert_close(step.update(s, z if step.draws_noise(0.7) else None, 0.7, "beta"), expected)
+    assert [REVERSE_STEPS[n].draws_noise(0.0) for n in SAMPLERS] == [True, False, False, True]

@@ -30,7 +30,8 @@ def test_train_then_sample_on_fashion_mnist_subset(tmp_path):
     from diffusion_core.training.run import fit
 
     cfg = TrainConfig(dataset="fashion_mnist", limit=2000, conditioning="class", steps=300, batch_size=32,
-                      lr=2e-3, warmup_steps=20, ema_decay=0.99, sample_every=0, checkpoint_every=300, log_every=50)
+                      lr=2e-3, warmup_steps=20, ema_decay=0.99, min_snr_gamma=0.0, sample_every=0,
+                      checkpoint_every=300, log_every=50)
     summary = fit(TINY, cfg, tmp_path / "run", tmp_path / "model", progress=False)
     log = [json.loads(line) for line in (tmp_path / "run" / "log.jsonl").read_text().splitlines()]
     first, last = log[0]["loss_avg"], log[-1]["loss_avg"]

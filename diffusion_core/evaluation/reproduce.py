@@ -3,30 +3,28 @@ its card). A U-Net's `train` command names every setting that differs from the c
 run's steps, batch, threads, folders and intervals; the folder is pretrained/<name>, where the card says it lives."""
 from __future__ import annotations
 
-import argparse
+from dataclasses import asdict, fields
+
+from ..models import UNetConfig
+from ..training.config import TrainConfig, dest, flag
 
 # config["model"] key -> flag of `python -m diffusion_core train` (U-Nets; the no-time denoiser has only the last)
 MODEL_FLAGS = {"base_channels": "--base-channels", "channel_mults": "--channel-mults",
                "num_res_blocks": "--num-res-blocks", "attention_levels": "--attention-levels",
                "block_type": "--block-type", "image_size": "--image-size", "in_channels": "--in-channels",
                "prediction_type": "--prediction-type"}
-# config["training"] key -> flag, for settings a run may change
-TRAINING_FLAGS = {"objective": "--objective", "flow_t_sampling": "--flow-t-sampling",
-                  "clip_pretrained": "--clip-pretrained", "limit": "--limit", "schedule": "--schedule", "lr": "--lr",
-                  "ema_decay": "--ema-decay", "min_snr_gamma": "--min-snr-gamma", "loss": "--loss",
-                  "cond_drop_prob": "--cond-drop-prob", "amp": "--amp", "seed": "--seed"}
+# config["training"] key -> flag: every TrainConfig field but those the command always names, and the data's folder
+ALWAYS_NAMED = ("dataset", "conditioning", "clip", "steps", "batch_size", "num_threads", "sample_every",
+                "checkpoint_every")
+TRAINING_FLAGS = {f.name: flag(f) for f in fields(TrainConfig) if f.name not in (*ALWAYS_NAMED, "data_root")}
 PRIOR_BANK_IMAGES = 5000  # `prior-bank --per-dataset` default
 
 
 def train_defaults(objective: str = "ddpm") -> dict:
-    """The defaults of `python -m diffusion_core train`, by argument name, for a run with this objective."""
-    from ..cli import add_train
-
-    sub = argparse.ArgumentParser().add_subparsers()
-    add_train(sub)
-    defaults = vars(sub.choices["train"].parse_args([]))
-    if defaults.get("min_snr_gamma") is None:  # chosen by the objective: Min-SNR-5 for DDPM, none for flow matching
-        defaults["min_snr_gamma"] = 5.0 if objective == "ddpm" else 0.0
+    """The defaults of `python -m diffusion_core train`, by argument name, for a run with this objective: the
+    command line is built from TrainConfig's fields (training/config.py) and the U-Net's defaults."""
+    defaults = {**asdict(UNetConfig()), **{dest(f): getattr(TrainConfig(), f.name) for f in fields(TrainConfig)}}
+    defaults["min_snr_gamma"] = TrainConfig(objective=objective).min_snr_gamma  # the flag's None: by objective
     if objective == "flow_matching":  # the run records prediction_type "velocity" whatever the flag says
         defaults["prediction_type"] = "velocity"
     return defaults
@@ -41,10 +39,14 @@ def _value(v) -> str:
 def _changed(flags: dict, values: dict, defaults: dict) -> list[str]:
     """`--flag value` for every setting in `values` that differs from the command line's default."""
     out = []
-    for key, flag in flags.items():
-        v, default = values.get(key), defaults.get(flag[2:].replace("-", "_"))
-        if v is not None and _value(v) != _value(default):
-            out.append(f"{flag} {_value(v)}".rstrip())
+    for key, option in flags.items():
+        v, default = values.get(key), defaults.get(option[2:].replace("-", "_"))
+        if v is None or _value(v) == _value(default):
+            continue
+        if isinstance(v, bool):  # a switch: --channels-last / --no-channels-last
+            out.append(option if v else f"--no-{option[2:]}")
+        else:
+            out.append(f"{option} {_value(v)}".rstrip())
     return out
 
 

@@ -4,7 +4,7 @@ import sys
 
 import torch
 
-from ..training.loop import OBJECTIVES
+from ..training.config import OBJECTIVES
 from .datasets import DATASETS
 from .presets import PRESET_STEPS, train_presets
 

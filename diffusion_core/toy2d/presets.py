@@ -15,7 +15,7 @@ import torch
 
 from ..flow import FlowPath
 from ..model_folder import ModelLoadError, read_config, read_weights, save_model_folder
-from ..training.loop import OBJECTIVES
+from ..training.config import OBJECTIVES
 from .datasets import DATASETS, sample_dataset
 from .model import Toy2DConfig, Toy2DNet
 from .toy import DDPM_SCHEDULE, FIT_STEPS, PREDICTION, ToyModel, Training, fit_report, process_for, train_config

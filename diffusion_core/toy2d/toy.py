@@ -24,7 +24,8 @@ import torch
 from .. import flow_samplers, samplers
 from ..flow import FlowPath
 from ..schedules import NoiseSchedule, make_schedule
-from ..training.loop import OBJECTIVES, TrainConfig, make_state, train_steps
+from ..training.config import OBJECTIVES, TrainConfig
+from ..training.loop import make_state, train_steps
 from .model import Toy2DConfig, Toy2DNet
 
 SAMPLERS = {"ddpm": ("ddpm", "ddim"), "flow_matching": ("euler", "heun", "midpoint")}

@@ -1,6 +1,62 @@
-"""Arguments of `python -m diffusion_core train-classifier` and `train-clip`: train the models that evaluation
-measures with, save their folders, then evaluate them and write their cards (evaluation/folder.py, cards.py)."""
+"""Arguments of `python -m diffusion_core train` (built from TrainConfig's fields, config.py, and the U-Net's), and of
+`train-classifier` and `train-clip`: train the models that evaluation measures with, save their folders, then
+evaluate them and write their cards (evaluation/folder.py, cards.py)."""
+import json
 import time
+
+from ..models import UNetConfig
+from .config import add_arguments, from_arguments
+
+ARCHITECTURES = ("unet", "no_time_denoiser")
+
+
+def add_train(sub):
+    p = sub.add_parser("train", help="train a diffusion model (or the no-time denoiser) and export it",
+                       description="Train on MNIST, Fashion-MNIST, emoji or an image folder. Resumes from --run-dir if "
+                                   "a checkpoint is there. Under torchrun, trains with DistributedDataParallel.")
+    add_arguments(p)
+    u = UNetConfig()
+    p.add_argument("--architecture", choices=ARCHITECTURES, default="unet")
+    p.add_argument("--image-size", type=int, default=u.image_size)
+    p.add_argument("--in-channels", type=int, default=u.in_channels, help="1 grey, 3 RGB")
+    p.add_argument("--base-channels", type=int, default=u.base_channels, help="U-Net channels at full resolution")
+    p.add_argument("--channel-mults", type=int, nargs="+", default=list(u.channel_mults), help="one per level")
+    p.add_argument("--num-res-blocks", type=int, default=u.num_res_blocks)
+    p.add_argument("--attention-levels", type=int, nargs="*", default=list(u.attention_levels))
+    p.add_argument("--block-type", choices=["resnet", "convnext"], default=u.block_type)
+    p.add_argument("--prediction-type", choices=["eps", "x0", "v", "velocity"], default=u.prediction_type,
+                   help="what the network predicts (flow matching always predicts the velocity)")
+    p.add_argument("--run-dir", default="runs/train", help="checkpoints, loss log and sample grids go here")
+    p.add_argument("--out", help="export the EMA model directory here when done")
+    p.set_defaults(handler=cmd_train)
+
+
+def model_config(a, cfg):
+    """The network's config from the model flags; the classes and the CLIP's width from the run's data."""
+    from ..emoji import CATEGORIES, dataset_style
+    from ..models import NoTimeDenoiserConfig
+
+    if a.architecture == "no_time_denoiser":
+        return NoTimeDenoiserConfig(image_size=a.image_size, in_channels=a.in_channels)
+    cond_dim = 0
+    classes = len(CATEGORIES) if dataset_style(cfg.dataset) else 10 * len(cfg.dataset.split("+"))
+    if cfg.conditioning == "clip":
+        from ..text.clip import load_clip
+
+        cond_dim = load_clip(cfg.clip, cfg.clip_pretrained).embed_dim
+    return UNetConfig(image_size=a.image_size, in_channels=a.in_channels, base_channels=a.base_channels,
+                      channel_mults=tuple(a.channel_mults), num_res_blocks=a.num_res_blocks,
+                      attention_levels=tuple(a.attention_levels), block_type=a.block_type,
+                      num_classes=classes if cfg.conditioning == "class" else 0,
+                      cond_dim=cond_dim, prediction_type=a.prediction_type)
+
+
+def cmd_train(a):
+    from .run import fit
+
+    cfg = from_arguments(a)
+    summary = fit(model_config(a, cfg), cfg, a.run_dir, a.out)  # the no-time denoiser trains with the same loop
+    print(json.dumps(summary, indent=2))
 
 
 def add_train_classifier(sub):

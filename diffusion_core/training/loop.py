@@ -27,53 +27,10 @@ import torch
 import torch.nn.functional as F
 from safetensors.torch import load_file, save_file
 
-from ..flow import T_SAMPLINGS, FlowPath, path_sample, training_times, velocity_target
+from ..flow import FlowPath, path_sample, training_times, velocity_target
 from ..forward import prediction_target, q_sample
 from ..schedules import NoiseSchedule
-
-OBJECTIVES = ("ddpm", "flow_matching")
-
-
-@dataclass
-class TrainConfig:
-    dataset: str = "fashion_mnist"  # mnist, fashion_mnist, both as "mnist+fashion_mnist", or an image folder
-    data_root: str | None = None  # None: $DIFFUSION_LAB_DATA, ../shared/data, ./data
-    limit: int | None = None  # use only the first N training images (tests, quick runs)
-    conditioning: str = "none"  # none, class, or clip (the CLIP image embedding of each training image)
-    clip: str | None = None  # with clip: a CLIP directory (pretrained/tiny_clip) or an open_clip model name
-    clip_pretrained: str | None = None  # with an open_clip name: a pretrained tag (online) or a local weights file
-    objective: str = "ddpm"  # ddpm, or flow_matching (the network then predicts the velocity ε − x0; flow.py)
-    schedule: str = "cosine"  # ddpm only
-    num_timesteps: int = 1000  # ddpm only
-    # flow_matching: how t is drawn. uniform by default: the objective as Lipman et al. and Liu et al. state it
-    # and the lesson writes it; logit_normal (SD3, Esser et al. 2024) favours mid-path times, which helped their
-    # large latent models but is not measured here on 28 px images
-    flow_t_sampling: str = "uniform"
-    steps: int = 10_000
-    batch_size: int = 128
-    lr: float = 1e-3  # AdamW peak learning rate
-    warmup_steps: int = 200  # linear warm-up, then cosine decay to 10 % of lr
-    weight_decay: float = 0.0
-    grad_clip: float = 1.0  # max global gradient norm
-    ema_decay: float = 0.999  # EMA of the weights (Polyak averaging); the EMA weights are shipped
-    loss: str = "mse"  # mse or l1
-    min_snr_gamma: float = 0.0  # 0: plain loss; e.g. 5.0 for Min-SNR-5 weighting (ddpm only: 0 with flow_matching)
-    cond_drop_prob: float = 0.1  # fraction of conditions replaced by the null token
-    seed: int = 0
-    num_threads: int = 0  # torch.set_num_threads; 0 keeps torch's default
-    amp: str = "auto"  # auto (bf16 autocast on CUDA only: slower on CPUs without bf16 units, bench/train_step.py), bf16, none
-    channels_last: bool = True  # NHWC memory layout: faster convolutions on the CPU (bench/train_step.py)
-    log_every: int = 100
-    sample_every: int = 2000  # write a sample grid PNG every N steps (0: never)
-    checkpoint_every: int = 1000
-
-    def __post_init__(self):
-        if self.objective not in OBJECTIVES:
-            raise ValueError(f"unknown objective {self.objective!r}; choose one of {OBJECTIVES}")
-        if self.flow_t_sampling not in T_SAMPLINGS:
-            raise ValueError(f"unknown flow_t_sampling {self.flow_t_sampling!r}; choose one of {T_SAMPLINGS}")
-        if self.objective == "flow_matching" and self.min_snr_gamma > 0:
-            raise ValueError("Min-SNR weighting is defined for the DDPM loss; set min_snr_gamma=0 with flow_matching")
+from .config import TrainConfig
 
 
 class EMA:

@@ -21,7 +21,8 @@ from ..models import build_model, config_from_dict, config_to_dict, count_parame
 from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
 from ..schedules import NoiseSchedule, make_schedule
-from .loop import TrainConfig, distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
+from .config import TrainConfig
+from .loop import distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
 
 
 def load_training_data(cfg: TrainConfig, image_size: int):
