@@ -7,7 +7,8 @@ by the caller. Each picture is composed on white (alpha over a white background)
 
     emoji = load_emoji(size=32)                  # both styles, skin-tone variants skipped
     emoji.images                                 # (N, 3, 32, 32) in [-1, 1], N = 2 × 1,911
-    emoji.caption(i, choice)                     # "a yellow smiling face with sunglasses", "red and white flag of japan"
+    emoji.caption(i, choice)                     # "a yellow smiling face with sunglasses",
+                                                 # "red and white flag of japan"
 
 Skin-tone variants (1,875 more pictures per style, nearly all people and hands) are skipped by default
 (skin_tones=False): they would make half the set people while adding no words a caption uses.

@@ -43,7 +43,7 @@ class FlowPath:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "FlowPath":
+    def from_dict(cls, d: dict) -> FlowPath:
         """The inverse of to_dict; unknown keys are an error, not silently dropped."""
         unknown = set(d) - {f.name for f in fields(cls)}
         if unknown:

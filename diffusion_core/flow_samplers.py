@@ -24,7 +24,7 @@ unconditional rows in one batch (samplers.guided_output).
 """
 from __future__ import annotations
 
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import torch
 

@@ -8,7 +8,6 @@ import numpy as np
 import torch
 
 
-
 def _upright_opaque(image, background: int = 0):
     """Turned as the camera meant (EXIF) and transparency flattened onto grey level `background` (0: black, the
     digit datasets' background; 255: white, as icons and emoji are drawn)."""
@@ -114,7 +113,7 @@ def save_mp4(frames: list[np.ndarray], path, fps: int = 25) -> Path | None:
         return None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    h, w = frames[0].shape[0] + frames[0].shape[0] % 2, frames[0].shape[1] + frames[0].shape[1] % 2  # yuv420p: even sizes
+    h, w = frames[0].shape[0] + frames[0].shape[0] % 2, frames[0].shape[1] + frames[0].shape[1] % 2  # even for yuv420p
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("libx264" if "libx264" in av.codecs_available else "mpeg4", rate=fps)
         stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"

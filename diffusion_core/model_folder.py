@@ -14,7 +14,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
-CONFIG_NAME, WEIGHTS_NAME, CARD_NAME, EVALUATION_NAME = "config.json", "model.safetensors", "README.md", "evaluation.json"
+CONFIG_NAME, WEIGHTS_NAME, CARD_NAME, EVALUATION_NAME = ("config.json", "model.safetensors", "README.md",
+                                                         "evaluation.json")
 
 
 class ModelLoadError(RuntimeError):

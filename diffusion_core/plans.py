@@ -26,7 +26,7 @@ samplers.REVERSE_STEPS and flow_samplers.STEPS, and forward.to_eps_and_x0) by ev
 from __future__ import annotations
 
 import json
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch

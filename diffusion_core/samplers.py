@@ -28,8 +28,9 @@ schedule (T=1000); its effect on this project's models is measured by bench/guid
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator, NamedTuple
+from typing import NamedTuple
 
 import torch
 
@@ -106,7 +107,8 @@ def dpm_solver_pp_step(xt, x0, abar_t, abar_prev, x0_last=None, abar_last=None, 
         r = (lam_t - _alpha_sigma_lambda(abar_last)[2]) / h
         d = x0 + (x0 - x0_last) / (2 * r)
     if noise is not None:
-        return (sigma_p / sigma_t) * math.exp(-h) * xt - alpha_p * math.expm1(-2 * h) * d + sigma_p * (-math.expm1(-2 * h)) ** 0.5 * noise
+        return ((sigma_p / sigma_t) * math.exp(-h) * xt - alpha_p * math.expm1(-2 * h) * d
+                + sigma_p * (-math.expm1(-2 * h)) ** 0.5 * noise)
     return (sigma_p / sigma_t) * xt - alpha_p * math.expm1(-h) * d
 
 
@@ -170,7 +172,8 @@ def guided_output(model, xt, t, cond=None, guidance_scale: float = 1.0):
     return out_uncond + guidance_scale * (out_cond - out_uncond)
 
 
-def guided_model_fn(model, cond=None, guidance_scale: float = 1.0, guided: Callable[[int], bool] = lambda t: True) -> Callable:
+def guided_model_fn(model, cond=None, guidance_scale: float = 1.0,
+                    guided: Callable[[int], bool] = lambda t: True) -> Callable:
     """(xt, t) -> model output, with classifier-free guidance when a cond and w != 1 are given and guided(t)."""
 
     def fn(xt, t):

@@ -64,7 +64,7 @@ class NoiseSchedule:
         below = torch.nonzero(self.snr < 1.0)
         return int(below[0]) if len(below) else self.num_timesteps
 
-    def to(self, device: torch.device | str) -> "NoiseSchedule":
+    def to(self, device: torch.device | str) -> NoiseSchedule:
         return NoiseSchedule(self.name, self.betas.to(device))
 
 

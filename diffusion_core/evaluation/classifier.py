@@ -90,5 +90,6 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
     return {**description, "dataset": config["dataset"], "feature_dim": m.feature_dim, "num_classes": m.num_classes,
             "parameters": count_parameters(Classifier(m)), "epochs": config["epochs"],
             "batch_size": config.get("batch_size", 128),
-            "flips": ", mirrored left-right half the time" if config.get("flip") else "", "train_minutes": config["train_minutes"],
+            "flips": ", mirrored left-right half the time" if config.get("flip") else "",
+            "train_minutes": config["train_minutes"],
             "accuracy_percent": figures["test_accuracy"] * 100, "per_class": per_class_section(r, description)}

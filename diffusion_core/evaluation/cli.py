@@ -8,8 +8,8 @@ def add_evaluate(sub):
                        description="Measure each model folder where it is and write <folder>/evaluation.json; with "
                                    "--write-card also render <folder>/README.md. Works for diffusion U-Nets, the text "
                                    "model, the no-time denoiser, CLIPs and domain classifiers; a flow-matching "
-                                   "U-Net is measured next to its DDPM twin at equal network evaluations. The models it "
-                                   "measures with are siblings of the folder (../classifier_<dataset>, "
+                                   "U-Net is measured next to its DDPM twin at equal network evaluations. The models "
+                                   "it measures with are siblings of the folder (../classifier_<dataset>, "
                                    "../<dataset>_cond, ../mnist_fast).")
     p.add_argument("model_dirs", nargs="+", help="model folders (pretrained/<name>)")
     p.add_argument("--write-card", action="store_true", help="also render README.md from the template")
@@ -27,7 +27,8 @@ def add_evaluate(sub):
     p.add_argument("--add-rows", nargs="+", metavar="SAMPLER:STEPS", default=[],
                    help="measure only these rows (e.g. ddpm:1000) into the stored evaluation.json")
     p.add_argument("--classifier", help="domain classifier folder (default: ../classifier_<dataset> beside the model)")
-    p.add_argument("--reference", help="no-time denoiser: the U-Net with t to compare with (default: ../<dataset>_cond)")
+    p.add_argument("--reference",
+                   help="no-time denoiser: the U-Net with t to compare with (default: ../<dataset>_cond)")
     p.add_argument("--compare", help="flow model: the DDPM folder to compare with (default: ../mnist_fast)")
     p.add_argument("--guidance", type=float, default=3.0,
                    help="text model: guidance of attribute control, prompted FID and the example grid")

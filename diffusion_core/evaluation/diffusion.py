@@ -63,8 +63,8 @@ def evaluate(folder: Path, options) -> dict:
                               sampler="dpm_solver_pp", num_steps=20, guidance_scale=guidance)
     report = {"model": folder.name, "dataset": dataset, "conditional": conditional,
               "parameters": count_parameters(pipe.model), "n_per_row": n, "floor_at_n": ref.floor,
-              "floor_at_n_big": floor_big, "quality_vs_steps_guidance_1": rows, "n_big": n_big, "big_guidance": guidance,
-              "big_fid": ref.fid(big), "sec_per_image_big": spi, "per_class": per_class,
+              "floor_at_n_big": floor_big, "quality_vs_steps_guidance_1": rows, "n_big": n_big,
+              "big_guidance": guidance, "big_fid": ref.fid(big), "sec_per_image_big": spi, "per_class": per_class,
               "classifier_test_accuracy": read_config(judge)["test_accuracy"]}
     if conditional:
         uncond, _ = timed_generate(pipe, n, labels=None, sampler="dpm_solver_pp", num_steps=20)
@@ -122,9 +122,9 @@ def targets(r: dict) -> list[str]:
     if rows.get(("dpm_solver_pp", 20), 0) / ddpm - 1 > 0.10:
         lines.append(f"  The deterministic (ODE) rows, DDIM 10-50 and DPM-Solver++ 10-20, lie within "
                      f"{(max(ode) / min(ode) - 1) * 100:.0f} % of each other, so more ODE steps do not close the gap "
-                     "to DDPM: it is the probability-flow ODE versus a stochastic chain, whose fresh noise at every step "
-                     "corrects part of an imperfect ε-model's error. The SDE form of the same solver (fresh noise, "
-                     "Lu et al. 2022) keeps DPM-Solver++'s 20 steps and that correction.")
+                     "to DDPM: it is the probability-flow ODE versus a stochastic chain, whose fresh noise at every "
+                     "step corrects part of an imperfect ε-model's error. The SDE form of the same solver (fresh "
+                     "noise, Lu et al. 2022) keeps DPM-Solver++'s 20 steps and that correction.")
     return lines
 
 

@@ -186,8 +186,9 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
 
     m, t, w = config["model"], config["training"], r["prompt_warning"]
     prior = r["prior"]
-    prior_text = (f"`prior_bank.safetensors`: the {prior['images']:,} pictures embedded by the CLIP; the prior averages "
-                  f"the **{prior['k']}** nearest, `EMOJI_K`" if prior else "no prior bank here: the raw text embedding")
+    prior_text = (f"`prior_bank.safetensors`: the {prior['images']:,} pictures embedded by the CLIP; the prior "
+                  f"averages the **{prior['k']}** nearest, `EMOJI_K`"
+                  if prior else "no prior bank here: the raw text embedding")
     fid = r["emoji_fid"]
     errors = "; ".join(f"when {when}: " + (", ".join(f'"{p}"' for p in prompts) or "none")
                        for when, prompts in w["held_out_errors"].items())
@@ -205,5 +206,6 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
             "k": prior["k"] if prior else REAL, "judge_percent": r["judge_test_accuracy"] * 100,
             "named": r["agreement"]["named"] * 100, "retrieved": r["agreement"]["retrieved"] * 100,
             "fid": fid["fid"], "floor": fid["floor"], "floor_same_style": fid["floor_same_style"],
-            "near_copies": near_copy_text(r["near_copies"]), "warning_sizes": warning_sizes(w), "warning_rows": warning_rows(w["rows"]),
+            "near_copies": near_copy_text(r["near_copies"]), "warning_sizes": warning_sizes(w),
+            "warning_rows": warning_rows(w["rows"]),
             "warning_errors": errors, "files": files_section(folder.name), "grid_name": GRID_NAME}

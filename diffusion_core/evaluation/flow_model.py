@@ -94,7 +94,8 @@ def save_trajectories(pipes: dict, path: Path, classes=TRAJECTORY_CLASSES, steps
     save_png(labelled(grid, names, [str(i) for i in range(steps)] + ["sample"], tile, tile, pad * scale), path)
     return {"classes": list(classes), "steps": steps, "seed": SEED, "guidance": 1.0,
             "runs": [{"model": name, "sampler": TRAJECTORY_SAMPLERS[p.objective][0],
-                      "rows": TRAJECTORY_SAMPLERS[p.objective][1], "times": runs[name][2]} for name, p in pipes.items()]}
+                      "rows": TRAJECTORY_SAMPLERS[p.objective][1], "times": runs[name][2]}
+                     for name, p in pipes.items()]}
 
 
 def evaluate(folder: Path, options) -> dict:

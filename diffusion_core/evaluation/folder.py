@@ -1,7 +1,8 @@
 """Evaluate a model folder in place: which kind of model it holds, that kind's measurement, <folder>/evaluation.json.
 
     kind               what                                     module               measures
-    diffusion_model    class-conditional or unconditional U-Net diffusion.py         domain-FID vs steps, class agreement
+    diffusion_model    class-conditional or unconditional U-Net diffusion.py         domain-FID vs steps,
+                                                                                     class agreement
     flow_model         a U-Net trained by flow matching         flow_model.py        FID, agreement at 1-20 NFE vs DDPM
     text_model         U-Net conditioned on CLIP embeddings     text_model.py        prompt agreement, attribute control
     emoji_text_model   the same, on emoji (32×32×3)             emoji_text_model.py  CLIP score, judge agreement,

@@ -8,8 +8,9 @@ pretrained/classifier_emoji for colour pictures); its penultimate features give
 
 with the samples and pictures resized to the judge's input size. The folder is split in two fixed halves (even and
 odd files, sorted by path): the odd half is the reference, and n pictures of the even half (a random subset, seed 0:
-files sorted by name come in runs of a kind) against it are the real-vs-real floor at the same n as the samples. A judge trained on other pictures measures only "looks like these pictures to that judge": read the
-figure next to its floor.
+files sorted by name come in runs of a kind) against it are the real-vs-real floor at the same n as the samples. A
+judge trained on other pictures measures only "looks like these pictures to that judge": read the figure next to
+its floor.
 
   quality vs steps   judge-FID of n samples per (sampler, steps) row, unconditional
   samples.png        64 samples, DPM-Solver++ 20 steps, seed 0
@@ -30,8 +31,8 @@ TEMPLATE = "folder_model.md"
 SAMPLES_NAME = "samples.png"
 GRID = [("ddim", 20), ("dpm_solver_pp", 10), ("dpm_solver_pp", 20)]
 N = 200  # samples per row: more than the judge's 128 feature dimensions, so their covariance has full rank
-JUDGE_NEEDED = ("A model trained on a folder of pictures is measured with a judge you name: add --classifier <folder of "
-                "a classifier>, e.g. --classifier pretrained/classifier_emoji for colour pictures.")
+JUDGE_NEEDED = ("A model trained on a folder of pictures is measured with a judge you name: add --classifier <folder "
+                "of a classifier>, e.g. --classifier pretrained/classifier_emoji for colour pictures.")
 
 
 class ResizedJudge(torch.nn.Module):
@@ -98,7 +99,9 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
     return {**r, "name": folder.name, **unet_words(m), "image_size": m["image_size"],
             "in_channels": m["in_channels"], "batch_size": train["batch_size"],
             "epochs": r["train_steps"] * train["batch_size"] / r["pictures"],
-            "quality_rows": "\n".join(f"| {q['sampler']} | {q['steps']} | {q['fid']:.1f} | {q['fid'] / r['floor']:.1f}× | "
-                                      f"{q['sec_per_image'] * 1000:.0f} |" for q in r["quality_vs_steps"]),
-            "best": f"{best['sampler']} {best['steps']} steps: {best['fid']:.1f} ({best['fid'] / r['floor']:.1f}× the floor)",
+            "quality_rows": "\n".join(f"| {q['sampler']} | {q['steps']} | {q['fid']:.1f} | "
+                                      f"{q['fid'] / r['floor']:.1f}× | {q['sec_per_image'] * 1000:.0f} |"
+                                      for q in r["quality_vs_steps"]),
+            "best": f"{best['sampler']} {best['steps']} steps: {best['fid']:.1f} "
+                    f"({best['fid'] / r['floor']:.1f}× the floor)",
             "samples_name": SAMPLES_NAME}

@@ -10,12 +10,12 @@
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 
-from ..text.captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, class_phrases, measure
 from ..models.classifier import Classifier
+from ..text.captions import ATTRIBUTE_WORDS, DATASET_ATTRIBUTES, class_phrases, measure
 from .metrics import predict_labels
 
 # (text embedding (n, D) or class labels (n,), n, guidance w, seed) -> images (n, 1, 28, 28) in [-1, 1]
@@ -36,7 +36,8 @@ def _scores(clip, classifier: Classifier, images: torch.Tensor, prompt_emb: torc
 
 
 def _agreement(make_images, clip, classifiers: dict, guidance_scales) -> dict:
-    """make_images(dataset, label, prompt_emb, w) -> images; returns {w: {dataset: {agreement, clip_similarity, per_class}}}."""
+    """make_images(dataset, label, prompt_emb, w) -> images; returns
+    {w: {dataset: {agreement, clip_similarity, per_class}}}."""
     result = {}
     for w in guidance_scales:
         result[w] = {}
@@ -68,7 +69,8 @@ def label_agreement(generators: dict[str, Generator], clip, classifiers: dict, p
     return _agreement(make, clip, classifiers, guidance_scales)
 
 
-def attribute_control(generate: Generator, clip, per_class: int = 8, guidance_scale: float = 3.0, seed: int = 0) -> dict:
+def attribute_control(generate: Generator, clip, per_class: int = 8, guidance_scale: float = 3.0,
+                      seed: int = 0) -> dict:
     """{dataset: {attribute: {low, high, fraction}}}: mean measured value for prompts with the low and the high word
     (all classes together) and the fraction of classes whose high-word samples measure larger."""
     out = {}

@@ -57,7 +57,8 @@ def baseline_rows(folder: Path, baselines: dict, clip, classifiers: dict, per_cl
         r = json.loads(stored.read_text())
         if r.get("per_class") == per_class and "class_conditional" in r:
             return r["class_conditional"]
-    return label_agreement({ds: label_generator(p) for ds, p in baselines.items()}, clip, classifiers, per_class, GUIDANCE)
+    return label_agreement({ds: label_generator(p) for ds, p in baselines.items()}, clip, classifiers, per_class,
+                           GUIDANCE)
 
 
 def prompted_fid(generate, clip, classifiers: dict, guidance: float, data_root=None) -> dict:

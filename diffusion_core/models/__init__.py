@@ -40,5 +40,5 @@ def count_parameters(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-__all__ = ["UNet", "UNetConfig", "NoTimeDenoiser", "NoTimeDenoiserConfig", "Classifier", "ClassifierConfig", "build_model",
-           "config_from_dict", "config_to_dict", "count_parameters"]
+__all__ = ["UNet", "UNetConfig", "NoTimeDenoiser", "NoTimeDenoiserConfig", "Classifier", "ClassifierConfig",
+           "build_model", "config_from_dict", "config_to_dict", "count_parameters"]

@@ -118,7 +118,8 @@ class UNet(nn.Module):
                 self.down.append(nn.ModuleList([nn.Conv2d(ch, ch, 3, stride=2, padding=1)]))
                 skip_widths.append(ch)
 
-        self.mid = nn.ModuleList([Block(ch, ch, emb_dim, cfg.dropout), SelfAttention(ch), Block(ch, ch, emb_dim, cfg.dropout)])
+        self.mid = nn.ModuleList([Block(ch, ch, emb_dim, cfg.dropout), SelfAttention(ch),
+                                  Block(ch, ch, emb_dim, cfg.dropout)])
 
         self.up = nn.ModuleList()
         for level, width in reversed(list(enumerate(widths))):
@@ -129,7 +130,8 @@ class UNet(nn.Module):
                 self.up.append(nn.ModuleList(layers))
                 ch = width
             if level > 0:
-                self.up.append(nn.ModuleList([nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(ch, ch, 3, padding=1)]))
+                self.up.append(nn.ModuleList([nn.Upsample(scale_factor=2, mode="nearest"),
+                                              nn.Conv2d(ch, ch, 3, padding=1)]))
         self.out = nn.Sequential(nn.GroupNorm(_groups(ch), ch), nn.SiLU(), nn.Conv2d(ch, cfg.in_channels, 3, padding=1))
 
     def forward(self, xt, t, cond=None, drop_cond=None):

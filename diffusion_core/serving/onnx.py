@@ -125,7 +125,8 @@ class OnnxModel(nn.Module):
         return torch.from_numpy(self.session.run(None, feed)[0])
 
 
-def serving_model(model: nn.Module, directory=None, threads: int | None = None, precision: str = "float32") -> nn.Module:
+def serving_model(model: nn.Module, directory=None, threads: int | None = None,
+                  precision: str = "float32") -> nn.Module:
     """The fastest CPU form of a U-Net: OnnxModel when a fresh directory/model.onnx (or, with precision="int8",
     model.int8.onnx) and onnxruntime are there, else TracedModel (traced.py). threads: ONNX Runtime's intra-op
     threads (default: torch's count)."""

@@ -52,7 +52,7 @@ class TracedModel(nn.Module):
     def forward(self, xt, t, cond=None, drop_cond=None):
         if torch.is_grad_enabled() or self.model.training or xt.device.type != "cpu":
             return self.model(xt, t, cond, drop_cond)
-        t = torch.as_tensor(t, device=xt.device).reshape(-1).expand(xt.shape[0]).contiguous()  # (B,): trace inputs are tensors
+        t = torch.as_tensor(t, device=xt.device).reshape(-1).expand(xt.shape[0]).contiguous()  # (B,): a tensor to trace
         args = (xt.contiguous(memory_format=torch.channels_last), t, cond, drop_cond)  # NHWC: mkldnn convolutions
         key = tuple(None if a is None else (tuple(a.shape), a.dtype) for a in args)
         tensors = tuple(a for a in args if a is not None)
@@ -72,7 +72,8 @@ class TracedModel(nn.Module):
             warnings.simplefilter("ignore", torch.jit.TracerWarning)  # shape-dependent branches: covered by the key
             warnings.simplefilter("ignore", FutureWarning)  # "torch.jit is deprecated": see the module docstring
             try:
-                return torch.jit.freeze(torch.jit.trace(_Present(self.model, present).eval(), tensors, check_trace=False))
+                return torch.jit.freeze(torch.jit.trace(_Present(self.model, present).eval(), tensors,
+                                                        check_trace=False))
             except Exception:  # noqa: BLE001 - any tracing failure: serve the eager model for this signature
                 return _Present(self.model, present)
 

@@ -23,7 +23,8 @@ DIGIT_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "e
 ATTRIBUTE_WORDS = {"size": ("small", "large"), "brightness": ("dark", "light"),
                    "thickness": ("thin", "bold"), "slant": ("upright", "slanted")}
 CAPTION_TEMPLATES = {"mnist": ["a {adj} {p}", "a {adj} handwritten {p}", "the {adj} {p}", "{adj} {p}"],
-                     "fashion_mnist": ["a {adj} {p}", "a photo of a {adj} {p}", "{adj} {p}", "a picture of a {adj} {p}"]}
+                     "fashion_mnist": ["a {adj} {p}", "a photo of a {adj} {p}", "{adj} {p}",
+                                       "a picture of a {adj} {p}"]}
 DATASET_ATTRIBUTES = {"mnist": ("size", "thickness", "slant"), "fashion_mnist": ("size", "brightness")}
 
 

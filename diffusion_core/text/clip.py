@@ -36,7 +36,8 @@ class Clip:
 
     @property
     def embed_dim(self) -> int:
-        return self.model.text_projection.shape[1] if hasattr(self.model, "text_projection") else self.model.visual.output_dim
+        return (self.model.text_projection.shape[1] if hasattr(self.model, "text_projection")
+                else self.model.visual.output_dim)
 
     def prepare_images(self, images: torch.Tensor) -> torch.Tensor:
         """(B, 1 or 3, H, W) in [-1, 1] -> the model's input: 3 channels at its image size."""
@@ -135,8 +136,8 @@ def captioned_data(parts: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> Capti
     return CaptionedData(images, labels, names, cuts, words)
 
 
-def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: int = 256, lr: float = 3e-4, seed: int = 0,
-                     warmup_steps: int = 100):
+def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: int = 256, lr: float = 3e-4,
+                     seed: int = 0, warmup_steps: int = 100):
     """Contrastive training with open_clip's ClipLoss; yields {step, loss, seconds} after each step.
     Each step captions its batch afresh (seed, step), so the model sees many phrasings of each image."""
     loss_fn = open_clip.ClipLoss()
@@ -169,14 +170,16 @@ def fit_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_root=None
     from ..data import load_images
 
     torch.manual_seed(0)
-    data = captioned_data({name: load_images(name, "train", data_root, limit=limit) for name in ("mnist", "fashion_mnist")})
+    data = captioned_data({name: load_images(name, "train", data_root, limit=limit)
+                           for name in ("mnist", "fashion_mnist")})
     clip = create_clip(TINY_CLIP)
     start, losses = time.perf_counter(), []
     for stats in train_clip_steps(clip, data, steps, batch_size, lr):
         losses.append(stats["loss"])
         if stats["step"] % log_every == 0:
             print(f"step {stats['step']}/{steps} loss {sum(losses[-log_every:]) / log_every:.3f}", flush=True)
-    clip.info = {"trained_on": "MNIST + Fashion-MNIST training sets with generated captions", "caption_thresholds": data.cuts,
+    clip.info = {"trained_on": "MNIST + Fashion-MNIST training sets with generated captions",
+                 "caption_thresholds": data.cuts,
                  "steps": steps, "batch_size": batch_size, "train_minutes": (time.perf_counter() - start) / 60}
     return clip
 
@@ -191,7 +194,8 @@ def zero_shot_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: t
 
 
 @torch.no_grad()
-def attribute_retrieval_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: torch.Tensor, cuts: dict) -> dict:
+def attribute_retrieval_accuracy(clip: Clip, dataset: str, images: torch.Tensor, labels: torch.Tensor,
+                                 cuts: dict) -> dict:
     """For each attribute, the two-way choice between "a {low} {class}" and "a {high} {class}" on the test images
     whose measured value lies in the bottom or top third (captions.py): {attribute: accuracy}; chance is 0.5."""
     words = attribute_words(measure(images), cuts, dataset)

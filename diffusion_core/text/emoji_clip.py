@@ -55,7 +55,8 @@ def fit_emoji_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_roo
 def caption_tokens(clip: Clip, emoji: EmojiSet) -> list[int]:
     """Every token a caption of these emoji (EmojiSet.every_caption) or an evaluation prompt can hold, with start,
     end and padding: the rows of the token table worth storing (save_clip's keep_tokens)."""
-    texts = {c for i in range(len(emoji)) for c in emoji.every_caption(i)} | {emoji.plain_caption(i) for i in range(len(emoji))}
+    texts = ({c for i in range(len(emoji)) for c in emoji.every_caption(i)}
+             | {emoji.plain_caption(i) for i in range(len(emoji))})
     texts |= {p.format(c=c.lower().replace("&", "and")) for p in CATEGORY_PROMPTS for c in CATEGORIES}
     texts |= {f"a {c} {names[0]}" for c in COLOURS for names in emoji.names}  # colour_accuracy's prompts
     ids = set(clip.tokenizer([""])[0].tolist())

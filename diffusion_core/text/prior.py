@@ -79,7 +79,7 @@ class ImageBank:
         return path
 
     @classmethod
-    def load(cls, path) -> "ImageBank":
+    def load(cls, path) -> ImageBank:
         from safetensors import safe_open
 
         t = load_file(str(path))
@@ -107,7 +107,8 @@ def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> 
         emoji = load_emoji(data_root, pipe.config.image_size, styles, limit=per_dataset)
         bank = ImageBank.build(clip, {"emoji": (emoji.images, emoji.categories)}, {"emoji": CATEGORIES}, EMOJI_K)
         return bank.save(Path(model_dir) / BANK_NAME)
-    parts = {name: load_images(name, "train", root=data_root, limit=per_dataset) for name in pipe.info["dataset"].split("+")}
+    parts = {name: load_images(name, "train", root=data_root, limit=per_dataset)
+             for name in pipe.info["dataset"].split("+")}
     return ImageBank.build(clip, parts).save(Path(model_dir) / BANK_NAME)
 
 

@@ -33,7 +33,8 @@ from .prompts import VOCABULARY, clean_prompt, concepts
 
 STOP_WORDS = frozenset("a an the of in on at by with and or to for from some my your his her its this that is are "
                        "very".split())
-OBJECT_WORDS = frozenset(DIGIT_WORDS + [str(d) for d in range(10)] + [n.split()[-1] for ns in FASHION_NOUNS for n in ns])
+OBJECT_WORDS = frozenset(DIGIT_WORDS + [str(d) for d in range(10)]
+                         + [n.split()[-1] for ns in FASHION_NOUNS for n in ns])
 PUNCTUATION = ".,;:!?\"'()[]"
 FEATURES = ("known_fraction", "names_object", "log_unknown")
 COEFFICIENTS = (-4.6154, -4.2775, 2.6681)  # per feature, on the raw features; fit_warning() on the calibration half

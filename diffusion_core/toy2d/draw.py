@@ -89,7 +89,8 @@ def draw_layer(layer: Layer, size: int = 400) -> np.ndarray:
                 draw.line([tuple(p) for p in px[:, i].tolist()], fill=colors[i] + (90,), width=SUPERSAMPLE)
         _dots(draw, px[-1], 2.2 * SUPERSAMPLE, [c + (255,) for c in colors], outline=(40, 40, 40, 160))
     if layer.title:
-        draw.text((8 * SUPERSAMPLE, 6 * SUPERSAMPLE), layer.title, fill=TEXT, font=ImageFont.load_default(14 * SUPERSAMPLE))
+        draw.text((8 * SUPERSAMPLE, 6 * SUPERSAMPLE), layer.title, fill=TEXT,
+                  font=ImageFont.load_default(14 * SUPERSAMPLE))
     draw.rectangle([0, 0, s - 1, s - 1], outline=FRAME, width=SUPERSAMPLE)
     return np.asarray(image.reduce(SUPERSAMPLE))
 

@@ -47,7 +47,7 @@ class Toy2DConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Toy2DConfig":
+    def from_dict(cls, d: dict) -> Toy2DConfig:
         """The inverse of to_dict; unknown keys are an error, not silently dropped."""
         unknown = set(d) - {f.name for f in fields(cls)}
         if unknown:

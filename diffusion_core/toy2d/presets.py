@@ -7,9 +7,9 @@ model folder (model_folder.py: config.json + model.safetensors + README.md), key
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Callable
 
 import torch
 

@@ -63,7 +63,7 @@ class ToyModel:
     process: NoiseSchedule | FlowPath
 
     @classmethod
-    def new(cls, objective: str, config: Toy2DConfig | None = None, seed: int = 0) -> "ToyModel":
+    def new(cls, objective: str, config: Toy2DConfig | None = None, seed: int = 0) -> ToyModel:
         """A network with random weights (seeded) for `objective`."""
         config = replace(config or Toy2DConfig(), prediction_type=PREDICTION[objective])
         torch.manual_seed(seed)
@@ -76,12 +76,14 @@ class ToyModel:
     def steps(self, sampler: str, xT: torch.Tensor, num_steps: int, seed: int = 0):
         """The engine's sampler generator (SamplerStep per step) from the starting points xT (N, 2)."""
         if sampler not in SAMPLERS[self.objective]:
-            raise ValueError(f"a {self.objective} model samples with {' or '.join(SAMPLERS[self.objective])}, not {sampler!r}")
+            raise ValueError(f"a {self.objective} model samples with {' or '.join(SAMPLERS[self.objective])}, "
+                             f"not {sampler!r}")
         g = torch.Generator().manual_seed(seed)  # DDPM's fresh noise at every step
         if self.objective == "ddpm":
             return samplers.sample(self.net, self.process, tuple(xT.shape), sampler=sampler, num_steps=num_steps,
                                    xT=xT, generator=g, clip_x0=False)  # clipping to [-1, 1] is for images
-        return flow_samplers.sample(self.net, self.process, tuple(xT.shape), sampler=sampler, num_steps=num_steps, xT=xT)
+        return flow_samplers.sample(self.net, self.process, tuple(xT.shape), sampler=sampler, num_steps=num_steps,
+                                    xT=xT)
 
     def tau(self, t) -> float:
         """A sampler's t as τ ∈ [0, 1] (the module docstring)."""

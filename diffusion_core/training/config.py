@@ -31,7 +31,8 @@ class TrainConfig:
     limit: int | None = setting(None, "use only the first N training images (tests, quick runs)")
     conditioning: str = setting("none", "class labels, or clip: the CLIP image embedding of each training image "
                                         "(then sample from CLIP text embeddings)", CONDITIONINGS)
-    clip: str | None = setting(None, f"with conditioning clip: a CLIP folder or an open_clip name (None: {DEFAULT_CLIP})")
+    clip: str | None = setting(None, "with conditioning clip: a CLIP folder or an open_clip name "
+                                     f"(None: {DEFAULT_CLIP})")
     clip_pretrained: str | None = setting(None, "with an open_clip name: a pretrained tag such as laion2b_s34b_b79k "
                                                 "(online), or a weights file")
     objective: str = setting("ddpm", "ddpm: predict ε (or x0, v) on a noise schedule; flow_matching: the velocity "
@@ -93,7 +94,8 @@ def add_arguments(parser: argparse.ArgumentParser, cls=TrainConfig):
         default = None if f.default is MISSING else f.default
         help = f.metadata.get("help", "").replace("%", "%%") + ("" if default is None else f" (default: {default})")
         if kind is bool:
-            parser.add_argument(flag(f), dest=dest(f), action=argparse.BooleanOptionalAction, default=default, help=help)
+            parser.add_argument(flag(f), dest=dest(f), action=argparse.BooleanOptionalAction, default=default,
+                                help=help)
         else:
             parser.add_argument(flag(f), dest=dest(f), type=kind, default=default, help=help,
                                 choices=f.metadata.get("choices"))

@@ -19,9 +19,9 @@ import copy
 import json
 import os
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import torch
 import torch.nn.functional as F
@@ -176,8 +176,10 @@ def save_checkpoint(state: TrainState, run_dir: Path, cfg: TrainConfig):
     ckpt = Path(run_dir) / "checkpoint"
     ckpt.mkdir(parents=True, exist_ok=True)
     model = _unwrap(state.model)
-    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}, str(ckpt / "model.safetensors"))
-    save_file({k: v.detach().cpu().contiguous() for k, v in state.ema.model.state_dict().items()}, str(ckpt / "ema.safetensors"))
+    save_file({k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()},
+              str(ckpt / "model.safetensors"))
+    save_file({k: v.detach().cpu().contiguous() for k, v in state.ema.model.state_dict().items()},
+              str(ckpt / "ema.safetensors"))
     torch.save(state.optimizer.state_dict(), ckpt / "optimizer.pt")
     meta = {"step": state.step, "ema_updates": state.ema.num_updates, "train_config": asdict(cfg)}
     (ckpt / "state.json").write_text(json.dumps(meta, indent=2))

@@ -112,7 +112,8 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
 
         bar = tqdm(total=cfg.steps, initial=state.step, desc="train", unit="step")
     started, losses = time.perf_counter(), []
-    seconds_before = json.loads((run_dir / "time.json").read_text())["seconds"] if resumed and (run_dir / "time.json").exists() else 0.0
+    seconds_before = (json.loads((run_dir / "time.json").read_text())["seconds"]
+                      if resumed and (run_dir / "time.json").exists() else 0.0)
     for stats in train_steps(state, images, labels, process, cfg, rank):
         losses.append(stats["loss"])
         if rank != 0:
@@ -123,7 +124,8 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
         step = stats["step"]
         if step % cfg.log_every == 0:
             with log_path.open("a") as f:
-                f.write(json.dumps({**stats, "loss_avg": sum(losses[-cfg.log_every:]) / len(losses[-cfg.log_every:])}) + "\n")
+                f.write(json.dumps({**stats, "loss_avg": sum(losses[-cfg.log_every:]) / len(losses[-cfg.log_every:])})
+                        + "\n")
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
             save_checkpoint(state, run_dir, cfg)
             elapsed = seconds_before + time.perf_counter() - started
