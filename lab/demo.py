@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.classroom import Classroom
-from lab.handout.button import HANDOUTS
+from lab.tabs.handout import HANDOUTS
 from lab.page import presenter_toggle
 from lab.input_gate import guard_inputs
 from lab.interactive_first import interactive_first

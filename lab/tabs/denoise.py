@@ -13,7 +13,7 @@ from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held
                                  model_summary, percent_to_t)
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import denoise_pages
 from lab.tabs.common import HEAVY, INTERACTIVE, check_range, friendly, inputs, one_of, require_image
 from lab.tabs.widgets import Dropdown, Radio

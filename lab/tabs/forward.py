@@ -13,7 +13,7 @@ from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
 from lab.forward_live import (ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload,
                               png_data_url, server_xt)
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
 from lab.tabs.common import (INTERACTIVE, MAX_T, check_range, friendly, inputs, require_image, selected_index,
                              whole_number)

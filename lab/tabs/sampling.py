@@ -3,7 +3,6 @@ then a slider scrubs the recorded trajectory; exports; every sampler from the sa
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -12,13 +11,11 @@ from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
-from lab.lessons.noise_level import num_levels
-from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
-                                  labels_for, record_frames, render_frame, sampler_kwargs)
-from lab.handout.button import handout_row, wire_handout
+from lab.lessons.sampling import (EVALS_PER_STEP, FAST_FIRST, SAMPLER_LABELS, batched_trajectory,
+                                  class_options, compare_samplers, export_trajectory, render_frame, sampling_request)
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import sampling_pages
-from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly,
-                             inputs, one_of, sampling_controls, whole_number)
+from lab.tabs.common import EXPORTS, HEAVY, INTERACTIVE, SAMPLING, friendly, inputs, one_of, sampling_controls
 from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -26,7 +23,6 @@ INTRO = ("**Generation** runs the process backwards: start from pure noise and r
          "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
          "**28×28 grey** digits and clothes, **32×32 colour** emoji.")
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
-FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
              "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
              "Straight paths can be followed in far fewer steps than DDPM's curved ones: try 4 or 8 steps. "
@@ -45,17 +41,12 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
 
 class SamplingTab:
     def __init__(self, classroom: Classroom):
-        self.zoo, self.batcher, self.cache = classroom.zoo, classroom.batcher, classroom.cache
+        self.classroom, self.zoo, self.batcher, self.cache = classroom, classroom.zoo, classroom.batcher, classroom.cache
         self.exports, self.browser = classroom.exports, classroom.browser
 
     def class_options(self, model: str) -> list[tuple[str, int]]:
         """(label, value) of the class menu: -1 one of each class, UNCONDITIONAL the null token, 0.. a class."""
-        pipe = self.zoo.pipelines.get(model)
-        if pipe is None or not pipe.config.num_classes:
-            return [("(unconditional model)", -1)]
-        names = pipe.info.get("class_names") or [str(i) for i in range(10)]
-        return ([("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
-                + [(name, i) for i, name in enumerate(names)])
+        return class_options(self.zoo.pipelines.get(model))
 
     def class_choices(self, model: str, label: int = -1):
         """The class menu of this model; `label` selected when it is one of its values (a link's class), else -1."""
@@ -64,9 +55,7 @@ class SamplingTab:
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
-        with self.batcher.join(pipe.model) as shared_model:
-            steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
-            yield from record_frames(steps_iter, steps, min(n, 4))
+        return batched_trajectory(self.batcher, pipe, n, labels, seed, steps, **kwargs)
 
     def sampler_choices(self, model: str, sampler: str | None = None):
         """The samplers of this model's kind: `sampler` selected when it is one of them, else the family's default."""
@@ -85,16 +74,7 @@ class SamplingTab:
 
     def request(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
         """The widgets' values checked and turned into pipe.sample's arguments (a sentence for a student if not)."""
-        pipe = self.zoo.get(model)
-        steps = whole_number("steps", steps, 1, num_levels(pipe))
-        n = whole_number("number of images", n, 1, 16)
-        label = one_of("class", label, self.class_options(model))
-        eta, guidance = check_range("η", eta, 0, 1), check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
-        seed = whole_number("seed", seed, 0, MAX_SEED)
-        interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
-        kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval) if sampler else {}
-        return SimpleNamespace(pipe=pipe, n=n, steps=steps, label=label, seed=seed, labels=labels_for(pipe, n, label),
-                               kwargs=kwargs, interval=interval, guidance=guidance)
+        return sampling_request(self.zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
 
     @friendly
     def start(self, where, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
@@ -192,7 +172,7 @@ class SamplingTab:
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
-        wire_handout(w, sampling_pages, self, samples=True)
+        wire_handout(w, sampling_pages, self.classroom, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:

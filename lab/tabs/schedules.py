@@ -9,7 +9,7 @@ import gradio as gr
 from diffusion_core import SCHEDULE_NAMES
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import schedules_pages
 from lab.tabs.common import INTERACTIVE, MAX_T, check_range, friendly, inputs, one_of, require_image, whole_number
 from lab.tabs.widgets import CheckboxGroup

@@ -3,7 +3,6 @@ and a CLIP-conditioned U-Net denoises towards it; the inspector shows how close 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -13,22 +12,11 @@ from diffusion_core.images import picture
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.checks import markdown_literal
 from lab.classroom import Classroom
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import text_pages
 from lab.lessons.memorising import decode_pictures, max_value_chars
-from lab.lessons.text import TextStudio
-from lab.tabs.common import (
-    INTERACTIVE,
-    MAX_GUIDANCE,
-    MAX_SEED,
-    SAMPLING,
-    check_range,
-    friendly,
-    inputs,
-    one_of,
-    sampling_controls,
-    whole_number,
-)
+from lab.lessons.text import THUMBNAIL_SCALE, TextStudio, batched_pictures, text_request, text_studio
+from lab.tabs.common import INTERACTIVE, SAMPLING, friendly, inputs, one_of, sampling_controls
 from lab.tabs.widgets import Dropdown, Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
@@ -39,7 +27,6 @@ to the concepts the model knows, and warns you when it is far from all of them (
 clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` (shipped with the project;
 the README says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
-THUMBNAIL_SCALE = 4  # 28 px -> 112 px
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
 BROWSER_ID, IMAGES_ID = "text-browser", "text-images"  # where lab/static/js/drawn_pictures.mjs finds the pictures
 # the page sends the last pictures as one compact value (lessons/memorising.decode_pictures checks it)
@@ -70,30 +57,15 @@ class TextTab:
 
     def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
         """(name, studio) of the chosen text model (None: the first)."""
-        if not self.studios:
-            raise gr.Error(f"No {what} is installed yet. " + self.classroom.zoo.how_to_get_models())
-        name = one_of("text model", text_model or self.classroom.text_model, list(self.studios))
-        return name, self.studios[name]
+        return text_studio(self.classroom, text_model, what)
 
     def pictures(self, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int, **kwargs):
         """(step, thumbnails of x̂0) about ten times a run; the network's calls batched with every other user's."""
-        with self.classroom.batcher.join(studio.pipe.model) as shared_model:
-            pipe = replace(studio.pipe, model=shared_model)
-            for step in studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,
-                                        **kwargs):
-                if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
-                    yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]
+        return batched_pictures(self.classroom.batcher, studio, text, n, seed, use_prior, num_steps, **kwargs)
 
     def request(self, prompt, guidance, steps, sampler, seed, n, text_model=None) -> SimpleNamespace:
         """The widgets' values checked (a sentence for a student if not), the prompt cleaned by the model's domain."""
-        name, studio = self.studio_of(text_model)
-        steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
-        guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
-        one_of("sampler", sampler, studio.pipe.sampler_names)
-        text, notice = studio.domain.clean(prompt if isinstance(prompt, str) else None)
-        seed = whole_number("seed", seed, 0, MAX_SEED)
-        return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed, studio=studio,
-                               model=name)
+        return text_request(self.classroom, prompt, guidance, steps, sampler, seed, n, text_model)
 
     @friendly
     def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
@@ -229,7 +201,7 @@ class TextTab:
         w.text_model.change(self.memorising_panel, w.text_model, [w.copies_box, w.copies_note, w.copies], **INTERACTIVE)
         w.copies_button.click(self.nearest_emoji, inputs(self.nearest_emoji, w), [w.copies, w.copies_note],
                               js=DRAWN_JS, **INTERACTIVE)
-        wire_handout(w, text_pages, self, samples=True)
+        wire_handout(w, text_pages, self.classroom, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:

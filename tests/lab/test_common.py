@@ -5,7 +5,7 @@ import gradio as gr
 import pytest
 
 from lab.checks import InputError
-from lab.tabs.common import friendly, inputs, require_image
+from lab.tabs.common import friendly, inputs
 from tests.lab.messages import refusal
 
 
@@ -56,8 +56,3 @@ def test_friendly_shows_a_sentence_and_keeps_every_output(caplog):
         assert refusal(lambda: list(stream())).startswith("Something went wrong on the server")
     assert "KeyError" in caplog.text and "oops" in caplog.text  # the fault's traceback is in the log
 
-
-def test_require_image_asks_for_a_picture():
-    with pytest.raises(gr.Error, match="Pick an image"):
-        require_image(None)
-    assert require_image([[[0.5]]]).shape == (1, 1, 1)
