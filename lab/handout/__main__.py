@@ -13,10 +13,7 @@ from pathlib import Path
 import torch
 
 from diffusion_core import SCHEDULE_NAMES
-from diffusion_core.images import photo_tensor, pil_to_tensor
-from diffusion_core.uploads import open_image
-from lab.checks import InputError
-from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
+from lab.classroom import Classroom
 from lab.handout.page import write_pdf
 from lab.handout.tabs import denoise_pages, forward_pages, sampling_pages, schedules_pages, text_pages
 from lab.lessons.sampling import FAST_FIRST
@@ -56,14 +53,8 @@ def load_classroom(models_root=None) -> Classroom:
 def chosen_image(classroom: Classroom, image: str) -> tuple:
     """(x0 of tabs 1-2: the picture as it is, x0 of tab 3: 28×28 grey as the models see it), from gallery item
     number `image` or the image file at that path."""
-    if image.isdigit():
-        if int(image) >= len(classroom.gallery):
-            raise InputError(f"The gallery has {len(classroom.gallery)} images here: use --image 0 to "
-                           f"{len(classroom.gallery) - 1}, or the path of an image file.")
-        item = classroom.gallery[int(image)]
-        return item.photo.numpy(), item.x0.numpy()
-    picture = open_image(image)
-    return photo_tensor(picture, PHOTO_SIZE).numpy(), pil_to_tensor(picture, IMAGE_SIZE).numpy()
+    photo, x0 = classroom.chosen_picture(image)
+    return photo.numpy(), x0.numpy()
 
 
 def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:

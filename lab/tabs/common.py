@@ -10,7 +10,7 @@ from diffusion_core import SAMPLERS
 from lab.checks import (MAX_GUIDANCE, MAX_SEED, MAX_T, InputError, check_range, one_of,  # noqa: F401 (re-exported)
                         require_image, whole_number)
 from lab.lessons.sampling import SAMPLER_LABELS
-from lab.refusals import friendly  # noqa: F401 (every handler's wrapper, re-exported)
+from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio
 
 # Lanes (Gradio concurrency groups): cheap actions never wait behind sampling. Sampling requests mostly wait for
@@ -39,6 +39,16 @@ def inputs(handler, widgets) -> list:
     if missing:
         raise TypeError(f"{handler.__name__} needs widgets named {missing}")
     return [getattr(widgets, name) for name in names]
+
+
+def script_endpoint(fn, inputs: list, outputs: list, api_name: str, **lane):
+    """An endpoint for scripts and notebooks (gradio_client, the API page) on components the page never shows, so
+    that it takes plain values (a picture file, a model's name, t, a seed) rather than the page's gr.State; nothing
+    on the page triggers it. lab/demo.PUBLIC_API lists it; the handler's docstring is its description there. The
+    handler is marked `for_scripts` (lab/refusals.py): a refused value raises its sentence in the script."""
+    if not getattr(fn, "for_scripts", False):
+        raise TypeError(f"{fn.__name__} is a script's endpoint: mark it @for_scripts (under @friendly)")
+    return gr.Button(visible=False).click(fn, inputs, outputs, api_name=api_name, **lane)
 
 
 def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidance: float):

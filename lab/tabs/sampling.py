@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import gradio as gr
 
+from diffusion_core.images import picture
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
@@ -15,7 +16,8 @@ from lab.lessons.sampling import (EVALS_PER_STEP, FAST_FIRST, SAMPLER_LABELS, ba
                                   class_options, compare_samplers, export_trajectory, render_frame, sampling_request)
 from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import sampling_pages
-from lab.tabs.common import EXPORTS, HEAVY, INTERACTIVE, SAMPLING, friendly, inputs, one_of, sampling_controls
+from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, for_scripts, friendly,
+                             inputs, one_of, sampling_controls, script_endpoint)
 from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -105,6 +107,49 @@ class SamplingTab:
             yield render_frame(frames[-1]), status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
         self.cache.evict()
 
+    @friendly
+    @for_scripts
+    def sample(self, model, sampler, steps, seed, n, label, guidance, eta=0.0, limit_guidance=True):
+        """Pictures made from pure noise: at each sampler step the model removes a little of the noise it predicts.
+
+        Args:
+            model: the model's name (the menu of tab 4 lists them; e.g. mnist_cond, fashion_cond, emoji_rgb)
+            sampler: ddpm, ddim, dpm_solver_pp or dpm_solver_pp_sde (DDPM models); euler, heun or midpoint (flow
+                matching models)
+            steps: the number of sampler steps, 1 to the model's number of noise steps (1000)
+            seed: the seed of the starting noise (the same seed, the same pictures)
+            n: how many pictures, 1 to 16
+            label: the class: -1 one of each class in turn, -2 none (unconditional), 0, 1, … one class
+            guidance: the guidance scale w, 1 (none) to 5, for a class-conditional model
+            eta: DDIM's η, 0 (deterministic) to 1 (like DDPM)
+            limit_guidance: guide only at middle noise levels (DDPM models)
+        Returns:
+            the n pictures as PNG files, as the model makes them (28×28 grey or 32×32 colour), and one line saying
+            how they were made
+        """
+        sampler = one_of("sampler", sampler, list(SAMPLER_LABELS))
+        r = self.request(model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+        start = time.perf_counter()
+        *_, (step, _) = self.trajectory(r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
+        made = (f"{r.n} pictures · model {model} · {SAMPLER_LABELS[sampler]} · {r.steps} steps · seed {r.seed} · "
+                f"{time.perf_counter() - start:.2f} s")
+        return [picture(x) for x in step.x0.cpu()], made
+
+    def script_api(self, w: SimpleNamespace):
+        """/sample for a script: the run on the server, only its finished pictures (no frames, no scrubber)."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(model=Dropdown(self.zoo.names(with_time=True), value=w.model.value, label="model"),
+                                sampler=Radio(list(SAMPLER_LABELS), value="dpm_solver_pp", label="sampler"),
+                                steps=gr.Number(20, label="steps", step=1, minimum=1, maximum=1000),
+                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
+                                n=gr.Number(8, label="images", step=1, minimum=1, maximum=16),
+                                label=gr.Number(-1, label="class", step=1, minimum=-2, maximum=999),
+                                guidance=gr.Slider(1, MAX_GUIDANCE, value=2.0, step=0.5, label="guidance scale w"),
+                                eta=gr.Slider(0, 1, value=0, step=0.1, label="η"),
+                                limit_guidance=gr.Checkbox(True, label="guide only at middle noise levels"))
+            outputs = [gr.Gallery(label="pictures", format="png"), gr.Markdown(label="how they were made")]
+        script_endpoint(self.sample, inputs(self.sample, a), outputs, "sample", **SAMPLING)
+
     def server_view(self, show: bool = True):
         """The server's picture and scrubber: hidden while a run happens in the browser (it draws its own)."""
         return gr.Image(visible=show), gr.Slider(visible=show)
@@ -179,5 +224,6 @@ def render(classroom: Classroom) -> SimpleNamespace:
     tab = SamplingTab(classroom)
     widgets = tab.layout()
     tab.wire(widgets)
+    tab.script_api(widgets)
     widgets.handlers = tab
     return widgets

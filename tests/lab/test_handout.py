@@ -90,7 +90,7 @@ def test_the_command_line_prints_one_tab_or_says_why_not(classroom, monkeypatch,
     assert main(["--tab", "denoise", "--model", "missing", "--out", str(tmp_path / "no.pdf")]) == 2
     assert "not loaded" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
     assert main(["--tab", "forward", "--image", "99", "--out", str(tmp_path / "no.pdf")]) == 2
-    assert "--image 0 to" in capsys.readouterr().err
+    assert "a number from 0 to" in capsys.readouterr().err
 
 
 def test_a_prompt_with_dollars_or_markup_prints_as_typed(demo):
