@@ -62,7 +62,7 @@ def app_py(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def served_app(tmp_path_factory):
-    """`python app.py` on a free port, once for every browser test; its URL."""
+    """`python app.py` (app_py), once for every browser test; its URL."""
     from tests.browser import chromium_path
 
     if chromium_path() is None:
