@@ -9,8 +9,13 @@ from __future__ import annotations
 import math
 import re
 
+import torch
+
 PLAIN = re.compile(r"[\w .,:+\-'/()=×%]{1,40}")  # what a message may quote of a client's value as it is
 MAX_TEXT_CHARS = 10_000  # any text box: longer texts are refused (a prompt is cut much shorter: text/prompts.py)
+MAX_SEED = 2**32 - 1
+MAX_T = 5000  # the largest number of diffusion steps T that tabs 1 and 2 take
+MAX_GUIDANCE = 5  # the guidance slider of tabs 4 and 5 goes from 1 (none) to this
 
 
 class InputError(ValueError):
@@ -124,6 +129,14 @@ def text(name: str, value, max_chars: int = MAX_TEXT_CHARS) -> str:
         raise InputError(f"The {name} is {len(value):,} characters long; this app takes at most {max_chars:,}: "
                          f"shorten it.")
     return value
+
+
+def require_image(x0) -> torch.Tensor:
+    """The image chosen in tab 1 (a per-user State), (C, H, W) in [-1, 1]: the picture as it is (tabs 1-2) or the
+    28×28 grey version the models see (tab 3)."""
+    if x0 is None:
+        raise InputError("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
+    return torch.as_tensor(x0)
 
 
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>&$\"'=:/])")

@@ -24,8 +24,10 @@ from diffusion_core.images import photo_tensor, picture, pil_to_tensor
 from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, load_domain
+from diffusion_core.uploads import open_image
 from lab.batcher import Batcher
 from lab.browser_sampler import BrowserRuns
+from lab.checks import InputError
 from lab.exports import Exports
 from lab.interactive_first import InteractiveFirst
 from lab.lessons.memorising import Memorising
@@ -73,6 +75,19 @@ class Classroom:
     @property
     def text_studio(self) -> TextStudio | None:
         return self.text_studios.get(self.text_model)
+
+    def chosen_picture(self, image: str | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(x0 of tabs 1-2: the picture as it is, in colour up to PHOTO_SIZE; x0 of the models: IMAGE_SIZE grey),
+        from a gallery item's number ("3"), an image file's path, or None: the gallery's first picture."""
+        if image is None or str(image).isdigit():
+            index = int(image or 0)
+            if index >= len(self.gallery):
+                raise InputError(f"The gallery has {len(self.gallery)} images here: give a number from 0 to "
+                                 f"{len(self.gallery) - 1}, or an image file." if self.gallery else
+                                 "The gallery is empty here (no assets/ folder): give an image file.")
+            return self.gallery[index].photo, self.gallery[index].x0
+        picture = open_image(image)
+        return photo_tensor(picture, PHOTO_SIZE), pil_to_tensor(picture, IMAGE_SIZE)
 
     @classmethod
     def load(cls, models_root=None, assets: Path = ASSETS, sampling_threads: int | None = None) -> Classroom:

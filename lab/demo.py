@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import gradio as gr
 
 from lab.classroom import Classroom
-from lab.handout.button import HANDOUTS
+from lab.tabs.handout import HANDOUTS
 from lab.page import presenter_toggle
 from lab.input_gate import guard_inputs
 from lab.interactive_first import interactive_first
@@ -79,12 +79,11 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     return demo
 
 
-# What the API page lists (a script or a notebook would call these); every other event is the page's own helper:
-# hidden from the API page but still checked by the input gate, since a hidden endpoint can still be called.
-PUBLIC_API = {"update_forward", "choose_upload", "choose_drawing", "update_schedules", "update_denoise", "run_sampler",
-              "all_samplers", "export", "text_to_image", "inspect_prompt", "show_data", "train", "run_flow", "compare",
-              "diffusion_lab_forward_handout", "diffusion_lab_schedules_handout", "diffusion_lab_denoise_handout",
-              "diffusion_lab_sampling_handout", "diffusion_lab_text_handout"}
+# What the API page lists: what a script or a notebook would call (gradio_client; README "Call it from Python"), each
+# under a clear name and described by its handler's docstring. Every other event is the page's own helper: hidden
+# from the API page but still checked by the input gate, since a hidden endpoint can still be called.
+PUBLIC_API = {"forward", "schedules", "denoise", "sample", "text_to_image", "inspect_prompt", "playground_train",
+              "playground_sample"}
 
 
 def document_api(demo: gr.Blocks):

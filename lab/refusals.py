@@ -1,7 +1,8 @@
 """A handler that cannot do what was asked says why in one sentence, as a toast, and keeps every output as it was.
 A student's mistake (gr.Error, InputError, ModelLoadError, or a ValueError raised by this project's own code: their
 text is written for a student) shows its sentence and is logged in one line; anything else is a fault: a generic
-sentence on screen, the traceback in the log."""
+sentence on screen, the traceback in the log. A script's endpoint (`for_scripts`) raises the same sentence as a
+gr.Error instead, which gradio_client raises in the script (a toast would reach no one there)."""
 from __future__ import annotations
 
 import functools
@@ -50,15 +51,25 @@ def written_here(e: Exception) -> bool:
 def refusal(fn, e: Exception):
     """Show why `fn` did not run as a toast and keep every output as it was (gr.skip()), so no output turns into
     an error box. A student's mistake shows its sentence; anything else is a fault: a generic sentence on screen,
-    the traceback in the log. Toasts render HTML: the sentence is escaped."""
+    the traceback in the log. Toasts render HTML: the sentence is escaped. A script's endpoint raises it instead."""
     if isinstance(e, (gr.Error, InputError, ModelLoadError)) or isinstance(e, ValueError) and written_here(e):
-        text = html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False)
+        text, title = html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False), MISTAKE_TITLE
         LOG.info("%s refused: %s", fn.__name__, text)
-        gr.Warning(text, title=MISTAKE_TITLE)
     else:
+        text, title = FAULT, "Something went wrong"
         LOG.error("%s failed", fn.__name__, exc_info=e)
-        gr.Warning(FAULT, title="Something went wrong")
+    if getattr(fn, "for_scripts", False):
+        raise gr.Error(text, title=title, print_exception=False) from None
+    gr.Warning(text, title=title)
     return gr.skip()
+
+
+def for_scripts(fn):
+    """Marks the handler of a script's endpoint (lab/tabs/common.script_endpoint): its refusal is a gr.Error with
+    the sentence, which gradio_client raises as an AppError, rather than a toast that keeps every output. Put it
+    under @friendly."""
+    fn.for_scripts = True
+    return fn
 
 
 def friendly(fn):

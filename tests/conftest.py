@@ -1,3 +1,4 @@
+import contextlib
 import os
 import socket
 import subprocess
@@ -32,19 +33,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served_app(tmp_path_factory):
-    """`python app.py` on a free port, once for every browser test; its URL."""
-    from tests.browser import chromium_path
+@contextlib.contextmanager
+def app_py(tmp_path_factory):
+    """`python app.py` on $GRADIO_SERVER_PORT, else a free port; its URL while it runs. Tiny random models stand in
+    when pretrained/ has no weights."""
     from tests.fixtures import make_tiny_models
 
-    if chromium_path() is None:
-        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
-    pytest.importorskip("playwright")
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(_free_port()), "GRADIO_ANALYTICS_ENABLED": "False"}
+    port = os.environ.get("GRADIO_SERVER_PORT") or str(_free_port())
+    env = {**os.environ, "GRADIO_SERVER_PORT": port, "GRADIO_ANALYTICS_ENABLED": "False"}
     if not any((ROOT / "pretrained").glob("*/model.safetensors")):
         env["DIFFUSION_LAB_MODELS"] = str(make_tiny_models(tmp_path_factory.mktemp("models")))
-    url = f"http://127.0.0.1:{env['GRADIO_SERVER_PORT']}/"
+    url = f"http://127.0.0.1:{port}/"
     log = open(tmp_path_factory.mktemp("log") / "app.log", "w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -59,6 +58,18 @@ def served_app(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def served_app(tmp_path_factory):
+    """`python app.py` (app_py), once for every browser test; its URL."""
+    from tests.browser import chromium_path
+
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (scripts/test.sh installs it)")
+    pytest.importorskip("playwright")
+    with app_py(tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -97,3 +97,41 @@ def test_the_engine_has_no_import_circle():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     cycle = find_cycle(graph)
     assert cycle is None, "import circle: " + " -> ".join(cycle)
+
+
+CLASSROOM_LAYERS = ("lab/lessons", "lab/handout")  # what a lesson computes, and the printout drawn from it
+NOT_IN_THOSE_LAYERS = ("gradio", "lab.tabs", "lab.demo", "lab.launch")
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module a file imports (at its top or inside a function), relative imports resolved."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(p for p in (base, node.module or "") if p)
+            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("path", [p for layer in CLASSROOM_LAYERS for p in sorted((ROOT / layer).rglob("*.py"))],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_lessons_and_handout_import_neither_gradio_nor_the_tabs(path):
+    """lessons/ (what each lesson computes) and handout/ (pages drawn from it) sit below tabs/: a refused value is a
+    lab.checks.InputError (a ValueError), which lab.refusals.friendly shows as a toast in the page."""
+    banned = sorted(m for m in imported_modules(path)
+                    if any(m == b or m.startswith(b + ".") for b in NOT_IN_THOSE_LAYERS))
+    assert not banned, f"{path.relative_to(ROOT)} imports {banned}"
+
+
+def test_the_lessons_and_the_handout_pages_load_without_gradio():
+    """Not even through a module they import (lab.handout.__main__ loads the classroom, whose browser sampler is a
+    Gradio component: it is left out here)."""
+    code = ("import sys, lab.lessons.denoise, lab.lessons.forward, lab.lessons.memorising, lab.lessons.playground, "
+            "lab.lessons.sampling, lab.lessons.schedules, lab.lessons.text, lab.handout.tabs, lab.handout.pages\n"
+            "print(sorted({'gradio', 'lab.tabs', 'lab.demo', 'lab.launch'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -10,17 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-import gradio as gr
+import torch
 
 from diffusion_core import SCHEDULE_NAMES
-from diffusion_core.images import photo_tensor, pil_to_tensor
-from diffusion_core.uploads import open_image
-from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
+from lab.classroom import Classroom
 from lab.handout.page import write_pdf
-from lab.launch import load_classroom
 from lab.handout.tabs import denoise_pages, forward_pages, sampling_pages, schedules_pages, text_pages
-from lab.tabs.sampling import FAST_FIRST, SamplingTab
-from lab.tabs.text import TextTab
+from lab.lessons.sampling import FAST_FIRST
 
 TABS = ("forward", "schedules", "denoise", "sampling", "text")
 
@@ -48,17 +44,17 @@ def parse(argv=None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def load_classroom(models_root=None) -> Classroom:
+    """The models, the gallery and the text studios, with the app's thread budget (lab/launch.py)."""
+    torch.set_num_threads(1)
+    return Classroom.load(models_root, sampling_threads=2)
+
+
 def chosen_image(classroom: Classroom, image: str) -> tuple:
     """(x0 of tabs 1-2: the picture as it is, x0 of tab 3: 28×28 grey as the models see it), from gallery item
     number `image` or the image file at that path."""
-    if image.isdigit():
-        if int(image) >= len(classroom.gallery):
-            raise gr.Error(f"The gallery has {len(classroom.gallery)} images here: use --image 0 to "
-                           f"{len(classroom.gallery) - 1}, or the path of an image file.")
-        item = classroom.gallery[int(image)]
-        return item.photo.numpy(), item.x0.numpy()
-    picture = open_image(image)
-    return photo_tensor(picture, PHOTO_SIZE).numpy(), pil_to_tensor(picture, IMAGE_SIZE).numpy()
+    photo, x0 = classroom.chosen_picture(image)
+    return photo.numpy(), x0.numpy()
 
 
 def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:
@@ -72,9 +68,9 @@ def lesson_pages(classroom: Classroom, tab: str, a: argparse.Namespace) -> list:
         return denoise_pages(classroom.zoo, model, *chosen_image(classroom, a.image), "t", a.t, 0, a.seed)
     if tab == "sampling":
         guidance = 2.0 if a.guidance is None else a.guidance
-        return sampling_pages(SamplingTab(classroom), model, a.sampler, a.steps, 0.0, a.seed, a.n, a.label, guidance, True)
+        return sampling_pages(classroom, model, a.sampler, a.steps, 0.0, a.seed, a.n, a.label, guidance, True)
     guidance = 3.0 if a.guidance is None else a.guidance
-    return text_pages(TextTab(classroom), a.prompt, guidance, a.steps, a.sampler, a.seed, a.n, True, a.text_model)
+    return text_pages(classroom, a.prompt, guidance, a.steps, a.sampler, a.seed, a.n, True, a.text_model)
 
 
 def main(argv=None) -> int:
@@ -88,8 +84,8 @@ def main(argv=None) -> int:
             continue
         try:
             pages += lesson_pages(classroom, tab, a)
-        except (gr.Error, ValueError, RuntimeError) as e:
-            print(f"{tab}: {getattr(e, 'message', e)}", file=sys.stderr)
+        except (ValueError, RuntimeError) as e:  # InputError, ModelLoadError: a sentence for the reader
+            print(f"{tab}: {e}", file=sys.stderr)
             return 2
     print(f"{len(pages)} pages → {write_pdf(pages, a.out)}")
     return 0

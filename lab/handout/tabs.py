@@ -1,12 +1,9 @@
 """Each tab's handout from the values of its widgets (the parameters are named after them, as in the tabs' own
-handlers): the lesson functions compute what the tab shows, pages.py lays it out. Tabs 4 and 5 hand in their own
-tab object (its `request` checks the widgets; its runs share the class's batcher), so the same seed gives the
-same images as on screen."""
+handlers): the lesson functions compute what the tab shows, pages.py lays it out. No Gradio here: a refused value
+raises lab.checks.InputError (a ValueError) with a sentence. Tabs 4 and 5 hand in the classroom: its values are
+checked as the tab checks them (lessons' sampling_request, text_request) and its runs share the class's batcher,
+so the same seed gives the same images as on screen."""
 from __future__ import annotations
-
-import inspect
-
-import gradio as gr
 
 from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.images import picture
@@ -15,9 +12,10 @@ from lab.handout.pages import denoise_page, forward_page, sampling_page, schedul
 from lab.lessons.denoise import denoise_view, model_input, percent_to_t
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.lessons.noise_level import num_levels
-from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL
+from lab.checks import MAX_T, InputError, check_range, one_of, require_image, whole_number
+from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL, batched_trajectory, sampling_request
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.tabs.common import MAX_T, check_range, one_of, require_image, whole_number
+from lab.lessons.text import batched_pictures, text_request
 
 
 def forward_pages(x0, schedule: str, T: int, t: int, seed: int, markov: bool = False) -> list[Page]:
@@ -32,7 +30,7 @@ def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Pag
     """Tab 2: every ticked schedule; tab 1's picture at t under each (none before a picture is chosen)."""
     T, t = noise_steps(T, t)
     if not names:
-        raise gr.Error("No schedule is ticked: tick at least one to put it in the handout.")
+        raise InputError("No schedule is ticked: tick at least one to put it in the handout.")
     for name in names:
         one_of("each schedule", name, SCHEDULE_NAMES)
     noised = []
@@ -61,11 +59,11 @@ def noise_steps(T, t) -> tuple[int, int]:
     return T, min(int(t), T - 1)
 
 
-def sampling_pages(tab, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False) -> list[Page]:
+def sampling_pages(classroom, model, sampler, steps, eta, seed, n, label, guidance,
+                   limit_guidance=False) -> list[Page]:
     """The run of tab 4's settings, recorded on the server (as the tab's server path does)."""
-    r = by_name(tab.request, dict(model=model, sampler=sampler, steps=steps, eta=eta, seed=seed, n=n, label=label,
-                                  guidance=guidance, limit_guidance=limit_guidance))
-    *_, (_, frames) = tab.trajectory(r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
+    r = sampling_request(classroom.zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+    *_, (_, frames) = batched_trajectory(classroom.batcher, r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
     settings = [f"model {model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · seed {r.seed}",
                 f"{r.n} images · {class_name(r.pipe, r.label)} · guidance w = {float(guidance):g}"
                 + (" (only where {} < σ_t ≤ {})".format(*r.interval) if r.interval else "")
@@ -73,21 +71,15 @@ def sampling_pages(tab, model, sampler, steps, eta, seed, n, label, guidance, li
     return [sampling_page(frames, settings)]
 
 
-def text_pages(tab, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None) -> list[Page]:
+def text_pages(classroom, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None) -> list[Page]:
     """Tab 5's prompt: its images (sampled on the server with the tab's settings) and the inspector's report."""
-    r = by_name(tab.request, dict(prompt=prompt, guidance=guidance, steps=steps, sampler=sampler, seed=seed, n=n,
-                                  text_model=text_model))
-    *_, (_, images) = tab.pictures(r.studio, r.text, r.n, r.seed, bool(use_prior), r.steps, sampler=sampler,
-                                   guidance_scale=r.guidance)
+    r = text_request(classroom, prompt, guidance, steps, sampler, seed, n, text_model)
+    *_, (_, images) = batched_pictures(classroom.batcher, r.studio, r.text, r.n, r.seed, bool(use_prior), r.steps,
+                                       sampler=sampler, guidance_scale=r.guidance)
     settings = [f"model {r.model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · "
                 f"seed {r.seed} · guidance w = {r.guidance:g}",
                 "retrieval prior: " + ("on" if use_prior else "off (the raw text embedding)")]
     return [text_page(r.text, images, r.studio.inspect(r.text), settings, r.studio.domain.knows)]
-
-
-def by_name(request, values: dict):
-    """The tab's own check of its widgets, `request`, given the values it takes by their names."""
-    return request(**{name: values[name] for name in inspect.signature(request).parameters})
 
 
 def class_name(pipe, label: int) -> str:

@@ -3,8 +3,9 @@ trajectory, every sampler from the same starting noise, and exports (GIF, MP4, P
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Iterator
 
 import numpy as np
@@ -12,12 +13,15 @@ import torch
 
 from diffusion_core.images import make_grid, save_gif, save_mp4, save_png, tensor_to_uint8, tile_grid
 from diffusion_core.pipeline import Pipeline
-from diffusion_core.samplers import SamplerStep
+from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL, SamplerStep
+from lab.checks import MAX_GUIDANCE, MAX_SEED, check_range, one_of, whole_number
+from lab.lessons.noise_level import num_levels
 
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
                   "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE", "euler": "Euler (flow)", "heun": "Heun (flow, 2nd order)",
                   "midpoint": "midpoint (flow, 2nd order)"}
 EVALS_PER_STEP = {"heun": 2, "midpoint": 2}  # network evaluations per step; 1 for the others (Heun's last step: 1)
+FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 
 
 def sampler_kwargs(pipe: Pipeline, sampler: str, guidance: float, eta: float = 0.0, guidance_interval=None) -> dict:
@@ -75,6 +79,38 @@ def labels_for(pipe: Pipeline, n: int, label: int | None):
     if label is None or label < 0:
         return torch.arange(n) % pipe.config.num_classes
     return torch.full((n,), int(label))
+
+
+def class_options(pipe: Pipeline | None) -> list[tuple[str, int]]:
+    """(label, value) of the class menu: -1 one of each class, UNCONDITIONAL the null token, 0.. a class."""
+    if pipe is None or not pipe.config.num_classes:
+        return [("(unconditional model)", -1)]
+    names = pipe.info.get("class_names") or [str(i) for i in range(10)]
+    return ([("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
+            + [(name, i) for i, name in enumerate(names)])
+
+
+def sampling_request(zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
+    """Tab 4's values (its widgets', the handout's, a script's) checked and turned into pipe.sample's arguments;
+    an InputError with a sentence for a student if one is refused."""
+    pipe = zoo.get(model)
+    steps = whole_number("steps", steps, 1, num_levels(pipe))
+    n = whole_number("number of images", n, 1, 16)
+    label = one_of("class", label, class_options(pipe))
+    eta, guidance = check_range("η", eta, 0, 1), check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
+    seed = whole_number("seed", seed, 0, MAX_SEED)
+    interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
+    kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval) if sampler else {}
+    return SimpleNamespace(pipe=pipe, n=n, steps=steps, label=label, seed=seed, labels=labels_for(pipe, n, label),
+                           kwargs=kwargs, interval=interval, guidance=guidance)
+
+
+def batched_trajectory(batcher, pipe: Pipeline, n: int, labels, seed: int, steps: int, **kwargs):
+    """Each step of one run with the frames recorded so far (record_frames), its network calls batched with every
+    other user's by `batcher` (lab/batcher.py)."""
+    with batcher.join(pipe.model) as shared_model:
+        steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
+        yield from record_frames(steps_iter, steps, min(n, 4))
 
 
 def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, guidance: float,

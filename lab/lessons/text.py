@@ -7,20 +7,24 @@ tells how close the prompt is to what the models know.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import torch
 
 from diffusion_core.emoji import CATEGORIES
+from diffusion_core.images import picture
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.text.clip import Clip
 from diffusion_core.text.prior import ImageBank, condition_from_text
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, PromptDomain
 from diffusion_core.text.prompt_warning import PromptCheck
 from diffusion_core.text.prompts import concepts
+from lab.checks import MAX_GUIDANCE, MAX_SEED, InputError, check_range, one_of, whole_number
 from lab.lessons.memorising import Memorising
 
 KNOWS = DIGITS_AND_CLOTHES.knows
+THUMBNAIL_SCALE = 4  # 28 px -> 112 px
 
 
 def domain_concepts(domain: PromptDomain) -> list[tuple[str, str]]:
@@ -104,3 +108,36 @@ class TextStudio:
             raise RuntimeError("no CLIP-conditioned U-Net is loaded")
         text, _ = self.domain.clean(prompt)
         return pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)
+
+
+def text_studio(classroom, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
+    """(name, studio) of the classroom's text model `text_model` (None: the one the page opens with)."""
+    if not classroom.text_studios:
+        raise InputError(f"No {what} is installed yet. " + classroom.zoo.how_to_get_models())
+    name = one_of("text model", text_model or classroom.text_model, list(classroom.text_studios))
+    return name, classroom.text_studios[name]
+
+
+def text_request(classroom, prompt, guidance, steps, sampler, seed, n, text_model=None) -> SimpleNamespace:
+    """Tab 5's values (its widgets', the handout's, a script's) checked, an InputError with a sentence for a student
+    if one is refused; the prompt cleaned by the model's domain (`notice` says what was changed)."""
+    name, studio = text_studio(classroom, text_model)
+    steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
+    guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
+    one_of("sampler", sampler, studio.pipe.sampler_names)
+    text, notice = studio.domain.clean(prompt if isinstance(prompt, str) else None)
+    seed = whole_number("seed", seed, 0, MAX_SEED)
+    return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed, studio=studio,
+                           model=name)
+
+
+def batched_pictures(batcher, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int,
+                     **kwargs):
+    """(step, thumbnails of x̂0) about ten times a run and at its end; the network's calls batched with every other
+    user's by `batcher` (lab/batcher.py)."""
+    with batcher.join(studio.pipe.model) as shared_model:
+        pipe = replace(studio.pipe, model=shared_model)
+        for step in studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,
+                                    **kwargs):
+            if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
+                yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import inspect
 
 import gradio as gr
-import torch
 
 from diffusion_core import SAMPLERS
-from lab.checks import InputError, check_range, one_of, whole_number  # noqa: F401 (the tabs' checks, re-exported)
+from lab.checks import (MAX_GUIDANCE, MAX_SEED, MAX_T, InputError, check_range, one_of,  # noqa: F401 (re-exported)
+                        require_image, whole_number)
 from lab.lessons.sampling import SAMPLER_LABELS
-from lab.refusals import friendly  # noqa: F401 (every handler's wrapper, re-exported)
+from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio
 
 # Lanes (Gradio concurrency groups): cheap actions never wait behind sampling. Sampling requests mostly wait for
@@ -19,19 +19,6 @@ INTERACTIVE = dict(concurrency_id="interactive", concurrency_limit=4)  # slider,
 SAMPLING = dict(concurrency_id="sampling", concurrency_limit=64)  # reverse sampling and text to image
 HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side by side, row view, error chart
 EXPORTS = dict(concurrency_id="exports", concurrency_limit=2)  # GIF/MP4/PNG files: a class exports together
-
-
-MAX_SEED = 2**32 - 1
-MAX_T = 5000  # the largest number of diffusion steps T that tabs 1 and 2 take
-MAX_GUIDANCE = 5  # the guidance slider of tabs 4 and 5 goes from 1 (none) to this
-
-
-def require_image(x0) -> torch.Tensor:
-    """The image chosen in tab 1 (a per-user State), (C, H, W) in [-1, 1]: the picture as it is (tabs 1-2) or the
-    28×28 grey version the models see (tab 3)."""
-    if x0 is None:
-        raise gr.Error("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
-    return torch.as_tensor(x0)
 
 
 def selected_index(evt: gr.EventData, count: int) -> int:
@@ -52,6 +39,16 @@ def inputs(handler, widgets) -> list:
     if missing:
         raise TypeError(f"{handler.__name__} needs widgets named {missing}")
     return [getattr(widgets, name) for name in names]
+
+
+def script_endpoint(fn, inputs: list, outputs: list, api_name: str, **lane):
+    """An endpoint for scripts and notebooks (gradio_client, the API page) on components the page never shows, so
+    that it takes plain values (a picture file, a model's name, t, a seed) rather than the page's gr.State; nothing
+    on the page triggers it. lab/demo.PUBLIC_API lists it; the handler's docstring is its description there. The
+    handler is marked `for_scripts` (lab/refusals.py): a refused value raises its sentence in the script."""
+    if not getattr(fn, "for_scripts", False):
+        raise TypeError(f"{fn.__name__} is a script's endpoint: mark it @for_scripts (under @friendly)")
+    return gr.Button(visible=False).click(fn, inputs, outputs, api_name=api_name, **lane)
 
 
 def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidance: float):

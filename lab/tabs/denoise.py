@@ -13,10 +13,11 @@ from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held
                                  model_summary, percent_to_t)
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import denoise_pages
-from lab.tabs.common import HEAVY, INTERACTIVE, check_range, friendly, inputs, one_of, require_image
-from lab.tabs.widgets import Dropdown, Radio
+from lab.tabs.common import (HEAVY, INTERACTIVE, MAX_SEED, MAX_T, check_range, for_scripts, friendly, inputs, one_of,
+                             require_image, script_endpoint, whole_number)
+from lab.tabs.widgets import Dropdown, PictureUpload, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
@@ -32,7 +33,7 @@ TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
 
 class DenoiseTab:
     def __init__(self, classroom: Classroom):
-        self.zoo = classroom.zoo
+        self.classroom, self.zoo = classroom, classroom.zoo
 
     @friendly
     def update_denoise(self, model: str, photo, x0, mode: str, t: int, percent: float, seed: int):
@@ -45,6 +46,40 @@ class DenoiseTab:
         x0 = model_input(require_image(photo), require_image(x0), pipe.config.in_channels, pipe.config.image_size)
         view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, int(seed)))
         return view.panels, view.metrics, view.psnr_curve
+
+    @friendly
+    @for_scripts
+    def denoise(self, image: str | None = None, model: str | None = None, t: int = 500, seed: int = 0):
+        """What a trained network makes of a noisy picture at step t: its guess of the noise ε̂, of the clean picture
+        in one step, and the reverse process from t to 0, with their errors.
+
+        Args:
+            image: a picture file (gradio_client.handle_file), shown to the model as it sees pictures (28×28 grey
+                for the digit and clothes models, 32×32 colour for the emoji model); none: the gallery's first
+            model: the model's name (the menu of tab 3 lists them)
+            t: the noise level, 0 to 999 (the model's number of steps − 1)
+            seed: the seed of the noise ε
+        Returns:
+            the pictures (ground truth, noisy x_t, predicted noise, predicted x0, reverse process), each a PNG with
+            its caption; and a table of each estimate's MSE and PSNR (dB) against the ground truth
+        """
+        pipe = self.zoo.get(one_of("model", model, self.zoo.names()))
+        t, seed = int(check_range("t", t, 0, num_levels(pipe) - 1)), whole_number("seed", seed, 0, MAX_SEED)
+        photo, x0 = self.classroom.chosen_picture(image)
+        x0 = model_input(photo, x0, pipe.config.in_channels, pipe.config.image_size)
+        view = denoise_view(pipe, x0, t, fixed_noise(x0.shape, seed))
+        return view.panels, view.metrics
+
+    def script_api(self, w: SimpleNamespace):
+        """/denoise for a script: a picture file rather than tab 1's chosen picture (a per-user State)."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(image=PictureUpload(label="picture"),
+                                model=Dropdown(self.zoo.names(), value=w.model.value, label="model"),
+                                t=gr.Number(500, label="t", step=1, minimum=0, maximum=MAX_T - 1),
+                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED))
+            outputs = [gr.Gallery(label="ground truth, noisy, predicted noise, predicted x0, reverse process",
+                                  format="png"), gr.Dataframe(label="error against the ground truth")]
+        script_endpoint(self.denoise, inputs(self.denoise, a), outputs, "denoise", **INTERACTIVE)
 
     @staticmethod
     def lesson_images(pipe, limit: int) -> torch.Tensor | None:
@@ -129,5 +164,6 @@ def render(classroom: Classroom, shared: SimpleNamespace, demo: gr.Blocks) -> Si
     tab = DenoiseTab(classroom)
     widgets = tab.layout(shared)
     tab.wire(widgets, demo)
+    tab.script_api(widgets)
     widgets.handlers = tab
     return widgets

@@ -13,10 +13,11 @@ from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
 from lab.forward_live import (ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload,
                               png_data_url, server_xt)
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import forward_pages
-from lab.tabs.common import (INTERACTIVE, MAX_T, check_range, friendly, inputs, require_image, selected_index,
-                             whole_number)
+from lab.checks import flag
+from lab.tabs.common import (INTERACTIVE, MAX_SEED, MAX_T, check_range, for_scripts, friendly, inputs, one_of, require_image,
+                             script_endpoint, selected_index, whole_number)
 from lab.tabs.widgets import Dropdown, PictureUpload
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
@@ -87,6 +88,41 @@ class ForwardTab:
         view = forward_view(x0, schedule, int(T), int(t), fixed_noise(x0.shape, int(seed)), markov=markov,
                             seed=int(seed), strip_len=0)
         return png_data_url(view.xt), view.equation, view.histogram
+
+    @friendly
+    @for_scripts
+    def forward(self, image: str | None = None, schedule: str = "linear", T: int = 1000, t: int = 250, seed: int = 0,
+                markov: bool = False):
+        """The forward process at step t: the picture mixed with Gaussian noise ε, x_t = √ᾱ_t·x0 + √(1−ᾱ_t)·ε.
+
+        Args:
+            image: a picture file (gradio_client.handle_file); none: the gallery's first picture
+            schedule: the noise schedule: linear, cosine, sigmoid or quadratic
+            T: the number of noise steps, 2 to 5000
+            t: the step, 0 to T − 1 (0: the picture as it is; T − 1: nearly pure noise)
+            seed: the seed of ε (the same seed, the same noise)
+            markov: run the Markov chain of t + 1 small steps instead of the closed form
+        Returns:
+            x_t as a PNG (a small picture enlarged to about 224 px, a photo at its size) and the equation with its
+            numbers at t (ᾱ_t, SNR in dB), as Markdown
+        """
+        T = whole_number("T", T, 2, MAX_T)
+        t, seed = int(check_range("t", t, 0, T - 1)), whole_number("seed", seed, 0, MAX_SEED)
+        photo, _ = self.classroom.chosen_picture(image)
+        view = forward_view(photo, one_of("noise schedule", schedule, SCHEDULE_NAMES), T, t,
+                            fixed_noise(photo.shape, seed), markov=flag("markov", markov), seed=seed, strip_len=0)
+        return view.xt, view.equation
+
+    def script_api(self):
+        """/forward for a script: a picture file rather than the page's chosen picture (a per-user State)."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(image=PictureUpload(label="picture"), markov=gr.Checkbox(False, label="Markov chain"),
+                                schedule=Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule"),
+                                T=gr.Number(FIRST["T"], label="T", step=1, minimum=2, maximum=MAX_T),
+                                t=gr.Number(FIRST["t"], label="t", step=1, minimum=0, maximum=MAX_T - 1),
+                                seed=gr.Number(FIRST["seed"], label="seed", step=1, minimum=0, maximum=MAX_SEED))
+            outputs = [gr.Image(label="x_t", format="png"), gr.Markdown(label="equation")]
+        script_endpoint(self.forward, inputs(self.forward, a), outputs, "forward", **INTERACTIVE)
 
     def new_noise(self, seed: int) -> int:
         return int(seed) + 1
@@ -168,5 +204,6 @@ def render(classroom: Classroom, demo: gr.Blocks) -> SimpleNamespace:
     tab = ForwardTab(classroom)
     widgets = tab.layout()
     tab.wire(widgets, demo)
+    tab.script_api()
     widgets.handlers = tab
     return widgets

@@ -13,7 +13,9 @@ from lab.classroom import Classroom
 from lab.lessons.playground import (COMPARED, DRAWING, OBJECTIVES, SAMPLER_TITLES, SOURCES, Presets, Workbench,
                                     animation_times, draw_data, draw_scene, flow_scene, loss_table, scene_gif,
                                     training_points)
-from lab.tabs.common import EXPORTS, INTERACTIVE, MAX_SEED, SAMPLING, friendly, inputs, one_of, whole_number
+from lab.checks import flag
+from lab.tabs.common import (EXPORTS, INTERACTIVE, MAX_SEED, SAMPLING, for_scripts, friendly, inputs, one_of,
+                             script_endpoint, whole_number)
 from lab.tabs.widgets import Radio
 
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
@@ -48,6 +50,10 @@ class PlaygroundTab:
     def train(self, source, sketch, objective, train_steps, bench: Workbench):
         """Streams the loss curve; stops after train_steps or TRAIN_SECONDS, or when the page goes away (Gradio
         closes the generator at its next yield). The newest EMA weights go to the student's Workbench each update."""
+        yield from self.training(source, sketch, objective, train_steps, bench)
+
+    def training(self, source, sketch, objective, train_steps, bench: Workbench):
+        """(loss table, status, bench) about twice a second and at the end (see `train`)."""
         steps = whole_number("training steps", train_steps, 100, 20_000)
         one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
         points = training_points(source, sketch)
@@ -74,14 +80,19 @@ class PlaygroundTab:
     @friendly
     def run_flow(self, source, objective, sampler, num_steps, particles, seed, arrows, bench: Workbench):
         """Particles from noise to data: a short animation, then the finished paths (t = 0) to scrub."""
-        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
-        toy = bench.model(self.presets, source, objective)
-        scene = flow_scene([(sampler, toy)], bench.data(source), whole_number("particles", particles, 10, 2000),
-                           whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
+        scene = self.flow(source, objective, sampler, num_steps, particles, seed, bench)
         for t in animation_times(scene, ANIMATION_FRAMES)[:-1]:
             yield draw_scene(scene, t, arrows), gr.skip(), gr.skip()
             time.sleep(FRAME_PAUSE_S)
         yield draw_scene(scene, 0.0, arrows), scene, gr.Slider(value=0)
+
+    def flow(self, source, objective, sampler, num_steps, particles, seed, bench: Workbench):
+        """The checked values' scene: particles from noise to data with the session's model (else the preset)."""
+        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
+        one_of("sampler", sampler, SAMPLERS[objective])
+        toy = bench.model(self.presets, source, objective)
+        return flow_scene([(sampler, toy)], bench.data(source), whole_number("particles", particles, 10, 2000),
+                          whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
 
     @friendly
     def compare(self, source, num_steps, particles, seed, arrows, bench: Workbench):
@@ -102,6 +113,60 @@ class PlaygroundTab:
         if scene is None:
             raise gr.Error("Run the flow first, then export it as a GIF.")
         return [str(scene_gif(scene, arrows, self.exports.new_folder()))]
+
+    @friendly
+    @for_scripts
+    def playground_train(self, source, objective, train_steps, bench: Workbench):
+        """Train the playground's small network on 2-D points (at most 30 s); playground_sample then uses it, from
+        the same gradio_client.Client (its session), until that session ends.
+
+        Args:
+            source: the data: two_moons, swiss_roll, rings, gaussians or smiley
+            objective: what the network learns: ddpm (the noise ε) or flow_matching (the velocity ε − x0)
+            train_steps: the number of training steps, 100 to 20000 (it stops at 30 s)
+        Returns:
+            the loss of each step (a table: step, loss, series) and a line saying how the training went
+        """
+        *_, (losses, status, bench) = self.training(source, None, objective, train_steps, bench)
+        return losses, status, bench
+
+    @friendly
+    @for_scripts
+    def playground_sample(self, source, objective, sampler, num_steps, particles, seed, arrows, bench: Workbench):
+        """Particles of pure noise carried onto the 2-D data by the network: this session's own after
+        playground_train, else the shipped one (every preset ships trained).
+
+        Args:
+            source: the data: two_moons, swiss_roll, rings, gaussians or smiley
+            objective: ddpm or flow_matching
+            sampler: ddpm or ddim (objective ddpm); euler, heun or midpoint (objective flow_matching)
+            num_steps: the number of sampler steps, 1 to 1000
+            particles: how many points, 10 to 2000
+            seed: the seed of the starting noise
+            arrows: draw the learned field's arrows
+        Returns:
+            the picture of the particles at t = 0 (the data) with their paths from the noise, as a PNG file
+        """
+        scene = self.flow(source, objective, sampler, num_steps, particles, seed, bench)
+        return draw_scene(scene, 0.0, flag("arrows", arrows))
+
+    def script_api(self, w: SimpleNamespace):
+        """/playground_train and /playground_sample for a script: on the page's per-session Workbench (w.bench)."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(source=Radio(SOURCES, value=SOURCES[0][1], label="data"), bench=w.bench,
+                                objective=Radio(OBJECTIVES, value="flow_matching", label="what the network learns"),
+                                train_steps=gr.Number(3000, label="training steps", step=1, minimum=100, maximum=20_000),
+                                sampler=Radio([(SAMPLER_TITLES[s], s) for s in SAMPLER_TITLES], value="euler",
+                                              label="sampler"),
+                                num_steps=gr.Number(100, label="sampler steps", step=1, minimum=1, maximum=1000),
+                                particles=gr.Number(300, label="particles", step=1, minimum=10, maximum=2000),
+                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
+                                arrows=gr.Checkbox(True, label="arrows"))
+            trained = [gr.Dataframe(label="training loss"), gr.Markdown(label="status"), w.bench]
+            particles = gr.Image(label="particles", format="png")
+        script_endpoint(self.playground_train, inputs(self.playground_train, a), trained, "playground_train", **TRAINING)
+        script_endpoint(self.playground_sample, inputs(self.playground_sample, a), [particles], "playground_sample",
+                        **SAMPLING)
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
@@ -157,5 +222,6 @@ def render(classroom: Classroom, presets: Presets | None = None) -> SimpleNamesp
     tab = PlaygroundTab(classroom, presets or Presets())
     widgets = tab.layout()
     tab.wire(widgets)
+    tab.script_api(widgets)
     widgets.handlers = tab
     return widgets

@@ -3,22 +3,21 @@ then a slider scrubs the recorded trajectory; exports; every sampler from the sa
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
 
+from diffusion_core.images import picture
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
-from lab.lessons.noise_level import num_levels
-from lab.lessons.sampling import (EVALS_PER_STEP, SAMPLER_LABELS, UNCONDITIONAL, compare_samplers, export_trajectory,
-                                  labels_for, record_frames, render_frame, sampler_kwargs)
-from lab.handout.button import handout_row, wire_handout
+from lab.lessons.sampling import (EVALS_PER_STEP, FAST_FIRST, SAMPLER_LABELS, batched_trajectory,
+                                  class_options, compare_samplers, export_trajectory, render_frame, sampling_request)
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import sampling_pages
-from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, check_range, friendly,
-                             inputs, one_of, sampling_controls, whole_number)
+from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, for_scripts, friendly,
+                             inputs, one_of, sampling_controls, script_endpoint)
 from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
@@ -26,7 +25,6 @@ INTRO = ("**Generation** runs the process backwards: start from pure noise and r
          "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
          "**28×28 grey** digits and clothes, **32×32 colour** emoji.")
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
-FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
              "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
              "Straight paths can be followed in far fewer steps than DDPM's curved ones: try 4 or 8 steps. "
@@ -45,17 +43,12 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
 
 class SamplingTab:
     def __init__(self, classroom: Classroom):
-        self.zoo, self.batcher, self.cache = classroom.zoo, classroom.batcher, classroom.cache
+        self.classroom, self.zoo, self.batcher, self.cache = classroom, classroom.zoo, classroom.batcher, classroom.cache
         self.exports, self.browser = classroom.exports, classroom.browser
 
     def class_options(self, model: str) -> list[tuple[str, int]]:
         """(label, value) of the class menu: -1 one of each class, UNCONDITIONAL the null token, 0.. a class."""
-        pipe = self.zoo.pipelines.get(model)
-        if pipe is None or not pipe.config.num_classes:
-            return [("(unconditional model)", -1)]
-        names = pipe.info.get("class_names") or [str(i) for i in range(10)]
-        return ([("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
-                + [(name, i) for i, name in enumerate(names)])
+        return class_options(self.zoo.pipelines.get(model))
 
     def class_choices(self, model: str, label: int = -1):
         """The class menu of this model; `label` selected when it is one of its values (a link's class), else -1."""
@@ -64,9 +57,7 @@ class SamplingTab:
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
-        with self.batcher.join(pipe.model) as shared_model:
-            steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
-            yield from record_frames(steps_iter, steps, min(n, 4))
+        return batched_trajectory(self.batcher, pipe, n, labels, seed, steps, **kwargs)
 
     def sampler_choices(self, model: str, sampler: str | None = None):
         """The samplers of this model's kind: `sampler` selected when it is one of them, else the family's default."""
@@ -85,16 +76,7 @@ class SamplingTab:
 
     def request(self, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
         """The widgets' values checked and turned into pipe.sample's arguments (a sentence for a student if not)."""
-        pipe = self.zoo.get(model)
-        steps = whole_number("steps", steps, 1, num_levels(pipe))
-        n = whole_number("number of images", n, 1, 16)
-        label = one_of("class", label, self.class_options(model))
-        eta, guidance = check_range("η", eta, 0, 1), check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
-        seed = whole_number("seed", seed, 0, MAX_SEED)
-        interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None
-        kwargs = sampler_kwargs(pipe, sampler, guidance, eta if sampler == "ddim" else 0.0, interval) if sampler else {}
-        return SimpleNamespace(pipe=pipe, n=n, steps=steps, label=label, seed=seed, labels=labels_for(pipe, n, label),
-                               kwargs=kwargs, interval=interval, guidance=guidance)
+        return sampling_request(self.zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
 
     @friendly
     def start(self, where, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance=False):
@@ -124,6 +106,49 @@ class SamplingTab:
                 continue
             yield render_frame(frames[-1]), status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
         self.cache.evict()
+
+    @friendly
+    @for_scripts
+    def sample(self, model, sampler, steps, seed, n, label, guidance, eta=0.0, limit_guidance=True):
+        """Pictures made from pure noise: at each sampler step the model removes a little of the noise it predicts.
+
+        Args:
+            model: the model's name (the menu of tab 4 lists them; e.g. mnist_cond, fashion_cond, emoji_rgb)
+            sampler: ddpm, ddim, dpm_solver_pp or dpm_solver_pp_sde (DDPM models); euler, heun or midpoint (flow
+                matching models)
+            steps: the number of sampler steps, 1 to the model's number of noise steps (1000)
+            seed: the seed of the starting noise (the same seed, the same pictures)
+            n: how many pictures, 1 to 16
+            label: the class: -1 one of each class in turn, -2 none (unconditional), 0, 1, … one class
+            guidance: the guidance scale w, 1 (none) to 5, for a class-conditional model
+            eta: DDIM's η, 0 (deterministic) to 1 (like DDPM)
+            limit_guidance: guide only at middle noise levels (DDPM models)
+        Returns:
+            the n pictures as PNG files, as the model makes them (28×28 grey or 32×32 colour), and one line saying
+            how they were made
+        """
+        sampler = one_of("sampler", sampler, list(SAMPLER_LABELS))
+        r = self.request(model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
+        start = time.perf_counter()
+        *_, (step, _) = self.trajectory(r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
+        made = (f"{r.n} pictures · model {model} · {SAMPLER_LABELS[sampler]} · {r.steps} steps · seed {r.seed} · "
+                f"{time.perf_counter() - start:.2f} s")
+        return [picture(x) for x in step.x0.cpu()], made
+
+    def script_api(self, w: SimpleNamespace):
+        """/sample for a script: the run on the server, only its finished pictures (no frames, no scrubber)."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(model=Dropdown(self.zoo.names(with_time=True), value=w.model.value, label="model"),
+                                sampler=Radio(list(SAMPLER_LABELS), value="dpm_solver_pp", label="sampler"),
+                                steps=gr.Number(20, label="steps", step=1, minimum=1, maximum=1000),
+                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
+                                n=gr.Number(8, label="images", step=1, minimum=1, maximum=16),
+                                label=gr.Number(-1, label="class", step=1, minimum=-2, maximum=999),
+                                guidance=gr.Slider(1, MAX_GUIDANCE, value=2.0, step=0.5, label="guidance scale w"),
+                                eta=gr.Slider(0, 1, value=0, step=0.1, label="η"),
+                                limit_guidance=gr.Checkbox(True, label="guide only at middle noise levels"))
+            outputs = [gr.Gallery(label="pictures", format="png"), gr.Markdown(label="how they were made")]
+        script_endpoint(self.sample, inputs(self.sample, a), outputs, "sample", **SAMPLING)
 
     def server_view(self, show: bool = True):
         """The server's picture and scrubber: hidden while a run happens in the browser (it draws its own)."""
@@ -192,12 +217,13 @@ class SamplingTab:
         w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
-        wire_handout(w, sampling_pages, self, samples=True)
+        wire_handout(w, sampling_pages, self.classroom, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:
     tab = SamplingTab(classroom)
     widgets = tab.layout()
     tab.wire(widgets)
+    tab.script_api(widgets)
     widgets.handlers = tab
     return widgets

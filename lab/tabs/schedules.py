@@ -9,9 +9,10 @@ import gradio as gr
 from diffusion_core import SCHEDULE_NAMES
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import schedules_pages
-from lab.tabs.common import INTERACTIVE, MAX_T, check_range, friendly, inputs, one_of, require_image, whole_number
+from lab.tabs.common import (INTERACTIVE, MAX_T, InputError, check_range, for_scripts, friendly, inputs, one_of,
+                             require_image, script_endpoint, whole_number)
 from lab.tabs.widgets import CheckboxGroup
 
 INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
@@ -33,6 +34,33 @@ def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
         x0 = require_image(x0)
         row = noised_by_each_schedule(x0, t, fixed_noise(x0.shape, int(seed)), names, T)
     return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
+
+
+@friendly
+@for_scripts
+def schedules(names: list[str], T: int):
+    """The noise schedules side by side: ᾱ_t (the share of the picture left) and the signal-to-noise ratio in dB at
+    t = 0, 100, 250, 500, 750, 900, 999, and the step where noise starts to outweigh the picture (0 dB).
+
+    Args:
+        names: the schedules to compare, any of linear, cosine, sigmoid, quadratic
+        T: the number of noise steps, 2 to 5000
+    Returns:
+        a table, one row per schedule: schedule, "0 dB at t", then ᾱ(t) and dB(t) for each t below T
+    """
+    T = whole_number("T", T, 2, MAX_T)
+    if not names:
+        raise InputError("No schedule is named: give at least one of " + ", ".join(SCHEDULE_NAMES) + ".")
+    return schedule_table([one_of("each schedule", name, SCHEDULE_NAMES) for name in names], T)
+
+
+def script_api():
+    """/schedules for a script: the table of tab 2 for any T."""
+    with gr.Column(visible=False):
+        a = SimpleNamespace(names=CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules"),
+                            T=gr.Number(1000, label="T", step=1, minimum=2, maximum=MAX_T))
+        table = gr.Dataframe(label="ᾱ and SNR (dB) of each schedule")
+    script_endpoint(schedules, inputs(schedules, a), [table], "schedules", **INTERACTIVE)
 
 
 def layout(shared: SimpleNamespace) -> SimpleNamespace:
@@ -59,4 +87,5 @@ def render(shared: SimpleNamespace, tab: gr.Tab, demo: gr.Blocks) -> SimpleNames
     tab.select(**update)
     w.redraw = update  # run on page load after a link's values are set (lab/view_link_ui.py)
     wire_handout(w, schedules_pages)
+    script_api()
     return w

@@ -3,7 +3,6 @@ and a CLIP-conditioned U-Net denoises towards it; the inspector shows how close 
 from __future__ import annotations
 
 import time
-from dataclasses import replace
 from types import SimpleNamespace
 
 import gradio as gr
@@ -11,24 +10,15 @@ import pandas as pd
 
 from diffusion_core.images import picture
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
-from lab.checks import markdown_literal
+from diffusion_core import SAMPLERS
+from lab.checks import flag, markdown_literal
 from lab.classroom import Classroom
-from lab.handout.button import handout_row, wire_handout
+from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import text_pages
 from lab.lessons.memorising import decode_pictures, max_value_chars
-from lab.lessons.text import TextStudio
-from lab.tabs.common import (
-    INTERACTIVE,
-    MAX_GUIDANCE,
-    MAX_SEED,
-    SAMPLING,
-    check_range,
-    friendly,
-    inputs,
-    one_of,
-    sampling_controls,
-    whole_number,
-)
+from lab.lessons.text import THUMBNAIL_SCALE, TextStudio, batched_pictures, text_request, text_studio
+from lab.tabs.common import (INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, for_scripts, friendly, inputs, one_of,
+                             sampling_controls, script_endpoint)
 from lab.tabs.widgets import Dropdown, Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
@@ -39,7 +29,6 @@ to the concepts the model knows, and warns you when it is far from all of them (
 clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` (shipped with the project;
 the README says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
-THUMBNAIL_SCALE = 4  # 28 px -> 112 px
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
 BROWSER_ID, IMAGES_ID = "text-browser", "text-images"  # where lab/static/js/drawn_pictures.mjs finds the pictures
 # the page sends the last pictures as one compact value (lessons/memorising.decode_pictures checks it)
@@ -70,30 +59,15 @@ class TextTab:
 
     def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
         """(name, studio) of the chosen text model (None: the first)."""
-        if not self.studios:
-            raise gr.Error(f"No {what} is installed yet. " + self.classroom.zoo.how_to_get_models())
-        name = one_of("text model", text_model or self.classroom.text_model, list(self.studios))
-        return name, self.studios[name]
+        return text_studio(self.classroom, text_model, what)
 
     def pictures(self, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int, **kwargs):
         """(step, thumbnails of x̂0) about ten times a run; the network's calls batched with every other user's."""
-        with self.classroom.batcher.join(studio.pipe.model) as shared_model:
-            pipe = replace(studio.pipe, model=shared_model)
-            for step in studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,
-                                        **kwargs):
-                if step.t == -1 or step.index % max(1, num_steps // 10) == 0:
-                    yield step, [picture(x, THUMBNAIL_SCALE) for x in step.x0.cpu()]
+        return batched_pictures(self.classroom.batcher, studio, text, n, seed, use_prior, num_steps, **kwargs)
 
     def request(self, prompt, guidance, steps, sampler, seed, n, text_model=None) -> SimpleNamespace:
         """The widgets' values checked (a sentence for a student if not), the prompt cleaned by the model's domain."""
-        name, studio = self.studio_of(text_model)
-        steps, n = whole_number("steps", steps, 1, 1000), whole_number("number of images", n, 1, 16)
-        guidance = check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
-        one_of("sampler", sampler, studio.pipe.sampler_names)
-        text, notice = studio.domain.clean(prompt if isinstance(prompt, str) else None)
-        seed = whole_number("seed", seed, 0, MAX_SEED)
-        return SimpleNamespace(text=text, notice=notice, steps=steps, n=n, guidance=guidance, seed=seed, studio=studio,
-                               model=name)
+        return text_request(self.classroom, prompt, guidance, steps, sampler, seed, n, text_model)
 
     @friendly
     def start(self, where, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
@@ -125,6 +99,10 @@ class TextTab:
 
     @friendly
     def inspect_prompt(self, prompt, text_model=None):
+        return self.inspection(prompt, text_model)
+
+    def inspection(self, prompt, text_model=None) -> tuple:
+        """(the closest concepts, the nearest test pictures with their similarity, the verdict in Markdown)."""
         report = self.studio_of(text_model, "CLIP")[1].inspect(prompt)
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
@@ -155,6 +133,63 @@ class TextTab:
         """The near-copy panel for a model that measured its near-copies, hidden for any other."""
         lesson = self.studio_of(text_model)[1].memorising
         return gr.Accordion(visible=lesson is not None), lesson.report.sentence() if lesson else "", None
+
+    @friendly
+    @for_scripts
+    def script_text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
+        """Pictures from a prompt: CLIP encodes it, the retrieval prior turns it into an image embedding, and a
+        CLIP-conditioned U-Net denoises pure noise towards it, with classifier-free guidance.
+
+        Args:
+            prompt: English text, e.g. "a bold seven", "dark ankle boots" (emoji models: "a red heart")
+            guidance: the guidance scale w, 1 (none) to 5
+            steps: the number of sampler steps, 1 to 100
+            sampler: ddpm, ddim, dpm_solver_pp or dpm_solver_pp_sde
+            seed: the seed of the starting noise (the same seed, the same pictures)
+            n: how many pictures, 1 to 16
+            use_prior: condition on the retrieval prior's image embedding (else on the raw text embedding)
+            text_model: the text model's name (none: the first, e.g. text_cond; emoji_text draws emoji)
+        Returns:
+            the n pictures as PNG files, as the model makes them (28×28 grey or 32×32 colour), and a note when the
+            prompt had to be changed (cut or cleaned), else an empty text
+        """
+        r = self.request(prompt, guidance, steps, sampler, seed, n, text_model)
+        *_, (step, _) = self.pictures(r.studio, r.text, r.n, r.seed, flag("use prior", use_prior), r.steps,
+                                      sampler=sampler, guidance_scale=r.guidance)
+        return [picture(x) for x in step.x0.cpu()], (f"note: {r.notice}" if r.notice else "")
+
+    @friendly
+    @for_scripts
+    def script_inspect_prompt(self, prompt, text_model=None):
+        """How close a prompt is to what the text model learned, as CLIP sees it.
+
+        Args:
+            prompt: English text, e.g. "a bold seven"
+            text_model: the text model's name (none: the first)
+        Returns:
+            a table of the closest concepts (kind, concept, similarity), the nearest test pictures with their
+            similarity, and a verdict in Markdown (a warning when the prompt is far from all the model knows)
+        """
+        return self.inspection(prompt, text_model)
+
+    def script_api(self):
+        """/text_to_image and /inspect_prompt for a script: the finished pictures only, a refusal raised."""
+        with gr.Column(visible=False):
+            a = SimpleNamespace(prompt=gr.Textbox(EXAMPLES[0], label="prompt"),
+                                guidance=gr.Slider(1, MAX_GUIDANCE, value=3.0, step=0.5, label="guidance scale w"),
+                                steps=gr.Number(20, label="steps", step=1, minimum=1, maximum=100),
+                                sampler=Radio(list(SAMPLERS), value="dpm_solver_pp", label="sampler"),
+                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
+                                n=gr.Number(4, label="images", step=1, minimum=1, maximum=16),
+                                use_prior=gr.Checkbox(True, label="retrieval prior"),
+                                text_model=Dropdown(list(self.studios), value=self.classroom.text_model, label="text model"))
+            pictures = [gr.Gallery(label="pictures", format="png"), gr.Markdown(label="note", latex_delimiters=[])]
+            report = [gr.Dataframe(label="closest concepts"), gr.Gallery(label="nearest test images", format="png"),
+                      gr.Markdown(label="verdict", latex_delimiters=[])]
+        script_endpoint(self.script_text_to_image, inputs(self.script_text_to_image, a), pictures, "text_to_image",
+                        **SAMPLING)
+        script_endpoint(self.script_inspect_prompt, inputs(self.script_inspect_prompt, a), report, "inspect_prompt",
+                        **INTERACTIVE)
 
     def about(self, text_model: str) -> str:
         studio = self.studios[text_model]
@@ -229,7 +264,7 @@ class TextTab:
         w.text_model.change(self.memorising_panel, w.text_model, [w.copies_box, w.copies_note, w.copies], **INTERACTIVE)
         w.copies_button.click(self.nearest_emoji, inputs(self.nearest_emoji, w), [w.copies, w.copies_note],
                               js=DRAWN_JS, **INTERACTIVE)
-        wire_handout(w, text_pages, self, samples=True)
+        wire_handout(w, text_pages, self.classroom, samples=True)
 
 
 def render(classroom: Classroom) -> SimpleNamespace:
@@ -239,6 +274,7 @@ def render(classroom: Classroom) -> SimpleNamespace:
         gr.Markdown(NOT_INSTALLED)
         return SimpleNamespace(handlers=tab)
     widgets = tab.layout()
+    tab.script_api()  # before the page's own events, which are hidden: the script's keep the plain names
     tab.wire(widgets)
     widgets.handlers = tab
     return widgets

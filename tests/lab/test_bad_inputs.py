@@ -1,13 +1,13 @@
 """Every kind of bad input, through the handlers and through a launched app (gradio_client): each is refused with its
-sentence (a toast), every output keeps its value, and a good call right after works."""
+sentence (a toast; through a script's endpoint, an error raised in the script), every output keeps its value, and a good
+call right after works."""
 import io
-import re
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tests.lab.messages import RAW, call, refusal
+from tests.lab.messages import RAW, refusal
 
 X0 = np.zeros((1, 28, 28), dtype=np.float32)
 
@@ -90,36 +90,33 @@ def client(demo):
         demo.close()
 
 
-def endpoint(client, prefix: str, n_params: int) -> str:
-    """The API name of a handler: Gradio names endpoints after the function, numbering repeats."""
-    named = client.view_api(return_format="dict", print_info=False)["named_endpoints"]
-    return next(name for name, info in named.items()
-                if re.fullmatch(rf"/{prefix}(_\d+)?", name) and len(info["parameters"]) == n_params)
-
-
-THROUGH_CLIENT = [  # (endpoint, number of parameters, bad arguments, fragment, good arguments)
-    ("run_sampler", 9, ("tiny_cond", "ddim", 5, 0, None, 1, -1, 1, True), "seed box is empty",
-     ("tiny_cond", "ddim", 5, 0, 3, 1, -1, 1, True)),
-    ("run_sampler", 9, ("tiny_cond", "ddim", 5, 0, 1e30, 1, -1, 1, True), "seed must be between",
-     ("tiny_cond", "ddim", 5, 0, 4, 1, -1, 1, True)),
-    ("run_sampler", 9, ("tiny_cond", "nonsense", 5, 0, 1, 1, -1, 1, True), "no 'nonsense' among the choices for sampler",
-     ("tiny_cond", "ddpm", 5, 0, 1, 1, -1, 1, True)),
-    ("run_sampler", 9, ("tiny_cond", "ddim", 5, 0, 1, 1, "cat", 1, True), "no 'cat' among the choices for class",
-     ("tiny_cond", "ddim", 5, 0, 1, 1, 3, 1, True)),
-    ("update_forward", 4, ("linear", 1e9, 5, False), "T must be between 2 and 5000", ("linear", 1000, 5, False)),
-    ("update_forward", 4, ("zigzag", 1000, 5, False), "no 'zigzag' among the choices for noise schedule",
-     ("cosine", 1000, 5, False)),
-    ("update_schedules", 3, ([], 1000, 5), "No schedule is ticked", (["linear"], 1000, 5)),
-    ("update_schedules", 3, (["linear", "zigzag"], 1000, 5), "no 'zigzag' among the choices", (["cosine"], 1000, 5)),
+SAMPLE = dict(model="tiny_cond", sampler="ddim", steps=3, n=1)
+THROUGH_CLIENT = [  # (endpoint, bad arguments, fragment of the sentence, good arguments)
+    ("/sample", SAMPLE | {"seed": None}, "seed box is empty", SAMPLE | {"seed": 3}),
+    ("/sample", SAMPLE | {"seed": 1e30}, "seed must be between", SAMPLE | {"seed": 4}),
+    ("/sample", SAMPLE | {"sampler": "nonsense"}, "no 'nonsense' among the choices for sampler",
+     SAMPLE | {"sampler": "ddpm"}),
+    ("/sample", SAMPLE | {"label": "cat"}, "The class must be a whole number", SAMPLE | {"label": 3}),
+    ("/sample", SAMPLE | {"label": 77}, "no 77 among the choices for class", SAMPLE | {"label": -2}),
+    ("/forward", {"T": 1e9}, "T must be between 2 and 5000", {"T": 1000}),
+    ("/forward", {"schedule": "zigzag"}, "no 'zigzag' among the choices for noise schedule", {"schedule": "cosine"}),
+    ("/forward", {"image": "/etc/passwd"}, "only opens pictures that were uploaded", {"image": None}),
+    ("/denoise", {"model": "tiny_nothing"}, "no 'tiny_nothing' among the choices for model", {"model": "tiny_cond"}),
+    ("/schedules", {"names": []}, "No schedule is named", {"names": ["linear"]}),
+    ("/schedules", {"names": ["linear", "zigzag"]}, "no 'zigzag' among the choices", {"names": ["cosine"]}),
+    ("/text_to_image", {"prompt": "a bold seven", "steps": 3, "n": 1, "seed": -1}, "seed must be between",
+     {"prompt": "a bold seven", "steps": 3, "n": 1}),
+    ("/playground_sample", {"sampler": "ddpm"}, "no 'ddpm' among the choices for sampler", {"num_steps": 5}),
 ]
 
 
-@pytest.mark.parametrize("api, n_params, bad, expected, good", THROUGH_CLIENT,
-                         ids=[f"{a}-{e[:20]}" for a, _, _, e, _ in THROUGH_CLIENT])
-def test_bad_inputs_through_the_api(client, api, n_params, bad, expected, good):
-    name = endpoint(client, api, n_params)
-    outputs, messages = call(client, name, *bad)
-    assert any(expected in m for m in messages), messages
-    assert not any(RAW.search(m) for m in messages), messages
-    outputs, messages = call(client, name, *good)
-    assert messages == [] and outputs is not None
+@pytest.mark.parametrize("api, bad, expected, good", THROUGH_CLIENT,
+                         ids=[f"{a}-{e[:20]}" for a, _, e, _ in THROUGH_CLIENT])
+def test_bad_inputs_through_the_api(client, api, bad, expected, good):
+    """A script's endpoint raises the sentence in the script (gradio_client's AppError), then answers as usual."""
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as refused:
+        client.predict(**bad, api_name=api)
+    assert expected in str(refused.value) and not RAW.search(str(refused.value)), str(refused.value)
+    assert client.predict(**good, api_name=api) is not None

@@ -3,8 +3,8 @@ import math
 
 import pytest
 
-from lab.checks import (InputError, as_number, check_range, flag, markdown_literal, one_of, shown, text,
-                        whole_number)
+from lab.checks import (InputError, as_number, check_range, flag, markdown_literal, one_of, require_image, shown,
+                        text, whole_number)
 
 
 def test_checks_say_what_is_wrong():
@@ -84,3 +84,10 @@ def test_not_a_number_is_named_without_a_double_negative():
         with pytest.raises(InputError) as refused:
             check(float("nan"))
         assert "not a number" in str(refused.value) and "not not" not in str(refused.value)
+
+
+def test_require_image_asks_for_a_picture_with_a_value_error():
+    with pytest.raises(InputError, match="Pick an image") as refused:
+        require_image(None)
+    assert isinstance(refused.value, ValueError)  # no Gradio here: lab/refusals.friendly shows it as a toast
+    assert require_image([[[0.5]]]).shape == (1, 1, 1)

@@ -40,3 +40,16 @@ def test_the_gallery_offers_emoji_in_colour_when_the_data_is_here(tmp_path):
     heart = items[0]
     assert heart.photo.shape == (3, 64, 64) and heart.x0.shape == (1, 28, 28) and heart.picture.shape == (128, 128, 3)
     assert heart.photo[0].mean() > heart.photo[1].mean() + 0.3  # red
+
+
+def test_a_picture_is_chosen_by_its_gallery_number_or_its_file(classroom, tmp_path):
+    from lab.checks import InputError
+
+    photo, x0 = classroom.chosen_picture()
+    assert photo is classroom.gallery[0].photo and x0 is classroom.gallery[0].x0
+    assert classroom.chosen_picture("1")[1] is classroom.gallery[1].x0
+    Image.new("RGB", (60, 40), (200, 30, 30)).save(tmp_path / "red.png")
+    photo, x0 = classroom.chosen_picture(str(tmp_path / "red.png"))
+    assert photo.shape == (3, 40, 60) and x0.shape == (1, 28, 28)
+    with pytest.raises(InputError, match="a number from 0 to"):
+        classroom.chosen_picture("999")

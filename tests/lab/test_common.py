@@ -5,7 +5,7 @@ import gradio as gr
 import pytest
 
 from lab.checks import InputError
-from lab.tabs.common import friendly, inputs, require_image
+from lab.tabs.common import friendly, inputs
 from tests.lab.messages import refusal
 
 
@@ -57,7 +57,19 @@ def test_friendly_shows_a_sentence_and_keeps_every_output(caplog):
     assert "KeyError" in caplog.text and "oops" in caplog.text  # the fault's traceback is in the log
 
 
-def test_require_image_asks_for_a_picture():
-    with pytest.raises(gr.Error, match="Pick an image"):
-        require_image(None)
-    assert require_image([[[0.5]]]).shape == (1, 1, 1)
+
+def test_a_script_s_endpoint_raises_its_refusal():
+    """for_scripts: the sentence is raised (gradio_client raises it as an AppError) instead of a toast."""
+    from lab.tabs.common import for_scripts, script_endpoint
+
+    @friendly
+    @for_scripts
+    def endpoint(t):
+        raise InputError("the t must be between 0 and 9")
+
+    with pytest.raises(gr.Error) as raised:
+        endpoint(12)
+    assert raised.value.message == "The t must be between 0 and 9." and raised.value.title == "Please check"
+    assert not raised.value.print_exception  # a student's mistake: one line in the log, no traceback
+    with gr.Blocks(), pytest.raises(TypeError, match="mark it @for_scripts"):
+        script_endpoint(friendly(lambda t: t), [gr.Number(0, minimum=0, maximum=9)], [], "lambda")

@@ -1,6 +1,7 @@
 """lab/demo.py: every tab is there, every widget speaks to people (no code names in labels), the buttons are wired
 to the tabs' handlers, the served app answers gradio_client, and an app without weights still serves tabs 1-2."""
 import gradio as gr
+import pytest
 from PIL import Image
 
 from lab.classroom import Classroom
@@ -21,17 +22,27 @@ def test_tabs_labels_and_wiring(demo):
 
 
 def test_served_app_answers_gradio_client(demo):
+    """The named endpoints answer a script; a value one will not use raises the page's sentence in the script
+    (gradio_client's AppError: a toast would reach no one), and the next call is answered as usual."""
     from gradio_client import Client
+    from gradio_client.exceptions import AppError
 
     demo.launch(prevent_thread_lock=True, quiet=True)
     try:
         client = Client(demo.local_url, verbose=False)
-        result = client.predict("cosine", 1000, 999, False, api_name="/update_forward")
-        assert "t = 999" in result[1]
-        beta, *_ = client.predict(["linear"], 1000, 10, api_name="/update_schedules")
-        assert beta is not None
-        images, status = client.predict("a thin two", 2.0, 5, "ddim", 1, 2, True, api_name="/text_to_image")
-        assert len(images) == 2 and "step 5/5" in status
+        picture, equation = client.predict(t=999, schedule="cosine", api_name="/forward")  # the gallery's first
+        assert "t = 999" in equation and Image.open(picture).size == (224, 224)
+        table = client.predict(["linear"], 1000, api_name="/schedules")
+        assert table["headers"][:2] == ["schedule", "0 dB at t"] and table["data"][0][0] == "linear"
+        images, note = client.predict("a thin two", 2.0, 5, "ddim", 1, 2, True, api_name="/text_to_image")
+        assert len(images) == 2 and note == ""
+        with pytest.raises(AppError, match="The t must be between 0 and 999"):
+            client.predict(t=1500, T=1000, api_name="/forward")  # checked by the handler: t < T
+        with pytest.raises(AppError, match="T must be between 2 and 5000"):
+            client.predict(T=10**9, api_name="/forward")  # checked by the input gate
+        with pytest.raises(AppError, match="not a sampler of this model"):
+            client.predict("tiny_cond", "euler", 5, api_name="/sample")
+        assert len(client.predict("tiny_cond", "ddim", 3, 0, 2, api_name="/sample")[0]) == 2
     finally:
         demo.close()
 
@@ -56,11 +67,18 @@ def test_a_plain_page_open_asks_the_server_nothing(demo):
 
 
 def test_the_api_page_lists_the_public_endpoints_only(demo):
-    """Each public endpoint once under its own name; the page's helpers are hidden (but still checked by the gate,
-    tests/lab/test_input_gate.py) ."""
+    """Each public endpoint once under its own name, with a description; the page's helpers are hidden (but still
+    checked by the gate, tests/lab/test_input_gate.py)."""
     from lab.demo import PUBLIC_API
 
-    listed = set(demo.get_api_info()["named_endpoints"])
-    assert listed == {"/" + name for name in PUBLIC_API}
+    listed = demo.get_api_info()["named_endpoints"]
+    assert set(listed) == {"/" + name for name in PUBLIC_API} == {
+        "/forward", "/schedules", "/denoise", "/sample", "/text_to_image", "/inspect_prompt", "/playground_train",
+        "/playground_sample"}
+    for name, info in listed.items():
+        assert len(info["description"]) > 40 and info["description"].endswith("."), name
+        assert all(p["parameter_name"] and not p["parameter_name"].startswith("param_") for p in info["parameters"])
+        assert all(p["python_type"]["type"] != "Any" for p in info["parameters"]), name  # no gr.State to send
     hidden = {fn.api_name for fn in demo.fns.values() if fn.fn is not None} - PUBLIC_API
-    assert {"update_forward_1", "lambda", "gallery_index", "restore", "start"} <= hidden
+    assert {"update_forward", "update_forward_1", "lambda", "gallery_index", "restore", "start", "run_sampler",
+            "train", "run_flow", "diffusion_lab_forward_handout"} <= hidden

@@ -90,7 +90,7 @@ def test_the_command_line_prints_one_tab_or_says_why_not(classroom, monkeypatch,
     assert main(["--tab", "denoise", "--model", "missing", "--out", str(tmp_path / "no.pdf")]) == 2
     assert "not loaded" in capsys.readouterr().err and not (tmp_path / "no.pdf").exists()
     assert main(["--tab", "forward", "--image", "99", "--out", str(tmp_path / "no.pdf")]) == 2
-    assert "--image 0 to" in capsys.readouterr().err
+    assert "a number from 0 to" in capsys.readouterr().err
 
 
 def test_a_prompt_with_dollars_or_markup_prints_as_typed(demo):
@@ -133,3 +133,14 @@ def test_a_colour_picture_prints_in_colour_in_a_frame_and_stays_a_shape_in_black
     edges = [luma[np.ix_(rows, x0 + near)].min(1), luma[np.ix_(rows, x1 - 1 + near)].min(1),  # darkest across the edge
              luma[np.ix_(top + near, cols)].min(0), luma[np.ix_(bottom - 1 + near, cols)].min(0)]
     assert all(np.median(edge) < 60 for edge in edges)  # four black sides around the picture
+
+
+def test_a_refused_value_is_a_value_error_without_gradio(x0):
+    """lab/handout stands below the tabs: its refusals are lab.checks.InputError (a ValueError), which the tabs'
+    `friendly` shows as a toast and the command line prints."""
+    from lab.checks import InputError
+
+    with pytest.raises(InputError, match="tick at least one"):
+        schedules_pages([], 1000, 10, x0, 0)
+    with pytest.raises(ValueError, match="Pick an image first"):
+        forward_pages(None, "linear", 1000, 10, 0)

@@ -53,3 +53,16 @@ def test_a_colour_model_denoises_the_picture_in_colour(rgb_demo):
     assert [caption for _, caption in panels][3] == "predicted noise ε̂ per channel: R G / B"
     assert len(panels) == 6 and panels[3][0].shape[0] == panels[3][0].shape[1] >= 256  # square, as large as x0
     assert rgb_demo.tabs.denoise.handlers.update_denoise("tiny_cond", photo, grey, "t", 10, 0, 0)[0][0][0].shape == (224, 224, 3)
+
+
+def test_a_script_s_denoise_takes_a_picture_file(tab, tmp_path):
+    import gradio as gr
+    from PIL import Image
+
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(tmp_path / "red.png")
+    panels, metrics = tab.denoise(str(tmp_path / "red.png"), "tiny_cond", 300, 0)
+    assert [caption for _, caption in panels][:2] == ["ground truth x0", "noisy x_t (t=300)"]
+    assert list(metrics.columns) == ["estimate", "MSE", "PSNR (dB)"]
+    assert len(tab.denoise(model="tiny_notime")[0]) == 5  # the gallery's first picture
+    with pytest.raises(gr.Error, match="no 'missing' among the choices for model"):
+        tab.denoise(None, "missing", 300, 0)

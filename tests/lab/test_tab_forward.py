@@ -75,3 +75,14 @@ def test_new_noise_and_t_range(tab):
 ])
 def test_bad_input_gives_a_message_not_a_trace(tab, call, expected):
     assert re.search(expected, refusal(lambda: call(tab)))
+
+
+def test_a_script_s_forward_process_takes_a_picture_file(tab, tmp_path):
+    """/forward (a script's endpoint): a picture file, else the gallery's first; a refusal is raised."""
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(tmp_path / "red.png")
+    xt, equation = tab.forward(str(tmp_path / "red.png"), "cosine", 1000, 300, 0, False)
+    assert xt.shape == (200, 300, 3) and "t = 300** of 1000 (cosine)" in equation  # a photo at its size, in colour
+    first, equation = tab.forward(t=999)
+    assert first.shape == (224, 224, 3) and "t = 999" in equation
+    with pytest.raises(gr.Error, match=r"The t must be between 0 and 9 \(you gave 10\)"):
+        tab.forward(T=10, t=10)

@@ -158,5 +158,9 @@ def test_the_tab_answers_gradio_client(presets, tmp_path):
         assert Image.open(gif[0]).n_frames == 11
         _, messages = call(client, "/run_flow", "two_moons", "ddpm", "ddpm", 10, 30, None, True)
         assert any("seed box is empty" in m for m in messages)
+        losses, status = client.predict("rings", "ddpm", 100, api_name="/playground_train")  # a script's endpoints
+        assert "Trained** 100 steps" in status and losses["headers"] == ["step", "loss", "series"]
+        flow = client.predict("rings", "ddpm", "ddim", 10, 30, 0, False, api_name="/playground_sample")
+        assert Image.open(flow).size == (420, 420)  # drawn by the model this session trained (no rings preset here)
     finally:
         demo.close()

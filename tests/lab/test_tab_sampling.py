@@ -95,3 +95,12 @@ def test_a_colour_models_gif_mp4_and_strip_are_in_colour(rgb_demo):
 
     with av.open(str(mp4)) as video:
         assert colourful(next(video.decode(video=0)).to_ndarray(format="rgb24"))
+
+
+def test_a_script_s_sample_gives_the_finished_pictures(tab):
+    import gradio as gr
+
+    pictures, how = tab.sample("tiny_cond", "ddim", 3, 0, 2, -1, 2.0)
+    assert len(pictures) == 2 and pictures[0].shape == (28, 28, 3) and how.startswith("2 pictures · model tiny_cond")
+    with pytest.raises(gr.Error, match="not a sampler of this model"):
+        tab.sample("tiny_cond", "euler", 3, 0, 2, -1, 2.0)

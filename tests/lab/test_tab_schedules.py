@@ -14,3 +14,15 @@ def test_schedule_handler(x0):
 
 def test_bad_T_gives_a_message(x0):
     assert re.search("T must be between", refusal(lambda: update_schedules(["linear"], 1, 10, x0, 0)))
+
+
+def test_a_script_s_schedules_table():
+    import gradio as gr
+    import pytest
+
+    from lab.tabs.schedules import schedules
+
+    table = schedules(["linear", "cosine"], 500)
+    assert list(table["schedule"]) == ["linear", "cosine"] and "ᾱ(250)" in table and "ᾱ(750)" not in table
+    with pytest.raises(gr.Error, match="No schedule is named"):
+        schedules([], 1000)

@@ -110,3 +110,14 @@ def test_the_hidden_pictures_box_is_named_in_a_sentence(rgb_demo):
                             ([1], "The picture data must be text, not a list")]:
         with pytest.raises(InputError, match=sentence):
             checked_inputs(fn, [value, "tiny_rgb"], None)
+
+
+def test_a_script_s_text_to_image_and_inspector(tab):
+    import gradio as gr
+
+    pictures, note = tab.script_text_to_image("a thin two", 2.0, 3, "ddim", 0, 2)
+    assert len(pictures) == 2 and pictures[0].shape[2] == 3 and note == ""
+    concepts, nearest, verdict = tab.script_inspect_prompt("a bold seven")
+    assert list(concepts.columns) == ["kind", "concept", "similarity"] and verdict
+    with pytest.raises(gr.Error, match="seed must be between"):
+        tab.script_text_to_image("a thin two", 2.0, 3, "ddim", -1, 2)

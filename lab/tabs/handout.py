@@ -1,8 +1,9 @@
-"""The "Download this lesson (PDF)" row of every tab: a button, and the file it produces (hidden until then).
+"""The "Download this lesson (PDF)" row of every tab: a button, and the file it produces (hidden until then). The
+pages come from lab/handout (Gradio-free); this is the tabs' side: the button, its handler and its wiring.
 
     handout_row(w)                                   # in the tab's layout
     wire_handout(w, forward_pages)                   # in its wiring: widgets named like the parameters feed it
-    wire_handout(w, sampling_pages, self, samples=True)  # leading arguments are bound (the tab, the zoo)
+    wire_handout(w, sampling_pages, classroom, samples=True)  # leading arguments are bound (the classroom, the zoo)
 """
 from __future__ import annotations
 
