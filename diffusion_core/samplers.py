@@ -23,7 +23,7 @@ Classifier-free guidance (Ho & Salimans 2022): ε̂ = ε̂_uncond + w (ε̂_cond
 conditional and unconditional rows evaluated in one batch. A guidance interval (Kynkäänniemi et al. 2024)
 applies it only where the noise level σ_t = sqrt((1-ᾱ_t)/ᾱ_t) lies in (σ_lo, σ_hi]; elsewhere the step uses
 ε̂_cond alone, at half the cost. The paper's interval for EDM2, (0.28, 5.42], is t = 167..881 of the cosine
-schedule (T=1000); its effect on this project's models is measured by bench/guidance_interval.py (README).
+schedule (T=1000); its effect on this project's models is measured by bench/guidance_interval.py (docs/benchmarks.md).
 """
 from __future__ import annotations
 

@@ -95,7 +95,7 @@ class DenoiseTab:
         pipe = self.zoo.get(model)
         images = self.lesson_images(pipe, 10)
         if images is None:
-            raise gr.Error("The pictures this model learnt from are not on this machine (see the README: Data), so "
+            raise gr.Error("The pictures this model learnt from are not on this machine (see docs/training.md: Data), so "
                            "the row view has nothing to show.")
         return dli_rows(pipe, images)
 

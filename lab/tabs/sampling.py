@@ -188,8 +188,8 @@ class SamplingTab:
                     w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
                 w.about = gr.Markdown(self.about(first or ""))
                 # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer
-                # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; README "A whole
-                # class at once")
+                # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; docs/benchmarks.md
+                # "Quality against cost")
                 sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0)
                 with gr.Row():
                     w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")

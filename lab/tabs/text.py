@@ -27,7 +27,7 @@ a small CLIP trained by this project encodes the prompt, and a U-Net conditioned
 denoises pure noise towards it, with classifier-free guidance. It also shows how close your prompt is
 to the concepts the model knows, and warns you when it is far from all of them ("a cat" on a model of
 clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` (shipped with the project;
-the README says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
+docs/training.md says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
 BROWSER_ID, IMAGES_ID = "text-browser", "text-images"  # where lab/static/js/drawn_pictures.mjs finds the pictures
