@@ -9,11 +9,11 @@ import gradio as gr
 from lab.classroom import Classroom
 from lab.handout.button import HANDOUTS
 from lab.page import presenter_toggle
-from lab.input_gate import guard_inputs
-from lab.interactive_first import interactive_first
-from lab.light_sessions import light_sessions
-from lab.queue_analytics import thin_queue_analytics
-from lab.queue_wakeup import wake_on_work
+from lab.server.input_gate import guard_inputs
+from lab.server.interactive_first import interactive_first
+from lab.server.light_sessions import light_sessions
+from lab.server.queue_analytics import thin_queue_analytics
+from lab.server.queue_wakeup import wake_on_work
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
 from lab.view_link import TABS
@@ -74,7 +74,7 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     interactive_first(demo._queue, classroom.interactive)  # the sampling worker waits for slider & co.
     light_sessions(demo)  # a session builds its blocks' configs only if a deep link asks for them
     thin_queue_analytics(demo._queue)  # the monitoring summary every 500 events, not after each one
-    guard_inputs(demo)  # every event's inputs checked by the app before Gradio touches them (lab/input_gate.py)
+    guard_inputs(demo)  # every event's inputs checked by the app before Gradio touches them (lab/server/input_gate.py)
     document_api(demo)
     return demo
 

@@ -17,7 +17,7 @@ from diffusion_core.images import photo_tensor, pil_to_tensor
 from diffusion_core.uploads import open_image
 from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
 from lab.handout.page import write_pdf
-from lab.launch import load_classroom
+from lab.server.launch import load_classroom
 from lab.handout.tabs import denoise_pages, forward_pages, sampling_pages, schedules_pages, text_pages
 from lab.tabs.sampling import FAST_FIRST, SamplingTab
 from lab.tabs.text import TextTab

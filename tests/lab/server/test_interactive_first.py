@@ -1,4 +1,4 @@
-"""lab/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
+"""lab/server/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
 max_hold_s), a streamed run waits its turn before each picture, the queue counts only the interactive lane, and
 an event of another lane starts once the interactive ones are done."""
 import asyncio
@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import torch
 from torch import nn
 
-from lab.batcher import Batcher
-from lab.interactive_first import InteractiveFirst, interactive_first
-from lab.streaming import Broadcast
+from lab.server.batcher import Batcher
+from lab.server.interactive_first import InteractiveFirst, interactive_first
+from lab.server.streaming import Broadcast
 
 
 class Doubler(nn.Module):

@@ -1,4 +1,4 @@
-"""lab/queue_wakeup.py: the queue's idle sleeps end as soon as there is work, other sleeps are left alone, and a
+"""lab/server/queue_wakeup.py: the queue's idle sleeps end as soon as there is work, other sleeps are left alone, and a
 served app whose queue would otherwise look for work only every 30 s answers at once, events of a full
 concurrency group included."""
 import asyncio
@@ -7,7 +7,7 @@ import time
 
 import gradio as gr
 
-from lab.queue_wakeup import Sleepers, WakeableDelay, wake_on_work
+from lab.server.queue_wakeup import Sleepers, WakeableDelay, wake_on_work
 
 
 def test_a_wakeable_sleep_ends_when_woken_and_an_ordinary_one_does_not():

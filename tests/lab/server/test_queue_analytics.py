@@ -1,9 +1,9 @@
-"""lab/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt every
+"""lab/server/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt every
 `every` events over the last `keep`, not after each event over 10,000; the app's queue is set so, and tells waiting
 pages their place on a timer rather than at every start."""
 from gradio.queueing import Queue
 
-from lab.queue_analytics import RECORDS_KEPT, SUMMARY_EVERY, thin_queue_analytics
+from lab.server.queue_analytics import RECORDS_KEPT, SUMMARY_EVERY, thin_queue_analytics
 
 
 def summaries_built(queue, events: int, monkeypatch) -> int:

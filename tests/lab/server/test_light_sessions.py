@@ -1,4 +1,4 @@
-"""lab/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and the
+"""lab/server/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and the
 deep-link endpoint's view of it (SessionState.components) is what Gradio's own session gives after the same events."""
 import asyncio
 
@@ -7,7 +7,7 @@ import numpy as np
 from gradio.blocks import BlocksConfig
 from gradio.state_holder import SessionState
 
-from lab.light_sessions import LIGHT, light_sessions
+from lab.server.light_sessions import LIGHT, light_sessions
 
 
 def small_demo() -> tuple[gr.Blocks, dict]:
