@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
 from lab.server.memory import limit_malloc_arenas
 from lab.page import PAGE_OPTIONS
@@ -33,6 +34,7 @@ def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     (lab/server/static_files.py), the answers every student gets alike computed once (lab/server/shared_responses.py)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
+    app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
     return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence
 
@@ -45,6 +47,7 @@ def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
     app = make_app(demo, classroom)
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = port or int(os.environ.get("GRADIO_SERVER_PORT", 7860))
+    print(f"* {demo.lab_tuning.line()}", flush=True)  # which Gradio adjustments apply (lab/server/gradio_tuning.py)
     print(f"* Diffusion Lab at http://{host}:{port}/", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
