@@ -2,15 +2,15 @@
 
 Every number and picture comes from diffusion_core (the engine); lab/ is the classroom: one module per tab in
 lab/tabs/, each with its layout, its handlers and its wiring."""
-from lab.memory import limit_malloc_arenas
+from lab.server.memory import limit_malloc_arenas
 
-limit_malloc_arenas()  # before any thread starts: RSS stays flat over a class's rounds (lab/memory.py)
+limit_malloc_arenas()  # before any thread starts: RSS stays flat over a class's rounds (lab/server/memory.py)
 
 from lab.demo import build_demo  # noqa: E402
-from lab.launch import load_classroom, serve  # noqa: E402
+from lab.server.launch import load_classroom, serve  # noqa: E402
 
 classroom = load_classroom()  # the models, the gallery, the text studio and the shared sampler: loaded once
 demo = build_demo(classroom)  # each tab is handed the classroom explicitly; per-user values live in gr.State
 
 if __name__ == "__main__":
-    serve(demo, classroom)  # Gradio's page plus the files a browser samples with (lab/static_files.py)
+    serve(demo, classroom)  # Gradio's page plus the files a browser samples with (lab/server/static_files.py)

@@ -15,7 +15,7 @@ import numpy as np
 
 from diffusion_core.plans import compile_plan, initial_noise
 from diffusion_core.serving.onnx import ONNX_NAME, export_digest, weights_digest
-from lab.batcher import Batcher
+from lab.server.batcher import Batcher
 
 WHERE_CHOICES = [("automatic", "auto"), ("in your browser", "browser"), ("on the server", "server")]
 WHERE_INFO = ("Automatic: your browser when it is fast enough or the server is busy (a whole class then waits no "

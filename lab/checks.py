@@ -1,6 +1,6 @@
 """What a student (or any API client) sends, checked: each check returns the value in the form the handler wants or
 raises InputError with a sentence a student understands. No Gradio here: the tabs, the handout and the input gate
-(lab/input_gate.py) all use these, and `friendly` (lab/refusals.py) shows an InputError as a toast.
+(lab/server/input_gate.py) all use these, and `friendly` (lab/refusals.py) shows an InputError as a toast.
 
 A value a client sent is never echoed as it came: `shown` writes a short plain string as it is and anything else
 as words ("a list", "a very long text"), so a message cannot carry markup into a page."""

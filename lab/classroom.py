@@ -25,14 +25,14 @@ from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, load_domain
 from diffusion_core.uploads import open_image
-from lab.batcher import Batcher
+from lab.server.batcher import Batcher
 from lab.browser_sampler import BrowserRuns
 from lab.checks import InputError
 from lab.exports import Exports
-from lab.interactive_first import InteractiveFirst
+from lab.server.interactive_first import InteractiveFirst
 from lab.lessons.memorising import Memorising
 from lab.lessons.text import TextStudio
-from lab.replay_cache import ReplayCache
+from lab.server.replay_cache import ReplayCache
 from lab.zoo import Zoo
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"

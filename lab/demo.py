@@ -9,11 +9,8 @@ import gradio as gr
 from lab.classroom import Classroom
 from lab.tabs.handout import HANDOUTS
 from lab.page import presenter_toggle
-from lab.input_gate import guard_inputs
-from lab.interactive_first import interactive_first
-from lab.light_sessions import light_sessions
-from lab.queue_analytics import thin_queue_analytics
-from lab.queue_wakeup import wake_on_work
+from lab.server.input_gate import guard_inputs
+from lab.server.gradio_tuning import tune
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
 from lab.view_link import TABS
@@ -70,11 +67,8 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     # each event names its lane (lab/tabs/common.py); waiting pages hear their place in the queue every second
     # ("auto" told every waiting event each time one started: n² messages for a class arriving at once)
     demo.queue(default_concurrency_limit=2, max_size=512, status_update_rate=1)
-    wake_on_work(demo._queue)  # Gradio's queue polls every 1 ms when idle; now it sleeps until there is work
-    interactive_first(demo._queue, classroom.interactive)  # the sampling worker waits for slider & co.
-    light_sessions(demo)  # a session builds its blocks' configs only if a deep link asks for them
-    thin_queue_analytics(demo._queue)  # the monitoring summary every 500 events, not after each one
-    guard_inputs(demo)  # every event's inputs checked by the app before Gradio touches them (lab/input_gate.py)
+    tune(demo, classroom.interactive)  # the Gradio adjustments, each checked first (lab/server/gradio_tuning.py)
+    guard_inputs(demo)  # every event's inputs checked by the app before Gradio touches them (lab/server/input_gate.py)
     document_api(demo)
     return demo
 

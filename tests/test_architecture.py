@@ -101,7 +101,7 @@ def test_the_engine_has_no_import_circle():
 
 
 CLASSROOM_LAYERS = ("lab/lessons", "lab/handout")  # what a lesson computes, and the printout drawn from it
-NOT_IN_THOSE_LAYERS = ("gradio", "lab.tabs", "lab.demo", "lab.launch")
+NOT_IN_THOSE_LAYERS = ("gradio", "lab.tabs", "lab.demo", "lab.server")
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -133,6 +133,6 @@ def test_the_lessons_and_the_handout_pages_load_without_gradio():
     Gradio component: it is left out here)."""
     code = ("import sys, lab.lessons.denoise, lab.lessons.forward, lab.lessons.memorising, lab.lessons.playground, "
             "lab.lessons.sampling, lab.lessons.schedules, lab.lessons.text, lab.handout.tabs, lab.handout.pages\n"
-            "print(sorted({'gradio', 'lab.tabs', 'lab.demo', 'lab.launch'} & set(sys.modules)))")
+            "print(sorted({'gradio', 'lab.tabs', 'lab.demo', 'lab.server'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

@@ -45,7 +45,7 @@ def parse(argv=None) -> argparse.Namespace:
 
 
 def load_classroom(models_root=None) -> Classroom:
-    """The models, the gallery and the text studios, with the app's thread budget (lab/launch.py)."""
+    """The models, the gallery and the text studios, with the app's thread budget (lab/server/launch.py)."""
     torch.set_num_threads(1)
     return Classroom.load(models_root, sampling_threads=2)
 

@@ -1,4 +1,4 @@
-"""The app as an attacker meets it: served as `python app.py` serves it (lab.launch.make_app under uvicorn, on the
+"""The app as an attacker meets it: served as `python app.py` serves it (lab.server.launch.make_app under uvicorn, on the
 loopback), called by plain HTTP with any value, for any dependency of /config, hidden ones included."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def served(classroom):
     import uvicorn
 
     from lab.demo import build_demo
-    from lab.launch import make_app
+    from lab.server.launch import make_app
 
     demo = build_demo(classroom)
     port = free_port()

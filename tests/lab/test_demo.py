@@ -6,7 +6,7 @@ from PIL import Image
 
 from lab.classroom import Classroom
 from lab.demo import TAB_NAMES, build_demo
-from lab.queue_wakeup import WakeableDelay
+from lab.server.queue_wakeup import WakeableDelay
 
 
 def test_tabs_labels_and_wiring(demo):
@@ -68,7 +68,7 @@ def test_a_plain_page_open_asks_the_server_nothing(demo):
 
 def test_the_api_page_lists_the_public_endpoints_only(demo):
     """Each public endpoint once under its own name, with a description; the page's helpers are hidden (but still
-    checked by the gate, tests/lab/test_input_gate.py)."""
+    checked by the gate, tests/lab/server/test_input_gate.py)."""
     from lab.demo import PUBLIC_API
 
     listed = demo.get_api_info()["named_endpoints"]

@@ -103,7 +103,7 @@ def test_the_hidden_pictures_box_is_named_in_a_sentence(rgb_demo):
     """A caller without the page sends the nearest-emoji event a value too long or of the wrong kind: the input
     gate's sentence names the hidden box as a student would read it."""
     from lab.checks import InputError
-    from lab.input_gate import checked_inputs
+    from lab.server.input_gate import checked_inputs
 
     fn = next(f for f in rgb_demo.fns.values() if f.name == "nearest_emoji")
     for value, sentence in [("A" * 69_632, "The picture data is 69,632 characters long"),

@@ -6,7 +6,7 @@ for an event that only runs in the browser (no Python function) with a traceback
 limit), and /gradio_api/deep_link writes files that stay. `KnownEvents` (ASGI middleware around the whole app)
 answers those with a 404 and one sentence before Gradio sees them, and a body over MAX_JOIN_BYTES with a 413;
 every other request passes unchanged.
-The events' values themselves are checked by lab/input_gate.py."""
+The events' values themselves are checked by lab/server/input_gate.py."""
 from __future__ import annotations
 
 import json

@@ -1,11 +1,11 @@
-"""lab/known_events.py: a request naming an event the app does not have gets a 404 and a sentence, never a server
+"""lab/server/known_events.py: a request naming an event the app does not have gets a 404 and a sentence, never a server
 fault; every known event passes through unchanged."""
 import json
 import logging
 
 import httpx
 
-from lab.known_events import TOO_LARGE, UNKNOWN
+from lab.server.known_events import TOO_LARGE, UNKNOWN
 from tests.lab.raw_api import call
 
 

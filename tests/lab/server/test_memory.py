@@ -1,7 +1,7 @@
-"""lab/memory.py: glibc accepts the arena limit; elsewhere the call says no and changes nothing."""
+"""lab/server/memory.py: glibc accepts the arena limit; elsewhere the call says no and changes nothing."""
 import platform
 
-from lab.memory import limit_malloc_arenas
+from lab.server.memory import limit_malloc_arenas
 
 
 def test_glibc_accepts_the_arena_limit():

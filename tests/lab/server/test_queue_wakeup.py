@@ -1,13 +1,14 @@
-"""lab/queue_wakeup.py: the queue's idle sleeps end as soon as there is work, other sleeps are left alone, and a
+"""lab/server/queue_wakeup.py: the queue's idle sleeps end as soon as there is work, other sleeps are left alone, and a
 served app whose queue would otherwise look for work only every 30 s answers at once, events of a full
-concurrency group included."""
+concurrency group included. What it relies on in Gradio (if this fails, Gradio changed under it): an idle queue's two
+loops sleep `sleep_when_free` and `progress_update_sleep_when_free` through gradio.queueing's `asyncio.sleep`."""
 import asyncio
 import threading
 import time
 
 import gradio as gr
 
-from lab.queue_wakeup import Sleepers, WakeableDelay, wake_on_work
+from lab.server.queue_wakeup import SLEEPERS, Sleepers, WakeableDelay, wake_on_work
 
 
 def test_a_wakeable_sleep_ends_when_woken_and_an_ordinary_one_does_not():
@@ -42,8 +43,14 @@ def test_a_served_app_with_a_30_s_idle_poll_answers_at_once():
     demo.queue()
     wake_on_work(demo._queue, idle_poll_s=30)
     assert isinstance(demo._queue.sleep_when_free, WakeableDelay)
+    asleep = len(SLEEPERS.waiting)
     demo.launch(prevent_thread_lock=True, quiet=True)
     try:
+        for _ in range(100):  # Gradio's queue loop and progress loop, idle: each in a sleep of our length
+            if len(SLEEPERS.waiting) >= asleep + 2:
+                break
+            time.sleep(0.05)
+        assert len(SLEEPERS.waiting) >= asleep + 2, "Gradio's idle queue no longer sleeps sleep_when_free"
         client = Client(demo.local_url, verbose=False)
         start, answers = time.monotonic(), {}
         students = [threading.Thread(target=lambda k=k: answers.update({k: client.predict(k, api_name="/double")}))

@@ -1,11 +1,11 @@
-"""lab/shared_responses.py: what every page fetches alike is computed once and replayed byte for byte; anything
+"""lab/server/shared_responses.py: what every page fetches alike is computed once and replayed byte for byte; anything
 per-user, conditional, partial or with a cookie passes through; memory stays under its bound."""
 
 import pytest
 from fastapi import FastAPI, Response
 from fastapi.testclient import TestClient
 
-from lab.shared_responses import SharedResponses
+from lab.server.shared_responses import SharedResponses
 
 
 def counting_app():
@@ -83,7 +83,7 @@ def test_memory_stays_under_the_bound(served):
 
 
 def test_the_browser_samplers_scripts_are_read_once_and_replayed(classroom):
-    from lab.static_files import browser_routes
+    from lab.server.static_files import browser_routes
 
     app = FastAPI()
     app.include_router(browser_routes(classroom.zoo))

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from lab.streaming import Broadcast, latest_only
+from lab.server.streaming import Broadcast, latest_only
 
 
 def test_a_fast_consumer_gets_every_item_and_a_slow_one_the_newest():

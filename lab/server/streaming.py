@@ -54,7 +54,7 @@ class Broadcast:
     def follow(self, min_interval: float = 0.0, wait_turn: Callable[[], None] | None = None) -> Iterator[T]:
         """The newest item at most every min_interval seconds, and always the last; the producer's error is raised
         here. Closing this generator leaves; the producer stops when no viewer is left before it finished.
-        wait_turn: called before taking each item (lab/interactive_first.py: the page's cheap actions go first)."""
+        wait_turn: called before taking each item (lab/server/interactive_first.py: the page's cheap actions go first)."""
         with self.lock:
             self.viewers += 1
         seen, last_yield = 0, float("-inf")

@@ -1,6 +1,8 @@
-"""lab/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
+"""lab/server/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
 max_hold_s), a streamed run waits its turn before each picture, the queue counts only the interactive lane, and
-an event of another lane starts once the interactive ones are done."""
+an event of another lane starts once the interactive ones are done. What it relies on in Gradio (if this fails, Gradio
+changed under it): a served queue starts each event through the queue's own `process_events(events, batch,
+begin_time, fn)`, the events carrying their BlockFunction's `concurrency_id`."""
 import asyncio
 import threading
 from types import SimpleNamespace
@@ -8,9 +10,9 @@ from types import SimpleNamespace
 import torch
 from torch import nn
 
-from lab.batcher import Batcher
-from lab.interactive_first import InteractiveFirst, interactive_first
-from lab.streaming import Broadcast
+from lab.server.batcher import Batcher
+from lab.server.interactive_first import LANE, InteractiveFirst, interactive_first
+from lab.server.streaming import Broadcast
 
 
 class Doubler(nn.Module):
@@ -109,3 +111,42 @@ def test_another_lane_starts_once_the_interactive_events_are_done():
 
     asyncio.run(scenario())
     assert seen == ["exports"]
+
+
+class Recording(InteractiveFirst):
+    def __init__(self):
+        super().__init__(max_hold_s=60)
+        self.lanes = []
+
+    def started(self):
+        self.lanes.append("interactive")
+        super().started()
+
+    async def wait_turn_async(self, poll_s: float = 0.005):
+        self.lanes.append("other")
+        await super().wait_turn_async(poll_s)
+
+
+def test_a_served_queue_starts_events_through_the_wrapper_with_their_lane():
+    import gradio as gr
+    from gradio_client import Client
+
+    with gr.Blocks() as demo:
+        number = gr.Number()
+        number.submit(lambda x: x + 1, number, number, api_name="slide", concurrency_id=LANE)
+        number.blur(lambda x: x - 1, number, number, api_name="export", concurrency_id="exports")
+    assert {fn.concurrency_id for fn in demo.fns.values()} == {LANE, "exports"}
+    demo.queue()
+    gate = Recording()
+    interactive_first(demo._queue, gate)
+    demo.launch(prevent_thread_lock=True, quiet=True)
+    try:
+        client = Client(demo.local_url, verbose=False)
+        assert client.predict(1, api_name="/slide") == 2 and client.predict(1, api_name="/export") == 0
+    finally:
+        demo.close()
+    assert gate.lanes == ["interactive", "other"] and gate.running == 0
+
+
+def test_the_app_puts_its_cheap_actions_in_the_interactive_lane(demo):
+    assert sum(fn.concurrency_id == LANE for fn in demo.fns.values()) >= 3

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from diffusion_core.pipeline import load_pipeline
-from lab.batcher import Batcher
+from lab.server.batcher import Batcher
 from tests.fixtures import make_tiny_models
 
 

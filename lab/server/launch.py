@@ -10,11 +10,12 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
-from lab.known_events import KnownEvents
-from lab.memory import limit_malloc_arenas
+from lab.server.health import health_routes
+from lab.server.known_events import KnownEvents
+from lab.server.memory import limit_malloc_arenas
 from lab.page import PAGE_OPTIONS
-from lab.shared_responses import SharedResponses
-from lab.static_files import browser_routes
+from lab.server.shared_responses import SharedResponses
+from lab.server.static_files import browser_routes
 
 LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False, **PAGE_OPTIONS)  # PAGE_OPTIONS: css and js (lab/page.py)
 # Thread budget of a 2-vCPU Space, set explicitly (two busy thread pools on 2 cores run several times slower):
@@ -30,9 +31,10 @@ def load_classroom(models_root=None) -> Classroom:
 
 def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
-    (lab/static_files.py), the answers every student gets alike computed once (lab/shared_responses.py)."""
+    (lab/server/static_files.py), the answers every student gets alike computed once (lab/server/shared_responses.py)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
+    app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
     return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence
 
@@ -45,6 +47,7 @@ def serve(demo: gr.Blocks, classroom: Classroom, port: int | None = None):
     app = make_app(demo, classroom)
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = port or int(os.environ.get("GRADIO_SERVER_PORT", 7860))
+    print(f"* {demo.lab_tuning.line()}", flush=True)  # which Gradio adjustments apply (lab/server/gradio_tuning.py)
     print(f"* Diffusion Lab at http://{host}:{port}/", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
@@ -54,7 +57,7 @@ def main(argv=None):
     parser.add_argument("--models", help="folder of model folders (default: $DIFFUSION_LAB_MODELS, else pretrained/)")
     parser.add_argument("--port", type=int, help="server port (default: $GRADIO_SERVER_PORT, else 7860)")
     a = parser.parse_args(argv)
-    limit_malloc_arenas()  # before the app's threads start (lab/memory.py)
+    limit_malloc_arenas()  # before the app's threads start (lab/server/memory.py)
     classroom = load_classroom(a.models)
     serve(build_demo(classroom), classroom, a.port)
 

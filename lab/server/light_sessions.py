@@ -6,8 +6,9 @@ new session built 184 block configs, and each tab-1 update a dozen more (the REA
 
 `light_sessions(demo)` makes them lazy for the sessions of `demo`: a session records which blocks it holds and the
 values set since, and builds the configs when the deep link reads them, from the same blocks and values, so that
-endpoint answers as before (tests/lab/test_light_sessions.py compares the two). Other apps in the same process, and
-Gradio versions without these methods, keep Gradio's own behaviour."""
+endpoint answers as before (tests/lab/server/test_light_sessions.py compares the two). Other apps in the same
+process keep Gradio's own behaviour. lab/server/gradio_tuning.py applies it once it has checked that these
+SessionState methods are still the code this replaces."""
 from __future__ import annotations
 
 import datetime
@@ -88,8 +89,6 @@ def _components(self):
 
 def light_sessions(demo) -> None:
     """Sessions of `demo` build their block configs only when the deep-link endpoint reads them."""
-    if None in GRADIO.values():  # a Gradio without per-session configs: nothing to make lighter
-        return
     if SessionState.__init__ is not _init:
         SessionState.__init__, SessionState.__setitem__ = _init, _setitem
         SessionState._update_config, SessionState._update_value_in_config = _update_config, _update_value_in_config

@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from typing import Callable, Hashable, Iterator
 
-from lab.streaming import Broadcast
+from lab.server.streaming import Broadcast
 
 
 class ReplayCache:

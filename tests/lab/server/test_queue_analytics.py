@@ -1,9 +1,13 @@
-"""lab/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt every
+"""lab/server/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt every
 `every` events over the last `keep`, not after each event over 10,000; the app's queue is set so, and tells waiting
-pages their place on a timer rather than at every start."""
+pages their place on a timer rather than at every start. What it relies on in Gradio (if one of these fails, Gradio
+changed under it): the queue reads its (misspelled) ANAYLTICS_CACHE_FREQUENCY before each summary and keeps at most
+ANALYTICS_MAX_EVENTS records."""
+import inspect
+
 from gradio.queueing import Queue
 
-from lab.queue_analytics import RECORDS_KEPT, SUMMARY_EVERY, thin_queue_analytics
+from lab.server.queue_analytics import RECORDS_KEPT, SUMMARY_EVERY, thin_queue_analytics
 
 
 def summaries_built(queue, events: int, monkeypatch) -> int:
@@ -31,6 +35,10 @@ def test_thinned_it_is_rebuilt_every_so_many_events(monkeypatch):
     thin_queue_analytics(queue, every=10, keep=50)
     assert queue.ANALYTICS_MAX_EVENTS == 50
     assert summaries_built(queue, 20, monkeypatch) == 2
+
+
+def test_the_queue_keeps_at_most_analytics_max_events_records():
+    assert "len(self.event_analytics) > self.ANALYTICS_MAX_EVENTS" in inspect.getsource(Queue.push)
 
 
 def test_the_app_queue_is_thinned_and_updates_waiting_pages_on_a_timer(demo):

@@ -1,4 +1,4 @@
-"""lab/input_gate.py: every event's raw inputs are checked by the app before Gradio touches them. Through the app as
+"""lab/server/input_gate.py: every event's raw inputs are checked by the app before Gradio touches them. Through the app as
 `python app.py` serves it (mounted, not launched) and plain HTTP: files from outside the upload folder are refused
 with one sentence, every dependency of /config survives a fuzz of wrong values, and the mounted routes refuse
 traversal."""
@@ -16,17 +16,17 @@ import pytest
 from PIL import Image
 
 from lab.demo import PUBLIC_API
-from lab.input_gate import FILE_ONLY_FROM_PAGE, check_for, checked_inputs, guard_inputs
-from lab.static_files import STATIC
+from lab.server.input_gate import FILE_ONLY_FROM_PAGE, check_for, checked_inputs, guard_inputs
+from lab.server.static_files import STATIC
 from tests.lab.messages import RAW
 from tests.lab.raw_api import call, file_data, upload
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_gradio_still_preprocesses_where_the_gate_stands():
     """The one Gradio internal the gate relies on: Blocks.preprocess_data(block_fn, inputs, state, explicit_call),
-    called by process_api on each event's raw values. If this fails, lab/input_gate.py must follow Gradio."""
+    called by process_api on each event's raw values. If this fails, lab/server/input_gate.py must follow Gradio."""
     assert list(inspect.signature(gr.Blocks.preprocess_data).parameters) == ["self", "block_fn", "inputs", "state",
                                                                              "explicit_call"]
     assert "self.preprocess_data(" in inspect.getsource(gr.Blocks.process_api)

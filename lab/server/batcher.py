@@ -7,7 +7,7 @@ queued here. A worker thread waits until every registered request has queued its
 passed), concatenates the rows, runs the real network once, and hands each request its own rows back. Every
 trajectory keeps its own timesteps, sampler, steps, guidance and seed (the network takes a t and a condition per
 row); requests that finish leave, new ones join at the next step. The network treats rows independently, so a
-request sees the same outputs as alone, up to float summation order (tests/lab/test_batcher.py).
+request sees the same outputs as alone, up to float summation order (tests/lab/server/test_batcher.py).
 
     batcher = Batcher()
     with batcher.join(pipe.model) as model:  # a SharedModel for this request
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from lab.interactive_first import InteractiveFirst
+from lab.server.interactive_first import InteractiveFirst
 
 MAX_ROWS = 64  # rows per network call: ONNX Runtime's per-row cost stops falling past a few dozen 28×28 images
 

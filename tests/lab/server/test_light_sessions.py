@@ -1,5 +1,8 @@
-"""lab/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and the
-deep-link endpoint's view of it (SessionState.components) is what Gradio's own session gives after the same events."""
+"""lab/server/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and the
+deep-link endpoint's view of it (SessionState.components) is what Gradio's own session gives after the same events.
+What it relies on in Gradio (if this fails, Gradio changed under it): a served app makes each session with
+SessionState(blocks) and expires gr.State values from the bookkeeping `_setitem` copies (`state_components`);
+lab/server/gradio_tuning.py checks that the replaced methods are the code verified."""
 import asyncio
 
 import gradio as gr
@@ -7,7 +10,7 @@ import numpy as np
 from gradio.blocks import BlocksConfig
 from gradio.state_holder import SessionState
 
-from lab.light_sessions import LIGHT, light_sessions
+from lab.server.light_sessions import LIGHT, light_sessions
 
 
 def small_demo() -> tuple[gr.Blocks, dict]:
@@ -84,3 +87,20 @@ def test_other_apps_keep_gradio_sessions():
     state = SessionState(other)
     run_events(other, state, fns)
     assert not hasattr(state, "lazy_values") and list(state.components)
+
+
+def test_a_served_session_is_light_and_keeps_gr_state_time_to_live():
+    from gradio_client import Client
+
+    demo, _ = small_demo()
+    light_sessions(demo)
+    demo.queue()
+    demo.launch(prevent_thread_lock=True, quiet=True)
+    try:
+        Client(demo.local_url, verbose=False).predict(5, api_name="/draw")
+        (session,) = demo.state_holder.session_data.values()
+    finally:
+        demo.close()
+    assert hasattr(session, "lazy_values")  # made by SessionState(blocks), ours
+    states = [(type(block).__name__, value) for block, value, _ in session.state_components]
+    assert states == [("State", 1)]  # the count, with its time-to-live: Gradio can expire it

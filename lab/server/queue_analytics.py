@@ -5,14 +5,12 @@ is 6 ms of CPU per event with 600 records and 12.5 ms with 10,000: more than a s
 with the server's uptime until a class's events queue behind it.
 
 `thin_queue_analytics(queue)` keeps the monitoring page: the summary is recomputed every `every` events, over the
-last `keep` records."""
+last `keep` records. lab/server/gradio_tuning.py applies it once it has checked that the queue still reads both."""
 from __future__ import annotations
 
 SUMMARY_EVERY, RECORDS_KEPT = 500, 2000
 
 
 def thin_queue_analytics(queue, every: int = SUMMARY_EVERY, keep: int = RECORDS_KEPT) -> None:
-    if hasattr(queue, "ANAYLTICS_CACHE_FREQUENCY"):  # sic: Gradio's spelling
-        queue.ANAYLTICS_CACHE_FREQUENCY = every
-    if hasattr(queue, "ANALYTICS_MAX_EVENTS"):
-        queue.ANALYTICS_MAX_EVENTS = keep
+    queue.ANAYLTICS_CACHE_FREQUENCY = every  # sic: Gradio's spelling
+    queue.ANALYTICS_MAX_EVENTS = keep

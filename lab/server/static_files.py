@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from lab.zoo import Zoo
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parents[1] / "static"  # lab/static/
 CACHE_CONTROL = "public, max-age=86400"  # a day; a new version of a file changes its ETag
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff"}  # a browser uses each file as the type it is sent as, only
 TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".onnx": "application/octet-stream"}

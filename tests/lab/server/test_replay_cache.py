@@ -1,7 +1,7 @@
 import threading
 import time
 
-from lab.replay_cache import ReplayCache
+from lab.server.replay_cache import ReplayCache
 
 
 def counting_run(log, n=5, delay=0.01):

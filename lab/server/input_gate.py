@@ -14,8 +14,9 @@ value 1") and a traceback in the log. `guard_inputs(demo)` puts the app's own ch
   Gradio check this too; an app mounted with `gr.mount_gradio_app`, as this one is, is not checked by Gradio.)
 - a refused value becomes the toast of `lab/refusals.py` with every output kept: the handler does not run.
 
-This module reaches into Gradio in one place, `Blocks.preprocess_data` (gradio 6.x); tests/lab/test_input_gate.py
-fails loudly if its signature or its role changes."""
+This module reaches into Gradio in one place, `Blocks.preprocess_data` (gradio 6.x);
+tests/lab/server/test_input_gate.py fails loudly if its signature or its role changes. It is no tuning: it is never
+switched off (lab/server/gradio_tuning.py holds the adjustments that are)."""
 from __future__ import annotations
 
 import functools
