@@ -8,9 +8,9 @@ agreement and time per image.
 import argparse
 from pathlib import Path
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
 
-import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL

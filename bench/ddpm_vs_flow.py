@@ -8,9 +8,9 @@ Writes nothing; `python -m diffusion_core evaluate <flow folder>` stores the sam
 import argparse
 from pathlib import Path
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
 
-import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.evaluation.diffusion import classifier_dir
 from diffusion_core.evaluation.metrics import Reference, load_classifier
 from diffusion_core.evaluation.nfe import BUDGETS, all_rows_lines, compare, table_lines, verdict

@@ -7,14 +7,14 @@ Guidance needs a second (unconditional) network evaluation; the interval skips i
 is outside (0.28, 5.42], i.e. at nearly pure noise and at the last, nearly clean steps."""
 import argparse
 
-import torch
-
 import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
+import torch
+from repo_path import ROOT
+
 from diffusion_core.evaluation.metrics import Reference, load_classifier, predict_labels, timed_generate
-from diffusion_core.serving.onnx import serving_model
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
-from repo_path import ROOT
+from diffusion_core.serving.onnx import serving_model
 
 SETTINGS = [("no guidance", 1.0, None), ("every step", 2.0, None), ("interval", 2.0, PAPER_GUIDANCE_INTERVAL),
             ("every step", 3.0, None), ("interval", 3.0, PAPER_GUIDANCE_INTERVAL)]

@@ -3,14 +3,14 @@ config, at 1 and 2 threads, measured side by side in one run on this CPU.
 
     python bench/model_costs.py
 """
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
+from timing import median_time
 from torch.utils.flop_counter import FlopCounterMode
 
-import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core import NoTimeDenoiserConfig, UNetConfig, build_model, count_parameters, make_schedule
 from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.training.loop import TrainConfig, diffusion_loss
-from timing import median_time
 
 CONFIGS = {
     "default U-Net (class-cond, shipped)": UNetConfig(num_classes=10),

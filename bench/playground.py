@@ -10,10 +10,10 @@ import io
 import time
 
 import numpy as np
-import torch
-
 import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
+import torch
 from timing import median_time
+
 from diffusion_core.toy2d import DATASETS, ToyModel, Training, fit_report, sample_dataset, train_config
 from diffusion_core.toy2d.draw import RADIUS, grid_points
 from diffusion_core.toy2d.presets import PRESET_STEPS, TRAIN_POINTS

@@ -6,8 +6,8 @@ OnnxModel (ONNX Runtime on the model's model.onnx: what the app serves); guidanc
 import argparse
 from pathlib import Path
 
-import torch
 import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
+import torch
 from timing import median_time
 
 from diffusion_core.pipeline import load_pipeline

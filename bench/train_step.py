@@ -5,10 +5,9 @@ Prints seconds/step and the ratio to the first row, measured side by side in one
 import argparse
 import time
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
 
-
-import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core import UNetConfig, build_model, count_parameters, make_schedule
 from diffusion_core.training.loop import TrainConfig, diffusion_loss
 

@@ -11,17 +11,17 @@ import argparse
 import json
 from pathlib import Path
 
+import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
+from timing import median_time
 from torch.utils.flop_counter import FlopCounterMode
 
-import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 from diffusion_core.data import load_images
 from diffusion_core.evaluation.metrics import Reference, load_classifier
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving.onnx import INT8_NAME, OnnxModel
 from diffusion_core.serving.quantize import output_error, quantize_int8
-from timing import median_time
 
 PRETRAINED = Path(__file__).resolve().parents[1] / "pretrained"
 

@@ -25,13 +25,13 @@ from diffusion_core.text.clip import load_clip_of
 from diffusion_core.text.prior import load_bank
 from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, load_domain
 from diffusion_core.uploads import open_image
-from lab.server.batcher import Batcher
 from lab.browser_sampler import BrowserRuns
 from lab.checks import InputError
 from lab.exports import Exports
-from lab.server.interactive_first import InteractiveFirst
 from lab.lessons.memorising import Memorising
 from lab.lessons.text import TextStudio
+from lab.server.batcher import Batcher
+from lab.server.interactive_first import InteractiveFirst
 from lab.server.replay_cache import ReplayCache
 from lab.zoo import Zoo
 

@@ -6,13 +6,13 @@ from types import SimpleNamespace
 
 import gradio as gr
 
-from lab.classroom import Classroom
-from lab.tabs.handout import HANDOUTS
-from lab.page import presenter_toggle
-from lab.server.input_gate import guard_inputs
-from lab.server.gradio_tuning import tune
-from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab import view_link_ui
+from lab.classroom import Classroom
+from lab.page import presenter_toggle
+from lab.server.gradio_tuning import tune
+from lab.server.input_gate import guard_inputs
+from lab.tabs import denoise, forward, playground, sampling, schedules, text
+from lab.tabs.handout import HANDOUTS
 from lab.view_link import TABS
 
 INTRO = """# Diffusion Lab

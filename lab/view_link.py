@@ -9,8 +9,8 @@ default for it. Parameters that are not ours (`?present=1`, …) are ignored her
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import urlencode
 
 TABS = ("forward", "schedules", "denoise", "sampling", "text", "playground")  # the ids of the six tabs, in order

@@ -20,7 +20,7 @@ class Zoo:
 
     @classmethod
     def load(cls, root: str | Path | None = None, device: str | None = None, threads: int | None = None,
-             precision: str = "int8") -> "Zoo":
+             precision: str = "int8") -> Zoo:
         """Every folder whose config.json describes a diffusion model (a DDPM schedule or a flow), under root,
         $DIFFUSION_LAB_MODELS, or the project's pretrained/. U-Nets on the CPU are served by ONNX Runtime (with
         `threads` intra-op threads) when the folder has a fresh model.onnx, in int8 when it also has a fresh

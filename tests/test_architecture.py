@@ -1,9 +1,9 @@
 """The layout the README promises: the engine apart from the classroom (arrows one way), small files, short
 functions. Read from the source, so a change that breaks it fails here rather than in review."""
 import ast
-import re
 import importlib
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path

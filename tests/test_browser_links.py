@@ -4,7 +4,6 @@ import os
 import re
 from pathlib import Path
 
-
 from lab.view_link_ui import LINK_BOX_ID
 from tests.browser import open_page
 from tests.conftest import ROOT

@@ -1,10 +1,18 @@
 import torch
-
 import torch.nn.functional as F
 
 from diffusion_core.text.captions import measure, thresholds
-from diffusion_core.text.clip import (TINY_CLIP, attribute_retrieval_accuracy, captioned_data, create_clip, load_clip, load_clip_of, save_clip,
-                                 train_clip_steps, zero_shot_accuracy)
+from diffusion_core.text.clip import (
+    TINY_CLIP,
+    attribute_retrieval_accuracy,
+    captioned_data,
+    create_clip,
+    load_clip,
+    load_clip_of,
+    save_clip,
+    train_clip_steps,
+    zero_shot_accuracy,
+)
 
 
 def _tiny_data():
@@ -42,10 +50,10 @@ def test_small_clip_loss_falls_and_round_trips(tmp_path):
 
 def test_clip_conditioned_unet_trains_and_samples_from_text(tmp_path):
     """The U-Net learns on CLIP image embeddings and generates from CLIP text embeddings with guidance."""
-    from diffusion_core.training.run import fit
     from diffusion_core.models import UNetConfig
     from diffusion_core.pipeline import load_pipeline
     from diffusion_core.training.loop import TrainConfig
+    from diffusion_core.training.run import fit
     from tests.conftest import require_dataset
 
     require_dataset("mnist")

@@ -5,8 +5,8 @@ import pytest
 import torch
 from PIL import Image
 
-from diffusion_core.images import pil_to_tensor, tensor_to_uint8
 from diffusion_core.data import DatasetNotFound, ImageFolder, load_images
+from diffusion_core.images import pil_to_tensor, tensor_to_uint8
 from tests.conftest import require_dataset
 
 

@@ -4,8 +4,19 @@ import pytest
 import torch
 
 from diffusion_core import flow_samplers, samplers
-from diffusion_core.evaluation.nfe import (BUDGETS, FAMILIES, all_rows_lines, best_at, compare, nfe, plan,
-                                           steps_within, table_lines, verdict, words_list)
+from diffusion_core.evaluation.nfe import (
+    BUDGETS,
+    FAMILIES,
+    all_rows_lines,
+    best_at,
+    compare,
+    nfe,
+    plan,
+    steps_within,
+    table_lines,
+    verdict,
+    words_list,
+)
 from diffusion_core.flow import FlowPath
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.schedules import make_schedule

@@ -3,8 +3,8 @@ stand-in CLIP/classifier read exactly that, so a faithful generator must score 1
 import torch
 import torch.nn.functional as F
 
-from diffusion_core.text.captions import FASHION_NOUNS
 from diffusion_core.evaluation.text import attribute_control, class_prompt, label_agreement, prompt_agreement
+from diffusion_core.text.captions import FASHION_NOUNS
 
 HIGH_WORDS = ("large", "light", "bold", "slanted")
 

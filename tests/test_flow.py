@@ -4,8 +4,15 @@ import dataclasses
 import pytest
 import torch
 
-from diffusion_core.flow import (FlowPath, path_sample, shift_time, time_grid, training_times, velocity_eps_x0,
-                                 velocity_target)
+from diffusion_core.flow import (
+    FlowPath,
+    path_sample,
+    shift_time,
+    time_grid,
+    training_times,
+    velocity_eps_x0,
+    velocity_target,
+)
 
 
 def _batch(seed=0):

@@ -1,8 +1,14 @@
 import pytest
 import torch
 
-from diffusion_core.models import (NoTimeDenoiserConfig, UNetConfig, build_model, config_from_dict, config_to_dict,
-                                   count_parameters)
+from diffusion_core.models import (
+    NoTimeDenoiserConfig,
+    UNetConfig,
+    build_model,
+    config_from_dict,
+    config_to_dict,
+    count_parameters,
+)
 from diffusion_core.models.embeddings import sinusoidal_embedding
 
 TINY = dict(base_channels=8, channel_mults=(1, 2), attention_levels=(1,))

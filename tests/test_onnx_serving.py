@@ -7,11 +7,18 @@ import torch
 
 from diffusion_core.cli import main as cli_main
 from diffusion_core.models import UNetConfig, build_model
-from diffusion_core.serving.onnx import (
-    ONNX_NAME, OnnxModel, backend_name, export_digest, serving_model, unwrap, weights_digest)
 from diffusion_core.pipeline import load_pipeline, save_pipeline
 from diffusion_core.samplers import generate
 from diffusion_core.schedules import make_schedule
+from diffusion_core.serving.onnx import (
+    ONNX_NAME,
+    OnnxModel,
+    backend_name,
+    export_digest,
+    serving_model,
+    unwrap,
+    weights_digest,
+)
 from diffusion_core.serving.traced import TracedModel
 from lab.zoo import Zoo
 from tests.conftest import ROOT

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 from diffusion_core.flow import FlowPath, velocity_eps_x0
-from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.model_folder import ModelLoadError
+from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.pipeline import FlowPipeline, Pipeline, load_pipeline, save_pipeline
 from diffusion_core.schedules import make_schedule
 

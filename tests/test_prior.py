@@ -2,8 +2,8 @@
 import torch
 import torch.nn.functional as F
 
-from diffusion_core.text.prior import ImageBank, build_bank_for_model, load_bank
 from diffusion_core.text.clip import TINY_CLIP, create_clip
+from diffusion_core.text.prior import ImageBank, build_bank_for_model, load_bank
 from tests.fixtures import make_tiny_models
 
 

@@ -7,8 +7,19 @@ from scipy.stats import rankdata
 
 from diffusion_core.text import prompt_lists
 from diffusion_core.text.clip import TINY_CLIP, create_clip
-from diffusion_core.text.prompt_warning import (COEFFICIENTS, INTERCEPT, THRESHOLD, auroc, check_prompt, fit_logistic,
-                                                fit_warning, rates, warning_table, word_features, youden_threshold)
+from diffusion_core.text.prompt_warning import (
+    COEFFICIENTS,
+    INTERCEPT,
+    THRESHOLD,
+    auroc,
+    check_prompt,
+    fit_logistic,
+    fit_warning,
+    rates,
+    warning_table,
+    word_features,
+    youden_threshold,
+)
 from diffusion_core.text.prompts import clean_prompt
 
 
@@ -90,9 +101,9 @@ def test_warning_table_rows_and_sizes():
 
 def test_the_text_models_stored_table_is_what_the_code_measures():
     """pretrained/text_cond/evaluation.json holds the table its card and the README show; it must stay current."""
+    from diffusion_core.evaluation.folder import read_evaluation
     from diffusion_core.text.clip import load_clip_dir
     from diffusion_core.text.prompt_lists import MUST_NOT_WARN, MUST_WARN
-    from diffusion_core.evaluation.folder import read_evaluation
     from tests.conftest import ROOT
 
     stored = read_evaluation(ROOT / "pretrained" / "text_cond")["prompt_warning"]

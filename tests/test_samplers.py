@@ -6,8 +6,17 @@ from diffusers import DDIMScheduler, DDPMScheduler, DPMSolverMultistepScheduler
 
 from diffusion_core import flow_samplers
 from diffusion_core.plans import compile_plan
-from diffusion_core.samplers import (REVERSE_STEPS, SAMPLERS, StepInputs, ddim_step, ddpm_step, dpm_solver_pp_step,
-                                    lookup, sample, timesteps)
+from diffusion_core.samplers import (
+    REVERSE_STEPS,
+    SAMPLERS,
+    StepInputs,
+    ddim_step,
+    ddpm_step,
+    dpm_solver_pp_step,
+    lookup,
+    sample,
+    timesteps,
+)
 from diffusion_core.schedules import make_schedule
 
 T = 1000

@@ -1,9 +1,6 @@
 """House style kept by the suite: ruff clean with pyproject's configuration, and no JavaScript function of the
 classroom's own (vendored libraries aside) longer than about 60 lines."""
 import re
-import shutil
-import subprocess
-import sys
 
 import pytest
 

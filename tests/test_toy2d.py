@@ -11,8 +11,20 @@ import pytest
 import torch
 
 from diffusion_core.model_folder import ModelLoadError
-from diffusion_core.toy2d import (BOX, DATASETS, SAMPLERS, Toy2DConfig, Toy2DNet, ToyModel, Training, fit_report, mmd,
-                                  points_from_density, sample_dataset, train_config)
+from diffusion_core.toy2d import (
+    BOX,
+    DATASETS,
+    SAMPLERS,
+    Toy2DConfig,
+    Toy2DNet,
+    ToyModel,
+    Training,
+    fit_report,
+    mmd,
+    points_from_density,
+    sample_dataset,
+    train_config,
+)
 from diffusion_core.toy2d.__main__ import main
 from diffusion_core.toy2d.draw import Layer, draw_layer, grid_points, particle_colors, side_by_side
 from diffusion_core.toy2d.presets import load_presets, save_presets

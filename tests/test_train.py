@@ -13,8 +13,15 @@ from diffusion_core.flow import FlowPath
 from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.pipeline import FlowPipeline, load_pipeline
 from diffusion_core.schedules import make_schedule
-from diffusion_core.training.loop import (EMA, TrainConfig, flow_matching_loss, loss_weights, make_state, objective_loss,
-                                          train_steps)
+from diffusion_core.training.loop import (
+    EMA,
+    TrainConfig,
+    flow_matching_loss,
+    loss_weights,
+    make_state,
+    objective_loss,
+    train_steps,
+)
 from tests.conftest import ROOT, require_dataset
 from tests.fixtures import VelocityField
 

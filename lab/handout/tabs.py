@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from diffusion_core import SCHEDULE_NAMES
 from diffusion_core.images import picture
+from lab.checks import MAX_T, InputError, check_range, one_of, require_image, whole_number
 from lab.handout.page import Page
 from lab.handout.pages import denoise_page, forward_page, sampling_page, schedule_page, text_page
 from lab.lessons.denoise import denoise_view, model_input, percent_to_t
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.lessons.noise_level import num_levels
-from lab.checks import MAX_T, InputError, check_range, one_of, require_image, whole_number
 from lab.lessons.sampling import SAMPLER_LABELS, UNCONDITIONAL, batched_trajectory, sampling_request
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
 from lab.lessons.text import batched_pictures, text_request

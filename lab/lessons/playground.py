@@ -55,7 +55,7 @@ class Workbench:
     models: dict = field(default_factory=dict)
     drawing: torch.Tensor | None = None  # (N, 2): what the drawing's models learned
 
-    def with_model(self, source: str, objective: str, toy: ToyModel, points: torch.Tensor) -> "Workbench":
+    def with_model(self, source: str, objective: str, toy: ToyModel, points: torch.Tensor) -> Workbench:
         if source != DRAWING:
             return replace(self, models={**self.models, (source, objective): toy})
         same = self.drawing is not None and torch.equal(self.drawing, points)

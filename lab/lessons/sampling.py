@@ -3,10 +3,10 @@ trajectory, every sampler from the same starting noise, and exports (GIF, MP4, P
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Iterator
 
 import numpy as np
 import torch

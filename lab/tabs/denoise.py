@@ -9,14 +9,33 @@ import torch
 
 from diffusion_core.serving import backend_name
 from lab.classroom import Classroom, emoji_references
-from lab.lessons.denoise import (denoise_view, dli_rows, error_by_timestep, held_out_images, model_input,
-                                 model_summary, percent_to_t)
+from lab.handout.tabs import denoise_pages
+from lab.lessons.denoise import (
+    denoise_view,
+    dli_rows,
+    error_by_timestep,
+    held_out_images,
+    model_input,
+    model_summary,
+    percent_to_t,
+)
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
+from lab.tabs.common import (
+    HEAVY,
+    INTERACTIVE,
+    MAX_SEED,
+    MAX_T,
+    check_range,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    require_image,
+    script_endpoint,
+    whole_number,
+)
 from lab.tabs.handout import handout_row, wire_handout
-from lab.handout.tabs import denoise_pages
-from lab.tabs.common import (HEAVY, INTERACTIVE, MAX_SEED, MAX_T, check_range, for_scripts, friendly, inputs, one_of,
-                             require_image, script_endpoint, whole_number)
 from lab.tabs.widgets import Dropdown, PictureUpload, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "

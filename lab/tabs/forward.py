@@ -7,17 +7,37 @@ from types import SimpleNamespace
 import gradio as gr
 
 from diffusion_core import SCHEDULE_NAMES
-from diffusion_core.uploads import open_image
 from diffusion_core.images import drawing_to_tensor, photo_tensor, picture, pil_to_tensor
-from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
-from lab.forward_live import (ASK_SERVER_AT_T, LIVE_COLUMN, SERVER_VIEW, SLIDER_ID, forward_live, live_payload,
-                              png_data_url, server_xt)
-from lab.lessons.forward import display_scale, fixed_noise, forward_view
-from lab.tabs.handout import handout_row, wire_handout
-from lab.handout.tabs import forward_pages
+from diffusion_core.uploads import open_image
 from lab.checks import flag
-from lab.tabs.common import (INTERACTIVE, MAX_SEED, MAX_T, check_range, for_scripts, friendly, inputs, one_of, require_image,
-                             script_endpoint, selected_index, whole_number)
+from lab.classroom import IMAGE_SIZE, PHOTO_SIZE, Classroom
+from lab.forward_live import (
+    ASK_SERVER_AT_T,
+    LIVE_COLUMN,
+    SERVER_VIEW,
+    SLIDER_ID,
+    forward_live,
+    live_payload,
+    png_data_url,
+    server_xt,
+)
+from lab.handout.tabs import forward_pages
+from lab.lessons.forward import display_scale, fixed_noise, forward_view
+from lab.tabs.common import (
+    INTERACTIVE,
+    MAX_SEED,
+    MAX_T,
+    check_range,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    require_image,
+    script_endpoint,
+    selected_index,
+    whole_number,
+)
+from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.widgets import Dropdown, PictureUpload
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "

@@ -9,13 +9,36 @@ from types import SimpleNamespace
 import gradio as gr
 
 from diffusion_core.toy2d import SAMPLERS, ToyModel, Training, train_config
-from lab.classroom import Classroom
-from lab.lessons.playground import (COMPARED, DRAWING, OBJECTIVES, SAMPLER_TITLES, SOURCES, Presets, Workbench,
-                                    animation_times, draw_data, draw_scene, flow_scene, loss_table, scene_gif,
-                                    training_points)
 from lab.checks import flag
-from lab.tabs.common import (EXPORTS, INTERACTIVE, MAX_SEED, SAMPLING, for_scripts, friendly, inputs, one_of,
-                             script_endpoint, whole_number)
+from lab.classroom import Classroom
+from lab.lessons.playground import (
+    COMPARED,
+    DRAWING,
+    OBJECTIVES,
+    SAMPLER_TITLES,
+    SOURCES,
+    Presets,
+    Workbench,
+    animation_times,
+    draw_data,
+    draw_scene,
+    flow_scene,
+    loss_table,
+    scene_gif,
+    training_points,
+)
+from lab.tabs.common import (
+    EXPORTS,
+    INTERACTIVE,
+    MAX_SEED,
+    SAMPLING,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    script_endpoint,
+    whole_number,
+)
 from lab.tabs.widgets import Radio
 
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps

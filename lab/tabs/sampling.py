@@ -12,12 +12,33 @@ from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
 from lab.classroom import Classroom
-from lab.lessons.sampling import (EVALS_PER_STEP, FAST_FIRST, SAMPLER_LABELS, batched_trajectory,
-                                  class_options, compare_samplers, export_trajectory, render_frame, sampling_request)
-from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import sampling_pages
-from lab.tabs.common import (EXPORTS, HEAVY, INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, for_scripts, friendly,
-                             inputs, one_of, sampling_controls, script_endpoint)
+from lab.lessons.sampling import (
+    EVALS_PER_STEP,
+    FAST_FIRST,
+    SAMPLER_LABELS,
+    batched_trajectory,
+    class_options,
+    compare_samplers,
+    export_trajectory,
+    render_frame,
+    sampling_request,
+)
+from lab.tabs.common import (
+    EXPORTS,
+    HEAVY,
+    INTERACTIVE,
+    MAX_GUIDANCE,
+    MAX_SEED,
+    SAMPLING,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    sampling_controls,
+    script_endpoint,
+)
+from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.widgets import Dropdown, Radio
 
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "

@@ -7,12 +7,23 @@ from types import SimpleNamespace
 import gradio as gr
 
 from diffusion_core import SCHEDULE_NAMES
+from lab.handout.tabs import schedules_pages
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
+from lab.tabs.common import (
+    INTERACTIVE,
+    MAX_T,
+    InputError,
+    check_range,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    require_image,
+    script_endpoint,
+    whole_number,
+)
 from lab.tabs.handout import handout_row, wire_handout
-from lab.handout.tabs import schedules_pages
-from lab.tabs.common import (INTERACTIVE, MAX_T, InputError, check_range, for_scripts, friendly, inputs, one_of,
-                             require_image, script_endpoint, whole_number)
 from lab.tabs.widgets import CheckboxGroup
 
 INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "

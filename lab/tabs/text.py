@@ -8,17 +8,27 @@ from types import SimpleNamespace
 import gradio as gr
 import pandas as pd
 
+from diffusion_core import SAMPLERS
 from diffusion_core.images import picture
 from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
-from diffusion_core import SAMPLERS
 from lab.checks import flag, markdown_literal
 from lab.classroom import Classroom
-from lab.tabs.handout import handout_row, wire_handout
 from lab.handout.tabs import text_pages
 from lab.lessons.memorising import decode_pictures, max_value_chars
 from lab.lessons.text import THUMBNAIL_SCALE, TextStudio, batched_pictures, text_request, text_studio
-from lab.tabs.common import (INTERACTIVE, MAX_GUIDANCE, MAX_SEED, SAMPLING, for_scripts, friendly, inputs, one_of,
-                             sampling_controls, script_endpoint)
+from lab.tabs.common import (
+    INTERACTIVE,
+    MAX_GUIDANCE,
+    MAX_SEED,
+    SAMPLING,
+    for_scripts,
+    friendly,
+    inputs,
+    one_of,
+    sampling_controls,
+    script_endpoint,
+)
+from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.widgets import Dropdown, Radio
 
 NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)

@@ -3,8 +3,18 @@ import math
 
 import pytest
 
-from lab.checks import (InputError, as_number, check_range, flag, markdown_literal, one_of, require_image, shown,
-                        text, whole_number)
+from lab.checks import (
+    InputError,
+    as_number,
+    check_range,
+    flag,
+    markdown_literal,
+    one_of,
+    require_image,
+    shown,
+    text,
+    whole_number,
+)
 
 
 def test_checks_say_what_is_wrong():

@@ -1,7 +1,6 @@
 import numpy as np
 import pytest
 import torch
-
 from PIL import Image
 
 from lab.classroom import Classroom, load_gallery

@@ -2,8 +2,8 @@ import pytest
 import torch
 
 from diffusion_core.evaluation.metrics import psnr
-from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
 from diffusion_core.pipeline import load_pipeline
+from lab.lessons.denoise import denoise_view, dli_rows, error_by_timestep, model_summary, percent_to_t
 from tests.fixtures import make_tiny_models
 
 

@@ -12,7 +12,7 @@ from PIL import Image
 from lab.handout.__main__ import main
 from lab.handout.page import write_pdf
 from lab.handout.tabs import forward_pages, schedules_pages
-from lab.tabs.common import INTERACTIVE, HEAVY, inputs
+from lab.tabs.common import HEAVY, INTERACTIVE, inputs
 from tests.fixtures import make_tiny_models
 
 FEWER_STEPS = {"sampling": {"steps": 3}, "text": {"steps": 3}}  # the tiny models: a quick run

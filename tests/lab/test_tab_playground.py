@@ -1,4 +1,5 @@
 import re
+
 """Tab 6, the 2-D playground: its handlers called directly (training streams losses and stops, the flow, scrubbing,
 arrows, the comparison, the GIF, a drawing, messages for bad input) and the tab served through gradio_client.
 Presets come from a temporary folder of briefly trained networks, so the shipped ones are not needed here."""
@@ -10,11 +11,11 @@ import pytest
 import torch
 from PIL import Image, ImageDraw
 
+import lab.lessons.playground as lessons
 from diffusion_core.toy2d import ToyModel, Training, sample_dataset, train_config
 from diffusion_core.toy2d.draw import RADIUS
 from diffusion_core.toy2d.presets import save_presets
 from lab.exports import Exports
-import lab.lessons.playground as lessons
 from lab.lessons.playground import Presets, Workbench, drawing_points, loss_table, starting_points
 from lab.tabs import playground
 from lab.tabs.playground import PlaygroundTab

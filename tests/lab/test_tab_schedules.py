@@ -1,6 +1,5 @@
 import re
 
-
 from lab.tabs.schedules import update_schedules
 from tests.lab.messages import refusal
 

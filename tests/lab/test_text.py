@@ -3,11 +3,11 @@ import torch
 
 from diffusion_core.models import UNetConfig, build_model
 from diffusion_core.pipeline import Pipeline
+from diffusion_core.schedules import make_schedule
+from diffusion_core.text.clip import TINY_CLIP, create_clip
 from diffusion_core.text.prior import ImageBank
 from diffusion_core.text.prompts import concepts
 from lab.lessons.text import TextStudio
-from diffusion_core.schedules import make_schedule
-from diffusion_core.text.clip import TINY_CLIP, create_clip
 
 
 @pytest.fixture(scope="module")
