@@ -2,14 +2,17 @@
 
     python bench/gradio_tuning.py --students 30 --rounds 2 --lessons 2
 
-For each setting (all on; then each adjustment off alone, via $DIFFUSION_LAB_TUNING_OFF; then all off) it starts
-`python app.py`, and measures that one server:
+For each setting (all on; each adjustment off alone, via $DIFFUSION_LAB_TUNING_OFF; all off; all on again, whose
+ratio to the first shows how far the machine's noise moves a figure) it starts `python app.py`, and measures that
+one server:
 - its idle CPU (CPU-seconds per second with no student: the queue's polling is most of it);
-- the class bench, bench/classroom.py --path browser: N students at once, R rounds (server CPU-s per student, the
-  p50 / p90 of each action's seconds, errors); --server-path also runs --path server (tab 1's slider event, sampling
-  and export on the server: the interactive lane);
+- the class bench, bench/classroom.py --path browser: --students at once, --rounds rounds (server CPU-s per student,
+  the p50 / p90 of each action's seconds, errors); --server-path also runs it with --path server and
+  --server-students (tab 1's slider event, sampling and export on the server: the interactive lane);
 - the browser lesson bench, bench/browser_sampling.py (--lessons lesson scripts in Chromium, the server's CPU-s per
   student with the sampling in the browser; one student's warm 8 × 20 DPM++ in the browser), unless --lessons 0.
+Last, what queue_analytics saves, which the class does not reach (its cost grows with the events recorded, up to
+10,000, over the server's uptime): the monitoring summary's milliseconds per event, Gradio's vs thinned.
 A ratio is the setting's figure over all on's: above 1, turning that adjustment off costs more.
 A bench, not a test: it measures, it asserts nothing. On a shared machine, run it when it is quiet and say so.
 """
@@ -21,6 +24,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import repo_path  # noqa: F401 - the repository on sys.path
@@ -28,6 +32,7 @@ from browser_sampling import idle_rate
 from classroom import ROOT, start_server
 
 from lab.server.gradio_tuning import NAMES, OFF_ENV
+from lab.server.queue_analytics import SUMMARY_EVERY, thin_queue_analytics
 
 BENCH = Path(__file__).resolve().parent
 
@@ -83,6 +88,25 @@ def measure(off: str, args) -> dict:
     return figures
 
 
+def summary_ms_per_event(records: int, thinned: bool) -> float:
+    """Gradio's monitoring summary over `records` recorded events, per event, as the queue runs it after each
+    (thinned: one rebuild in SUMMARY_EVERY events, over at most RECORDS_KEPT)."""
+    from gradio.queueing import Queue
+
+    queue = Queue(live_updates=False, concurrency_count=1, update_intervals=1, max_size=None, blocks=None,
+                  default_concurrency_limit=1)
+    if thinned:
+        thin_queue_analytics(queue)
+    kept, events = (queue.ANALYTICS_MAX_EVENTS, SUMMARY_EVERY) if thinned else (records, 40)
+    rows = [{"function": f"fn{i % 8}", "status": "success", "process_time": 0.01 * (i % 7), "time": i}
+            for i in range(min(records, kept))]
+    start = time.perf_counter()
+    for _ in range(events):
+        queue.events_recorded += 1
+        queue.compute_analytics_summary(rows)
+    return 1000 * (time.perf_counter() - start) / events
+
+
 def table(results: dict[str, dict]) -> str:
     names = list(results)
     base = results[names[0]]
@@ -110,11 +134,15 @@ def main():
     p.add_argument("--idle-s", type=float, default=10, help="seconds of idle CPU measured")
     p.add_argument("--only", nargs="*", default=NAMES, choices=NAMES, help="the adjustments to turn off one by one")
     args = p.parse_args()
-    settings = {"all on": "", **{f"{n} off": n for n in args.only}, "all off": "all"}
-    results = {name: measure(off, args) for name, off in settings.items()}
+    settings = {"all on": "", **{f"{n} off": n for n in args.only}, "all off": "all", "all on, again": ""}
+    results = {name: measure(off, args) for name, off in settings.items()}  # all on twice: the spread of the noise
     print(table(results))
     for name, figures in results.items():
         print(f"{name}: {figures['tuning']}")
+    for records in (600, 10_000):
+        gradio, thinned = (summary_ms_per_event(records, t) for t in (False, True))
+        print(f"queue_analytics: monitoring summary with {records} events recorded: {gradio:.2f} ms per event "
+              f"(Gradio's), {thinned:.3f} ms (thinned)")
     print(json.dumps(results))
 
 
