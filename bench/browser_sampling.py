@@ -5,7 +5,8 @@ the page is not cross-origin isolated); prints JSON.
     python bench/browser_sampling.py --url http://127.0.0.1:7860/ --pid 1234
     python bench/browser_sampling.py --tab 5 --model emoji_text --students 0   # the colour model, a prompt, 8 × 20
 
-1. One student, tab 4 (mnist_fast; or --model, or tab 5 with a prompt: --tab 5): 8 images × 20 steps of DPM-Solver++ at the tab's guidance (tab 4: w=2 with the guidance interval, the class
+1. One student, tab 4 (mnist_fast; or --model, or tab 5 with a prompt: --tab 5): 8 images × 20 steps of DPM-Solver++
+   at the tab's guidance (tab 4: w=2 with the guidance interval, the class
    default), and the 1000-step DDPM animation of one image, each "in your browser" and "on the server": seconds
    from the click on Generate to the last step shown (the browser's first run includes downloading and starting the
    model; the others are warm), and the browser's own sampling seconds.
@@ -86,7 +87,8 @@ def generate(page, where: str, steps: int, seed: int | None = None) -> dict:
 
 
 def one_student(browser, url: str, repeats: int, tab: int = 4, model: str | None = None, ddpm: bool = True) -> dict:
-    runs = {"8 images x 20 steps DPM++": ("DPM-Solver++(2M)", 20, 8), "DDPM 1000 steps, 1 image": ("DDPM (ancestral)", 1000, 1)}
+    runs = {"8 images x 20 steps DPM++": ("DPM-Solver++(2M)", 20, 8),
+            "DDPM 1000 steps, 1 image": ("DDPM (ancestral)", 1000, 1)}
     runs = runs if ddpm else dict(list(runs.items())[:1])
     report = {}
     for name, (sampler, steps, images) in runs.items():
@@ -97,8 +99,8 @@ def one_student(browser, url: str, repeats: int, tab: int = 4, model: str | None
             set_run(page, where, sampler, steps, images)
             first = generate(page, where, steps, seed=100)
             warm = [generate(page, where, steps, seed=101 + i) for i in range(repeats)]
-            report[f"{name}, {where}"] = {"first": first, "warm_median_s": statistics.median(r["seconds"] for r in warm),
-                                          "warm": warm}
+            report[f"{name}, {where}"] = {"first": first,
+                                          "warm_median_s": statistics.median(r["seconds"] for r in warm), "warm": warm}
             print(name, where, json.dumps(report[f"{name}, {where}"]), file=sys.stderr, flush=True)  # progress
             page.close()
     return report
@@ -164,7 +166,8 @@ def main():
     parser.add_argument("--url")
     parser.add_argument("--pid", type=int, help="the server's process id (for its CPU time) with --url")
     parser.add_argument("--repeats", type=int, default=3, help="warm runs per setting")
-    parser.add_argument("--students", type=int, default=3, help="lesson scripts per setting for the CPU figures (0: none)")
+    parser.add_argument("--students", type=int, default=3,
+                        help="lesson scripts per setting for the CPU figures (0: none)")
     parser.add_argument("--tab", type=int, choices=sorted(TABS), default=4, help="where one student's runs happen")
     parser.add_argument("--model", help="the model chosen in that tab (default: the tab's first)")
     parser.add_argument("--no-ddpm", action="store_true", help="leave out the 1000-step DDPM animation")
@@ -181,7 +184,8 @@ def main():
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-                report = {"one student": one_student(browser, url, args.repeats, args.tab, args.model, not args.no_ddpm)}
+                report = {"one student": one_student(browser, url, args.repeats, args.tab, args.model,
+                                                     not args.no_ddpm)}
                 if pid and args.students:
                     report["lesson script"] = server_cpu(browser, url, pid, args.students)
                 browser.close()

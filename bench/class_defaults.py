@@ -30,12 +30,14 @@ def main():
     torch.set_num_threads(a.threads)
     directory = PRETRAINED / a.model
     pipe = load_pipeline(directory, "cpu")
-    served = {precision: serving_model(pipe.model, directory, a.threads, precision) for precision in ("float32", "int8")}
+    served = {precision: serving_model(pipe.model, directory, a.threads, precision)
+              for precision in ("float32", "int8")}
     classifier = load_classifier(PRETRAINED / f"classifier_{pipe.info['dataset']}")
     reference, labels = Reference.build(classifier, pipe.info["dataset"], n_floor=a.n), torch.arange(a.n) % 10
     print(f"{a.model}, w=2 with the guidance interval, n={a.n} (classes cycling), batches of 100, threads={a.threads}; "
           f"floor {reference.floor:.2f}")
-    print(f"{'sampler':<16}{'steps':>6}{'served as':>20}{'domain-FID':>12}{'agreement':>11}{'ms/img':>9}{'time vs DDIM 50':>17}")
+    print(f"{'sampler':<16}{'steps':>6}{'served as':>20}{'domain-FID':>12}{'agreement':>11}{'ms/img':>9}"
+          f"{'time vs DDIM 50':>17}")
     base = None
     for sampler, steps, precision in SETTINGS:
         pipe.model = served[precision]

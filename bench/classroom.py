@@ -65,7 +65,7 @@ def start_server(app_dir: Path, temp_dir: Path) -> tuple[subprocess.Popen, str]:
             return proc, url
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(f"the app exited during start-up; see {temp_dir / 'server.log'}")
+                raise RuntimeError(f"the app exited during start-up; see {temp_dir / 'server.log'}") from None
             time.sleep(0.5)
     raise RuntimeError("the app did not answer within 150 s")
 
@@ -76,7 +76,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def rss_mb(pid: int) -> float:
-    line = next(l for l in Path(f"/proc/{pid}/status").read_text().splitlines() if l.startswith("VmRSS"))
+    line = next(x for x in Path(f"/proc/{pid}/status").read_text().splitlines() if x.startswith("VmRSS"))
     return int(line.split()[1]) / 1024
 
 
@@ -166,7 +166,8 @@ def run_round(url: str, pid: int | None, args, temp_paths: list[Path]) -> dict:
     result = {"wall_s": round(time.perf_counter() - start, 1),
               "students_cpu_s": round(time.process_time() - own_cpu0, 1),  # the simulated students' own, same cores
               "actions": {name: summary(v) for name, v in timings.items()},
-              "errors": {name: len(v) for name, v in errors.items()}, "error_examples": {k: v[:2] for k, v in errors.items()}}
+              "errors": {name: len(v) for name, v in errors.items()},
+              "error_examples": {k: v[:2] for k, v in errors.items()}}
     if pid:
         result["server_cpu_s_per_student"] = round((cpu_seconds(pid) - cpu0) / args.students, 2)
         result["server_rss_mb"] = round(rss_mb(pid), 1)
@@ -188,8 +189,10 @@ def main():
     p.add_argument("--no-export", dest="export", action="store_false")
     p.add_argument("--path", choices=["server", "browser"], default="server", help="where the sampling runs")
     p.add_argument("--pause", type=float, default=0, help="seconds between rounds (the app's temp files expire)")
-    p.add_argument("--client", choices=["light", "gradio_client"], default="light", help="how a student talks to the app")
-    p.add_argument("--keep-temp", action="store_true", help="keep the started app's temp folder (its log, cache, exports)")
+    p.add_argument("--client", choices=["light", "gradio_client"], default="light",
+                   help="how a student talks to the app")
+    p.add_argument("--keep-temp", action="store_true",
+                   help="keep the started app's temp folder (its log, cache, exports)")
     args = p.parse_args()
     proc, temp_dir = None, Path(tempfile.mkdtemp(prefix="classroom_bench_"))
     url, pid, temp_paths = args.url, args.pid, [Path(t) for t in args.temp]
@@ -208,7 +211,8 @@ def main():
         if not args.keep_temp:
             shutil.rmtree(temp_dir, ignore_errors=True)
     print(json.dumps({"students": args.students, "path": args.path, "client": args.client, "pause_s": args.pause,
-                      "seeds": args.seeds, "generate": args.generate, "app_dir": args.app_dir, "rounds": rounds}, indent=1))
+                      "seeds": args.seeds, "generate": args.generate, "app_dir": args.app_dir, "rounds": rounds},
+                     indent=1))
 
 
 if __name__ == "__main__":

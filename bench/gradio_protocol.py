@@ -45,7 +45,8 @@ class Session:
         join = urllib.request.Request(f"{self.url}{API}/queue/join", body, {"Content-Type": "application/json"})
         with urllib.request.urlopen(join, timeout=60) as answer:
             event_id = json.load(answer)["event_id"]
-        with urllib.request.urlopen(f"{self.url}{API}/queue/data?session_hash={self.session_hash}", timeout=900) as stream:
+        with urllib.request.urlopen(f"{self.url}{API}/queue/data?session_hash={self.session_hash}",
+                                    timeout=900) as stream:
             for line in stream:
                 if not line.startswith(b"data:"):
                     continue

@@ -29,7 +29,8 @@ def main():
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     print(f"DPM-Solver++ {a.steps} steps, n={a.n} (classes cycling), batches of 100; threads={a.threads}")
-    print(f"{'model':<20}{'guidance':<14}{'w':>4}{'domain-FID':>12}{'floor':>7}{'agreement':>11}{'ms/img':>8}{'time vs every step':>20}")
+    print(f"{'model':<20}{'guidance':<14}{'w':>4}{'domain-FID':>12}{'floor':>7}{'agreement':>11}{'ms/img':>8}"
+          f"{'time vs every step':>20}")
     for name in a.models:
         directory = ROOT / "pretrained" / name
         pipe = load_pipeline(directory, "cpu")

@@ -24,14 +24,16 @@ CONFIGS = {
 def gflop_per_image(model) -> float:
     x = torch.zeros(1, 1, 28, 28)
     with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(x, torch.zeros(1, dtype=torch.long), torch.zeros(1, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None)
+        model(x, torch.zeros(1, dtype=torch.long),
+              torch.zeros(1, dtype=torch.long) if getattr(model.config, "num_classes", 0) else None)
     return counter.get_total_flops() / 1e9
 
 
 
 
 def main():
-    print(f"{'model':<38}{'params':>10}{'GFLOP/img':>11}  {'threads':>7}{'infer ms/img/step (b16)':>25}{'train s/step (b64)':>20}")
+    print(f"{'model':<38}{'params':>10}{'GFLOP/img':>11}  {'threads':>7}{'infer ms/img/step (b16)':>25}"
+          f"{'train s/step (b64)':>20}")
     for name, cfg in CONFIGS.items():
         model = build_model(cfg).to(memory_format=torch.channels_last)
         params, gflop = count_parameters(model), gflop_per_image(model)

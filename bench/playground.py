@@ -27,7 +27,8 @@ def time_to_fit(dataset: str, objective: str, threads: int) -> str:
     warm_up = Training(ToyModel.new(objective), sample_dataset(dataset, 1000, 0), train_config(objective, 100))
     for _ in warm_up.steps():  # the first steps after a thread change run several times slower
         pass
-    run = Training(ToyModel.new(objective), sample_dataset(dataset, TRAIN_POINTS, 0), train_config(objective, PRESET_STEPS))
+    run = Training(ToyModel.new(objective), sample_dataset(dataset, TRAIN_POINTS, 0),
+                   train_config(objective, PRESET_STEPS))
     seconds, start, ratio = 0.0, time.perf_counter(), float("nan")
     for numbers in run.steps():
         if numbers["step"] % CHECK_EVERY == 0:
@@ -36,7 +37,8 @@ def time_to_fit(dataset: str, objective: str, threads: int) -> str:
             ratio = fit["mmd"] / fit["floor"]
             if ratio <= FIT_RATIO:
                 return (f"{dataset:<11} {objective:<14} {threads} thread{'s' if threads > 1 else ' '}  "
-                        f"fit after {numbers['step']:>4} steps, {seconds:5.1f} s ({1000 * seconds / numbers['step']:.1f} ms/step)"
+                        f"fit after {numbers['step']:>4} steps, {seconds:5.1f} s "
+                        f"({1000 * seconds / numbers['step']:.1f} ms/step)"
                         f"  MMD {fit['mmd']:.5f} = {ratio:.2f} × floor")
             start = time.perf_counter()
     return f"{dataset:<11} {objective:<14} {threads} threads  no fit within {PRESET_STEPS} steps ({ratio:.2f} × floor)"
@@ -45,7 +47,8 @@ def time_to_fit(dataset: str, objective: str, threads: int) -> str:
 def one_frame_scene():
     """A trained-looking scene: flow matching on two moons for 600 steps, 300 particles, 100 Euler steps."""
     torch.set_num_threads(1)
-    run = Training(ToyModel.new("flow_matching"), sample_dataset("two_moons", TRAIN_POINTS, 0), train_config("flow_matching", 600))
+    run = Training(ToyModel.new("flow_matching"), sample_dataset("two_moons", TRAIN_POINTS, 0),
+                   train_config("flow_matching", 600))
     for _ in run.steps():
         pass
     return flow_scene([("euler", run.model())], sample_dataset("two_moons", 600, 1), 300, 100, 0)
@@ -75,7 +78,8 @@ def matplotlib_frame(scene, t: float) -> np.ndarray:
     ax = fig.add_axes([0, 0, 1, 1])
     ax.scatter(*scene.data.T.numpy(), s=2, c="#b9b9b9")
     colors = np.array(scene.colors) / 255
-    ax.add_collection(LineCollection(panel.paths.positions[: k + 1].permute(1, 0, 2).numpy(), colors=colors, alpha=0.3, lw=0.7))
+    ax.add_collection(LineCollection(panel.paths.positions[: k + 1].permute(1, 0, 2).numpy(), colors=colors,
+                                     alpha=0.3, lw=0.7))
     vectors = panel.toy.field(grid, panel.paths.times[k])
     ax.quiver(*grid.T.numpy(), *vectors.T.numpy(), color="#286ec8", alpha=0.6)
     ax.scatter(*panel.paths.positions[k].T.numpy(), s=12, c=colors, edgecolors="#282828", linewidths=0.4)
@@ -94,7 +98,8 @@ def gradio_plot_frame(scene, t: float) -> dict:
     k = next(i for i, s in enumerate(panel.paths.times) if s <= t + 1e-9)
     trail = panel.paths.positions[: k + 1].reshape(-1, 2).numpy()
     parts = [(scene.data.numpy(), "data"), (trail, "path"), (panel.paths.positions[k].numpy(), "particle")]
-    table = pd.DataFrame({"x": np.concatenate([p[:, 0] for p, _ in parts]), "y": np.concatenate([p[:, 1] for p, _ in parts]),
+    table = pd.DataFrame({"x": np.concatenate([p[:, 0] for p, _ in parts]),
+                          "y": np.concatenate([p[:, 1] for p, _ in parts]),
                           "kind": sum(([kind] * len(p) for p, kind in parts), [])})
     return gr.ScatterPlot(x="x", y="y", color="kind").postprocess(table).model_dump()
 
@@ -104,7 +109,8 @@ def frame_timings():
     pillow = median_time(lambda: draw_scene(scene, 0.5, True), 7)
     encode = median_time(lambda: png_bytes(draw_scene(scene, 0.5, True)), 7) - pillow
     print("\none frame (300 particles, 100 steps, paths to t = 0.5, 225 arrows), median of 7, 1 thread:")
-    print(f"  Pillow (lab/lessons/playground.draw_scene)  {1000 * pillow:6.1f} ms   + PNG for the page {1000 * encode:5.1f} ms")
+    print(f"  Pillow (lab/lessons/playground.draw_scene)  {1000 * pillow:6.1f} ms   "
+          f"+ PNG for the page {1000 * encode:5.1f} ms")
     try:
         mpl = median_time(lambda: matplotlib_frame(scene, 0.5), 7)
         print(f"  matplotlib (Agg, same layers)               {1000 * mpl:6.1f} ms   ({mpl / pillow:.1f} × Pillow)")

@@ -35,7 +35,8 @@ def main():
                           "onnxruntime": lambda: OnnxModel(eager, Path(a.model) / ONNX_NAME)}.get(mode, lambda: eager)()
             for w in (1.0, 2.0):
                 def run():
-                    return pipe.generate(a.n, labels=labels, sampler="dpm_solver_pp", num_steps=a.steps, guidance_scale=w)
+                    return pipe.generate(a.n, labels=labels, sampler="dpm_solver_pp", num_steps=a.steps,
+                                         guidance_scale=w)
                 run()  # warm-up (and the trace of this signature)
                 s = median_time(run, repeats=3)
                 base = base or s

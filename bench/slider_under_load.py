@@ -27,11 +27,15 @@ sys.path.insert(0, str(ROOT))
 from tests.browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 REDRAW_MS = """async (t) => {
-  const slider = document.querySelector('#forward-t input[type=range]'), live = document.querySelector('.dl-forward-live');
+  const slider = document.querySelector('#forward-t input[type=range]');
+  const live = document.querySelector('.dl-forward-live');
   const start = performance.now();
   slider.value = String(t);
   slider.dispatchEvent(new Event('input', { bubbles: true }));
-  await new Promise((drawn) => { const check = () => live.dataset.t === String(t) ? drawn() : requestAnimationFrame(check); check(); });
+  await new Promise((drawn) => {
+    const check = () => live.dataset.t === String(t) ? drawn() : requestAnimationFrame(check);
+    check();
+  });
   return performance.now() - start;
 }"""
 
@@ -65,7 +69,8 @@ def main():
             browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1366, "height": 900})
             page.goto(url)
-            page.wait_for_function("document.querySelector('.dl-forward-live')?.dataset.state === 'live'", timeout=120_000)
+            page.wait_for_function("document.querySelector('.dl-forward-live')?.dataset.state === 'live'",
+                                   timeout=120_000)
             page.wait_for_timeout(3000)  # the page's own pictures (gallery) have loaded
             times, sent = move_the_slider(page, 10)
             report["server idle"] = {**summary(times), "requests": sent}

@@ -12,8 +12,10 @@ from diffusion_core import UNetConfig, build_model, count_parameters, make_sched
 from diffusion_core.training.loop import TrainConfig, diffusion_loss
 
 SIZES = {
-    "small (32, 1-2-2, 1 block)": UNetConfig(base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1, num_classes=10),
-    "medium (48, 1-2-2, 2 blocks)": UNetConfig(base_channels=48, channel_mults=(1, 2, 2), num_res_blocks=2, num_classes=10),
+    "small (32, 1-2-2, 1 block)": UNetConfig(base_channels=32, channel_mults=(1, 2, 2), num_res_blocks=1,
+                                             num_classes=10),
+    "medium (48, 1-2-2, 2 blocks)": UNetConfig(base_channels=48, channel_mults=(1, 2, 2), num_res_blocks=2,
+                                               num_classes=10),
 }
 
 
@@ -53,7 +55,8 @@ def main():
                 for cl in (False, True):
                     s = step_time(cfg, threads, amp, cl, args.batch, args.steps)
                     base = base or s
-                    print(f"  threads={threads} amp={amp:<4} channels_last={cl!s:<5}  {s:.3f} s/step  ({s / base:.2f}x first row)")
+                    print(f"  threads={threads} amp={amp:<4} channels_last={cl!s:<5}  {s:.3f} s/step  "
+                          f"({s / base:.2f}x first row)")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ PRETRAINED = Path(__file__).resolve().parents[1] / "pretrained"
 
 
 def diffusers_twin(cfg):
-    """UNet2DModel with the project U-Net's blocks: ResNet blocks, channels base·mults, attention at the coarsest level."""
+    """UNet2DModel with the project U-Net's blocks: ResNet blocks, channels base·mults, attention at the coarsest
+    level."""
     from diffusers import UNet2DModel
 
     channels = tuple(cfg.base_channels * m for m in cfg.channel_mults)
@@ -63,8 +64,8 @@ def per_eval_ms(models: dict, n: int) -> dict:
 
 
 def fid_int8_vs_float(pipe, int8, n: int) -> dict:
-    reference = Reference.build(load_classifier(PRETRAINED / f"classifier_{pipe.info['dataset']}"), pipe.info["dataset"],
-                                n_floor=n)
+    reference = Reference.build(load_classifier(PRETRAINED / f"classifier_{pipe.info['dataset']}"),
+                                pipe.info["dataset"], n_floor=n)
     labels, out = torch.arange(n) % 10, {"floor": reference.floor}
     for name, model in (("float32", pipe.model), ("int8", int8)):
         pipe.model = model
@@ -88,7 +89,8 @@ def main():
     if not (directory / INT8_NAME).exists():
         quantize_int8(pipe, directory, load_images(pipe.info["dataset"], "train", limit=2000)[0])
     twin = diffusers_twin(pipe.config)
-    fp32, int8 = OnnxModel(pipe.model, directory / "model.onnx", a.threads), OnnxModel(pipe.model, directory / INT8_NAME, a.threads)
+    fp32, int8 = (OnnxModel(pipe.model, directory / "model.onnx", a.threads),
+                  OnnxModel(pipe.model, directory / INT8_NAME, a.threads))
     models = {"diffusers UNet2DModel (PyTorch)": lambda x, t, y: twin(x, t, class_labels=y).sample,
               "this U-Net (PyTorch)": pipe.model, "this U-Net (ONNX Runtime float32)": fp32,
               "this U-Net (ONNX Runtime int8)": int8}
@@ -101,7 +103,8 @@ def main():
                    "gflop_per_s": round(flops["ours"] / v * 1000, 1)} for name, v in ms.items()}
     ddim = {"diffusers UNet2DModel + DDIMScheduler": median_time(lambda: diffusers_ddim(twin, a.n), 3),
             "this U-Net int8 + samplers.sample": median_time(
-                lambda: pipe_with(pipe, int8).generate(a.n, labels=torch.arange(a.n) % 10, sampler="ddim", num_steps=20), 3)}
+                lambda: pipe_with(pipe, int8).generate(a.n, labels=torch.arange(a.n) % 10, sampler="ddim",
+                                                       num_steps=20), 3)}
     print(json.dumps({"model": a.model, "threads": a.threads, "batch": a.n, "gflop_per_image_eval": flops,
                       "cpu_conv_gflop_per_s": round(conv_throughput(a.threads), 1), "per_eval": rows,
                       "ddim_20_steps_16_images_s": {k: round(v, 3) for k, v in ddim.items()},

@@ -63,7 +63,8 @@ class BrowserRuns:
         self.run_ids = itertools.count(1)
 
     def export_of(self, name: str, pipe) -> tuple[str | None, str | None]:
-        """(URL of the model's browser export, None) or (None, why there is none); model.onnx made from these weights."""
+        """(URL of the model's browser export, None) or (None, why there is none); model.onnx made from these
+        weights."""
         if name not in self.exports:
             path = Path(pipe.info.get("path", "")) / ONNX_NAME
             digest = weights_digest(getattr(pipe.model, "model", pipe.model))

@@ -119,7 +119,8 @@ def load_gallery(assets: Path, per_dataset: int = 8) -> list[GalleryItem]:
                                      photo_tensor(im, PHOTO_SIZE)))
     for path in sorted((assets / "examples").glob("*.png")):
         with Image.open(path) as im:
-            items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(im.convert("RGB")), f"example: {path.stem}"))
+            items.append(GalleryItem(pil_to_tensor(im, IMAGE_SIZE), np.asarray(im.convert("RGB")),
+                                     f"example: {path.stem}"))
     return items + emoji_gallery()
 
 

@@ -30,7 +30,8 @@ def problems_banner(classroom: Classroom) -> str | None:
     if not zoo.problems and zoo.names(with_time=True):
         return None
     return ("⚠️ **Some models could not be loaded**: " + "; ".join(f"{k}: {v}" for k, v in zoo.problems.items())
-            + ("" if zoo.names(with_time=True) else " No trained model is here: tabs 1–2 work; " + zoo.how_to_get_models()))
+            + ("" if zoo.names(with_time=True)
+               else " No trained model is here: tabs 1–2 work; " + zoo.how_to_get_models()))
 
 
 def build_demo(classroom: Classroom) -> gr.Blocks:
@@ -62,8 +63,9 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
         demo.tabs = SimpleNamespace(forward=shared, schedules=schedules_widgets, denoise=denoise_widgets,
                                     sampling=sampling_widgets, text=text_widgets, playground=playground_widgets)
         # on page load the link's view is set, then tabs 1-2 (and 3 when the link opens it) are drawn
-        demo.links = view_link_ui.render(classroom, demo, tab_bar, dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
-                                                                                   sampling_tab, text_tab, playground_tab))), link)
+        demo.links = view_link_ui.render(classroom, demo, tab_bar,
+                                         dict(zip(TABS, (forward_tab, schedules_tab, denoise_tab,
+                                                         sampling_tab, text_tab, playground_tab))), link)
     # each event names its lane (lab/tabs/common.py); waiting pages hear their place in the queue every second
     # ("auto" told every waiting event each time one started: n² messages for a class arriving at once)
     demo.queue(default_concurrency_limit=2, max_size=512, status_update_rate=1)

@@ -30,7 +30,8 @@ ASK_SERVER_AT_T = ("(asked) => document.querySelector('.dl-forward-live')?.datas
                    " : String(Date.now())")
 LIVE_COLUMN = "dl-forward-live-column"  # elem_classes of the column holding this component, hidden when not live
 TEMPLATE = """<div class="dl-forward-live"><div class="dl-live-stage" hidden><div class="dl-live-picture">
-<div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div><div class="dl-live-side"><div class="dl-live-equation"></div>
+<div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div>
+<div class="dl-live-side"><div class="dl-live-equation"></div>
 <canvas class="dl-live-histogram" width="480" height="240"></canvas></div></div></div>"""
 CSS = """.dl-forward-live .dl-live-stage { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .dl-forward-live .dl-live-stage[hidden] { display: none; }
@@ -78,7 +79,8 @@ def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_ti
     sched = schedule_of(schedule_name, num_timesteps)  # the one forward_view just used
     eps_steps = (eps.movedim(0, -1).numpy() / EPS_SCALE).round().clip(-32767, 32767).astype("<i2")
     return {"shape": list(x0.shape), "x0": _base64(tensor_to_uint8(x0)), "eps": _base64(eps_steps),
-            "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()), "snr": as_base64(sched.snr.numpy()),
+            "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()),
+            "snr": as_base64(sched.snr.numpy()),
             "snr_db": as_base64(sched.snr_db.numpy()), "T": num_timesteps, "schedule": schedule_name,
             "equation": EQUATION, "histogram": HISTOGRAM, "markov": bool(markov), "slider": SLIDER_ID,
             "server_view": SERVER_VIEW, "live_column": LIVE_COLUMN}

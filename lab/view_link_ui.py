@@ -21,20 +21,20 @@ NAMED_PICTURES = ("photo: ", "example: ")  # gallery captions whose picture a li
 LINK_HINT = "the link to this view appears here (an uploaded or drawn picture stays on your machine)"
 # The button's second half, in the browser: the page's own address + the view's query string (parameters that are
 # not ours, such as ?present=1, are kept); copied when the browser allows it, shown in the box either way.
-COPY_JS = """(query) => {
+COPY_JS = f"""(query) => {{
   if (!query || !query.startsWith("?")) return query;
-  const ours = new URLSearchParams(query.slice(1)), fields = %s;
+  const ours = new URLSearchParams(query.slice(1)), fields = {json.dumps(FIELDS)};
   for (const [key, value] of new URLSearchParams(location.search)) if (!fields.includes(key)) ours.append(key, value);
   const link = location.origin + location.pathname + "?" + ours.toString();
-  try { navigator.clipboard.writeText(link).catch(() => {}); } catch (e) {}
+  try {{ navigator.clipboard.writeText(link).catch(() => {{}}); }} catch (e) {{}}
   return link;
-}""" % json.dumps(FIELDS)
+}}"""
 # On page load, in the browser: the page's query string when it names a view, else "" (no request: a plain page open
 # costs the server nothing; the box's change restores the view).
-QUERY_JS = """() => {
+QUERY_JS = f"""() => {{
   const query = new URLSearchParams(location.search);
-  return %s.some((field) => query.has(field)) ? location.search : "";
-}""" % json.dumps(FIELDS)
+  return {json.dumps(FIELDS)}.some((field) => query.has(field)) ? location.search : "";
+}}"""
 
 
 def picture_names(classroom: Classroom) -> tuple[str, ...]:
@@ -134,7 +134,10 @@ class ViewLinks:
         tab = values.get(self.w.tab) or TABS[0]
         row = text if tab == "text" and hasattr(text, "prompt") else s
         model_from = d if tab == "denoise" else s
-        value = lambda widgets, name: values.get(getattr(widgets, name, None))
+
+        def value(widgets, name):
+            return values.get(getattr(widgets, name, None))
+
         return link_of({
             "tab": tab, "image": image_name(values.get(self.w.image), self.known.images),
             "schedule": value(f, "schedule"), "T": value(f, "T"), "t": value(d if tab == "denoise" else f, "t"),

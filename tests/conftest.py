@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import torch
 
+from diffusion_core.data import dataset_available
+
 ROOT = Path(__file__).resolve().parents[1]
 torch.set_num_threads(2)
-
-from diffusion_core.data import dataset_available
 
 
 @pytest.fixture(autouse=True)

@@ -91,7 +91,9 @@ def test_training_times():
         assert t.shape == (4000,) and t.min() >= 0 and t.max() < 1
     assert abs(uniform.mean() - 0.5) < 0.02 and abs(logit_normal.median() - 0.5) < 0.03
     # logit-normal puts more mass in the middle: P(0.25 < t < 0.75) = 0.5 for U(0, 1), ~0.73 for sigmoid(N(0, 1))
-    middle = lambda t: ((t > 0.25) & (t < 0.75)).float().mean()
+    def middle(t):
+        return ((t > 0.25) & (t < 0.75)).float().mean()
+
     assert middle(logit_normal) > middle(uniform) + 0.15
     with pytest.raises(ValueError, match="unknown t sampling"):
         training_times(2, g, "beta")

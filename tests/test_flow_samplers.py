@@ -89,8 +89,11 @@ def test_guidance_extrapolates_the_velocity_in_one_batch():
 @pytest.mark.parametrize("sampler,evaluations", [("euler", 6), ("heun", 11), ("midpoint", 12)])
 def test_steps_evaluations_and_reproducibility(sampler, evaluations):
     model = VelocityField(lambda x, t, c, d: x * t - 0.3)
-    run = lambda: list(sample(model, FlowPath(), SHAPE, sampler=sampler, num_steps=6,
-                              generator=torch.Generator().manual_seed(5)))
+
+    def run():
+        return list(sample(model, FlowPath(), SHAPE, sampler=sampler, num_steps=6,
+                           generator=torch.Generator().manual_seed(5)))
+
     steps = run()
     assert model.calls == evaluations
     assert [s.index for s in steps] == list(range(7)) and [s.t for s in steps] == [1 - i / 6 for i in range(6)] + [0.0]
@@ -101,7 +104,10 @@ def test_steps_evaluations_and_reproducibility(sampler, evaluations):
 
 def test_shift_comes_from_the_path_unless_given():
     model = VelocityField(lambda x, t, c, d: torch.zeros_like(x))
-    times = lambda **kw: [s.t for s in sample(model, FlowPath(shift=3.0), SHAPE, num_steps=2, **kw)]
+
+    def times(**kw):
+        return [s.t for s in sample(model, FlowPath(shift=3.0), SHAPE, num_steps=2, **kw)]
+
     assert times() == [1.0, 0.75, 0.0] and times(shift=1.0) == [1.0, 0.5, 0.0]
     with pytest.raises(ValueError, match="unknown flow sampler"):
         next(sample(model, FlowPath(), SHAPE, sampler="ddim"))

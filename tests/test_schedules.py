@@ -1,3 +1,5 @@
+from dataclasses import FrozenInstanceError
+
 import pytest
 import torch
 from diffusers import DDPMScheduler
@@ -37,7 +39,7 @@ def test_cosine_clips_beta_and_crosses_0db_later_than_linear():
 
 def test_schedule_is_immutable_and_moves():
     s = make_schedule("linear", 10)
-    with pytest.raises(Exception):
+    with pytest.raises(FrozenInstanceError):
         s.name = "other"
     assert s.to("cpu").betas.device.type == "cpu"
     with pytest.raises(ValueError, match="unknown schedule"):

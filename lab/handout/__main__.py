@@ -22,7 +22,8 @@ TABS = ("forward", "schedules", "denoise", "sampling", "text")
 
 
 def parse(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m lab.handout", description="Print a lesson of Diffusion Lab as A4 pages.")
+    p = argparse.ArgumentParser(prog="python -m lab.handout",
+                                description="Print a lesson of Diffusion Lab as A4 pages.")
     p.add_argument("--tab", choices=TABS + ("all",), default="all", help="which tab's lesson (default: all, in order)")
     p.add_argument("--out", type=Path, default=Path("diffusion_lab_handout.pdf"), help="the PDF to write")
     p.add_argument("--models", help="folder of model folders (default: $DIFFUSION_LAB_MODELS, else pretrained/)")

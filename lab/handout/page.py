@@ -62,7 +62,8 @@ class Page:
         bottom = self.take(height + LINE * caption_lines)
         width = (1 - 2 * MARGIN) / max(1, len(items))
         for i, (image, caption) in enumerate(items):
-            ax = self.figure.add_axes([MARGIN + i * width + 0.006, bottom + LINE * caption_lines, width - 0.012, height])
+            ax = self.figure.add_axes([MARGIN + i * width + 0.006, bottom + LINE * caption_lines, width - 0.012,
+                                       height])
             ax.imshow(image, interpolation="nearest", cmap="gray", vmin=0, vmax=255)  # cmap: grey (H, W) only
             ax.set_xticks([]), ax.set_yticks([])
             for spine in ax.spines.values():
@@ -73,7 +74,8 @@ class Page:
         """Lines of numbers (in monospace, so that they line up) under a small heading."""
         self.heading(heading)
         block = "\n".join(lines)
-        self.figure.text(MARGIN, self.top, block, fontsize=fontsize, family="DejaVu Sans Mono" if mono else "DejaVu Sans",
+        self.figure.text(MARGIN, self.top, block, fontsize=fontsize,
+                         family="DejaVu Sans Mono" if mono else "DejaVu Sans",
                          va="top", linespacing=1.5, parse_math=False)  # may quote a student's prompt: "$5" as typed
         self.take(0.0155 * (block.count("\n") + 1))
 

@@ -15,19 +15,19 @@ from lab.lessons.sampling import Frame
 from lab.lessons.text import KNOWS, Inspection
 
 FORWARD = ("A diffusion model learns by watching images drown in noise. We mix the clean image x0 with random noise ε "
-           "(random numbers from a bell curve). At step t the mix is √ᾱ_t parts image and √(1 − ᾱ_t) parts noise, where "
-           "ᾱ_t ('alpha bar') starts at 1 and falls towards 0 as t grows. Below: the clean image, the noisy image at the "
-           "chosen t, the same image at eight noise levels, and a histogram: the noisy pixels look more and more like "
-           "the bell curve N(0, 1).")
+           "(random numbers from a bell curve). At step t the mix is √ᾱ_t parts image and √(1 − ᾱ_t) parts noise, "
+           "where ᾱ_t ('alpha bar') starts at 1 and falls towards 0 as t grows. Below: the clean image, the noisy "
+           "image at the chosen t, the same image at eight noise levels, and a histogram: the noisy pixels look more "
+           "and more like the bell curve N(0, 1).")
 SCHEDULES = ("A noise schedule decides how fast the image fades. β_t is the bit of noise added at step t; ᾱ_t is the "
              "share of the image left after t steps; the signal-to-noise ratio SNR = ᾱ/(1 − ᾱ) compares the image's "
              "share with the noise's. In decibels, 0 dB means equal parts and every −10 dB means ten times more noise "
              "than image. Cosine keeps the image visible for longer than linear, so the model spends more of its "
              "steps where there is something left to see.")
-DENOISE = ("A trained network looks at a noisy image x_t and guesses the noise ε̂ that was added. Subtracting that guess "
-           "gives x̂0, a guess of the clean image in one go. Taking many small steps from t down to 0 (the reverse "
-           "process) usually does better. PSNR (peak signal-to-noise ratio, in dB) measures how close a guess is to the "
-           "truth: higher is better, and every +6 dB halves the typical pixel error.")
+DENOISE = ("A trained network looks at a noisy image x_t and guesses the noise ε̂ that was added. Subtracting that "
+           "guess gives x̂0, a guess of the clean image in one go. Taking many small steps from t down to 0 (the "
+           "reverse process) usually does better. PSNR (peak signal-to-noise ratio, in dB) measures how close a guess "
+           "is to the truth: higher is better, and every +6 dB halves the typical pixel error.")
 SAMPLING = ("To make a new image, the model starts from pure noise and removes a little of its predicted noise at each "
             "step. Each column below is one moment of the run: on top the current x_t, underneath the model's current "
             "guess of the finished image, x̂0. Early guesses are blurry averages of everything the model knows; as the "
@@ -90,7 +90,8 @@ def denoise_page(view: DenoiseView, model: str) -> Page:
     ax.set_title("PSNR of this image at every noise level, same noise ε", fontsize=9.5)
     best = view.metrics.loc[view.metrics["PSNR (dB)"].idxmax()]
     page.numbers([f"best here: {best['estimate']}, {best['PSNR (dB)']} dB (MSE {best['MSE']})",
-                  "MSE = mean squared pixel error (pixels from −1 to 1); PSNR = 10·log10(2² / MSE)"], heading="Reading it")
+                  "MSE = mean squared pixel error (pixels from −1 to 1); PSNR = 10·log10(2² / MSE)"],
+                 heading="Reading it")
     return page
 
 

@@ -65,7 +65,8 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
     panels = [(picture(x0, DISPLAY_SCALE), "ground truth x0"), (picture(xt[0], DISPLAY_SCALE), f"noisy x_t (t={t})"),
               (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"),
               (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
-              (picture(x_rev[0], DISPLAY_SCALE), f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
+              (picture(x_rev[0], DISPLAY_SCALE),
+               f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
     if x0.shape[0] == 3:  # a colour model predicts noise in each of the three channels: show them apart
         panels.insert(3, (picture(channels_in_a_square(eps_hat[0] / 3), DISPLAY_SCALE // 2),
                           "predicted noise ε̂ per channel: R G / B"))
@@ -81,7 +82,8 @@ def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int 
     ts = torch.linspace(0, num_levels(pipe) - 1, points).round().long()
     xt = add_noise(pipe, x0[None].expand(points, -1, -1, -1), ts, eps[None].expand(points, -1, -1, -1))
     _, x0_hat = predict(pipe, xt, ts)
-    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"} for i, t in enumerate(ts)]
+    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"}
+            for i, t in enumerate(ts)]
     rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": "noisy x_t"} for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
 
@@ -113,8 +115,10 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
     for b in range(bins):
         sl = slice(b * n, (b + 1) * n)
         label = f"{edges[b]}–{edges[b + 1] - 1}"
-        for name, pred in [("model", eps_hat[sl]), ("zero predictor", torch.zeros_like(eps[sl])), ("random predictor", guess[sl])]:
-            rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0), "predictor": name})
+        for name, pred in [("model", eps_hat[sl]), ("zero predictor", torch.zeros_like(eps[sl])),
+                           ("random predictor", guess[sl])]:
+            rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0),
+                         "predictor": name})
     return pd.DataFrame(rows)
 
 
@@ -126,7 +130,8 @@ def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> 
         def fn(module, inputs, output):
             if isinstance(output, torch.Tensor):
                 rows.append({"stage": name, "output (C×H×W)": "×".join(map(str, output.shape[1:])),
-                             "parameters": count_parameters(module), "activation KB": round(output.numel() * 4 / 1024, 1)})
+                             "parameters": count_parameters(module),
+                             "activation KB": round(output.numel() * 4 / 1024, 1)})
         return fn
 
     stages = []
@@ -141,7 +146,8 @@ def model_summary(model: torch.nn.Module, image_size: int, in_channels: int) -> 
     try:
         with torch.no_grad():
             dev = next(model.parameters()).device
-            model(torch.zeros(1, in_channels, image_size, image_size, device=dev), torch.zeros(1, dtype=torch.long, device=dev))
+            model(torch.zeros(1, in_channels, image_size, image_size, device=dev),
+                  torch.zeros(1, dtype=torch.long, device=dev))
     finally:
         for h in hooks:
             h.remove()

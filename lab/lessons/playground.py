@@ -17,7 +17,8 @@ from diffusion_core.toy2d import Paths, ToyModel, points_from_density, sample_da
 from diffusion_core.toy2d.draw import RADIUS, Layer, draw_layer, grid_points, particle_colors, side_by_side
 from diffusion_core.toy2d.presets import TRAIN_POINTS, load_presets, train_preset
 
-PRESETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "playground"  # python -m diffusion_core.toy2d train-presets
+# made by: python -m diffusion_core.toy2d train-presets
+PRESETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "playground"
 DRAWING = "drawing"
 SOURCES = [("two moons", "two_moons"), ("swiss roll", "swiss_roll"), ("rings", "rings"), ("8 Gaussians", "gaussians"),
            ("smiley", "smiley"), ("my drawing", DRAWING)]

@@ -18,8 +18,8 @@ from lab.checks import MAX_GUIDANCE, MAX_SEED, check_range, one_of, whole_number
 from lab.lessons.noise_level import num_levels
 
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
-                  "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE", "euler": "Euler (flow)", "heun": "Heun (flow, 2nd order)",
-                  "midpoint": "midpoint (flow, 2nd order)"}
+                  "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE", "euler": "Euler (flow)",
+                  "heun": "Heun (flow, 2nd order)", "midpoint": "midpoint (flow, 2nd order)"}
 EVALS_PER_STEP = {"heun": 2, "midpoint": 2}  # network evaluations per step; 1 for the others (Heun's last step: 1)
 FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 
@@ -48,7 +48,8 @@ class Frame:
 
 
 def frame_of(step: SamplerStep, nrow: int) -> Frame:
-    return Frame(step.index, step.t, tensor_to_uint8(step.xt.float().cpu()), tensor_to_uint8(step.x0.float().cpu()), nrow)
+    return Frame(step.index, step.t, tensor_to_uint8(step.xt.float().cpu()), tensor_to_uint8(step.x0.float().cpu()),
+                 nrow)
 
 
 def render_frame(frame: Frame, scale: int = 3) -> np.ndarray:
@@ -117,7 +118,8 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
                      guidance_interval: tuple[float, float] | None = None):
     """Each sampler from the identical x_T: [(picture, caption)] with wall time and model evaluations."""
     cfg = pipe.config
-    xT = torch.randn((n, cfg.in_channels, cfg.image_size, cfg.image_size), generator=torch.Generator().manual_seed(seed))
+    xT = torch.randn((n, cfg.in_channels, cfg.image_size, cfg.image_size),
+                     generator=torch.Generator().manual_seed(seed))
     out = []
     for sampler in pipe.sampler_names:
         start = time.perf_counter()
@@ -129,7 +131,8 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
     return out
 
 
-def export_trajectory(recorded: list[Frame], directory: Path, stem: str = "trajectory", gif_frames: int = 30) -> list[Path]:
+def export_trajectory(recorded: list[Frame], directory: Path, stem: str = "trajectory",
+                      gif_frames: int = 30) -> list[Path]:
     """An MP4 of every frame (when PyAV is installed), an animated GIF of up to gif_frames evenly spaced frames at
     2× (noise does not compress: a GIF of 100 frames at 3× is ~2.5 MB), and a PNG strip of 8 evenly spaced frames."""
     directory.mkdir(parents=True, exist_ok=True)

@@ -60,7 +60,7 @@ class Inspection:
     nearest: torch.Tensor  # (k, C, H, W) reference images closest to the prompt
     nearest_scores: list[float]
     warning: str | None
-    prior_classes: list[tuple[str, int]]  # classes of the training images the retrieval prior averages (empty: no prior)
+    prior_classes: list[tuple[str, int]]  # classes of the training images the retrieval prior averages (empty: none)
 
 
 class TextStudio:

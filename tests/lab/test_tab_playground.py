@@ -1,8 +1,7 @@
-import re
-
 """Tab 6, the 2-D playground: its handlers called directly (training streams losses and stops, the flow, scrubbing,
 arrows, the comparison, the GIF, a drawing, messages for bad input) and the tab served through gradio_client.
 Presets come from a temporary folder of briefly trained networks, so the shipped ones are not needed here."""
+import re
 from types import SimpleNamespace
 
 import gradio as gr
