@@ -114,8 +114,8 @@ class DenoiseTab:
         pipe = self.zoo.get(model)
         images = self.lesson_images(pipe, 10)
         if images is None:
-            raise gr.Error("The pictures this model learnt from are not on this machine (see docs/training.md: Data), so "
-                           "the row view has nothing to show.")
+            raise gr.Error("The pictures this model learnt from are not on this machine (see docs/training.md: Data), "
+                           "so the row view has nothing to show.")
         return dli_rows(pipe, images)
 
     @friendly
@@ -133,8 +133,8 @@ class DenoiseTab:
             return "No model is loaded. " + self.zoo.how_to_get_models(), None
         pipe = self.zoo.get(model)
         cfg = pipe.config
-        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · {TRAINED_WITH[pipe.objective]} · "
-                 f"{'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on "
+        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · {TRAINED_WITH[pipe.objective]} "
+                 f"· {'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on "
                  f"{pipe.info.get('dataset')} · runs on {pipe.device.type.upper()} with {backend_name(pipe.model)}")
         return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
 
@@ -151,11 +151,13 @@ class DenoiseTab:
             w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
             w.go = gr.Button("Denoise", variant="primary")
         # six columns: a colour model adds ε̂ channel by channel, and its six panels stay in one row
-        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise (colour: also per channel) | predicted x0 | "
-                              "reverse process", columns=6, object_fit="contain", elem_classes=["dl-main", "dl-result"])
+        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise (colour: also per channel) | "
+                                    "predicted x0 | reverse process", columns=6, object_fit="contain",
+                              elem_classes=["dl-main", "dl-result"])
         with gr.Row():
             w.metrics = gr.Dataframe(label="error against the ground truth")
-            w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image", height=240)
+            w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image",
+                                      height=240)
         handout_row(w)
         with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
             w.rows_button = gr.Button("Show rows")
@@ -171,10 +173,12 @@ class DenoiseTab:
         return w
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):
-        w.go.click(self.update_denoise, inputs(self.update_denoise, w), [w.panels, w.metrics, w.psnr_plot], **INTERACTIVE)
+        w.go.click(self.update_denoise, inputs(self.update_denoise, w), [w.panels, w.metrics, w.psnr_plot],
+                   **INTERACTIVE)
         w.rows_button.click(self.update_dli_rows, inputs(self.update_dli_rows, w), w.rows, **HEAVY)
         w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot, **HEAVY)
-        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary], **INTERACTIVE)
+        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary],
+                     **INTERACTIVE)
         w.model.change(**panel)
         wire_handout(w, denoise_pages, self.zoo)
 

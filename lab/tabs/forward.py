@@ -137,7 +137,8 @@ class ForwardTab:
         """/forward for a script: a picture file rather than the page's chosen picture (a per-user State)."""
         with gr.Column(visible=False):
             a = SimpleNamespace(image=PictureUpload(label="picture"), markov=gr.Checkbox(False, label="Markov chain"),
-                                schedule=Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule"),
+                                schedule=Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"],
+                                                  label="noise schedule"),
                                 T=gr.Number(FIRST["T"], label="T", step=1, minimum=2, maximum=MAX_T),
                                 t=gr.Number(FIRST["t"], label="t", step=1, minimum=0, maximum=MAX_T - 1),
                                 seed=gr.Number(FIRST["seed"], label="seed", step=1, minimum=0, maximum=MAX_SEED))
@@ -183,7 +184,8 @@ class ForwardTab:
             w.xt = server_xt(xt, elem_classes=["dl-main", "dl-first", SERVER_VIEW], min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown(equation)
-                w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series", title="pixels of x_t vs N(0, 1)", height=220)
+                w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series",
+                                          title="pixels of x_t vs N(0, 1)", height=220)
         w.strip = gr.Image(strip, label=caption, interactive=False, elem_classes=["dl-strip", "dl-wide"],
                            format="png")
         handout_row(w)
@@ -197,7 +199,8 @@ class ForwardTab:
                                    columns=8, height=260, allow_preview=False, scale=2)
             with gr.Column(scale=1, min_width=280):
                 w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200)
-                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280), height=280)
+                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280),
+                                        height=280)
                 w.use_drawing = gr.Button("Use my drawing")
         return w
 

@@ -45,9 +45,9 @@ TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number 
 INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
          "pure noise (t = 1) onto the data (t = 0). The presets are already trained: choose one and press **Run the "
          f"flow**. Or draw your own shape, choose *my drawing* and press **Train** (at most {TRAIN_SECONDS} s).")
-COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds fresh noise at every step (zigzag paths, "
-                "colours mix: where a point ends is partly chance); DDIM and flow-matching Euler are deterministic "
-                "(smooth paths, neighbours stay neighbours).")
+COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds fresh noise at every step (zigzag "
+                "paths, colours mix: where a point ends is partly chance); DDIM and flow-matching Euler are "
+                "deterministic (smooth paths, neighbours stay neighbours).")
 ARROWS_INFO = "flow matching: where the velocity pushes a point (−v̂); DDPM: the score −ε̂/σ_t, towards likelier points"
 TRAINING = dict(concurrency_id="playground_training", concurrency_limit=1)  # one run at a time: one core of two
 UPDATE_EVERY_S, FRAME_PAUSE_S, ANIMATION_FRAMES = 0.5, 0.08, 16
@@ -89,7 +89,8 @@ class PlaygroundTab:
             if elapsed - shown > UPDATE_EVERY_S or finished:
                 shown = elapsed
                 bench = bench.with_model(source, objective, run.model(), points)
-                status = f"step {len(losses)}/{steps} · loss {sum(losses[-50:]) / len(losses[-50:]):.3f} · {elapsed:.1f} s"
+                status = (f"step {len(losses)}/{steps} · loss {sum(losses[-50:]) / len(losses[-50:]):.3f} · "
+                          f"{elapsed:.1f} s")
                 if finished:
                     status = (f"**Trained** {len(losses)} steps in {elapsed:.1f} s"
                               + (f" (stopped at the {TRAIN_SECONDS} s limit)" if len(losses) < steps else "")
@@ -178,7 +179,8 @@ class PlaygroundTab:
         with gr.Column(visible=False):
             a = SimpleNamespace(source=Radio(SOURCES, value=SOURCES[0][1], label="data"), bench=w.bench,
                                 objective=Radio(OBJECTIVES, value="flow_matching", label="what the network learns"),
-                                train_steps=gr.Number(3000, label="training steps", step=1, minimum=100, maximum=20_000),
+                                train_steps=gr.Number(3000, label="training steps", step=1, minimum=100,
+                                                      maximum=20_000),
                                 sampler=Radio([(SAMPLER_TITLES[s], s) for s in SAMPLER_TITLES], value="euler",
                                               label="sampler"),
                                 num_steps=gr.Number(100, label="sampler steps", step=1, minimum=1, maximum=1000),
@@ -187,7 +189,8 @@ class PlaygroundTab:
                                 arrows=gr.Checkbox(True, label="arrows"))
             trained = [gr.Dataframe(label="training loss"), gr.Markdown(label="status"), w.bench]
             particles = gr.Image(label="particles", format="png")
-        script_endpoint(self.playground_train, inputs(self.playground_train, a), trained, "playground_train", **TRAINING)
+        script_endpoint(self.playground_train, inputs(self.playground_train, a), trained, "playground_train",
+                        **TRAINING)
         script_endpoint(self.playground_sample, inputs(self.playground_sample, a), [particles], "playground_sample",
                         **SAMPLING)
 
@@ -217,9 +220,11 @@ class PlaygroundTab:
                     w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140)
                     w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
                     w.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED, min_width=80)
-                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="draw your own data (then choose my drawing)",
-                                        canvas_size=(400, 400), height=300)
-                w.train_steps = gr.Slider(100, 8000, value=3000, step=100, label=f"training steps (stops at {TRAIN_SECONDS} s)")
+                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA",
+                                        label="draw your own data (then choose my drawing)", canvas_size=(400, 400),
+                                        height=300)
+                w.train_steps = gr.Slider(100, 8000, value=3000, step=100,
+                                          label=f"training steps (stops at {TRAIN_SECONDS} s)")
                 with gr.Row():
                     w.train_button = gr.Button("Train", variant="primary")
                     w.stop_button = gr.Button("Stop")
