@@ -150,7 +150,8 @@ class ViewLinks:
         named = [(f, "schedule"), (f, "T"), (f, "t"), (d, "t"), (d, "model"), (s, "model"), (s, "label"),
                  *[(widgets, name) for widgets in (s, text) for name in ("sampler", "steps", "seed", "guidance")],
                  (text, "prompt")]
-        return {self.w.tab, self.w.image} | {getattr(widgets, name) for widgets, name in named if hasattr(widgets, name)}
+        return {self.w.tab, self.w.image} | {getattr(widgets, name) for widgets, name in named
+                                             if hasattr(widgets, name)}
 
     def wire(self, demo: gr.Blocks, tab_items: dict[str, gr.Tab]):
         """On page load with a link: its values first, then tabs 1, 2 and 3 drawn from them (without a link the page
@@ -161,9 +162,10 @@ class ViewLinks:
         f.gallery.select(self.gallery_index, None, self.w.image, **INTERACTIVE)
         f.upload.change(lambda upload: gr.skip() if upload is None else None, f.upload, self.w.image, **INTERACTIVE)
         f.use_drawing.click(lambda: None, None, self.w.image, **INTERACTIVE)
-        restored = [self.tab_bar, self.w.tab, self.w.image, *f.chosen_outputs, f.schedule, f.T, f.t, d.model, d.mode, d.t,
-                    *[getattr(widgets, name) for widgets in (s, text) for name in
-                      ("model", "about", "label", "sampler", "steps", "seed", "guidance", "prompt") if hasattr(widgets, name)]]
+        restored = [self.tab_bar, self.w.tab, self.w.image, *f.chosen_outputs, f.schedule, f.T, f.t, d.model, d.mode,
+                    d.t, *[getattr(widgets, name) for widgets in (s, text)
+                           for name in ("model", "about", "label", "sampler", "steps", "seed", "guidance", "prompt")
+                           if hasattr(widgets, name)]]
         demo.load(None, None, self.w.query, js=QUERY_JS)
         restore = self.w.query.change(self.restore, self.w.query, restored, **INTERACTIVE)
         restore.then(**f.redraw).then(**self.tabs.schedules.redraw).then(

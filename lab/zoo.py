@@ -35,7 +35,8 @@ class Zoo:
                     continue  # a classifier or a CLIP: not a diffusion model
                 pipe = load_pipeline(folder, device)
                 if pipe.config.architecture == "unet" and pipe.device.type == "cpu":
-                    pipe.model = serving_model(pipe.model, folder, threads, precision)  # same outputs, less per-step overhead
+                    # same outputs, less per-step overhead
+                    pipe.model = serving_model(pipe.model, folder, threads, precision)
                 zoo.pipelines[folder.name] = pipe
             except ModelLoadError as e:
                 zoo.problems[folder.name] = str(e)

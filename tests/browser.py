@@ -46,7 +46,8 @@ def open_page(browser, url: str, init_script: str | None = None, timeout_ms: int
 
 def _images_loaded(page, selector: str) -> int:
     """How many <img> inside `selector` have actually decoded pixels."""
-    return page.eval_on_selector_all(f"{selector} img", "els => els.filter(e => e.complete && e.naturalWidth > 0).length")
+    return page.eval_on_selector_all(f"{selector} img",
+                                     "els => els.filter(e => e.complete && e.naturalWidth > 0).length")
 
 
 def _tab1_forward(page, out_dir: Path, seen: dict):

@@ -36,7 +36,8 @@ def make_tiny_models(root: Path, with_clip: bool = False) -> Path:
         clip.model.eval()
         save_clip(clip, root / "tiny_clip", card="# tiny clip\n")
         info = {"dataset": "mnist+fashion_mnist", "class_names": [], "clip": str(root / "tiny_clip")}
-        save_pipeline(root / "tiny_text", build_model(UNetConfig(cond_dim=64, **tiny)), make_schedule("cosine", 1000), info, "# t\n")
+        save_pipeline(root / "tiny_text", build_model(UNetConfig(cond_dim=64, **tiny)), make_schedule("cosine", 1000),
+                      info, "# t\n")
         parts = {ds: (torch.rand(40, 1, 28, 28) * 2 - 1, torch.arange(40) % 10) for ds in ("mnist", "fashion_mnist")}
         ImageBank.build(clip, parts).save(root / "tiny_text" / BANK_NAME)
     return root

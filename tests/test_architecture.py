@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-PYTHON_FILES = sorted(p for folder in ("diffusion_core", "lab", "tests", "bench", "scripts") for p in (ROOT / folder).rglob("*.py"))
+PYTHON_FILES = sorted(p for folder in ("diffusion_core", "lab", "tests", "bench", "scripts")
+                      for p in (ROOT / folder).rglob("*.py"))
 PYTHON_FILES.append(ROOT / "app.py")
 MAX_FILE_LINES, MAX_FUNCTION_LINES = 300, 60
 

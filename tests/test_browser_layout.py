@@ -57,7 +57,8 @@ REACH = """(selector) => [...document.querySelectorAll(selector)].filter((e) => 
   while (box && !["auto", "scroll"].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
   const b = box && box.getBoundingClientRect();
   return { drawn: { left: r.left, top: r.top, right: r.right, bottom: r.bottom }, window_width: innerWidth,
-           scroller: box && { left: b.left, top: b.top, right: b.right, bottom: b.bottom, scroll_width: box.scrollWidth },
+           scroller: box && { left: b.left, top: b.top, right: b.right, bottom: b.bottom,
+                              scroll_width: box.scrollWidth },
            hint: wide ? getComputedStyle(wide, "::after").content : "none" };
 })"""
 

@@ -25,8 +25,9 @@ def shown(page, label: str):
 
 def tab_1_view(page) -> dict:
     page.wait_for_function("document.body.innerText.includes('t = 700 of 1000 (cosine)')")
-    return {"tab": page.get_by_role("tab", selected=True).inner_text(), "t": shown(page, "number input for t (how much noise)")
-            .input_value(), "schedule": shown(page, "noise schedule").input_value()}
+    return {"tab": page.get_by_role("tab", selected=True).inner_text(),
+            "t": shown(page, "number input for t (how much noise)").input_value(),
+            "schedule": shown(page, "noise schedule").input_value()}
 
 
 def test_a_tab_1_link_and_its_copy_open_the_same_view(browser, served_app):
@@ -45,8 +46,9 @@ def test_a_tab_1_link_and_its_copy_open_the_same_view(browser, served_app):
 
 def test_a_tab_4_link_and_its_copy_open_the_same_view(browser, served_app):
     model = "mnist_cond" if (ROOT / "pretrained" / "mnist_cond" / "model.safetensors").exists() else "tiny_cond"
-    page = open_page(browser, served_app + f"?tab=sampling&model={model}&sampler=ddim&steps=30&seed=42&class=7&guidance=3.5"
-                                        "&present=1")  # presenter mode's parameter: not ours, kept in the copy
+    page = open_page(browser, served_app + f"?tab=sampling&model={model}&sampler=ddim&steps=30&seed=42&class=7"
+                                           "&guidance=3.5"
+                                           "&present=1")  # presenter mode's parameter: not ours, kept in the copy
     expected = {"tab": "4 · Reverse sampling", "model": model, "class": "7", "steps": "30", "seed": "42",
                 "guidance": "3.5", "ddim": True}
     assert tab_4_view(page) == expected

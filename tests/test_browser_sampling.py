@@ -111,7 +111,8 @@ def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
         assert np.abs(got - want).max() <= tolerance and np.median(np.abs(got - want)) < 1e-5 and got.std() > 0.2
 
 
-STOCHASTIC = {"ddpm 100": dict(sampler="ddpm", num_steps=100), "ddim 20, eta 1": dict(sampler="ddim", num_steps=20, eta=1.0),
+STOCHASTIC = {"ddpm 100": dict(sampler="ddpm", num_steps=100),
+              "ddim 20, eta 1": dict(sampler="ddim", num_steps=20, eta=1.0),
               "dpm++ sde 20": dict(sampler="dpm_solver_pp_sde", num_steps=20)}
 
 
@@ -182,7 +183,8 @@ def test_tab5_encodes_the_prompt_on_the_server_and_samples_in_the_browser(page, 
     page.evaluate("window.diffusionLab = {}")
     page.get_by_role("button", name="Generate").filter(visible=True).click()
     page.wait_for_function("window.diffusionLab.lastRun !== undefined && "
-                           "[...document.querySelectorAll('.dl-browser')].some(e => e.closest('[data-state]')?.dataset.state === 'done')")
+                           "[...document.querySelectorAll('.dl-browser')]"
+                           ".some(e => e.closest('[data-state]')?.dataset.state === 'done')")
     run = page.evaluate("window.diffusionLab.lastRun")
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "tab5_browser.png"), full_page=True)

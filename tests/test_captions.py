@@ -23,7 +23,8 @@ def test_measurements_follow_their_definitions():
 
 
 def test_words_come_from_terciles():
-    values = {"size": np.array([0.1, 0.5, 0.9]), "thickness": np.array([1.0, 3.0, 9.0]), "slant": np.array([0.0, 0.2, 0.9])}
+    values = {"size": np.array([0.1, 0.5, 0.9]), "thickness": np.array([1.0, 3.0, 9.0]),
+              "slant": np.array([0.0, 0.2, 0.9])}
     cuts = thresholds(values)
     words = attribute_words(values, cuts, "mnist")
     assert words[0] == ["small", "thin", "upright"] and words[1] == [] and words[2] == ["large", "bold", "slanted"]

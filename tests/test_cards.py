@@ -42,7 +42,8 @@ def test_hand_written_files_are_read_when_the_card_is_rendered(tmp_path):
     (folder / OBSERVATIONS_NAME).write_text("Looked at: every digit is a 7.\n")
     (folder / TRAINING_NOTE_NAME).write_text("(resumed once)\n")
     card = render_card(folder)
-    assert card.endswith("seed 0.\n\nLooked at: every digit is a 7.\n") and "--checkpoint-every 200` (resumed once)\n" in card
+    assert card.endswith("seed 0.\n\nLooked at: every digit is a 7.\n")
+    assert "--checkpoint-every 200` (resumed once)\n" in card
 
 
 def test_files_section_names_the_onnx_export():

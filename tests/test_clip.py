@@ -77,7 +77,8 @@ class _ThicknessClip:
         return F.normalize(torch.stack([t - 3.5, torch.ones_like(t)], 1), dim=-1)  # leans to +x when bold
 
     def encode_text(self, texts):
-        return F.normalize(torch.tensor([[1.0 if "bold" in s else -1.0 if "thin" in s else 0.0, 1.0] for s in texts]), dim=-1)
+        return F.normalize(torch.tensor([[1.0 if "bold" in s else -1.0 if "thin" in s else 0.0, 1.0] for s in texts]),
+                           dim=-1)
 
 
 def test_attribute_retrieval_scores_a_clip_that_sees_thickness_perfectly_on_thickness():

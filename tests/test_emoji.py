@@ -82,7 +82,8 @@ def test_colour_words_name_the_dominant_colour_and_a_second_one_when_it_is_large
 def test_captions_name_the_emoji_with_its_colours(emoji_root):
     emoji = load_emoji(emoji_root)
     assert phrases({"name": "Japan Flag", "short_names": ["jp", "flag-jp"]}) == ["flag of japan", "japan flag"]
-    assert phrases({"name": "THUMBS UP SIGN", "short_names": ["+1", "thumbsup", "u7533"]}) == ["thumbs up sign", "thumbsup"]
+    assert (phrases({"name": "THUMBS UP SIGN", "short_names": ["+1", "thumbsup", "u7533"]})
+            == ["thumbs up sign", "thumbsup"])
     assert emoji.plain_caption(0) == "a red heavy black heart"
     assert emoji.plain_caption(1) == "a yellow smiling face with sunglasses"
     assert emoji.plain_caption(2) == "a white and red flag of japan"

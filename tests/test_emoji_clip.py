@@ -36,7 +36,8 @@ class _NameReader:
 
     def encode_images(self, images):
         keys = [self.emoji.keys[(self.emoji.images == x).flatten(1).all(1)][0] for x in images]
-        colours = [self.emoji.colours[int(torch.nonzero((self.emoji.images == x).flatten(1).all(1))[0])][0] for x in images]
+        colours = [self.emoji.colours[int(torch.nonzero((self.emoji.images == x).flatten(1).all(1))[0])][0]
+                   for x in images]
         return torch.stack([self._vector(int(k), c) for k, c in zip(keys, colours)])
 
     def encode_text(self, texts):
@@ -69,7 +70,8 @@ def test_train_clip_then_a_text_model_then_its_prior_bank_from_the_cli(tmp_path,
                  "--threads", "1", "--out", str(clip_dir)]) == 0
     config = json.loads((clip_dir / "config.json").read_text())
     assert config["dataset"] == "emoji" and config["training_images"] == 46 and config["held_out_images"] == 2
-    assert config["evaluation"]["emoji"] == 1 and config["evaluation"]["images"] == 2 and "## Quality" in (clip_dir / "README.md").read_text()
+    assert config["evaluation"]["emoji"] == 1 and config["evaluation"]["images"] == 2
+    assert "## Quality" in (clip_dir / "README.md").read_text()
     assert main(["train", "--dataset", "emoji", "--data-root", str(root), "--image-size", "32", "--in-channels", "3",
                  "--base-channels", "8", "--channel-mults", "1", "2", "--attention-levels", "1",
                  "--conditioning", "clip", "--clip", str(clip_dir), "--steps", "2", "--batch-size", "4",
@@ -98,6 +100,7 @@ def test_caption_tokens_cover_every_caption_the_training_can_draw(tmp_path):
     emoji = load_emoji(make_fake_emoji(tmp_path / "emoji"))
     clip = create_clip(EMOJI_CLIP)
     keep = set(caption_tokens(clip, emoji))
-    drawn = {t for i in range(len(emoji)) for choice in range(30) for t in clip.tokenizer(emoji.caption(i, choice))[0].tolist()}
+    drawn = {t for i in range(len(emoji)) for choice in range(30)
+             for t in clip.tokenizer(emoji.caption(i, choice))[0].tolist()}
     assert drawn <= keep and len(keep) < 300
     assert emoji.caption(2, 5) in emoji.every_caption(2) and "a white and red flag of japan" in emoji.every_caption(2)

@@ -33,7 +33,8 @@ def test_evaluate_measures_a_tiny_model_in_place(tmp_path):
     models = tmp_path / "models"
     assert main(["train", "--dataset", "mnist", "--conditioning", "class", "--base-channels", "8", "--channel-mults",
                  "1", "2", "--attention-levels", "--steps", "2", "--batch-size", "8", "--limit", "64", "--sample-every",
-                 "0", "--checkpoint-every", "2", "--run-dir", str(tmp_path / "run"), "--out", str(models / "tiny")]) == 0
+                 "0", "--checkpoint-every", "2", "--run-dir", str(tmp_path / "run"),
+                 "--out", str(models / "tiny")]) == 0
     torch.manual_seed(0)
     save_classifier(Classifier(ClassifierConfig()), models / "classifier_mnist",
                     {"dataset": "mnist", "test_accuracy": 0.1, "epochs": 0, "train_minutes": 0.0})

@@ -36,10 +36,10 @@ def evaluated(tmp_path_factory):
     save_classifier(judge, root / "classifier_emoji", {"dataset": "emoji", "test_accuracy": 0.5, "epochs": 0,
                                                        "train_minutes": 0.0, "class_names": list(JUDGE_CATEGORIES)})
     config = json.loads((folder / "config.json").read_text())
-    config["training"] = {"summary": {"steps": 2, "train_seconds": 6.0}, "steps": 2, "schedule": "cosine", "num_timesteps": 1000,
-                          "min_snr_gamma": 5.0, "ema_decay": 0.999, "cond_drop_prob": 0.1, "batch_size": 4, "lr": 1e-3,
-                          "warmup_steps": 1, "dataset": "emoji", "conditioning": "clip", "clip": config["clip"],
-                          "num_threads": 1, "sample_every": 0, "checkpoint_every": 2}
+    config["training"] = {"summary": {"steps": 2, "train_seconds": 6.0}, "steps": 2, "schedule": "cosine",
+                          "num_timesteps": 1000, "min_snr_gamma": 5.0, "ema_decay": 0.999, "cond_drop_prob": 0.1,
+                          "batch_size": 4, "lr": 1e-3, "warmup_steps": 1, "dataset": "emoji", "conditioning": "clip",
+                          "clip": config["clip"], "num_threads": 1, "sample_every": 0, "checkpoint_every": 2}
     (folder / "config.json").write_text(json.dumps(config))
     report = evaluate_folder(folder, Options(per_class=2, data_root=str(data)))
     return folder, report

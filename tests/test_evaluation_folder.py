@@ -10,9 +10,9 @@ from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.training.classifier import save_classifier
 from tests.conftest import ROOT, require_dataset
 
-KINDS = {"mnist_flow": "flow_model", "classifier_mnist": "classifier", "tiny_clip": "clip", "fashion_mnist_notime": "no_time_denoiser",
-         "text_cond": "text_model", "mnist_cond": "diffusion_model", "classifier_emoji": "classifier",
-         "emoji_clip": "emoji_clip", "emoji_text": "emoji_text_model"}
+KINDS = {"mnist_flow": "flow_model", "classifier_mnist": "classifier", "tiny_clip": "clip",
+         "fashion_mnist_notime": "no_time_denoiser", "text_cond": "text_model", "mnist_cond": "diffusion_model",
+         "classifier_emoji": "classifier", "emoji_clip": "emoji_clip", "emoji_text": "emoji_text_model"}
 
 
 @pytest.mark.parametrize("name", list(KINDS))

@@ -24,10 +24,10 @@ def trained(tmp_path_factory):
     pictures.mkdir()
     for i in range(12):
         Image.new("RGBA", (20, 20), (20 * i, 200 - 10 * i, 90, 255 if i % 3 else 0)).save(pictures / f"{i:02d}.png")
-    assert main(["train", "--dataset", str(pictures), "--image-size", "16", "--in-channels", "3", "--base-channels", "8",
-                 "--channel-mults", "1", "2", "--attention-levels", "1", "--steps", "2", "--batch-size", "4",
-                 "--threads", "1", "--sample-every", "0", "--checkpoint-every", "2", "--run-dir", str(root / "run"),
-                 "--out", str(root / "models" / "pictures16")]) == 0
+    assert main(["train", "--dataset", str(pictures), "--image-size", "16", "--in-channels", "3",
+                 "--base-channels", "8", "--channel-mults", "1", "2", "--attention-levels", "1", "--steps", "2",
+                 "--batch-size", "4", "--threads", "1", "--sample-every", "0", "--checkpoint-every", "2",
+                 "--run-dir", str(root / "run"), "--out", str(root / "models" / "pictures16")]) == 0
     torch.manual_seed(0)
     judge = save_classifier(Classifier(ClassifierConfig(in_channels=3, image_size=8)), root / "judge",
                             {"dataset": "emoji", "test_accuracy": 0.5, "epochs": 0, "train_minutes": 0.0})
@@ -41,7 +41,8 @@ def test_a_folder_model_is_measured_with_the_judge_it_is_given(trained):
         evaluate_folder(folder, Options())
     report = evaluate_folder(folder, Options(classifier=str(judge), n=6))
     assert report["pictures"] == 12 and report["judge"] == "judge" and report["judge_size"] == 8
-    assert len(report["quality_vs_steps"]) == 3 and all(q["fid"] >= 0 and q["n"] == 6 for q in report["quality_vs_steps"])
+    assert len(report["quality_vs_steps"]) == 3
+    assert all(q["fid"] >= 0 and q["n"] == 6 for q in report["quality_vs_steps"])
     assert report["floor"] >= 0 and (folder / "samples.png").is_file()
     assert json.loads((folder / "evaluation.json").read_text()) == report
     card = render_card(folder)

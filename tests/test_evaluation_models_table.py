@@ -28,7 +28,8 @@ def test_write_replaces_only_the_table_with_links_relative_to_the_file(tmp_path)
     lines = doc.read_text().split("\n")
     assert lines[:3] == ["# Models", START, "| model | what | train min | measured quality |"]
     assert lines[4].startswith("| [`classifier_mnist`](../models/classifier_mnist/README.md) | classifier, mnist |")
-    assert lines[5].startswith("| [`mnist_cond`](../models/mnist_cond/README.md) |") and lines[5].endswith("| not evaluated |")
+    assert lines[5].startswith("| [`mnist_cond`](../models/mnist_cond/README.md) |")
+    assert lines[5].endswith("| not evaluated |")
     assert lines[6:] == [END, "more text", ""]
 
 
@@ -42,7 +43,8 @@ def test_flow_row_shows_the_best_fid_at_each_budget_from_its_nfe_comparison(tmp_
     line = models_table(tmp_path).split("\n")[2]
     assert line.startswith("| [`mnist_flow`](") and "class-conditional U-Net (flow matching), mnist" in line
     fids = " / ".join(f"{best[b]['fid']:.2f}" for b in (1, 2, 4, 8, 20))
-    assert f"domain-FID at 1 / 2 / 4 / 8 / 20 NFE: {fids} (floor 4.06, n=500, best of euler, heun, midpoint, w=1)" in line
+    assert (f"domain-FID at 1 / 2 / 4 / 8 / 20 NFE: {fids} (floor 4.06, n=500, best of euler, heun, midpoint, w=1)"
+            in line)
     assert line.endswith(f" · agreement at 20 NFE: {best[20]['agreement'] * 100:.1f} % |")
 
 

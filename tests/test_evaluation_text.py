@@ -74,4 +74,5 @@ def test_label_agreement_uses_the_labels():
 def test_attribute_control_sees_bold_prompts_draw_thicker_strokes():
     result = attribute_control(faithful, StandInClip(), per_class=2)
     thickness = result["mnist"]["thickness"]
-    assert thickness["words"] == ["thin", "bold"] and thickness["fraction"] == 1.0 and thickness["high"] > thickness["low"]
+    assert thickness["words"] == ["thin", "bold"] and thickness["fraction"] == 1.0
+    assert thickness["high"] > thickness["low"]

@@ -88,7 +88,8 @@ def test_text_model_prior_bank_retrieves_the_named_class():
 
     pipe = load_pipeline(PRETRAINED / "text_cond", device="cpu")
     bank, clip = load_bank(PRETRAINED / "text_cond"), load_clip_of(pipe.info)
-    assert bank is not None and bank.datasets == ("mnist", "fashion_mnist") and bank.embeddings.shape[1] == clip.embed_dim
+    assert bank is not None and bank.datasets == ("mnist", "fashion_mnist")
+    assert bank.embeddings.shape[1] == clip.embed_dim
     require_dataset("mnist")
     x, _ = load_images("mnist", "train", limit=8)
     assert torch.allclose(bank.embeddings[:8], clip.encode_images(x).detach(), atol=2e-3)  # float16 storage

@@ -60,5 +60,6 @@ def test_a_bank_keeps_its_own_k_and_the_prior_uses_it(tmp_path):
     assert bank.k == DEFAULT_K
     two = ImageBank(bank.embeddings, bank.labels, bank.dataset_index, bank.datasets, bank.class_names, k=EMOJI_K)
     text = torch.tensor([[0.9, 0.0, 0.1]])
-    assert torch.equal(two.prior(text), bank.prior(text, k=2)) and torch.equal(condition_from_text(text, two), two.prior(text))
+    assert torch.equal(two.prior(text), bank.prior(text, k=2))
+    assert torch.equal(condition_from_text(text, two), two.prior(text))
     assert ImageBank.load(two.save(tmp_path / "bank.safetensors")).k == EMOJI_K

@@ -64,7 +64,8 @@ def test_one_ddpm_step_matches_diffusers(variance):
         x0 = (xt - (1 - abar_t) ** 0.5 * out) / abar_t**0.5
         noise = torch.randn(SHAPE, generator=torch.Generator().manual_seed(1))
         # x0 = (xt - sqrt(1-abar)·eps)/sqrt(abar) amplifies float32 rounding ~1/sqrt(abar_t) at t near T
-        torch.testing.assert_close(ddpm_step(xt, x0, abar_t, abar_prev, noise, variance), expected, atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(ddpm_step(xt, x0, abar_t, abar_prev, noise, variance), expected,
+                                   atol=1e-5, rtol=1e-5)
 
 
 @pytest.mark.parametrize("eta", [0.0, 1.0])
@@ -209,7 +210,8 @@ def test_guidance_interval_guides_only_steps_with_sigma_inside():
     guided_steps = [t for t, b in batches if b == 4]
     # σ_t = sqrt((1-ᾱ)/ᾱ) in (0.28, 5.42] is t = 167..881 of the cosine schedule: steps 849, 799, ..., 199
     assert guided_steps == list(range(849, 198, -50)) and len(batches) == 20
-    assert in_guidance_interval(s.alphas_cumprod[500].item(), (0.28, 5.42)) and not in_guidance_interval(0.999, (0.28, 5.42))
+    assert in_guidance_interval(s.alphas_cumprod[500].item(), (0.28, 5.42))
+    assert not in_guidance_interval(0.999, (0.28, 5.42))
     *_, never = sample(LabelModel(), s, SHAPE, guidance_interval=(0.0, 0.0), **run)  # empty interval: w=1
     *_, w1 = sample(LabelModel(), s, SHAPE, **{**run, "guidance_scale": 1.0})
     *_, always = sample(LabelModel(), s, SHAPE, guidance_interval=(0.0, float("inf")), **run)

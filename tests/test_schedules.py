@@ -6,7 +6,8 @@ from diffusers import DDPMScheduler
 
 from diffusion_core.schedules import SNR_TABLE_TIMESTEPS, make_schedule, snr_table
 
-DIFFUSERS_NAMES = {"linear": "linear", "cosine": "squaredcos_cap_v2", "quadratic": "scaled_linear", "sigmoid": "sigmoid"}
+DIFFUSERS_NAMES = {"linear": "linear", "cosine": "squaredcos_cap_v2", "quadratic": "scaled_linear",
+                   "sigmoid": "sigmoid"}
 
 
 @pytest.mark.parametrize("name", list(DIFFUSERS_NAMES))

@@ -132,7 +132,8 @@ def test_presets_save_load_and_the_command(tmp_path, toys):
     bank = load_presets(folder)
     x, t = torch.randn(4, 2), torch.arange(4)
     for objective, toy in toys.items():
-        assert torch.equal(bank["rings", objective].net(x, t), toy.net(x, t)) and bank["rings", objective].objective == objective
+        assert torch.equal(bank["rings", objective].net(x, t), toy.net(x, t))
+        assert bank["rings", objective].objective == objective
     assert "| rings | ddpm | 1 |" in (folder / "README.md").read_text()
     (folder / "config.json").write_text(json.dumps({"kind": "unet"}))
     with pytest.raises(ModelLoadError, match="presets"):

@@ -49,7 +49,8 @@ def test_train_then_sample_on_fashion_mnist_subset(tmp_path):
     samples = pipe.generate(32, labels=torch.arange(32) % 10, seed=0, sampler="ddim", num_steps=20)
     data, _ = load_images("fashion_mnist", "train", limit=2000)
     noise = torch.randn(32, 1, 28, 28).clamp(-1, 1)
-    black = {name: (x < -0.9).float().mean().item() for name, x in [("samples", samples), ("data", data), ("noise", noise)]}
+    black = {name: (x < -0.9).float().mean().item()
+             for name, x in [("samples", samples), ("data", data), ("noise", noise)]}
     corr = {name: neighbour_correlation(x) for name, x in [("samples", samples), ("data", data), ("noise", noise)]}
     print("near-black pixel fraction:", black, "neighbour correlation:", corr)
     assert corr["samples"] > 0.6 and abs(corr["noise"]) < 0.05
@@ -74,7 +75,8 @@ def test_resume_repeats_exactly_the_uninterrupted_run(tmp_path):
     half, _ = _tiny_run(3)
     save_checkpoint(half, tmp_path, TrainConfig())
     torch.manual_seed(0)
-    fresh = make_state(build_model(UNetConfig(base_channels=8, channel_mults=(1, 2), attention_levels=())), TrainConfig())
+    fresh = make_state(build_model(UNetConfig(base_channels=8, channel_mults=(1, 2), attention_levels=())),
+                       TrainConfig())
     assert load_checkpoint(fresh, tmp_path) and fresh.step == 3
     resumed, _ = _tiny_run(6, fresh)
     for a, b in zip(straight.model.state_dict().values(), resumed.model.state_dict().values()):

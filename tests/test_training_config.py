@@ -33,7 +33,8 @@ def test_every_field_is_a_flag_with_help_and_the_documented_names_stay():
 def test_flags_reach_the_config():
     cfg = from_arguments(parse(["--steps", "7", "--batch-size", "3", "--threads", "2", "--no-channels-last",
                                 "--objective", "flow_matching", "--limit", "5", "--lr", "2e-3"]))
-    assert (cfg.steps, cfg.batch_size, cfg.num_threads, cfg.channels_last, cfg.limit, cfg.lr) == (7, 3, 2, False, 5, 2e-3)
+    assert ((cfg.steps, cfg.batch_size, cfg.num_threads, cfg.channels_last, cfg.limit, cfg.lr)
+            == (7, 3, 2, False, 5, 2e-3))
     assert cfg.min_snr_gamma == 0.0 and asdict(cfg)["objective"] == "flow_matching"
 
 

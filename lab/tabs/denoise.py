@@ -177,8 +177,8 @@ class DenoiseTab:
                    **INTERACTIVE)
         w.rows_button.click(self.update_dli_rows, inputs(self.update_dli_rows, w), w.rows, **HEAVY)
         w.error_button.click(self.update_error_chart, inputs(self.update_error_chart, w), w.error_plot, **HEAVY)
-        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w), outputs=[w.about, w.summary],
-                     **INTERACTIVE)
+        panel = dict(fn=self.update_model_panel, inputs=inputs(self.update_model_panel, w),
+                     outputs=[w.about, w.summary], **INTERACTIVE)
         w.model.change(**panel)
         wire_handout(w, denoise_pages, self.zoo)
 

@@ -59,12 +59,14 @@ def batch_description(n: int, conditional: bool, guidance: float, interval) -> s
     """How many rows each model call evaluates: guidance adds the unconditional half (inside the interval)."""
     if not conditional or float(guidance) == 1:
         return f"a batch of {n}"
-    return f"a batch of {2 * n}: conditional + unconditional" + (" where {} < σ_t ≤ {}".format(*interval) if interval else "")
+    return (f"a batch of {2 * n}: conditional + unconditional"
+            + (" where {} < σ_t ≤ {}".format(*interval) if interval else ""))
 
 
 class SamplingTab:
     def __init__(self, classroom: Classroom):
-        self.classroom, self.zoo, self.batcher, self.cache = classroom, classroom.zoo, classroom.batcher, classroom.cache
+        self.classroom, self.zoo = classroom, classroom.zoo
+        self.batcher, self.cache = classroom.batcher, classroom.cache
         self.exports, self.browser = classroom.exports, classroom.browser
 
     def class_options(self, model: str) -> list[tuple[str, int]]:
@@ -119,13 +121,15 @@ class SamplingTab:
         evals = EVALS_PER_STEP.get(sampler, 1)
         # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
         for step, frames in run.follow(self.batcher.frame_interval(), self.batcher.wait_turn):
-            status = (f"step {step.index}/{steps} · t = {step.t:.3g} · {step.index * evals} model evaluations ({per_call}) · "
-                      f"{time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
+            status = (f"step {step.index}/{steps} · t = {step.t:.3g} · {step.index * evals} model evaluations "
+                      f"({per_call}) · {time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
                       + (" · computed once for everyone who asked for the same" if shared else ""))
-            if step.index < steps:  # the recorded frames go to the user's State once: Gradio copies a State on each update
+            # the recorded frames go to the user's State once: Gradio copies a State on each update
+            if step.index < steps:
                 yield render_frame(frames[-1]), status, gr.skip(), gr.skip()
                 continue
-            yield render_frame(frames[-1]), status, list(frames), gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1)
+            yield (render_frame(frames[-1]), status, list(frames),
+                   gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1))
         self.cache.evict()
 
     @friendly
@@ -223,8 +227,8 @@ class SamplingTab:
                                    elem_classes=["dl-main", "dl-result", "dl-wide", "dl-pair"])
                 w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (uint8 frames)
                 w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
-        w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360, object_fit="contain",
-                                elem_classes="dl-result")
+        w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360,
+                                object_fit="contain", elem_classes="dl-result")
         handout_row(w)
         w.files = gr.File(label="exports", file_count="multiple", height=120, elem_classes="dl-result")
         return w

@@ -1,5 +1,6 @@
 """Tab 5, Text to image (CLIP): a prompt is encoded by CLIP, turned into an image embedding by the retrieval prior,
-and a CLIP-conditioned U-Net denoises towards it; the inspector shows how close the prompt is to what the model knows."""
+and a CLIP-conditioned U-Net denoises towards it;
+the inspector shows how close the prompt is to what the model knows."""
 from __future__ import annotations
 
 import time
@@ -87,7 +88,8 @@ class TextTab:
         one_of("where the sampling runs", where, WHERE_CHOICES)
         cond = r.studio.condition(r.text, bool(use_prior)).expand(r.n, -1).numpy()
         payload = self.classroom.browser.payload(r.model, r.studio.pipe, where, r.n, r.seed,
-                                                 {"sampler": sampler, "num_steps": r.steps, "guidance_scale": r.guidance}, cond=cond)
+                                                 {"sampler": sampler, "num_steps": r.steps,
+                                                  "guidance_scale": r.guidance}, cond=cond)
         note = f"note: {markdown_literal(r.notice)}" if r.notice else ""
         return payload, note, gr.Gallery(visible=False), None  # no nearest training emoji of the last pictures
 
@@ -95,7 +97,8 @@ class TextTab:
     def text_to_image(self, prompt, guidance, steps, sampler, seed, n, use_prior=True, text_model=None):
         """The run on the server, thumbnails of x̂0 streamed, batched with every other user's."""
         r = self.request(prompt, guidance, steps, sampler, seed, n, text_model)
-        text, notice, steps, n, guidance, seed, use_prior = r.text, r.notice, r.steps, r.n, r.guidance, r.seed, bool(use_prior)
+        text, notice, steps, n = r.text, r.notice, r.steps, r.n
+        guidance, seed, use_prior = r.guidance, r.seed, bool(use_prior)
         start = time.perf_counter()
         key = ("text", r.model, text, guidance, steps, sampler, seed, n, use_prior)
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(r.studio, text, n, seed, use_prior, steps,
@@ -192,7 +195,8 @@ class TextTab:
                                 seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
                                 n=gr.Number(4, label="images", step=1, minimum=1, maximum=16),
                                 use_prior=gr.Checkbox(True, label="retrieval prior"),
-                                text_model=Dropdown(list(self.studios), value=self.classroom.text_model, label="text model"))
+                                text_model=Dropdown(list(self.studios), value=self.classroom.text_model,
+                                                    label="text model"))
             pictures = [gr.Gallery(label="pictures", format="png"), gr.Markdown(label="note", latex_delimiters=[])]
             report = [gr.Dataframe(label="closest concepts"), gr.Gallery(label="nearest test images", format="png"),
                       gr.Markdown(label="verdict", latex_delimiters=[])]
@@ -241,7 +245,7 @@ class TextTab:
                                                 + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
                 w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
-                w.browser = browser_sampler(BROWSER_ID)  # the run in this browser: x_t | predicted x0, scrubber, PNG/GIF
+                w.browser = browser_sampler(BROWSER_ID)  # this browser's run: x_t | predicted x0, scrubber, PNG/GIF
                 w.status = gr.Markdown(latex_delimiters=[])  # may quote the prompt: no $…$ maths from it
                 w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
                                       elem_classes=["dl-main", "dl-result"], elem_id=IMAGES_ID)

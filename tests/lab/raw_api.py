@@ -1,5 +1,5 @@
-"""The app as an attacker meets it: served as `python app.py` serves it (lab.server.launch.make_app under uvicorn, on the
-loopback), called by plain HTTP with any value, for any dependency of /config, hidden ones included."""
+"""The app as an attacker meets it: served as `python app.py` serves it (lab.server.launch.make_app under uvicorn,
+on the loopback), called by plain HTTP with any value, for any dependency of /config, hidden ones included."""
 from __future__ import annotations
 
 import contextlib

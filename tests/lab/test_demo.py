@@ -52,7 +52,8 @@ def test_app_without_weights_serves_tabs_1_and_2(tmp_path):
     forward = bare.tabs.forward.handlers
     x0 = forward.choose_upload(Image.new("L", (28, 28), 200))[0]
     assert "t = 10" in forward.update_forward(x0, "linear", 1000, 10, 0, False)[1]
-    banner = [b.value for b in bare.blocks.values() if isinstance(b, gr.Markdown) and "could not be loaded" in str(b.value)]
+    banner = [b.value for b in bare.blocks.values()
+              if isinstance(b, gr.Markdown) and "could not be loaded" in str(b.value)]
     assert banner and "tabs 1–2 work" in banner[0]
     assert "no text model installed here" in str([b.value for b in bare.blocks.values() if isinstance(b, gr.Markdown)])
 

@@ -17,7 +17,8 @@ def test_psnr_closed_form_and_percent():
     x = torch.zeros(1, 4, 4)
     assert psnr(x + 0.2, x) == pytest.approx(10 * torch.log10(torch.tensor(4 / 0.04)).item())
     assert psnr(x, x) == float("inf")
-    assert (percent_to_t(0, 1000), percent_to_t(50, 1000), percent_to_t(100, 1000), percent_to_t(130, 1000)) == (0, 500, 999, 999)
+    assert (percent_to_t(0, 1000), percent_to_t(50, 1000), percent_to_t(100, 1000),
+            percent_to_t(130, 1000)) == (0, 500, 999, 999)
 
 
 def test_denoise_view_for_both_kinds_of_model(pipes):

@@ -54,7 +54,8 @@ def stand_in(xt, t, cond, drop):
 PLANS = {
     "ddpm": (make_schedule("linear"), dict(sampler="ddpm", num_steps=12)),
     "ddim eta 0.5, leading": (make_schedule("cosine"), dict(sampler="ddim", num_steps=10, eta=0.5, spacing="leading")),
-    "dpm++ guided in the interval": (make_schedule("cosine"), dict(sampler="dpm_solver_pp", num_steps=20, guidance_scale=2.0,
+    "dpm++ guided in the interval": (make_schedule("cosine"), dict(sampler="dpm_solver_pp", num_steps=20,
+                                                                   guidance_scale=2.0,
                                                                    guidance_interval=PAPER_GUIDANCE_INTERVAL)),
     "dpm++ sde, no clamp": (make_schedule("linear"), dict(sampler="dpm_solver_pp_sde", num_steps=8, clip_x0=False)),
     "flow heun guided": (FlowPath(), dict(sampler="heun", num_steps=6, guidance_scale=3.0)),

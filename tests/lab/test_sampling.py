@@ -23,14 +23,16 @@ def test_labels_render_compare_export(tmp_path):
 
     with av.open(str(mp4)) as video:  # a real, decodable video: every frame plus a second holding the last one
         decoded = [f.to_ndarray(format="rgb24") for f in video.decode(video=0)]
-    assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0 and decoded[0].shape[:2] == tuple(d + d % 2 for d in picture.shape[:2])
+    assert len(decoded) >= len(frames) and decoded[0].shape[0] % 2 == 0
+    assert decoded[0].shape[:2] == tuple(d + d % 2 for d in picture.shape[:2])
     rows = compare_samplers(pipe, 2, -1, 0, 3, 1.0)
     assert len(rows) == len(SAMPLERS) == 4 and all(isinstance(img, np.ndarray) for img, _ in rows)
 
 
 @pytest.mark.parametrize("num_steps, expected_frames", [(1000, 101), (50, 51), (3, 4)])
 def test_record_frames_keeps_about_a_hundred_evenly_spaced(num_steps, expected_frames):
-    steps = (SamplerStep(i, num_steps - 1 - i, torch.zeros(2, 1, 4, 4), torch.zeros(2, 1, 4, 4)) for i in range(num_steps + 1))
+    steps = (SamplerStep(i, num_steps - 1 - i, torch.zeros(2, 1, 4, 4), torch.zeros(2, 1, 4, 4))
+             for i in range(num_steps + 1))
     seen = [(step.index, len(frames)) for step, frames in record_frames(steps, num_steps, nrow=2)]
     assert seen[-1] == (num_steps, expected_frames) and seen[0] == (0, 1)
     assert all(b >= a for (_, a), (_, b) in zip(seen, seen[1:]))  # one list, growing in place

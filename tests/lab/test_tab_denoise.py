@@ -27,7 +27,8 @@ def test_denoise_handlers(tab, x0):
 def test_no_model_selected_says_how_to_get_one(tab):
     about, table = tab.update_model_panel(None)
     assert "No model is loaded" in about and "python -m diffusion_core train" in about and table is None
-    assert re.search("train one", refusal(lambda: tab.update_denoise(None, np.zeros((1, 28, 28)), np.zeros((1, 28, 28)), "t", 5, 0, 0)))
+    assert re.search("train one", refusal(lambda: tab.update_denoise(None, np.zeros((1, 28, 28)),
+                                                                     np.zeros((1, 28, 28)), "t", 5, 0, 0)))
 
 
 def test_a_flow_matching_model_denoises_on_its_straight_path(flow_demo, x0):
@@ -52,7 +53,8 @@ def test_a_colour_model_denoises_the_picture_in_colour(rgb_demo):
     assert truth.shape == (256, 256, 3) and (truth[..., 0] - truth[..., 1]).mean() > 100  # red, 32 px × 8
     assert [caption for _, caption in panels][3] == "predicted noise ε̂ per channel: R G / B"
     assert len(panels) == 6 and panels[3][0].shape[0] == panels[3][0].shape[1] >= 256  # square, as large as x0
-    assert rgb_demo.tabs.denoise.handlers.update_denoise("tiny_cond", photo, grey, "t", 10, 0, 0)[0][0][0].shape == (224, 224, 3)
+    assert (rgb_demo.tabs.denoise.handlers.update_denoise("tiny_cond", photo, grey, "t", 10, 0, 0)[0][0][0].shape
+            == (224, 224, 3))
 
 
 def test_a_script_s_denoise_takes_a_picture_file(tab, tmp_path):

@@ -37,7 +37,8 @@ def presets(tmp_path_factory):
         for _ in run.steps():
             pass
         models["two_moons", objective] = run.model()
-        reports[f"two_moons.{objective}"] = dict(steps=300, seconds=1.0, threads=1, mmd=0.0, floor=1.0, n=1, num_steps=1)
+        reports[f"two_moons.{objective}"] = dict(steps=300, seconds=1.0, threads=1, mmd=0.0, floor=1.0, n=1,
+                                                 num_steps=1)
     return Presets(save_presets(tmp_path_factory.mktemp("presets"), models, reports))
 
 
@@ -105,7 +106,8 @@ def test_a_drawing_becomes_data_a_model_and_a_flow(tab):
     assert tab.show_data("drawing", bench)[0].shape == (420, 420, 3)
     *_, (frame, scene, _) = tab.run_flow("drawing", "flow_matching", "euler", 5, 20, 0, True, bench)
     assert len(scene.panels) == 1
-    assert re.search("Nothing has learned your drawing with DDPM", refusal(lambda: tab.compare("drawing", 5, 20, 0, True, bench)))
+    assert re.search("Nothing has learned your drawing with DDPM",
+                     refusal(lambda: tab.compare("drawing", 5, 20, 0, True, bench)))
 
 
 @pytest.mark.parametrize("call,expected", [

@@ -20,13 +20,16 @@ def test_sampling_handlers(tab):
     frame, status, frames, _ = outputs[-1]
     assert "step 6/6" in status and len(frames) == 7 and frame.ndim == 3
     assert "a batch of 6: conditional + unconditional" in status and "with TorchScript" in status  # w=2, 3 images
-    assert np.array_equal(tab.scrub(frames, 0), render_frame(frames[0])) and np.array_equal(frame, render_frame(frames[-1]))
+    assert np.array_equal(tab.scrub(frames, 0), render_frame(frames[0]))
+    assert np.array_equal(frame, render_frame(frames[-1]))
     gif, mp4, strip = tab.export(frames)
-    assert gif.endswith(".gif") and mp4.endswith(".mp4") and Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
+    assert gif.endswith(".gif") and mp4.endswith(".mp4")
+    assert Image.open(gif).n_frames == 7 and Image.open(strip).size[0] > 0
     *_, (_, limited, _, _) = tab.run_sampler("tiny_cond", "ddim", 20, 0.0, 1, 2, 3, 2.0, True)
     assert "step 20/20" in limited and "where 0.28 < σ_t ≤ 5.42" in limited
     compared = tab.all_samplers("tiny_cond", 4, 0, 2, 3, 1.0)
-    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)", "DPM-Solver++(2M) SDE"]
+    assert [c[1].split(":")[0] for c in compared] == ["DDPM (ancestral)", "DDIM", "DPM-Solver++(2M)",
+                                                      "DPM-Solver++(2M) SDE"]
 
 
 def test_a_repeated_request_is_replayed_from_the_class_cache(tab):
@@ -64,8 +67,10 @@ def test_a_flow_matching_model_gets_its_own_samplers(flow_demo):
     *_, (frame, status, frames, _) = tab.run_sampler("tiny_flow", "heun", 4, 0.0, 0, 2, 3, 2.0, True)
     assert "step 4/4" in status and "8 model evaluations" in status and len(frames) == 5 and frame.ndim == 3
     compared = tab.all_samplers("tiny_flow", 3, 0, 2, -1, 1.0)
-    assert [c[1].split(":")[0] for c in compared] == ["Euler (flow)", "Heun (flow, 2nd order)", "midpoint (flow, 2nd order)"]
-    assert re.search("not a sampler of this model", refusal(lambda: list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))))
+    assert [c[1].split(":")[0] for c in compared] == ["Euler (flow)", "Heun (flow, 2nd order)",
+                                                      "midpoint (flow, 2nd order)"]
+    assert re.search("not a sampler of this model",
+                     refusal(lambda: list(tab.run_sampler("tiny_flow", "ddim", 4, 0.0, 0, 2, 3, 2.0))))
 
 
 def test_a_colour_model_samples_in_colour_on_the_server_and_for_the_browser(rgb_demo, rgb_classroom):

@@ -21,7 +21,8 @@ def opened(links, query: dict) -> dict:
     for tab, widgets in vars(links.tabs).items():  # a shared widget (tab 1's t, x0) is named after its first tab
         for name, widget in vars(widgets).items():
             names.setdefault(id(widget), (tab, name))
-    names.update({id(links.w.tab): ("link", "tab"), id(links.w.image): ("link", "image"), id(links.tab_bar): ("link", "bar")})
+    names.update({id(links.w.tab): ("link", "tab"), id(links.w.image): ("link", "image"),
+                  id(links.tab_bar): ("link", "bar")})
     return {names[id(widget)]: getattr(value, "value", value) if not isinstance(value, np.ndarray) else value
             for widget, value in out.items()}
 
@@ -73,7 +74,8 @@ def test_a_tab_3_link_sets_its_model_and_t_and_draws_the_denoising(links, demo):
     d = links.tabs.denoise
     model = d.model.choices[-1][1]
     values = opened(links, {"tab": "denoise", "model": model, "t": "600"})
-    assert values[("denoise", "model")] == model and values[("denoise", "t")] == 600 and values[("denoise", "mode")] == "t"
+    assert values[("denoise", "model")] == model and values[("denoise", "t")] == 600
+    assert values[("denoise", "mode")] == "t"
     x0 = demo.tabs.forward.model_x0.value
     panels, metrics, _ = links.redraw_denoise("denoise", model, x0, x0, "t", 600, 50, 0)
     assert len(panels) == 5 and len(metrics) > 0
