@@ -61,7 +61,8 @@ def lesson_figures(url: str, pid: int, args) -> dict:
                         "--students", str(args.lessons), "--no-ddpm")
     lesson = report["lesson script"]
     one = report["one student"]["8 images x 20 steps DPM++, browser"]
-    return {"lesson: server CPU-s / student, browser path": lesson["server CPU-s per student, sampling in your browser"],
+    return {"lesson: server CPU-s / student, browser path":
+            lesson["server CPU-s per student, sampling in your browser"],
             "lesson: same, net of idle": lesson["... net of idle, sampling in your browser"],
             "lesson: server CPU-s / student, server path": lesson["server CPU-s per student, sampling on the server"],
             "one student: 8 x 20 DPM++ in the browser, warm s": one["warm_median_s"]}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the test tools (Python packages + Debian's Chromium for the browser test) and run the tests.
+# Install the test tools (Python packages + Debian's Chromium for the browser test), lint, and run the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python -m pip install -q -r requirements-test.txt
@@ -11,4 +11,5 @@ fi
 if [ ! -d ../shared/data ] && [ -z "${DIFFUSION_LAB_DATA:-}" ]; then
   echo "note: no ../shared/data and no DIFFUSION_LAB_DATA: tests that need MNIST / Fashion-MNIST will skip"
 fi
+python -m ruff check .  # the style pyproject.toml configures (line length 120, pyflakes, isort, bugbear)
 python -m pytest "$@"

@@ -108,7 +108,7 @@ def sampling_request(zoo, model, sampler, steps, eta, seed, n, label, guidance, 
 
 def batched_trajectory(batcher, pipe: Pipeline, n: int, labels, seed: int, steps: int, **kwargs):
     """Each step of one run with the frames recorded so far (record_frames), its network calls batched with every
-    other user's by `batcher` (lab/batcher.py)."""
+    other user's by `batcher` (lab/server/batcher.py)."""
     with batcher.join(pipe.model) as shared_model:
         steps_iter = replace(pipe, model=shared_model).sample(n, labels=labels, seed=seed, num_steps=steps, **kwargs)
         yield from record_frames(steps_iter, steps, min(n, 4))

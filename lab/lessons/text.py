@@ -134,7 +134,7 @@ def text_request(classroom, prompt, guidance, steps, sampler, seed, n, text_mode
 def batched_pictures(batcher, studio: TextStudio, text: str, n: int, seed: int, use_prior: bool, num_steps: int,
                      **kwargs):
     """(step, thumbnails of x̂0) about ten times a run and at its end; the network's calls batched with every other
-    user's by `batcher` (lab/batcher.py)."""
+    user's by `batcher` (lab/server/batcher.py)."""
     with batcher.join(studio.pipe.model) as shared_model:
         pipe = replace(studio.pipe, model=shared_model)
         for step in studio.generate(text, n=n, seed=seed, use_prior=use_prior, pipe=pipe, num_steps=num_steps,

@@ -48,7 +48,7 @@ class Call:
 class SharedModel(nn.Module):
     """What one request's sampler sees: the network's config, parameters and signature; calls go to the batcher."""
 
-    def __init__(self, batcher: "Batcher", model: nn.Module):
+    def __init__(self, batcher: Batcher, model: nn.Module):
         super().__init__()
         self.batcher, self.config = batcher, model.config
         self.inner = model  # a child module: parameters() work as for the network itself

@@ -15,8 +15,8 @@ import hashlib
 import inspect
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import gradio as gr
 import gradio.queueing

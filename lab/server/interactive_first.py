@@ -1,8 +1,8 @@
 """Cheap actions first. The interactive lane (lab/tabs/common.py: the t slider, schedules, one-step denoise, prompt
 inspection) has its own concurrency group, so it never queues behind sampling; but on 2 cores it still shares the
 CPU with the sampling worker, whose network call takes both. `InteractiveFirst` counts the interactive events in
-flight, from the moment the queue starts one to its last message; the worker (lab/server/batcher.py) waits for none before
-its next network call, a streamed run its next picture, and an event of another lane (an export, a run) its
+flight, from the moment the queue starts one to its last message; the worker (lab/server/batcher.py) waits for
+none before its next network call, a streamed run its next picture, and an event of another lane (an export, a run) its
 start, each at most `max_hold_s`, so a stream of slider moves slows the rest but never stops it.
 
     gate = InteractiveFirst()

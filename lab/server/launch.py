@@ -10,10 +10,10 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.page import PAGE_OPTIONS
 from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
 from lab.server.memory import limit_malloc_arenas
-from lab.page import PAGE_OPTIONS
 from lab.server.shared_responses import SharedResponses
 from lab.server.static_files import browser_routes
 
@@ -31,7 +31,8 @@ def load_classroom(models_root=None) -> Classroom:
 
 def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
-    (lab/server/static_files.py), the answers every student gets alike computed once (lab/server/shared_responses.py)."""
+    (lab/server/static_files.py), the answers every student gets alike computed once
+    (lab/server/shared_responses.py)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
     app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)

@@ -77,7 +77,8 @@ def wake_on_work(queue, idle_poll_s: float = IDLE_POLL_S):
         finally:
             SLEEPERS.wake()
 
-    async def process_events_then_wake(*args, **kwargs):  # wakes the progress loop as a job starts, the queue as it ends
+    # wakes the progress loop as a job starts, the queue as it ends
+    async def process_events_then_wake(*args, **kwargs):
         SLEEPERS.wake()
         try:
             return await process_events(*args, **kwargs)

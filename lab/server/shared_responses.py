@@ -1,8 +1,8 @@
 """What every student's page fetches the same, computed once and replayed from memory: Gradio's page (its config is
 rebuilt and deep-copied for every request), its content-hashed script and style files (Brotli-compressed again for
 every request), its fonts and theme, the gallery pictures in its file cache (each request checks and streams
-the file), and what the browser samples with (lab/server/static_files.py: scripts, ONNX Runtime Web, model files). A class
-of thirty opening the app otherwise costs the server thirty times that work.
+the file), and what the browser samples with (lab/server/static_files.py: scripts, ONNX Runtime Web, model files).
+A class of thirty opening the app otherwise costs the server thirty times that work.
 
     app = SharedResponses(gr.mount_gradio_app(...))   # an ASGI middleware around the whole app
 

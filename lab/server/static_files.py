@@ -20,7 +20,8 @@ from lab.zoo import Zoo
 STATIC = Path(__file__).resolve().parents[1] / "static"  # lab/static/
 CACHE_CONTROL = "public, max-age=86400"  # a day; a new version of a file changes its ETag
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff"}  # a browser uses each file as the type it is sent as, only
-TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm", ".onnx": "application/octet-stream"}
+TYPES = {".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm",
+         ".onnx": "application/octet-stream"}
 
 
 def file_response(path: Path, request: Request, media_type: str | None = None, gzipped: bool = False) -> Response:
@@ -35,7 +36,8 @@ def file_response(path: Path, request: Request, media_type: str | None = None, g
         headers["Content-Encoding"] = "gzip"
     elif gzipped:
         body = gzip.decompress(body)
-    media_type = media_type or TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    media_type = (media_type or TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+                  or "application/octet-stream")
     return Response(body, media_type=media_type, headers=headers)
 
 

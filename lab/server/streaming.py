@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 T = TypeVar("T")
 
@@ -54,7 +55,8 @@ class Broadcast:
     def follow(self, min_interval: float = 0.0, wait_turn: Callable[[], None] | None = None) -> Iterator[T]:
         """The newest item at most every min_interval seconds, and always the last; the producer's error is raised
         here. Closing this generator leaves; the producer stops when no viewer is left before it finished.
-        wait_turn: called before taking each item (lab/server/interactive_first.py: the page's cheap actions go first)."""
+        wait_turn: called before taking each item (lab/server/interactive_first.py: the page's cheap actions go
+        first)."""
         with self.lock:
             self.viewers += 1
         seen, last_yield = 0, float("-inf")

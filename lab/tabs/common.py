@@ -13,7 +13,7 @@ from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wr
 from lab.tabs.widgets import Radio
 
 # Lanes (Gradio concurrency groups): cheap actions never wait behind sampling. Sampling requests mostly wait for
-# the shared batcher (lab/batcher.py), so many run at once; work that cannot be batched goes one at a time.
+# the shared batcher (lab/server/batcher.py), so many run at once; work that cannot be batched goes one at a time.
 INTERACTIVE = dict(concurrency_id="interactive", concurrency_limit=4)  # slider, schedules, one-step denoise, inspect
 SAMPLING = dict(concurrency_id="sampling", concurrency_limit=64)  # reverse sampling and text to image
 HEAVY = dict(concurrency_id="heavy", concurrency_limit=1)  # every sampler side by side, row view, error chart
@@ -56,5 +56,6 @@ def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidanc
         widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
         widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)")
         widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label="guidance scale w (1 = none)")
-        widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)  # checked by lab/input_gate.py
+        # checked by lab/server/input_gate.py
+        widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)
         widgets.n = gr.Slider(1, 16, value=8, step=1, label="images")

@@ -1,5 +1,5 @@
 """Gradio widgets whose values reach the handler unchecked, so that the handler's one check (lab/tabs/common.py:
-`one_of`, `open_image`; lab/input_gate.py checks each raw value first) answers a bad value with a sentence.
+`one_of`, `open_image`; lab/server/input_gate.py checks each raw value first) answers a bad value with a sentence.
 Gradio's own checks name Python types ("Value: 'x'
 (type: <class 'str'>) is not in the list of choices") or say a bare "Error", and turn every output of the event
 into an error box. Only the API can send a choice that is not offered; a file can come from anywhere.
@@ -33,7 +33,7 @@ class CheckboxGroup(gr.CheckboxGroup):
 
 
 class PictureUpload(gr.Image):
-    """The upload as a file path, for diffusion_core.uploads.open_image; the input gate (lab/input_gate.py) has
+    """The upload as a file path, for diffusion_core.uploads.open_image; the input gate (lab/server/input_gate.py) has
     made sure it is a file uploaded through the page (a pasted picture is uploaded like a chosen one)."""
     is_template = True
 

@@ -62,7 +62,8 @@ def test_one_failing_request_does_not_fail_the_others(pipe):
 def test_leaving_frees_the_rows(pipe):
     batcher = Batcher()
     with batcher.join(pipe.model) as model:
-        assert batcher.members == 1 and model.config is pipe.config and model(torch.zeros(1, 1, 28, 28), 5).shape == (1, 1, 28, 28)
+        assert batcher.members == 1 and model.config is pipe.config
+        assert model(torch.zeros(1, 1, 28, 28), 5).shape == (1, 1, 28, 28)
     assert batcher.members == 0
 
 

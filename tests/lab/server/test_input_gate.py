@@ -1,6 +1,6 @@
-"""lab/server/input_gate.py: every event's raw inputs are checked by the app before Gradio touches them. Through the app as
-`python app.py` serves it (mounted, not launched) and plain HTTP: files from outside the upload folder are refused
-with one sentence, every dependency of /config survives a fuzz of wrong values, and the mounted routes refuse
+"""lab/server/input_gate.py: every event's raw inputs are checked by the app before Gradio touches them. Through the
+app as `python app.py` serves it (mounted, not launched) and plain HTTP: files from outside the upload folder are
+refused with one sentence, every dependency of /config survives a fuzz of wrong values, and the mounted routes refuse
 traversal."""
 import inspect
 import io
@@ -75,7 +75,8 @@ def file_inputs(served_demo):
 
 
 def defaults(served_demo, fn_index) -> list:
-    return [None if b.stateful else (0 if isinstance(b, gr.Dataset) else b.value) for b in served_demo.fns[fn_index].inputs]
+    return [None if b.stateful else (0 if isinstance(b, gr.Dataset) else b.value)
+            for b in served_demo.fns[fn_index].inputs]
 
 
 def told(answer: dict, api_name: str | None) -> list[tuple]:
@@ -181,8 +182,8 @@ GRADIO_GENERIC = ("Error", None, "")
 
 
 def fuzz_cases(config):
-    """(dependency id, data, event data) for every dependency with a backend function (hidden ones included): the components'
-    own values, with PER_INPUT wrong values at each input in turn; one call for a dependency without inputs.
+    """(dependency id, data, event data) for every dependency with a backend function (hidden ones included): the
+    components' own values, with PER_INPUT wrong values at each input in turn; one call for a dependency without inputs.
     Dependencies that repeat the same function on the same inputs are fuzzed once."""
     components = {c["id"]: c for c in config["components"]}
     seen, cases, k = set(), [], 0

@@ -1,5 +1,5 @@
-"""lab/server/interactive_first.py: the sampling worker holds its next network call while an interactive event runs (up to
-max_hold_s), a streamed run waits its turn before each picture, the queue counts only the interactive lane, and
+"""lab/server/interactive_first.py: the sampling worker holds its next network call while an interactive event runs
+(up to max_hold_s), a streamed run waits its turn before each picture, the queue counts only the interactive lane, and
 an event of another lane starts once the interactive ones are done. What it relies on in Gradio (if this fails, Gradio
 changed under it): a served queue starts each event through the queue's own `process_events(events, batch,
 begin_time, fn)`, the events carrying their BlockFunction's `concurrency_id`."""

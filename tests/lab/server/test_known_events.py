@@ -9,8 +9,6 @@ from lab.server.known_events import TOO_LARGE, UNKNOWN
 from tests.lab.raw_api import call
 
 
-
-
 def join(base, fn_index, data=()):
     return httpx.post(base + "/gradio_api/queue/join", timeout=30, headers={"Content-Type": "application/json"},
                       content=json.dumps({"data": list(data), "fn_index": fn_index, "session_hash": "s1"}))

@@ -1,5 +1,5 @@
-"""lab/server/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and the
-deep-link endpoint's view of it (SessionState.components) is what Gradio's own session gives after the same events.
+"""lab/server/light_sessions.py: a session of a light demo builds no block config when it starts or runs an event, and
+the deep-link endpoint's view of it (SessionState.components) is what Gradio's own session gives after the same events.
 What it relies on in Gradio (if this fails, Gradio changed under it): a served app makes each session with
 SessionState(blocks) and expires gr.State values from the bookkeeping `_setitem` copies (`state_components`);
 lab/server/gradio_tuning.py checks that the replaced methods are the code verified."""

@@ -1,8 +1,8 @@
-"""lab/server/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt every
-`every` events over the last `keep`, not after each event over 10,000; the app's queue is set so, and tells waiting
-pages their place on a timer rather than at every start. What it relies on in Gradio (if one of these fails, Gradio
-changed under it): the queue reads its (misspelled) ANAYLTICS_CACHE_FREQUENCY before each summary and keeps at most
-ANALYTICS_MAX_EVENTS records."""
+"""lab/server/queue_analytics.py: Gradio's monitoring summary (a pandas DataFrame of the recorded events) is rebuilt
+every `every` events over the last `keep`, not after each event over 10,000; the app's queue is set so, and tells
+waiting pages their place on a timer rather than at every start. What it relies on in Gradio (if one of these fails,
+Gradio changed under it): the queue reads its (misspelled) ANAYLTICS_CACHE_FREQUENCY before each summary and keeps
+at most ANALYTICS_MAX_EVENTS records."""
 import inspect
 
 from gradio.queueing import Queue

@@ -19,7 +19,8 @@ def test_identical_requests_run_once_and_are_replayed():
     follower, follower_shared = cache.run("key", counting_run(log))  # while the first is running
     assert not shared and follower_shared and follower is run
     got = {}
-    threads = [threading.Thread(target=lambda k=k, r=r: got.setdefault(k, list(r.follow()))) for k, r in (("a", run), ("b", follower))]
+    threads = [threading.Thread(target=lambda k=k, r=r: got.setdefault(k, list(r.follow())))
+               for k, r in (("a", run), ("b", follower))]
     for th in threads:
         th.start()
     for th in threads:
