@@ -1,5 +1,5 @@
-"""House style kept by the suite: ruff clean with pyproject's configuration, and no JavaScript function of the
-classroom's own (vendored libraries aside) longer than about 60 lines."""
+"""House style the suite keeps for JavaScript (ruff keeps Python's, run by scripts/test.sh): no function of the
+classroom's own scripts (vendored libraries aside) longer than about 60 lines."""
 import re
 
 import pytest
