@@ -56,9 +56,13 @@ class LiveClass:
         self._written: tuple[int, str] | None = None  # for_students() of public.version, as JSON
 
     # ---- who is asking
-    def lead(self, key: object):
+    def teacher(self, key: object):
+        """Only the teacher key passes (an ended class too: its teacher still downloads the answers)."""
         if not same_secret(key, self.key):
             raise LiveError(403, TEACHER_ONLY)
+
+    def lead(self, key: object):
+        self.teacher(key)
         self.live()
 
     def student(self, token: object) -> Student:
@@ -199,7 +203,8 @@ class LiveClass:
     def for_students(self) -> str:
         """The students' state as JSON, written once per public version."""
         if self._written is None or self._written[0] != self.public.version:
-            state = {"code": self.code, "ended": self.ended, "view": self.view, "link": link_of(self.view),
+            state = {"code": self.code, "ended": self.ended, "view": self.view,
+                     "link": link_of(self.view) if self.view else "",
                      "question": self.current.for_students() if self.current else None,
                      "gallery": [p.meta(self.nickname) for p in self.gallery if not p.hidden]}
             self._written = (self.public.version, json.dumps(state, ensure_ascii=False))
