@@ -44,7 +44,7 @@ class Asked:
 
     def take(self, student: int, raw: object, at: float) -> float | str:
         if self.state != OPEN:
-            raise LiveError(409, "This question is closed: the answers are revealed.")
+            raise LiveError(409, "This question is closed to answers now.")
         value = self.read(raw)
         self.answers.pop(student, None)  # a new answer goes last, as the teacher's list shows them
         self.answers[student] = Answer(student, value, at)

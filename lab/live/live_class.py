@@ -161,7 +161,7 @@ class LiveClass:
     def hide_answer(self, key: object, number: object, student: object, hidden: object = True):
         self.lead(key)
         asked = self.asked_number(number)
-        asked.hide(student if isinstance(student, int) else -1, hidden is not False)
+        asked.hide(student if type(student) is int else -1, hidden is not False)
         self.changed(public=asked is self.current and asked.state == REVEALED)
 
     def hide_picture(self, key: object, picture: object, hidden: object = True):
@@ -182,7 +182,7 @@ class LiveClass:
     def answer(self, token: object, number: object, value: object):
         student = self.student(token)
         if self.current is None or self.current.number != number or self.current.state != OPEN:
-            raise LiveError(409, "This question is closed: the answers are revealed.")
+            raise LiveError(409, "This question is closed to answers now.")
         value = self.current.take(student.id, value, self.clock() - self.started)
         self.changed(public=False)
         return value
@@ -200,19 +200,21 @@ class LiveClass:
         return picture
 
     # ---- what each audience sees
+    def shared_state(self, for_teacher: bool = False) -> dict:
+        return {"code": self.code, "ended": self.ended, "view": self.view,
+                "link": link_of(self.view) if self.view else "",
+                "question": self.current.for_students() if self.current else None,
+                "gallery": [p.meta(self.nickname, for_teacher) for p in self.gallery if for_teacher or not p.hidden]}
+
     def for_students(self) -> str:
         """The students' state as JSON, written once per public version."""
         if self._written is None or self._written[0] != self.public.version:
-            state = {"code": self.code, "ended": self.ended, "view": self.view,
-                     "link": link_of(self.view) if self.view else "",
-                     "question": self.current.for_students() if self.current else None,
-                     "gallery": [p.meta(self.nickname) for p in self.gallery if not p.hidden]}
-            self._written = (self.public.version, json.dumps(state, ensure_ascii=False))
+            self._written = (self.public.version, json.dumps(self.shared_state(), ensure_ascii=False))
         return self._written[1]
 
     def for_teacher(self) -> dict:
         """Everything: the students, the current question's answers live, the earlier questions' summaries."""
-        return {**json.loads(self.for_students()), "gallery": [p.meta(self.nickname, True) for p in self.gallery],
+        return {**self.shared_state(for_teacher=True),
                 "students": [{"id": s.id, "nickname": s.nickname, "present": s.present}
                              for s in self.students.values()],
                 "asked": [a.for_teacher(self.nickname, with_answers=a is self.current) for a in self.asked]}

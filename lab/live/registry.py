@@ -19,7 +19,7 @@ from lab.view_link import Known
 
 NO_CLASS = "No class has this code: check it with your teacher (6 letters and digits)."
 TOO_MANY_TRIES = "Too many codes tried from here: wait a minute, then type the code again."
-TOO_MANY_STARTS = "Classes were started too often from here: wait two minutes."
+TOO_MANY_STARTS = "Classes were started too often from here: wait a minute."
 FULL = "This server holds as many live classes as it can: try again in a few minutes."
 
 

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from lab.live.asked import LiveError
-from lab.live.limits import WRONG_CODES, Bounds
+from lab.live.limits import STARTS, WRONG_CODES, Bounds
 from lab.live.registry import NO_CLASS, TOO_MANY_TRIES, Registry
 from tests.lab.test_live_class import KNOWN
 
@@ -54,7 +54,7 @@ def test_at_most_n_classes_and_starts_limited_per_client():
     assert refused.value.status == 503
     reg, _ = registry()
     with pytest.raises(LiveError, match="too often"):
-        for _ in range(10):
+        for _ in range(STARTS + 1):
             reg.create("same teacher")
 
 
