@@ -120,7 +120,33 @@ def test_an_ended_class_stream_says_so_and_closes(client):
     assert client.get(f"/lab/live/{code}/export/summaries.csv", params={"key": key}).status_code == 200
 
 
+def test_at_most_a_few_open_streams_per_person():
+    registry, app = Registry(KNOWN), FastAPI()
+    app.include_router(live_routes(registry))
+    with TestClient(app) as client:
+        code, key = start(client)
+        ada = join(client, code)
+        registry.find(code).streams.update({1: 3, "teacher": 3})  # three tabs each, already open
+        refused(client.get(f"/lab/live/{code}/events", params={"token": ada["token"]}), 429, "several tabs")
+        refused(client.get(f"/lab/live/{code}/events", params={"key": key}), 429, "several tabs")
+
+
 def test_a_fault_is_a_sentence_not_a_traceback(client, monkeypatch):
     monkeypatch.setattr(Registry, "find", lambda self, code: 1 / 0)
     refused(client.get("/lab/live/ABCDEF/state"), 500, FAULT)
     assert len(client.get("/lab/live/questions").json()) >= 12
+
+
+def test_beside_gradio_with_the_pages_own_view_names(demo):
+    """As make_app mounts it: the router before Gradio's catch-all, the views checked against the app's own names."""
+    import gradio as gr
+
+    app = FastAPI()
+    app.include_router(live_routes(Registry(demo.links.handlers.known)))
+    with TestClient(gr.mount_gradio_app(app, demo, path="/")) as client:
+        code, key = start(client)
+        model = demo.links.handlers.known.models[0]
+        shown = client.post(f"/lab/live/{code}/show", json={"key": key, "view": f"?tab=sampling&model={model}"})
+        assert shown.json()["view"] == {"tab": "sampling", "model": model}
+        client.post(f"/lab/live/{code}/end", json={"key": key})
+        assert "event: ended" in client.get(f"/lab/live/{code}/events", params={"key": key}).text
