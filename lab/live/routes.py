@@ -211,9 +211,10 @@ def reading_routes(router: APIRouter, registry: Registry):
     @router.get("/lab/live/{code}/gallery/{name}")
     async def picture(code: str, name: str, request: Request):
         live = registry.find(code)
-        reader(live, request)
+        teacher = reader(live, request) is None
         number = name.removesuffix(".png")
-        found = next((p for p in live.gallery if str(p.id) == number and p.png is not None), None)
+        found = next((p for p in live.gallery if str(p.id) == number and p.png is not None
+                      and (teacher or not p.hidden)), None)  # a hidden picture: for the teacher's eyes only
         if found is None:
             raise LiveError(404, "There is no such picture in the class gallery.")
         return Response(found.png, media_type="image/png", headers={**SAFE_HEADERS, "Cache-Control": "private"})

@@ -56,6 +56,9 @@ def test_a_lesson_from_start_to_export(client):
                                                          "png": png_url()}).json()["picture"]
     picture = client.get(f"/lab/live/{code}/gallery/{png}.png", params={"token": ada["token"]})
     assert picture.headers["content-type"] == "image/png" and picture.content.startswith(b"\x89PNG")
+    client.post(f"/lab/live/{code}/hide-picture", json={"key": key, "picture": png})
+    refused(client.get(f"/lab/live/{code}/gallery/{png}.png", params={"token": ada["token"]}), 404, "no such picture")
+    assert client.get(f"/lab/live/{code}/gallery/{png}.png", params={"key": key}).status_code == 200
     answers = client.get(f"/lab/live/{code}/export/answers.csv", params={"key": key})
     assert answers.headers["content-type"].startswith("text/csv") and "Ada" in answers.text
     assert "attachment" in answers.headers["content-disposition"]
