@@ -214,16 +214,20 @@ def wait_for_port(port: int, seconds: float = 30):
 
 
 def side_by_side(results: list[dict]):
+    """One column per class, and each later class's figures as a ratio of the first's."""
     rows = [("push p50 ms", lambda r: r["push_to_screen"].get("p50_ms")),
             ("push p90 ms", lambda r: r["push_to_screen"].get("p90_ms")),
             ("ask p90 ms", lambda r: r["ask_to_screen"].get("p90_ms")),
             ("CPU s / student / min", lambda r: r["cpu_s_per_student_per_minute"]),
-            ("RSS MB after", lambda r: r["after"]["rss_mb"]), ("errors", lambda r: r["errors"])]
-    print(f"{'':24}" + "".join(f"{r['students']:>10} st" for r in results) + "   ratio last/first")
+            ("RSS MB before", lambda r: r["before"]["rss_mb"]), ("RSS MB after", lambda r: r["after"]["rss_mb"]),
+            ("connections during", lambda r: r["during"]["connections"]),
+            ("connections after", lambda r: r["after"]["connections"]), ("errors", lambda r: r["errors"])]
+    print(f"{'students':24}" + "".join(f"{r['students']:>10}" for r in results)
+          + "".join(f"{'x first':>10}" for _ in results[1:]))
     for name, read in rows:
         values = [read(r) for r in results]
-        ratio = f"{values[-1] / values[0]:.2f}" if values[0] else "-"
-        print(f"{name:24}" + "".join(f"{v:>13}" for v in values) + f"   {ratio:>8}")
+        ratios = [f"{v / values[0]:.2f}" if values[0] else "-" for v in values[1:]]
+        print(f"{name:24}" + "".join(f"{v:>10}" for v in values) + "".join(f"{x:>10}" for x in ratios))
 
 
 def main():
