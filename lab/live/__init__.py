@@ -13,6 +13,7 @@ The core here holds no Gradio and no FastAPI; routes.py and stream.py put it on 
     live_class.py one class: the view shown, students, asked questions, gallery; who may do what
     registry.py   the server's classes: create, find, join, expire
     export.py     answers, summaries and gallery as CSV
+    qr.py         the join link as a QR code (SVG), for the projector
     routes.py     the JSON routes under /lab/live (FastAPI)
     stream.py     the server-sent events a page listens to
 

@@ -17,6 +17,7 @@
     GET  /lab/live/{code}/events?key= | ?token=                         server-sent events (stream.py)
     GET  /lab/live/{code}/gallery/{picture}.png?key= | ?token=
     GET  /lab/live/{code}/export/{answers|summaries|gallery}.csv?key=
+    GET  /lab/live/{code}/qr.svg?key=                                   the join link as a QR code (qr.py)
 
 Every refusal is JSON {"error": "<sentence>"} with its status (403: only the teacher leads; 404: no such class;
 413: too large; 429: too many tries): never a traceback. The handlers are `async def`, so every change to a class
@@ -33,6 +34,7 @@ from fastapi.routing import APIRoute
 from lab.live.asked import LiveError
 from lab.live.export import KINDS, export_csv
 from lab.live.live_class import LiveClass, Student
+from lab.live.qr import qr_matrix, svg
 from lab.live.questions import bank
 from lab.live.registry import Registry
 from lab.live.stream import events
@@ -218,6 +220,14 @@ def reading_routes(router: APIRouter, registry: Registry):
         if found is None:
             raise LiveError(404, "There is no such picture in the class gallery.")
         return Response(found.png, media_type="image/png", headers={**SAFE_HEADERS, "Cache-Control": "private"})
+
+    @router.get("/lab/live/{code}/qr.svg")
+    async def qr(code: str, request: Request):
+        """For the teacher's projector (with the key: no way to test codes without the join's rate limit)."""
+        live = registry.find(code)
+        live.teacher(request.query_params.get("key"))
+        link = f"{str(request.base_url).rstrip('/')}/?live={live.code}"
+        return Response(svg(qr_matrix(link)), media_type="image/svg+xml", headers=SAFE_HEADERS)
 
     @router.get("/lab/live/{code}/export/{name}")
     async def export(code: str, name: str, request: Request):

@@ -62,6 +62,8 @@ def test_a_lesson_from_start_to_export(client):
     answers = client.get(f"/lab/live/{code}/export/answers.csv", params={"key": key})
     assert answers.headers["content-type"].startswith("text/csv") and "Ada" in answers.text
     assert "attachment" in answers.headers["content-disposition"]
+    qr = client.get(f"/lab/live/{code}/qr.svg", params={"key": key})
+    assert qr.headers["content-type"].startswith("image/svg+xml") and qr.text.startswith("<svg")
 
 
 def test_a_students_teacher_action_is_refused_with_a_sentence(client):
@@ -70,7 +72,7 @@ def test_a_students_teacher_action_is_refused_with_a_sentence(client):
     for route, body in TEACHER_ROUTES.items():
         for credentials in ({"key": token}, {"token": token}, {}, {"key": None}, {"key": [key]}):
             refused(client.post(f"/lab/live/{code}/{route}", json={**body, **credentials}), 403, "Only the teacher")
-    for reading in ("state", "export/answers.csv", "events"):
+    for reading in ("state", "export/answers.csv", "events", "qr.svg"):
         refused(client.get(f"/lab/live/{code}/{reading}", params={"key": token}), 403, "Only the teacher")
 
 
