@@ -172,6 +172,15 @@ class LiveClass:
         found.hidden = hidden is not False
         self.changed(public=True)
 
+    def rename(self, key: object, student: object, nickname: object = None):
+        """The teacher replaces a nickname (one not fit for the projector); none given: "student <id>"."""
+        self.lead(key)
+        found = self.students.get(student) if type(student) is int else None
+        if found is None:
+            raise LiveError(404, "There is no such student in this class.")
+        found.nickname = plain_text(nickname, self.bounds.nickname_chars) or f"student {found.id}"
+        self.changed(public=True)  # the gallery shows nicknames
+
     def end(self, key: object):
         """The teacher ends the class: every page hears it; the teacher can still download the answers."""
         self.lead(key)

@@ -9,6 +9,7 @@
     POST /lab/live/{code}/close-question    {key, number?}
     POST /lab/live/{code}/hide-answer       {key, number, student, hidden?}
     POST /lab/live/{code}/hide-picture      {key, picture, hidden?}
+    POST /lab/live/{code}/rename            {key, student, nickname?}   (none: "student <id>")
     POST /lab/live/{code}/end               {key}
     POST /lab/live/{code}/answer            {token, number, value}      -> {value}   as kept (on the widget's grid)
     POST /lab/live/{code}/gallery           {token, link, png?}         -> {picture}  png: a small PNG data URL
@@ -160,6 +161,12 @@ def teacher_routes(router: APIRouter, class_and_body):
     async def hide_picture(code: str, request: Request):
         live, body = await class_and_body(code, request)
         live.hide_picture(body.get("key"), body.get("picture"), body.get("hidden", True))
+        return ok()
+
+    @router.post("/lab/live/{code}/rename")
+    async def rename(code: str, request: Request):
+        live, body = await class_and_body(code, request)
+        live.rename(body.get("key"), body.get("student"), body.get("nickname"))
         return ok()
 
     @router.post("/lab/live/{code}/end")

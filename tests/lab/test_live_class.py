@@ -21,7 +21,8 @@ def test_only_the_teacher_key_leads():
     ada = live.join("Ada", "ada-token")
     teacher_actions = [lambda k: live.show(k, "?tab=forward&t=700"), lambda k: live.ask(k, "forward-lose-picture"),
                        lambda k: live.reveal(k), lambda k: live.close_question(k), lambda k: live.end(k),
-                       lambda k: live.hide_answer(k, 1, ada.id), lambda k: live.hide_picture(k, 1)]
+                       lambda k: live.hide_answer(k, 1, ada.id), lambda k: live.hide_picture(k, 1),
+                       lambda k: live.rename(k, ada.id)]
     for action in teacher_actions:
         for wrong in (ada.token, "", None, "teacher-ke", ["teacher-key"]):
             with pytest.raises(LiveError, match=TEACHER_ONLY) as refused:
@@ -111,3 +112,15 @@ def test_an_ended_class_refuses_every_action():
         with pytest.raises(LiveError, match="ended") as refused:
             action()
         assert refused.value.status == 410
+
+
+def test_the_teacher_replaces_a_nickname():
+    live = new_class()
+    rude = live.join("something rude", "a")
+    live.add_picture("a", "?tab=text")
+    live.rename("teacher-key", rude.id)
+    assert json.loads(live.for_students())["gallery"][0]["nickname"] == "student 1"
+    live.rename("teacher-key", rude.id, " Ada\n")
+    assert live.for_teacher()["students"][0]["nickname"] == "Ada"
+    with pytest.raises(LiveError, match="no such student"):
+        live.rename("teacher-key", 7)

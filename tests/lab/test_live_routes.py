@@ -13,7 +13,7 @@ from tests.lab.test_live_gallery import png_url
 
 TEACHER_ROUTES = {"show": {"view": "?tab=forward"}, "ask": {"question": "forward-lose-picture"}, "reveal": {},
                   "close-question": {}, "hide-answer": {"number": 1, "student": 1}, "hide-picture": {"picture": 1},
-                  "end": {}}
+                  "rename": {"student": 1}, "end": {}}
 
 
 @pytest.fixture
