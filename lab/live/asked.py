@@ -1,0 +1,90 @@
+"""One question asked in a class: the students' answers while it is open, then the reveal.
+
+    open      students answer (again: the last answer counts); the teacher sees the answers live
+    revealed  answers closed; every student sees the class's summary and the right answer with its explanation
+    closed    off the students' screens; kept for the export
+
+The teacher may hide any answer (a joke, a mistake): it leaves the summary, stays in the teacher's list and the
+export, marked hidden. A number is checked against the question's range and step, a choice against its choices;
+anything else is refused with a sentence (LiveError)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from lab.live.questions import Question
+from lab.live.summaries import summary
+
+OPEN, REVEALED, CLOSED = "open", "revealed", "closed"
+
+
+class LiveError(Exception):
+    """A refusal with a sentence for the client, and the HTTP status it goes with."""
+
+    def __init__(self, status: int, sentence: str):
+        super().__init__(sentence)
+        self.status, self.sentence = status, sentence
+
+
+@dataclass
+class Answer:
+    student: int
+    value: float | str
+    at: float  # seconds since the class started
+    hidden: bool = False
+
+
+@dataclass
+class Asked:
+    number: int  # 1, 2, … in the order asked in this class
+    question: Question
+    answer: float | str | None  # the right answer for this asking (questions.Question.answer_for)
+    state: str = OPEN
+    answers: dict[int, Answer] = field(default_factory=dict)  # student id -> the last answer
+
+    def take(self, student: int, raw: object, at: float) -> float | str:
+        if self.state != OPEN:
+            raise LiveError(409, "This question is closed to answers now.")
+        value = self.read(raw)
+        self.answers.pop(student, None)  # a new answer goes last, as the teacher's list shows them
+        self.answers[student] = Answer(student, value, at)
+        return value
+
+    def read(self, raw: object) -> float | str:
+        q = self.question
+        if q.kind == "choice":
+            if isinstance(raw, str) and raw in q.choices:
+                return raw
+            raise LiveError(400, "Choose one of the question's answers.")
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
+            raise LiveError(400, "Answer with a number.")
+        if not q.low <= raw <= q.high:
+            raise LiveError(400, f"Answer with a number from {q.low:g} to {q.high:g}.")
+        value = q.low + round((raw - q.low) / q.step) * q.step  # on the widget's grid, as its slider would be
+        return int(value) if float(value).is_integer() else value
+
+    def hide(self, student: int, hidden: bool = True):
+        if student not in self.answers:
+            raise LiveError(404, "That student has not answered this question.")
+        self.answers[student].hidden = hidden
+
+    def shown_values(self) -> list:
+        return [a.value for a in self.answers.values() if not a.hidden]
+
+    def for_students(self) -> dict:
+        """The question; once revealed, the class's summary and the right answer. Never anyone's own answer."""
+        seen = {"number": self.number, "state": self.state, "question": self.question.public()}
+        if self.state == REVEALED:
+            seen.update(summary=summary(self.question, self.shown_values()), answer=self.answer,
+                        explain=self.question.explain)
+        return seen
+
+    def for_teacher(self, nickname, with_answers: bool = True) -> dict:
+        """Everything, live: the summary while answers come in, and (with_answers) each answer with its student's
+        nickname; an earlier question is sent with its summary only (the export has every answer)."""
+        seen = {"number": self.number, "state": self.state, "question": self.question.public(), "answer": self.answer,
+                "explain": self.question.explain, "summary": summary(self.question, self.shown_values())}
+        if with_answers:
+            seen["answers"] = [{"student": a.student, "nickname": nickname(a.student), "value": a.value,
+                                "hidden": a.hidden} for a in self.answers.values()]
+        return seen
