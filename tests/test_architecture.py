@@ -137,3 +137,29 @@ def test_the_lessons_and_the_handout_pages_load_without_gradio():
             "print(sorted({'gradio', 'lab.tabs', 'lab.demo', 'lab.server'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# lab/live (a live class): its core holds no web framework, and no part of it reaches Gradio, the tabs, the Blocks
+# or the serving layer (lab/server mounts its routes)
+LIVE = sorted((ROOT / "lab" / "live").glob("*.py"))
+ON_THE_WEB = {"routes.py", "stream.py"}  # FastAPI here, and only here
+LIVE_NEVER = ("gradio", "lab.tabs", "lab.demo", "lab.launch", "lab.server", "lab.view_link_ui")
+WEB = ("fastapi", "starlette", "uvicorn")
+
+
+def banned(path, prefixes) -> list[str]:
+    return sorted(m for m in imported_modules(path) if any(m == b or m.startswith(b + ".") for b in prefixes))
+
+
+@pytest.mark.parametrize("path", LIVE, ids=lambda p: p.name)
+def test_the_live_class_stays_in_its_room(path):
+    assert not banned(path, LIVE_NEVER), f"{path.name} imports {banned(path, LIVE_NEVER)}"
+    if path.name not in ON_THE_WEB:
+        assert not banned(path, WEB), f"{path.name} imports {banned(path, WEB)}"
+
+
+def test_the_core_loads_without_gradio_or_a_web_framework():
+    code = ("import sys, lab.live.registry, lab.live.export\n"
+            "print(sorted({'gradio', 'fastapi', 'starlette'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -1,6 +1,6 @@
 """The packages as a user installs them: the sdist and the wheel carry every file `lab` and `diffusion_core` read at
 run time, and the wheel, installed alone into a fresh virtual environment, starts `diffusion-lab` and serves its
-page, a browser script and a model file."""
+page, a browser script, a model file, its health route and a live class."""
 import json
 import shutil
 import subprocess
@@ -77,6 +77,11 @@ def test_the_wheel_alone_in_a_fresh_venv_serves_the_app(wheel, tmp_path):
         model = next(p.parent.name for p in sorted((ROOT / "pretrained").glob("*/model.onnx")))
         status, _ = fetch(f"{url}/lab/models/{model}/model.onnx", method="HEAD")
         assert status == 200
+        assert json.loads(fetch(url + "/lab/health")[1])["models"]
+        started = urllib.request.Request(url + "/lab/live/classes", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(started, timeout=30) as answer:  # a live class (lab/live), mounted beside Gradio
+            assert len(json.load(answer)["code"]) == 6
     finally:
         app.terminate()
         app.wait(timeout=30)

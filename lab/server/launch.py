@@ -10,6 +10,8 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom
 from lab.demo import build_demo
+from lab.live.registry import Registry
+from lab.live.routes import live_routes
 from lab.page import PAGE_OPTIONS
 from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
@@ -36,6 +38,7 @@ def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
     app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
+    app.include_router(live_routes(Registry(demo.links.handlers.known)))  # /lab/live/…: a live class (lab/live/)
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
     return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence
 
