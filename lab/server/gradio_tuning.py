@@ -1,4 +1,6 @@
-"""The one place Diffusion Lab adjusts Gradio's internals, for speed only: the app is correct without any of them.
+"""The one place Diffusion Lab adjusts or reads Gradio's internals: four adjustments for speed (the app is correct
+without any of them) and lane_caps, the queue counts that bound each lane's waiting events (lab/server/lane_caps.py;
+without it one client can fill the queue, so a skip is logged as a warning like the others).
 
 Each adjustment names the internals it relies on and checks them before it is applied (the attribute is there,
 the method takes the arguments it took, the code still reads the value set); one whose internals changed is
@@ -27,12 +29,14 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from lab.server.interactive_first import InteractiveFirst, interactive_first
+from lab.server.lane_caps import WaitingCounts
 from lab.server.light_sessions import light_sessions
 from lab.server.queue_analytics import thin_queue_analytics
 from lab.server.queue_wakeup import wake_on_work
 
 GRADIO_PIN = ">=6.31,<6.32"  # requirements.txt and pyproject.toml pin the same; the Space's sdk_version lies in it
 OFF_ENV = "DIFFUSION_LAB_TUNING_OFF"  # names to leave off, comma-separated ("all": every one)
+SWITCHED_OFF = f"switched off by ${OFF_ENV}"
 log = logging.getLogger(__name__)
 
 
@@ -109,6 +113,17 @@ def check_queue_analytics(demo: gr.Blocks) -> None:
     reads(Queue.push, "len(self.event_analytics) > self.ANALYTICS_MAX_EVENTS")
 
 
+def check_lane_caps(demo: gr.Blocks) -> None:
+    """WaitingCounts reads each lane's list of waiting events, Gradio's total and its max_size."""
+    has(demo._queue, "event_queue_per_concurrency_id", "max_size")
+    if not isinstance(demo._queue.event_queue_per_concurrency_id, dict):
+        raise Changed("Queue.event_queue_per_concurrency_id is no longer a dict")
+    has(gradio.queueing.EventQueue("lane", 1), "queue")
+    reads(Queue.push, "len(self) >= self.max_size")  # Gradio's own refusal counts what WaitingCounts.total does
+    reads(Queue.push, "event_queue.queue.append(event)")  # a waiting event is in its lane's list
+    reads(Queue.__len__, "len(event_queue.queue)")
+
+
 @dataclass
 class Adjustment:
     name: str
@@ -128,6 +143,9 @@ ADJUSTMENTS = [
                check_light_sessions, lambda demo, gate: light_sessions(demo)),
     Adjustment("queue_analytics", "the monitoring summary every 500 events, not after each one",
                check_queue_analytics, lambda demo, gate: thin_queue_analytics(demo._queue)),
+    # read by KnownEvents (lab/server/known_events.py), which caps each lane's waiting events when it is there
+    Adjustment("lane_caps", "one client cannot fill the queue: each lane's waiting events are bounded",
+               check_lane_caps, lambda demo, gate: setattr(demo, "lab_waiting", WaitingCounts(demo._queue))),
 ]
 NAMES = [a.name for a in ADJUSTMENTS]
 
@@ -164,7 +182,7 @@ def tune(demo: gr.Blocks, gate: InteractiveFirst, environ=os.environ) -> Report:
             if not in_range:
                 raise Changed(f"Gradio {gr.__version__} is outside {GRADIO_PIN}")
             if adjustment.name in off:
-                raise Changed(f"switched off by ${OFF_ENV}")
+                raise Changed(SWITCHED_OFF)
             adjustment.check(demo)
         except (Changed, AttributeError, TypeError, OSError) as why:  # OSError: no source to read
             report.skipped[adjustment.name] = str(why)

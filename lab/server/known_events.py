@@ -5,12 +5,14 @@ for an event that only runs in the browser (no Python function) with a traceback
 /gradio_api/call/<name> with an unknown name. /gradio_api/run/<name> runs an event outside the queue (no lane, no
 limit), and /gradio_api/deep_link writes files that stay. `KnownEvents` (ASGI middleware around the whole app)
 answers those with a 404 and one sentence before Gradio sees them, and a body over MAX_JOIN_BYTES with a 413;
-every other request passes unchanged.
+a join to a lane that is full (lab/server/lane_caps.py) with a 429; every other request passes unchanged.
 The events' values themselves are checked by lab/server/input_gate.py."""
 from __future__ import annotations
 
 import json
 import re
+
+from lab.server.lane_caps import LaneCaps
 
 JOIN = "/gradio_api/queue/join"
 BY_NAME = re.compile(r"/gradio_api/call/(?:v2/)?([^/]+)/?")  # an event by its API name, through the queue
@@ -20,6 +22,7 @@ CLOSED = re.compile(r"/gradio_api/(?:run|api)/.*|/gradio_api/deep_link/?")
 MAX_JOIN_BYTES = 4 << 20  # an event's values (files are uploaded separately): texts, numbers, choices
 UNKNOWN = "This app has no such action: reload the page (a script: see the app's API page for what it can call)."
 TOO_LARGE = "That request is too large for this app: send shorter values."
+BUSY_STATUS = 429  # the page shows its `detail` (a 503 would show Gradio's own words)
 
 
 class KnownEvents:
@@ -27,6 +30,9 @@ class KnownEvents:
         self.app = app
         self.indices = {i for i, fn in demo.fns.items() if fn.fn is not None}  # events with a Python function
         self.names = {fn.api_name for fn in demo.fns.values() if fn.fn is not None and fn.api_name}
+        # the caps need Gradio's queue counts: present when gradio_tuning applied lane_caps (else no cap, logged)
+        counts = getattr(demo, "lab_waiting", None)
+        self.caps = LaneCaps(demo, counts) if counts is not None else None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -41,21 +47,23 @@ class KnownEvents:
         body = await read_body(receive, MAX_JOIN_BYTES)
         if body is None:
             return await answer(send, 413, TOO_LARGE)
-        if not named and not self.known(body):
+        fn_index = None if named else event_number(body)
+        if fn_index is not None and not (type(fn_index) is int and fn_index in self.indices):
             return await answer(send, 404, UNKNOWN)
+        busy = self.caps and self.caps.refusal(fn_index, named.group(1) if named else None)
+        if busy:
+            return await answer(send, BUSY_STATUS, busy)
         return await self.app(scope, replay(body, receive), send)
 
-    def known(self, body: bytes) -> bool:
-        """False when the body names an event other than by the number of one this app runs in Python (a page
-        sends a plain integer; Gradio would also read "7", "0_7" or 7.0). A body without a number, or one Gradio
-        cannot read at all, is left to Gradio's own answer (400 or 422 saying what is missing)."""
-        try:
-            fn_index = json.loads(body).get("fn_index")
-        except (ValueError, AttributeError, RecursionError):
-            return True
-        if fn_index is None:
-            return True
-        return type(fn_index) is int and fn_index in self.indices
+
+def event_number(body: bytes):
+    """The body's fn_index as sent, or None. This app runs events only by the number of one it runs in Python (a
+    page sends a plain integer; Gradio would also read "7", "0_7" or 7.0: refused). A body without a number, or
+    one Gradio cannot read at all, is left to Gradio's own answer (400 or 422 saying what is missing)."""
+    try:
+        return json.loads(body).get("fn_index")
+    except (ValueError, AttributeError, RecursionError):
+        return None
 
 
 async def read_body(receive, limit: int) -> bytes | None:

@@ -151,8 +151,10 @@ class PlaygroundTab:
         Returns:
             the loss of each step (a table: step, loss, series) and a line saying how the training went
         """
-        *_, (losses, status, bench) = self.training(source, None, objective, train_steps, bench)
-        return losses, status, bench
+        # A generator, as the page's Train is: the run stops at its next update (about twice a second) once the
+        # script's result stream has closed (Gradio gives a plain function no way to learn that its client left; it
+        # closes a generator whose event's stream is gone). gradio_client's predict() returns the last update.
+        yield from self.training(source, None, objective, train_steps, bench)
 
     @friendly
     @for_scripts

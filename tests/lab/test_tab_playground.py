@@ -78,6 +78,20 @@ def test_training_stops_at_its_time_limit_and_when_the_page_closes_it(tab, monke
         next(run)
 
 
+def test_a_scripts_training_stops_when_gradio_closes_it(tab, monkeypatch):
+    """/playground_train is a generator like the page's Train: Gradio closes it at its next update once the
+    script's result stream is gone, so a client that left does not hold the one-slot lane for 30 s."""
+    monkeypatch.setattr(playground, "UPDATE_EVERY_S", 0.0)
+    run = tab.playground_train("two_moons", "flow_matching", 20_000, Workbench())
+    first = next(run)
+    run.close()
+    assert "step 1/20000" in first[1]
+    with pytest.raises(StopIteration):
+        next(run)
+    *_, (losses, status, bench) = tab.playground_train("rings", "ddpm", 100, Workbench())
+    assert "Trained** 100 steps" in status and ("rings", "ddpm") in bench.models
+
+
 def test_the_flow_animates_then_scrubs_draws_arrows_and_exports_a_gif(tab):
     outputs = list(tab.run_flow("two_moons", "flow_matching", "euler", 20, 50, 0, True, Workbench()))
     assert len(outputs) > 5 and all(o[0].shape == (420, 420, 3) for o in outputs)
