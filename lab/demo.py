@@ -29,7 +29,10 @@ def problems_banner(classroom: Classroom) -> str | None:
     zoo = classroom.zoo
     if not zoo.problems and zoo.names(with_time=True):
         return None
-    return ("⚠️ **Some models could not be loaded**: " + "; ".join(f"{k}: {v}" for k, v in zoo.problems.items())
+    # names only: the page is public, and a loader's text carries paths (the details: the server's log,
+    # lab/server/health.py)
+    return ("⚠️ **Some models could not be loaded**" + (": " + ", ".join(zoo.problems) + " (the details are in the "
+                                                        "server's log)." if zoo.problems else ".")
             + ("" if zoo.names(with_time=True)
                else " No trained model is here: tabs 1–2 work; " + zoo.how_to_get_models()))
 
