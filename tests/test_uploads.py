@@ -47,6 +47,24 @@ def test_files_that_are_not_pictures_get_a_sentence(tmp_path, contents, expected
     assert str(caught.value)[0].isupper() and "Error" not in str(caught.value)
 
 
+EPS = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n0 0 moveto 10 10 lineto stroke\nshowpage\n%%EOF\n"
+
+
+OTHER_KINDS = [EPS, saved(Image.new("L", (8, 8)), "TIFF"), saved(Image.new("RGB", (16, 16)), "ICO"),
+               saved(Image.new("RGB", (8, 8)), "PPM")]
+
+
+@pytest.mark.parametrize("contents", OTHER_KINDS, ids=["eps", "tiff", "ico", "ppm"])
+def test_only_the_five_kinds_the_sentence_names_are_opened(tmp_path, contents):
+    """PNG, JPEG, GIF, BMP and WebP; any other kind Pillow knows (EPS would go to Ghostscript) gets the sentence."""
+    path = tmp_path / "photo.png"
+    path.write_bytes(contents)
+    with pytest.raises(ValueError, match="not a picture this app can read.*PNG, JPEG, GIF, BMP or WebP"):
+        open_image(path)
+    for fmt in ("PNG", "JPEG", "GIF", "BMP", "WEBP"):
+        assert open_image(saved(Image.new("RGB", (8, 8), (0, 200, 0)), fmt)).size == (8, 8), fmt
+
+
 def test_too_many_pixels_is_refused_before_decoding():
     with pytest.raises(ValueError, match="3000×2000 pixels"):
         open_image(saved(Image.new("L", (3000, 2000))), max_pixels=1_000_000)
