@@ -100,7 +100,9 @@ def one_of(name: str, value, choices) -> object:
     if not any(_same(value, v) for v in values):
         listed = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
         what = shown(value)
-        if what.startswith("'") or isinstance(value, (int, float)) and not isinstance(value, bool):
+        # "There is no 'zigzag' / no 77 among…" reads well only for a quoted text or a number written as one; a
+        # described value ("a number with about 31 digits", "NaN (not a number)", "a list") takes the other form
+        if what.startswith("'") or re.fullmatch(r"-?[\d.]+(e[+-]\d+)?", what):
             raise InputError(f"There is no {what} among the choices for {name}: pick one of {listed}.")
         raise InputError(f"The {name} must be one of its choices ({listed}), not {what}.")
     return value

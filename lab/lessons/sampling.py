@@ -14,7 +14,7 @@ import torch
 from diffusion_core.images import make_grid, save_gif, save_mp4, save_png, tensor_to_uint8, tile_grid
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL, SamplerStep
-from lab.checks import MAX_GUIDANCE, MAX_SEED, check_range, one_of, whole_number
+from lab.checks import MAX_GUIDANCE, MAX_SEED, InputError, check_range, shown, whole_number
 from lab.lessons.noise_level import num_levels
 
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
@@ -91,13 +91,31 @@ def class_options(pipe: Pipeline | None) -> list[tuple[str, int]]:
             + [(name, i) for i, name in enumerate(names)])
 
 
+def checked_class(pipe: Pipeline, label) -> int:
+    """The class box's value, one of class_options(pipe); a number the model has no class for is refused in words
+    that say which numbers it takes (the menu's own labels read badly in "pick one of …")."""
+    if not pipe.config.num_classes:
+        if not _same_number(label, -1):
+            raise InputError("This model has no classes: leave the class at -1.")
+        return -1
+    options = class_options(pipe)
+    if not any(_same_number(label, value) for _, value in options):
+        raise InputError(f"This model has no class {shown(label)}: choose -1 (one of each class), -2 (no class) or "
+                         f"a class from 0 to {len(options) - 3}.")
+    return label
+
+
+def _same_number(value, number: int) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and value == number
+
+
 def sampling_request(zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance) -> SimpleNamespace:
     """Tab 4's values (its widgets', the handout's, a script's) checked and turned into pipe.sample's arguments;
     an InputError with a sentence for a student if one is refused."""
     pipe = zoo.get(model)
     steps = whole_number("steps", steps, 1, num_levels(pipe))
     n = whole_number("number of images", n, 1, 16)
-    label = one_of("class", label, class_options(pipe))
+    label = checked_class(pipe, label)
     eta, guidance = check_range("η", eta, 0, 1), check_range("guidance scale w", guidance, 1, MAX_GUIDANCE)
     seed = whole_number("seed", seed, 0, MAX_SEED)
     interval = PAPER_GUIDANCE_INTERVAL if limit_guidance and pipe.objective == "ddpm" else None

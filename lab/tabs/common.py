@@ -58,4 +58,4 @@ def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidanc
         widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label="guidance scale w (1 = none)")
         # checked by lab/server/input_gate.py
         widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)
-        widgets.n = gr.Slider(1, 16, value=8, step=1, label="images")
+        widgets.n = gr.Slider(1, 16, value=8, step=1, label="number of images")

@@ -51,6 +51,7 @@ COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds
 ARROWS_INFO = "flow matching: where the velocity pushes a point (−v̂); DDPM: the score −ε̂/σ_t, towards likelier points"
 TRAINING = dict(concurrency_id="playground_training", concurrency_limit=1)  # one run at a time: one core of two
 UPDATE_EVERY_S, FRAME_PAUSE_S, ANIMATION_FRAMES = 0.5, 0.08, 16
+OBJECTIVE_LABEL = "objective (what the network learns)"  # a message names it by the noun ("The objective must…")
 
 
 class PlaygroundTab:
@@ -59,7 +60,7 @@ class PlaygroundTab:
 
     @friendly
     def sampler_choices(self, objective: str):
-        objective = one_of("what the network learns", objective, OBJECTIVES)
+        objective = one_of("objective", objective, OBJECTIVES)
         return Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS[objective]], value=SAMPLERS[objective][0])
 
     @friendly
@@ -78,7 +79,7 @@ class PlaygroundTab:
     def training(self, source, sketch, objective, train_steps, bench: Workbench):
         """(loss table, status, bench) about twice a second and at the end (see `train`)."""
         steps = whole_number("training steps", train_steps, 100, 20_000)
-        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
+        one_of("data", source, SOURCES), one_of("objective", objective, OBJECTIVES)
         points = training_points(source, sketch)
         run = Training(ToyModel.new(objective), points, train_config(objective, steps))
         losses, start, shown = [], time.monotonic(), 0.0
@@ -112,7 +113,7 @@ class PlaygroundTab:
 
     def flow(self, source, objective, sampler, num_steps, particles, seed, bench: Workbench):
         """The checked values' scene: particles from noise to data with the session's model (else the preset)."""
-        one_of("data", source, SOURCES), one_of("what the network learns", objective, OBJECTIVES)
+        one_of("data", source, SOURCES), one_of("objective", objective, OBJECTIVES)
         one_of("sampler", sampler, SAMPLERS[objective])
         toy = bench.model(self.presets, source, objective)
         return flow_scene([(sampler, toy)], bench.data(source), whole_number("particles", particles, 10, 2000),
@@ -180,7 +181,7 @@ class PlaygroundTab:
         """/playground_train and /playground_sample for a script: on the page's per-session Workbench (w.bench)."""
         with gr.Column(visible=False):
             a = SimpleNamespace(source=Radio(SOURCES, value=SOURCES[0][1], label="data"), bench=w.bench,
-                                objective=Radio(OBJECTIVES, value="flow_matching", label="what the network learns"),
+                                objective=Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL),
                                 train_steps=gr.Number(3000, label="training steps", step=1, minimum=100,
                                                       maximum=20_000),
                                 sampler=Radio([(SAMPLER_TITLES[s], s) for s in SAMPLER_TITLES], value="euler",
@@ -214,7 +215,7 @@ class PlaygroundTab:
                 w.files = gr.File(label="exported GIF", file_count="multiple", height=100, elem_classes="dl-result")
             with gr.Column(scale=2, min_width=320):
                 w.source = Radio(SOURCES, value=SOURCES[0][1], label="data")
-                w.objective = Radio(OBJECTIVES, value="flow_matching", label="what the network learns")
+                w.objective = Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL)
                 w.sampler = Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
                                      label="sampler")
                 w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)

@@ -167,7 +167,7 @@ class SamplingTab:
                                 sampler=Radio(list(SAMPLER_LABELS), value="dpm_solver_pp", label="sampler"),
                                 steps=gr.Number(20, label="steps", step=1, minimum=1, maximum=1000),
                                 seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
-                                n=gr.Number(8, label="images", step=1, minimum=1, maximum=16),
+                                n=gr.Number(8, label="number of images", step=1, minimum=1, maximum=16),
                                 label=gr.Number(-1, label="class", step=1, minimum=-2, maximum=999),
                                 guidance=gr.Slider(1, MAX_GUIDANCE, value=2.0, step=0.5, label="guidance scale w"),
                                 eta=gr.Slider(0, 1, value=0, step=0.1, label="η"),

@@ -193,7 +193,7 @@ class TextTab:
                                 steps=gr.Number(20, label="steps", step=1, minimum=1, maximum=100),
                                 sampler=Radio(list(SAMPLERS), value="dpm_solver_pp", label="sampler"),
                                 seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
-                                n=gr.Number(4, label="images", step=1, minimum=1, maximum=16),
+                                n=gr.Number(4, label="number of images", step=1, minimum=1, maximum=16),
                                 use_prior=gr.Checkbox(True, label="retrieval prior"),
                                 text_model=Dropdown(list(self.studios), value=self.classroom.text_model,
                                                     label="text model"))

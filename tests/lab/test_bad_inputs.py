@@ -38,7 +38,7 @@ BAD = [
     ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, 2**70, 1, -1, 1), "seed must be between 0 and"),
     ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, -3, 1, -1, 1), "seed must be between 0 and"),
     ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, 2.5, 1, -1, 1), "seed must be a whole number"),
-    ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, 0, 1, 77, 1), "no 77 among the choices for class"),
+    ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, 0, 1, 77, 1), "This model has no class 77: choose -1"),
     ("sampling", "start", ("moon", "tiny_cond", "ddim", 5, 0, 0, 1, -1, 1), "where the sampling runs"),
     ("sampling", "start", ("auto", "tiny_cond", "ddim", 5, 0, 0, 1, -1, float("nan")),
      "The guidance scale w must be between 1 and 5"),
@@ -98,7 +98,7 @@ THROUGH_CLIENT = [  # (endpoint, bad arguments, fragment of the sentence, good a
     ("/sample", SAMPLE | {"sampler": "nonsense"}, "no 'nonsense' among the choices for sampler",
      SAMPLE | {"sampler": "ddpm"}),
     ("/sample", SAMPLE | {"label": "cat"}, "The class must be a whole number", SAMPLE | {"label": 3}),
-    ("/sample", SAMPLE | {"label": 77}, "no 77 among the choices for class", SAMPLE | {"label": -2}),
+    ("/sample", SAMPLE | {"label": 77}, "This model has no class 77: choose -1", SAMPLE | {"label": -2}),
     ("/forward", {"T": 1e9}, "T must be between 2 and 5000", {"T": 1000}),
     ("/forward", {"schedule": "zigzag"}, "no 'zigzag' among the choices for noise schedule", {"schedule": "cosine"}),
     ("/forward", {"image": "/etc/passwd"}, "only opens pictures that were uploaded", {"image": None}),
@@ -108,6 +108,11 @@ THROUGH_CLIENT = [  # (endpoint, bad arguments, fragment of the sentence, good a
     ("/text_to_image", {"prompt": "a bold seven", "steps": 3, "n": 1, "seed": -1}, "seed must be between",
      {"prompt": "a bold seven", "steps": 3, "n": 1}),
     ("/playground_sample", {"sampler": "ddpm"}, "no 'ddpm' among the choices for sampler", {"num_steps": 5}),
+    ("/sample", SAMPLE | {"n": 17}, "The number of images must be between 1 and 16", SAMPLE),
+    ("/sample", SAMPLE | {"model": "tiny_text", "label": 3}, "This model has no classes: leave the class at -1",
+     SAMPLE),
+    ("/playground_sample", {"objective": "x0"}, "There is no 'x0' among the choices for objective: pick one of",
+     {"num_steps": 5}),
 ]
 
 

@@ -29,6 +29,13 @@ def test_checks_say_what_is_wrong():
         with pytest.raises(InputError, match="must be one of its choices"):
             one_of("class", value, [("zero", 0), ("one", 1)])
     assert one_of("class", 1, [("zero", 0), ("one", 1)]) == 1
+    with pytest.raises(InputError, match="There is no 7 among the choices for class"):
+        one_of("class", 7, [("zero", 0), ("one", 1)])
+    for value, what in ((10**30, "a number with about 31 digits"), (float("nan"), r"NaN \(not a number\)"),
+                        (float("inf"), "infinity"), (-float("inf"), "minus infinity")):  # described, not quoted
+        with pytest.raises(InputError, match=rf"^The noise schedule must be one of its choices \(linear\), "
+                                             rf"not {what}\.$"):
+            one_of("noise schedule", value, ["linear"])
 
 
 def test_number_boxes_take_whole_numbers_and_say_what_to_type():
