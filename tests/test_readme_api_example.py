@@ -62,3 +62,7 @@ def test_the_api_page_lists_exactly_the_documented_endpoints(app):
     assert set(re.findall(r"/[a-z_]+(?=`|\")", readme_section())) & listed == listed
     descriptions = [info["description"] for info in api["named_endpoints"].values()]
     assert len(set(descriptions)) == len(listed) and all(len(d) > 40 for d in descriptions)
+    # T and t apart (gradio_client's printed view_api lowercases every name; the names and labels are distinct)
+    forward = api["named_endpoints"]["/forward"]["parameters"]
+    assert [(p["parameter_name"], p["label"]) for p in forward[2:4]] == [("T", "T (number of steps)"),
+                                                                          ("t", "t (the step)")]

@@ -139,8 +139,8 @@ class ForwardTab:
             a = SimpleNamespace(image=PictureUpload(label="picture"), markov=gr.Checkbox(False, label="Markov chain"),
                                 schedule=Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"],
                                                   label="noise schedule"),
-                                T=gr.Number(FIRST["T"], label="T", step=1, minimum=2, maximum=MAX_T),
-                                t=gr.Number(FIRST["t"], label="t", step=1, minimum=0, maximum=MAX_T - 1),
+                                T=gr.Number(FIRST["T"], label="T (number of steps)", step=1, minimum=2, maximum=MAX_T),
+                                t=gr.Number(FIRST["t"], label="t (the step)", step=1, minimum=0, maximum=MAX_T - 1),
                                 seed=gr.Number(FIRST["seed"], label="seed", step=1, minimum=0, maximum=MAX_SEED))
             outputs = [gr.Image(label="x_t", format="png"), gr.Markdown(label="equation")]
         script_endpoint(self.forward, inputs(self.forward, a), outputs, "forward", **INTERACTIVE)

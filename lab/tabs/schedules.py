@@ -69,7 +69,7 @@ def script_api():
     """/schedules for a script: the table of tab 2 for any T."""
     with gr.Column(visible=False):
         a = SimpleNamespace(names=CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules"),
-                            T=gr.Number(1000, label="T", step=1, minimum=2, maximum=MAX_T))
+                            T=gr.Number(1000, label="T (number of steps)", step=1, minimum=2, maximum=MAX_T))
         table = gr.Dataframe(label="ᾱ and SNR (dB) of each schedule")
     script_endpoint(schedules, inputs(schedules, a), [table], "schedules", **INTERACTIVE)
 

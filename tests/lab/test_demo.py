@@ -83,3 +83,10 @@ def test_the_api_page_lists_the_public_endpoints_only(demo):
     hidden = {fn.api_name for fn in demo.fns.values() if fn.fn is not None} - PUBLIC_API
     assert {"update_forward", "update_forward_1", "lambda", "gallery_index", "restore", "start", "run_sampler",
             "train", "run_flow", "diffusion_lab_forward_handout"} <= hidden
+
+
+def test_the_api_page_names_T_and_t_apart(demo):
+    """/forward's T and t: each its own parameter name (a script's T= and t=) and its own label."""
+    forward = demo.get_api_info()["named_endpoints"]["/forward"]["parameters"]
+    assert [(p["parameter_name"], p["label"]) for p in forward[2:4]] == [("T", "T (number of steps)"),
+                                                                          ("t", "t (the step)")]
