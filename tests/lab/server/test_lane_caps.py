@@ -2,13 +2,16 @@
 a full lane is refused with a sentence (429) while the slider's lane still answers; the counts are read from
 Gradio's internals as verified (if test_counts_read_gradios_own_queue fails, Gradio changed them: follow it)."""
 import json
+import logging
 from types import SimpleNamespace
 
 import gradio as gr
 import httpx
 import pytest
 
-from lab.server.known_events import BUSY_STATUS
+from lab.server import gradio_tuning
+from lab.server.interactive_first import InteractiveFirst
+from lab.server.known_events import BUSY_STATUS, KnownEvents
 from lab.server.lane_caps import BUSY, FULL, HEADROOM, WAITING_CAPS, WHAT_WAITS, LaneCaps, WaitingCounts
 from lab.tabs import playground
 
@@ -74,6 +77,21 @@ def test_counts_read_gradios_own_queue():
     assert counts.waiting("lane") == 0 and counts.total() == 0 and counts.max_size() == 7
     queue.event_queue_per_concurrency_id["lane"].queue.append(object())
     assert counts.waiting("lane") == 1 and counts.total() == 1 and counts.waiting("no such lane") == 0
+
+
+def test_a_gradio_that_counts_its_queue_otherwise_gets_no_cap_and_a_warning(monkeypatch, caplog):
+    def counts_elsewhere(self):  # a Gradio whose total no longer comes from the lanes' lists
+        return 0
+
+    monkeypatch.setattr(gr.queueing.Queue, "__len__", counts_elsewhere)
+    with gr.Blocks() as demo:
+        number = gr.Number()
+        number.submit(lambda x: x, number, number)
+    demo.queue()
+    with caplog.at_level(logging.WARNING, logger=gradio_tuning.__name__):
+        report = gradio_tuning.tune(demo, InteractiveFirst(), environ={})
+    assert "lane_caps" in report.skipped and "lane_caps skipped" in caplog.text
+    assert KnownEvents(None, demo).caps is None
 
 
 def events_of(base: str, api_name: str, event_id: str) -> str:
