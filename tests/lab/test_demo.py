@@ -90,3 +90,14 @@ def test_the_api_page_names_T_and_t_apart(demo):
     forward = demo.get_api_info()["named_endpoints"]["/forward"]["parameters"]
     assert [(p["parameter_name"], p["label"]) for p in forward[2:4]] == [("T", "T (number of steps)"),
                                                                           ("t", "t (the step)")]
+
+
+def test_the_banner_names_a_model_that_could_not_be_loaded_without_the_loaders_text():
+    from types import SimpleNamespace
+
+    from lab.demo import problems_banner
+    from lab.zoo import Zoo
+
+    zoo = Zoo(problems={"badw": "could not load /srv/app/pretrained/badw/model.safetensors: SafetensorError"})
+    banner = problems_banner(SimpleNamespace(zoo=zoo))
+    assert "badw" in banner and "server's log" in banner and "/srv" not in banner and "Error" not in banner
