@@ -66,14 +66,14 @@ def answer_number(student, value: int):
 def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     OUT.mkdir(parents=True, exist_ok=True)
     teacher, code = start_class(browser, served_app)
-    secrets = teacher.evaluate("() => JSON.parse(sessionStorage.getItem('dl-live-teacher'))")
+    secrets = teacher.evaluate("() => JSON.parse(sessionStorage.getItem('dl-class-teacher'))")
     assert secrets["code"] == code and secrets["key"] not in teacher.url  # the key stays out of the address bar
     students = [join(browser, served_app, code, "Ada"), join(browser, served_app, code, None),
                 join(browser, served_app, code, None)]
     teacher.get_by_text("3 students joined").wait_for()
     assert teacher.locator(".dl-class-students li").all_inner_texts() == ["Ada", "student 2", "student 3"]
     for student in students:
-        token = student.evaluate("() => JSON.parse(sessionStorage.getItem('dl-live-student')).token")
+        token = student.evaluate("() => JSON.parse(sessionStorage.getItem('dl-class-student')).token")
         assert token and token not in student.url and f"live={code}" in student.url
 
     # the teacher's view (tab 1 at t = 700), then tab 2: every student's page follows
@@ -96,7 +96,7 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     ask_choice_question(teacher, students)
 
     refused = students[1].evaluate("""async (code) => {
-        const token = JSON.parse(sessionStorage.getItem('dl-live-student')).token;
+        const token = JSON.parse(sessionStorage.getItem('dl-class-student')).token;
         const r = await fetch(`/lab/live/${code}/show`, {method: 'POST', headers: {'Content-Type': 'application/json'},
                               body: JSON.stringify({key: token, view: '?tab=denoise'})});
         return [r.status, (await r.json()).error];
