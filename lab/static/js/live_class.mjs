@@ -274,6 +274,7 @@ function studentQuestion(q) {
   const showMine = () => {
     const value = live.answered[q.number];
     mine.textContent = value === undefined ? "" : `Your answer: ${value} (you can change it until the reveal)`;
+    card.querySelectorAll(".dl-class-choice-button").forEach((b) => b.classList.toggle("primary", b.textContent === value));
   };
   const send = async (value) => {
     const kept = await post(inClass("answer"), { token: live.token, number: q.number, value });

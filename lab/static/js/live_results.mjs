@@ -2,7 +2,8 @@
 // a histogram of numbers as SVG bars with the median (and, once revealed, the right answer) marked, or one bar per
 // choice. Every word and number goes in as textContent: a nickname or a value never becomes markup.
 const SVG = "http://www.w3.org/2000/svg";
-const WIDTH = 600, HEIGHT = 230, TOP = 24, BOTTOM = 30;  // the histogram's drawing box, in its own units
+const WIDTH = 600, HEIGHT = 270, TOP = 66, BOTTOM = 30;  // the histogram's drawing box, in its own units
+const LABEL_Y = { median: 24, answer: 54 };  // the two markers' labels on their own lines, above the bars' counts
 
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -38,15 +39,15 @@ function axis(bins) {
 
 function marker(x, label, kind) {
   const group = svg("g", { class: `dl-class-mark dl-class-mark-${kind}` });
-  group.append(svg("line", { x1: x, x2: x, y1: TOP - 6, y2: HEIGHT - BOTTOM }),
-    svg("text", { x: Math.min(Math.max(x, 40), WIDTH - 40), y: TOP - 10, "text-anchor": "middle" }, label));
+  group.append(svg("line", { x1: x, x2: x, y1: LABEL_Y[kind] + 4, y2: HEIGHT - BOTTOM }),
+    svg("text", { x: Math.min(Math.max(x, 60), WIDTH - 60), y: LABEL_Y[kind], "text-anchor": "middle" }, label));
   return group;
 }
 
 export function histogram(bins, median, answer) {
   const most = Math.max(1, ...bins.map((b) => b.count)), step = WIDTH / bins.length;
   const tall = HEIGHT - TOP - BOTTOM, x = axis(bins);
-  const chart = svg("svg", { viewBox: `0 -16 ${WIDTH} ${HEIGHT + 16}`, class: "dl-class-histogram", role: "img" });
+  const chart = svg("svg", { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, class: "dl-class-histogram", role: "img" });
   chart.append(svg("title", {}, `answers between ${shortNumber(bins[0].low)} and ` +
     `${shortNumber(bins[bins.length - 1].high)}`));
   bins.forEach((bin, i) => {
