@@ -2,8 +2,8 @@
 three students' phones, each in its own browser context. The teacher starts a class; the students join (one with a
 nickname); the teacher shows two views and every student's page follows; a number question and a choice question are
 asked, answered, counted live on the teacher's screen and revealed to the students; a student trying a teacher's
-action is refused. Screenshots (teacher in presenter mode at 1920×1080, a student at 390×844) go to $SCREENSHOT_DIR
-(default: screenshots/)."""
+action is refused; the teacher ends the class and downloads the answers. Screenshots (teacher in presenter mode at
+1920×1080, a student at 390×844) go to $SCREENSHOT_DIR (default: screenshots/)."""
 import json
 import os
 import time
@@ -41,6 +41,7 @@ def join(browser, url: str, code: str, nickname: str | None):
     student = open_in_context(browser, url + f"?live={code}", 390, 844)
     if nickname:
         student.get_by_label("nickname (optional)").fill(nickname)
+        student.screenshot(path=str(OUT / "live_class_student_join.png"))
     student.get_by_role("button", name="Join", exact=True).click()
     student.locator(".dl-class-student").wait_for()
     return student
@@ -102,6 +103,12 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
         return [r.status, (await r.json()).error];
     }""", code)
     assert refused == [403, TEACHER_ONLY]
+
+    teacher.get_by_role("button", name="End the class").click()
+    for student in students:
+        student.get_by_text(f"The live class {code} has ended.").wait_for()
+    answers = teacher.get_by_role("link", name="Download the answers (CSV)")
+    assert teacher.request.get(answers.get_attribute("href")).text().count("\n") >= 6  # 2 questions × 3 answers
     for page in (teacher, *students):
         page.context.close()
 

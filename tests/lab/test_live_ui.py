@@ -1,5 +1,6 @@
 """lab/live_ui.py: the page's live class is one button in the header and one hidden panel under it, both run by
-lab/static/js/live_class.mjs; it adds no Gradio event that reaches the server (the class talks over lab/live's routes)."""
+lab/static/js/live_class.mjs; it adds no Gradio event that reaches the server (the class talks over lab/live's
+routes)."""
 import json
 import re
 
