@@ -1,9 +1,10 @@
 """A live class in real browsers (lab/live_ui.py, lab/static/js/live_class.mjs): a teacher's page on a projector and
 three students' phones, each in its own browser context. The teacher starts a class; the students join (one with a
-nickname); the teacher shows two views and every student's page follows; a number question and a choice question are
-asked, answered, counted live on the teacher's screen and revealed to the students; a student trying a teacher's
-action is refused; the teacher ends the class and downloads the answers. Screenshots (teacher in presenter mode at
-1920×1080, a student at 390×844) go to $SCREENSHOT_DIR (default: screenshots/)."""
+nickname with markup, shown as typed); the teacher shows two views and every student's page follows; a number
+question and a choice question are asked, answered, counted live on the teacher's screen and revealed to the
+students; a student trying a teacher's action is refused; the teacher ends the class and downloads the answers.
+Screenshots (teacher in presenter mode at 1920×1080, a student at 390×844) go to $SCREENSHOT_DIR (default:
+screenshots/)."""
 import json
 import os
 import time
@@ -15,6 +16,7 @@ from tests.test_browser_links import shown
 
 OUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots"))
 T_BOX = "number input for t (how much noise)"
+NICKNAME = "<b>Ada</b>"  # markup in a nickname is shown as typed, never run (textContent only)
 FOLLOW_WITHIN_S = 30  # a shown view reaches every student's page (measured and printed: usually a few seconds)
 
 
@@ -69,10 +71,12 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     teacher, code = start_class(browser, served_app)
     secrets = teacher.evaluate("() => JSON.parse(sessionStorage.getItem('dl-class-teacher'))")
     assert secrets["code"] == code and secrets["key"] not in teacher.url  # the key stays out of the address bar
-    students = [join(browser, served_app, code, "Ada"), join(browser, served_app, code, None),
+    students = [join(browser, served_app, code, NICKNAME), join(browser, served_app, code, None),
                 join(browser, served_app, code, None)]
     teacher.get_by_text("3 students joined").wait_for()
-    assert teacher.locator(".dl-class-students li").all_inner_texts() == ["Ada", "student 2", "student 3"]
+    assert teacher.locator(".dl-class-students li").all_inner_texts() == [NICKNAME, "student 2", "student 3"]
+    assert teacher.locator("#live-class b").count() == 0 and students[0].locator("#live-class b").count() == 0
+    assert f"you are {NICKNAME}" in students[0].locator(".dl-class-title").inner_text()
     for student in students:
         token = student.evaluate("() => JSON.parse(sessionStorage.getItem('dl-class-student')).token")
         assert token and token not in student.url and f"live={code}" in student.url
