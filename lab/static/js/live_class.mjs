@@ -267,7 +267,9 @@ function studentQuestion(q) {
   const card = el("div", { class: "dl-class-question", "data-state": q.state, "data-number": q.number },
     el("p", { class: "dl-class-prompt", text: q.question.prompt }));
   if (q.state === "revealed") {
-    card.append(drawSummary(q.summary, q.answer), reveal({ ...q, explain: q.explain }));
+    const value = live.answered[q.number];
+    card.append(drawSummary(q.summary, q.answer), reveal(q),
+      value === undefined ? null : el("p", { class: "dl-class-mine", text: `Your answer: ${value}` }));
     return card;
   }
   const mine = el("p", { class: "dl-class-mine" });
