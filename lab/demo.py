@@ -8,6 +8,7 @@ import gradio as gr
 
 from lab import view_link_ui
 from lab.classroom import Classroom
+from lab.live_ui import live_panel, live_toggle
 from lab.page import presenter_toggle
 from lab.server.gradio_tuning import tune
 from lab.server.input_gate import guard_inputs
@@ -44,7 +45,9 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
     with gr.Blocks(title="Diffusion Lab", delete_cache=DELETE_CACHE) as demo:
         with gr.Row(elem_classes="dl-header"):
             gr.Markdown(INTRO, elem_classes="dl-intro")
+            live_toggle()  # start a class, or join one (lab/live_ui.py)
             presenter_toggle()  # large type and pictures for a projector (also ?present=1)
+        live_panel()  # the class: its code and QR, the view shown, the question asked (hidden until used)
         banner = problems_banner(classroom)
         if banner:
             gr.Markdown(banner)
