@@ -72,6 +72,16 @@ def record_frames(steps: Iterator[SamplerStep], num_steps: int, nrow: int, max_f
 UNCONDITIONAL = -2  # label value meaning "use the learned null class" (the model's unconditional half)
 
 
+def picture_sizes(pipelines: dict[str, Pipeline]) -> str:
+    """What the served models draw, from their configs: "**28×28 grey** (mnist_fast, text_cond), **32×32 colour**
+    (emoji_text)": a model makes pictures the size and colour of what it learnt from."""
+    kinds: dict[str, list[str]] = {}
+    for name, pipe in pipelines.items():
+        size, channels = pipe.config.image_size, pipe.config.in_channels
+        kinds.setdefault(f"**{size}×{size} {'colour' if channels == 3 else 'grey'}**", []).append(name)
+    return ", ".join(f"{kind} ({', '.join(names)})" for kind, names in kinds.items()) or "no model is loaded"
+
+
 def labels_for(pipe: Pipeline, n: int, label: int | None):
     """A class for each of n images: the chosen one, or cycling through all classes (label -1);
     None (the null class: unconditional) for label -2 or an unconditional model."""

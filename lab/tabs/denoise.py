@@ -21,6 +21,7 @@ from lab.lessons.denoise import (
 )
 from lab.lessons.forward import fixed_noise
 from lab.lessons.noise_level import num_levels
+from lab.lessons.sampling import picture_sizes
 from lab.tabs.common import (
     HEAVY,
     INTERACTIVE,
@@ -40,9 +41,8 @@ from lab.tabs.widgets import Dropdown, PictureUpload, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
          "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
-         "usually does better. The image is the one chosen in tab 1, **as the model sees it**: a 28×28 grey version "
-         "for the digit and clothes models, a 32×32 colour one for the emoji model. That is the \"ground truth\" "
-         "below.")
+         "usually does better. The image is the one chosen in tab 1, **as the model sees it**, resized to what it "
+         "learnt from: {sizes}. That is the \"ground truth\" below.")
 
 NOISE_BY = ["t", "noise %"]  # how the noise level is chosen
 TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
@@ -143,7 +143,7 @@ class DenoiseTab:
         w = SimpleNamespace(photo=shared.x0, x0=shared.model_x0, seed=shared.seed)
         models = self.zoo.names()
         grey = [m for m in models if self.zoo.pipelines[m].config.in_channels == 1]  # the lesson opens on a grey one
-        gr.Markdown(INTRO)
+        gr.Markdown(INTRO.format(sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
         with gr.Row():
             w.model = Dropdown(models, value=(grey or models or [None])[0], label="model")
             w.mode = Radio(NOISE_BY, value="t", label="choose noise by")

@@ -21,6 +21,7 @@ from lab.lessons.sampling import (
     class_options,
     compare_samplers,
     export_trajectory,
+    picture_sizes,
     render_frame,
     sampling_request,
 )
@@ -44,7 +45,7 @@ from lab.tabs.widgets import Dropdown, Radio
 INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
          "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
-         "**28×28 grey** digits and clothes, **32×32 colour** emoji.")
+         "{sizes}.")
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
 FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
              "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
@@ -201,7 +202,7 @@ class SamplingTab:
         w = SimpleNamespace()
         models = self.zoo.names(with_time=True)
         first = next((m for m in FAST_FIRST if m in models), models[0] if models else None)
-        gr.Markdown(INTRO)
+        gr.Markdown(INTRO.format(sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 with gr.Row():
