@@ -36,3 +36,16 @@ def test_record_frames_keeps_about_a_hundred_evenly_spaced(num_steps, expected_f
     seen = [(step.index, len(frames)) for step, frames in record_frames(steps, num_steps, nrow=2)]
     assert seen[-1] == (num_steps, expected_frames) and seen[0] == (0, 1)
     assert all(b >= a for (_, a), (_, b) in zip(seen, seen[1:]))  # one list, growing in place
+
+
+def test_picture_sizes_name_each_kind_of_model_with_its_models():
+    from types import SimpleNamespace
+
+    from lab.lessons.sampling import picture_sizes
+
+    def pipe(size, channels):
+        return SimpleNamespace(config=SimpleNamespace(image_size=size, in_channels=channels))
+
+    served = {"mnist_fast": pipe(28, 1), "emoji_text": pipe(32, 3), "text_cond": pipe(28, 1)}
+    assert picture_sizes(served) == "**28×28 grey** (mnist_fast, text_cond), **32×32 colour** (emoji_text)"
+    assert picture_sizes({}) == "no model is loaded"
