@@ -6,8 +6,9 @@ from lab.server.memory import limit_malloc_arenas
 
 limit_malloc_arenas()  # before any thread starts: RSS stays flat over a class's rounds (lab/server/memory.py)
 
+from lab.classroom import load_classroom  # noqa: E402
 from lab.demo import build_demo  # noqa: E402
-from lab.server.launch import load_classroom, serve  # noqa: E402
+from lab.server.launch import serve  # noqa: E402
 
 classroom = load_classroom()  # the models, the gallery, the text studio and the shared sampler: loaded once
 demo = build_demo(classroom)  # each tab is handed the classroom explicitly; per-user values live in gr.State

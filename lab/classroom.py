@@ -96,6 +96,18 @@ class Classroom:
         return cls(zoo, load_gallery(assets), load_text_studios(zoo))
 
 
+# Thread budget of a 2-vCPU Space, set explicitly (two busy thread pools on 2 cores run several times slower):
+# the shared sampling worker's ONNX Runtime pool gets both cores and sleeps when idle; the interactive lane (torch:
+# the t slider, schedules, one-step denoise) gets one thread.
+SAMPLING_THREADS, INTERACTIVE_THREADS = 2, 1
+
+
+def load_classroom(models_root=None) -> Classroom:
+    """The classroom with the app's thread budget (the app, `diffusion-lab` and `python -m lab.handout`)."""
+    torch.set_num_threads(INTERACTIVE_THREADS)
+    return Classroom.load(models_root, sampling_threads=SAMPLING_THREADS)
+
+
 def recording_bytes(item) -> int:
     """Memory of a cached run's last item, (step, frames or pictures): the sum of its arrays."""
     return sum(getattr(x, "nbytes", 0) + getattr(getattr(x, "xt", None), "nbytes", 0)

@@ -10,10 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import torch
-
 from diffusion_core import SCHEDULE_NAMES
-from lab.classroom import Classroom
+from lab.classroom import Classroom, load_classroom
 from lab.handout.page import write_pdf
 from lab.handout.tabs import denoise_pages, forward_pages, sampling_pages, schedules_pages, text_pages
 from lab.lessons.sampling import FAST_FIRST
@@ -43,12 +41,6 @@ def parse(argv=None) -> argparse.Namespace:
     p.add_argument("--prompt", default="a bold seven", help="tab 5's prompt")
     p.add_argument("--text-model", help="tab 5's model (default: the tab's first, e.g. text_cond or emoji_text)")
     return p.parse_args(argv)
-
-
-def load_classroom(models_root=None) -> Classroom:
-    """The models, the gallery and the text studios, with the app's thread budget (lab/server/launch.py)."""
-    torch.set_num_threads(1)
-    return Classroom.load(models_root, sampling_threads=2)
 
 
 def chosen_image(classroom: Classroom, image: str) -> tuple:

@@ -5,10 +5,9 @@ import argparse
 import os
 
 import gradio as gr
-import torch
 from fastapi import FastAPI
 
-from lab.classroom import Classroom
+from lab.classroom import Classroom, load_classroom
 from lab.demo import build_demo
 from lab.live.registry import Registry
 from lab.live.routes import live_routes
@@ -20,17 +19,6 @@ from lab.server.shared_responses import SharedResponses
 from lab.server.static_files import browser_routes
 
 LAUNCH_OPTIONS = dict(max_file_size="20mb", show_error=False, **PAGE_OPTIONS)  # PAGE_OPTIONS: css and js (lab/page.py)
-# Thread budget of a 2-vCPU Space, set explicitly (two busy thread pools on 2 cores run several times slower):
-# the shared sampling worker's ONNX Runtime pool gets both cores and sleeps when idle; the interactive lane (torch:
-# the t slider, schedules, one-step denoise) gets one thread.
-SAMPLING_THREADS, INTERACTIVE_THREADS = 2, 1
-
-
-def load_classroom(models_root=None) -> Classroom:
-    torch.set_num_threads(INTERACTIVE_THREADS)
-    return Classroom.load(models_root, sampling_threads=SAMPLING_THREADS)
-
-
 def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     """The app as an ASGI application: Gradio's page and events, plus the files a browser samples with
     (lab/server/static_files.py), the answers every student gets alike computed once
