@@ -84,3 +84,10 @@ export function drawSummary(summary, answer) {
   return el("div", { class: "dl-class-summary", "data-answers": summary.answers },
     el("p", { class: "dl-class-count", text: many }), picture);
 }
+
+// the right answer and why (a revealed question, on the projector and the students' screens)
+export function reveal(asked) {
+  const answer = asked.answer === null || asked.answer === undefined ? "" : `Answer: ${typeof asked.answer === "number"
+    ? shortNumber(asked.answer) : asked.answer}. `;
+  return el("p", { class: "dl-class-explain", text: answer + (asked.explain || "") });
+}

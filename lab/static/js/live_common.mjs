@@ -1,0 +1,82 @@
+// What the live class's modules share (live_class.mjs mounts them): the panel, the class this page takes part in,
+// requests to lab/live's JSON routes, the status line and the class's event stream.
+import { el } from "./live_results.mjs";
+
+export const TEACHER = "dl-class-teacher", STUDENT = "dl-class-student";  // sessionStorage keys
+// page: the panel and the page's base; live: the class this page takes part in (or null); restart(code): the chooser
+export const page = { root: "/", panel: null, fields: [], live: null, restart: () => {} };
+
+export const stored = (name) => { try { return JSON.parse(sessionStorage.getItem(name)); } catch (e) { return null; } };
+export const store = (name, value) => sessionStorage.setItem(name, JSON.stringify(value));
+export const url = (path) => `${page.root}lab/live/${path}`;
+export const inClass = (path) => url(`${encodeURIComponent(page.live.code)}/${path}`);
+
+export function show(content, role = "") {
+  page.panel.replaceChildren(content);
+  page.panel.dataset.role = role;
+  page.panel.hidden = false;
+}
+
+export function say(sentence, kind = "") {
+  const line = page.panel.querySelector(".dl-class-status");
+  if (!line) return;
+  line.textContent = sentence;
+  line.dataset.kind = kind;
+}
+
+export async function post(path, body) {
+  const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(body) });
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(data.error || `The class did not answer (${response.status}): try again.`);
+  return data;
+}
+
+// a button whose action is a request: disabled while it runs, its refusal said in the status line
+export function action(label, run, props = {}) {
+  const button = el("button", { type: "button", text: label, ...props });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await run();
+    } catch (error) {
+      say(error.message, "error");
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+// the class's event stream for this page (query: key= for the teacher, token= for a student)
+export function listen(query, handlers) {
+  const source = new EventSource(inClass(`events?${query}`));
+  page.live.source = source;
+  source.addEventListener("hello", (e) => { say(""); handlers.hello(JSON.parse(e.data)); });
+  source.addEventListener("state", (e) => handlers.state(JSON.parse(e.data)));
+  source.addEventListener("ended", () => { source.close(); handlers.ended(); });
+  source.addEventListener("error", () => {
+    if (source.readyState === EventSource.CLOSED) handlers.lost();  // refused: the class or the person is gone
+    else say("The connection to the class dropped: reconnecting…", "error");
+  });
+}
+
+// ---- the end of a class, or a class this page can no longer reach
+export function classEnded(name) {
+  const { role, key, code } = page.live;
+  sessionStorage.removeItem(name);
+  page.live = null;
+  const exports = role === "teacher" ? el("a", { href: url(`${encodeURIComponent(code)}/export/answers.csv?key=` +
+    encodeURIComponent(key)), download: `class-${code}-answers.csv`, text: "Download the answers (CSV)" }) : null;
+  show(el("div", { class: "dl-class-card" }, el("p", { text: `The live class ${code} has ended.` }), exports),
+    "ended");
+}
+
+export function lostClass(name) {
+  const code = page.live.code;
+  sessionStorage.removeItem(name);
+  page.live = null;
+  page.restart(name === STUDENT ? code : "");
+  say("This page is no longer in the class (it ended, or the server restarted): join it again with its code.",
+    "error");
+}

@@ -1,0 +1,90 @@
+// A live class, a student's side (live_class.mjs mounts it): join (nickname optional); follow the views the teacher
+// shows; answer the question on screen; see the reveal.
+import { drawSummary, el, reveal, shortNumber } from "./live_results.mjs";
+import { STUDENT, action, classEnded, inClass, listen, lostClass, page, post, show, store, url } from "./live_common.mjs";
+
+export async function joinClass(code, nickname) {
+  if (!code) throw new Error("Type the class code your teacher shows.");
+  const joined = await post(url(`${encodeURIComponent(code)}/join`), nickname ? { nickname } : {});
+  const student = { code: joined.code, token: joined.token, nickname: joined.nickname, shown: null };
+  store(STUDENT, student);
+  const address = new URL(location.href);
+  address.searchParams.set("live", joined.code);  // a followed view keeps it, so a reload stays in the class
+  history.replaceState(history.state, "", address);
+  follow(student);
+}
+
+// ---- a student
+export function follow(student) {
+  page.live = { role: "student", ...student, answered: {}, drawn: null };
+  page.live.ui = { question: el("div", { class: "dl-class-ask-card" }) };
+  show(el("div", { class: "dl-class-student" },
+    el("p", { class: "dl-class-title", text: `Live class ${student.code} · you are ${student.nickname}` }),
+    el("p", { class: "dl-class-status" }), page.live.ui.question), "student");
+  listen(`token=${encodeURIComponent(student.token)}`, {
+    hello: (hello) => { page.live.answered = hello.answered || {}; },
+    state: drawStudent, ended: () => classEnded(STUDENT), lost: () => lostClass(STUDENT),
+  });
+}
+
+function drawStudent(state) {
+  if (state.link && state.link !== page.live.shown) return goTo(state.link);
+  const q = state.question, drawn = q ? `${q.number}:${q.state}` : "";
+  if (drawn === page.live.drawn) return;  // the same question: keep what the student is typing
+  page.live.drawn = drawn;
+  if (q) page.panel.hidden = false;  // a new question opens the panel the student had closed
+  page.live.ui.question.replaceChildren(q ? studentQuestion(q)
+    : el("p", { class: "dl-class-hint", text: "Follow the teacher: the page shows what they show." }));
+}
+
+// open the view the teacher shows (its own parameters replace the page's; ?live= and ?present= stay)
+function goTo(link) {
+  const next = new URLSearchParams(link.slice(1));
+  for (const [name, value] of new URLSearchParams(location.search)) if (!page.fields.includes(name)) next.append(name, value);
+  next.set("live", page.live.code);
+  store(STUDENT, { code: page.live.code, token: page.live.token, nickname: page.live.nickname, shown: link });
+  page.live.source.close();
+  location.assign(`${location.pathname}?${next}`);
+}
+
+function studentQuestion(q) {
+  const card = el("div", { class: "dl-class-question", "data-state": q.state, "data-number": q.number },
+    el("p", { class: "dl-class-prompt", text: q.question.prompt }));
+  if (q.state === "revealed") {
+    const value = page.live.answered[q.number];
+    card.append(drawSummary(q.summary, q.answer), reveal(q),
+      value === undefined ? null : el("p", { class: "dl-class-mine", text: `Your answer: ${value}` }));
+    return card;
+  }
+  const mine = el("p", { class: "dl-class-mine" });
+  const showMine = () => {
+    const value = page.live.answered[q.number];
+    mine.textContent = value === undefined ? "" : `Your answer: ${value} (you can change it until the reveal)`;
+    card.querySelectorAll(".dl-class-choice-button").forEach((b) => b.classList.toggle("primary", b.textContent === value));
+  };
+  const send = async (value) => {
+    const kept = await post(inClass("answer"), { token: page.live.token, number: q.number, value });
+    page.live.answered[q.number] = kept.value;
+    showMine();
+  };
+  card.append(q.question.kind === "choice" ? choiceButtons(q.question, send) : numberBox(q.question, send), mine);
+  showMine();
+  return card;
+}
+
+function choiceButtons(question, send) {
+  return el("div", { class: "dl-class-answer" },
+    ...question.choices.map((choice) => action(choice, () => send(choice), { class: "dl-class-choice-button" })));
+}
+
+function numberBox(question, send) {
+  const box = el("input", { type: "number", class: "dl-class-number", min: question.low, max: question.high,
+    step: question.step, "aria-label": "your answer", inputmode: "decimal" });
+  const button = action("Send", () => {
+    if (box.value === "" || !Number.isFinite(Number(box.value))) throw new Error("Type a number first.");
+    return send(Number(box.value));
+  }, { class: "primary dl-class-send" });
+  box.addEventListener("keydown", (e) => { if (e.key === "Enter") button.click(); });
+  return el("div", { class: "dl-class-answer" }, box, button,
+    el("span", { class: "dl-class-range", text: `${shortNumber(question.low)} to ${shortNumber(question.high)}` }));
+}

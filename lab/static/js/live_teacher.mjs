@@ -1,0 +1,117 @@
+// A live class, the teacher's side (live_class.mjs mounts it): start a class -> code, join link, QR; show the page's
+// view to the class; ask a question of the bank, reveal, close; the class's answers live on the projector.
+import { drawSummary, el, reveal } from "./live_results.mjs";
+import { TEACHER, action, classEnded, inClass, listen, lostClass, page, post, say, show, store, url } from "./live_common.mjs";
+
+const VIEW_WAIT_MS = 15000;  // the page's link to its view is computed by the server: a busy queue can be slow
+
+export async function startClass() {
+  const made = await post(url("classes"), {});
+  const teacher = { code: made.code, key: made.key };
+  store(TEACHER, teacher);
+  teach(teacher);
+}
+
+// ---- the teacher
+export function teach(teacher) {
+  page.live = { role: "teacher", ...teacher, state: null };
+  page.live.ui = teacherPanel(teacher);
+  show(page.live.ui.root, "teacher");
+  loadQuestions(page.live.ui.questions);
+  listen(`key=${encodeURIComponent(teacher.key)}`, {
+    hello: () => {}, state: drawTeacher, ended: () => classEnded(TEACHER), lost: () => lostClass(TEACHER),
+  });
+}
+
+function teacherPanel(teacher) {
+  const joinLink = `${location.origin}${location.pathname}?live=${teacher.code}`;
+  const ui = { questions: el("select", { class: "dl-class-questions", "aria-label": "question to ask" }) };
+  ui.join = el("div", { class: "dl-class-join" },
+    el("img", { class: "dl-class-qr", alt: `QR code of the join link ${joinLink}`,
+      src: inClass(`qr.svg?key=${encodeURIComponent(teacher.key)}`) }),
+    el("div", { class: "dl-class-join-text" }, el("p", { text: "Join the class at" }),
+      el("p", { class: "dl-class-link", text: joinLink }), el("p", { text: "or type the code" }),
+      el("p", { class: "dl-class-code", text: teacher.code })));
+  ui.results = el("div", { class: "dl-class-results" });
+  ui.students = el("div", { class: "dl-class-students" });
+  const qr = el("button", { type: "button", text: "Hide the QR", onclick: () => {
+    ui.join.hidden = !ui.join.hidden;
+    qr.textContent = ui.join.hidden ? "Show the QR" : "Hide the QR";
+  } });
+  ui.reveal = action("Reveal", () => post(inClass("reveal"), { key: page.live.key }), { disabled: true });
+  ui.close = action("Close", () => post(inClass("close-question"), { key: page.live.key }), { disabled: true });
+  const bar = el("div", { class: "dl-class-bar-row dl-class-controls" },
+    el("span", { class: "dl-class-title", text: `Live class ${teacher.code}` }),
+    action("Show this view to the class", showView, { class: "primary dl-class-show" }),
+    ui.questions, action("Ask", askQuestion, { class: "dl-class-ask" }), ui.reveal, ui.close, qr,
+    action("End the class", () => post(inClass("end"), { key: page.live.key }), { class: "dl-class-end" }));
+  ui.root = el("div", { class: "dl-class-teacher" }, bar, el("p", { class: "dl-class-status" }),
+    el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)));
+  return ui;
+}
+
+async function loadQuestions(select) {
+  try {
+    const bank = await (await fetch(url("questions"))).json();
+    const groups = new Map();
+    for (const q of bank) {
+      if (!groups.has(q.tab)) groups.set(q.tab, el("optgroup", { label: `tab: ${q.tab}` }));
+      groups.get(q.tab).append(el("option", { value: q.id, text: q.prompt }));
+    }
+    select.replaceChildren(...groups.values());
+  } catch (error) {
+    say("The question bank did not load: reload the page to ask questions.", "error");
+  }
+}
+
+// The page's view as a link's query ("?tab=…&t=…"): pressing "Copy link to this view" has the server write it, and
+// the page announces it ("dl-view-link", lab/view_link_ui.py) before adding the page's own parameters.
+function currentView() {
+  return new Promise((resolve, reject) => {
+    const button = document.getElementById(page.panel.dataset.viewButton);
+    if (!button) return reject(new Error("This page has no link to its view."));
+    const got = (event) => { clearTimeout(timer); document.removeEventListener("dl-view-link", got); resolve(event.detail); };
+    const timer = setTimeout(() => {
+      document.removeEventListener("dl-view-link", got);
+      reject(new Error("The page did not give its view in time: try again."));
+    }, VIEW_WAIT_MS);
+    document.addEventListener("dl-view-link", got);
+    button.click();
+  });
+}
+
+async function showView() {
+  const view = await currentView();
+  await post(inClass("show"), { key: page.live.key, view });
+  say(`Shown to the class: ${view}`);
+}
+
+async function askQuestion() {
+  const question = page.live.ui.questions.value;
+  const view = await currentView().catch(() => undefined);  // the answer may depend on it (the sampler shown)
+  await post(inClass("ask"), { key: page.live.key, question, view });
+  say("");
+}
+
+function drawTeacher(state) {
+  page.live.state = state;
+  const present = state.students.filter((s) => s.present);
+  page.live.ui.students.replaceChildren(
+    el("p", { class: "dl-class-joined", text: present.length === 1 ? "1 student joined" : `${present.length} students joined` }),
+    el("ul", {}, ...present.map((s) => el("li", { text: s.nickname, "data-student": s.id }))));
+  const asked = state.question && state.asked.find((a) => a.number === state.question.number);
+  page.live.ui.reveal.disabled = !asked || asked.state !== "open";
+  page.live.ui.close.disabled = !asked;
+  page.live.ui.results.replaceChildren(asked ? questionResults(asked, asked.state === "revealed")
+    : el("p", { class: "dl-class-hint", text: "Ask a question: the class's answers appear here as they come in." }));
+}
+
+// a question with its answers so far; the right answer only once revealed (the teacher's screen is on the projector)
+function questionResults(asked, revealed) {
+  const words = { open: "answers open", revealed: "revealed", closed: "closed" };
+  return el("div", { class: "dl-class-question", "data-state": asked.state, "data-number": asked.number },
+    el("p", { class: "dl-class-prompt", text: `${asked.number}. ${asked.question.prompt}` }),
+    el("p", { class: "dl-class-state", text: words[asked.state] || asked.state }),
+    drawSummary(asked.summary, revealed ? asked.answer : null),
+    revealed ? reveal(asked) : null);
+}
