@@ -1,6 +1,7 @@
 """A live class on the page: the header's "Live class" button and the panel under the header, both run in the browser
-by lab/static/js/live_class.mjs (with live_teacher.mjs, live_student.mjs, live_common.mjs). The class itself talks to the server over lab/live's JSON routes and its event
-stream (GET /lab/live/<code>/events), never through Gradio: a class of thirty adds no Gradio event per student.
+by lab/static/js/live_class.mjs (with live_teacher.mjs, live_student.mjs, live_common.mjs). The class itself talks to
+the server over lab/live's JSON routes and its event stream (GET /lab/live/<code>/events), never through Gradio: a
+class of thirty adds no Gradio event per student.
 
     teacher   "Start a class" -> the code, the join link and its QR; "Show this view to the class" sends the view
               that "Copy link to this view" writes; "Ask" a question of the bank, then Reveal / Close; results live
