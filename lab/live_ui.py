@@ -17,13 +17,13 @@ import json
 import gradio as gr
 
 from lab.view_link import FIELDS
-from lab.view_link_ui import LINK_BUTTON_ID
+from lab.view_link_ui import FOLLOW_BUTTON_ID, LINK_BUTTON_ID
 
 PANEL_ID = "live-class"  # the panel's elem_id (the browser test finds it there)
 # data-fields: a view's own parameters (a followed view replaces them, keeps ?live= and ?present=); data-view-button:
-# the button whose press makes the page announce its view
+# the button whose press makes the page announce its view; data-follow-button: the one that opens a followed view
 TEMPLATE = (f"<div class=\"dl-live\" hidden aria-live=\"polite\" data-fields='{json.dumps(FIELDS)}' "
-            f"data-view-button=\"{LINK_BUTTON_ID}\"></div>")
+            f"data-view-button=\"{LINK_BUTTON_ID}\" data-follow-button=\"{FOLLOW_BUTTON_ID}\"></div>")
 JS_ON_LOAD = """
 const root = ((window.gradio_config && window.gradio_config.root) || document.baseURI).replace(/\\/?$/, "/");
 import(root + "lab/static/js/live_class.mjs").then((m) => m.mount(element.querySelector(".dl-live"), root));

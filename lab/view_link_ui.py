@@ -18,6 +18,7 @@ from lab.view_link import DEFAULT_T, FIELDS, TABS, Known, image_name, link_of, v
 
 LINK_BOX_ID = "view-link"  # the box's elem_id (the browser test reads the link there)
 LINK_BUTTON_ID = "view-link-button"  # a live class presses it to learn the view it shows (lab/static/js/live_class.mjs)
+FOLLOW_BUTTON_ID = "follow-view-button"  # a live class presses it to open the view the teacher shows, in place
 NAMED_PICTURES = ("photo: ", "example: ")  # gallery captions whose picture a link names by file name
 LINK_HINT = "the link to this view appears here (an uploaded or drawn picture stays on your machine)"
 # The button's second half, in the browser: the page's own address + the view's query string (parameters that are
@@ -38,6 +39,12 @@ QUERY_JS = f"""() => {{
   const query = new URLSearchParams(location.search);
   return {json.dumps(FIELDS)}.some((field) => query.has(field)) ? location.search : "";
 }}"""
+
+
+# The hidden follow button, in the browser: the view a live class put on window.diffusionLab.followedView (a link's
+# query, "?tab=…&t=…&shown=7") goes to the page's link box, whose change restores it as a link's view is restored
+# ("shown" is not a view field: it only makes the same view shown twice a change). No reload, one small event.
+FOLLOW_JS = "() => (window.diffusionLab && window.diffusionLab.followedView) || ''"
 
 
 def picture_names(classroom: Classroom) -> tuple[str, ...]:
@@ -176,6 +183,7 @@ class ViewLinks:
             [d.panels, d.metrics, d.psnr_plot], **INTERACTIVE)
         self.w.button.click(self.link, self.link_inputs(), self.w.link, **INTERACTIVE).then(
             None, self.w.link, self.w.link, js=COPY_JS)
+        self.w.follow.click(None, None, self.w.query, js=FOLLOW_JS)
 
 
 
@@ -188,6 +196,7 @@ def layout(classroom: Classroom) -> SimpleNamespace:
         w.button = gr.Button("Copy link to this view", size="sm", scale=0, min_width=200, elem_id=LINK_BUTTON_ID)
         w.link = gr.Textbox(label="link to this view", show_label=False, container=False, placeholder=LINK_HINT,
                             interactive=False, buttons=["copy"], scale=4, elem_id=LINK_BOX_ID)
+        w.follow = gr.Button("Follow the teacher's view", visible="hidden", elem_id=FOLLOW_BUTTON_ID)
     return w
 
 

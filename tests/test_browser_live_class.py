@@ -85,6 +85,8 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     at_700 = f"""() => new URLSearchParams(location.search).get('t') === '700' &&
         [...document.querySelectorAll('input')].some(e => e.getAttribute('aria-label') === '{T_BOX}' &&
         e.value === '700' && e.checkVisibility())"""
+    for student in students:
+        student.evaluate("() => { window.sameDocument = true; }")  # gone if the page reloaded to follow
     seconds = {"forward t=700": follow_time(teacher, students, at_700)}
     for student in students:
         assert student.get_by_role("tab", selected=True).inner_text() == "1 · Forward noise"
@@ -93,6 +95,9 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     on_tab_2 = """() => [...document.querySelectorAll('[role=tab][aria-selected=true]')]
         .some(e => e.innerText.includes('2 · Schedules'))"""
     seconds["schedules"] = follow_time(teacher, students, on_tab_2)
+    students[1].get_by_role("tab", name="4 · Reverse sampling").click()  # a student wanders off…
+    seconds["schedules again"] = follow_time(teacher, students, on_tab_2)  # …and the same view calls them back
+    assert all(student.evaluate("() => window.sameDocument === true") for student in students)
     print("seconds until each student's page shows the view:", json.dumps(seconds))
     teacher.wait_for_timeout(500)
     assert teacher.get_by_text("3 students joined").count() == 1  # a followed view is not a second join

@@ -46,6 +46,7 @@ class LiveClass:
         self.started = self.active = clock()
         self.ended = False
         self.view: dict = {}
+        self.shown = 0  # how many times a view was shown: the same view shown again calls back who wandered off
         self.students: dict[int, Student] = {}
         self.tokens: dict[str, int] = {}  # a student's token -> their id
         self.asked: list[Asked] = []
@@ -108,8 +109,12 @@ class LiveClass:
     def show(self, key: object, view: object):
         """Show every student this view (a link's query string "?tab=…&t=…", or its values as an object)."""
         self.lead(key)
-        self.view = self.checked_view(view)
+        self.put_on_screen(self.checked_view(view))
         self.changed(public=True)
+
+    def put_on_screen(self, view: dict):
+        self.view = view
+        self.shown += 1
 
     def checked_view(self, view: object) -> dict:
         if isinstance(view, str) and len(view) <= MAX_LINK_CHARS:
@@ -129,6 +134,9 @@ class LiveClass:
         if len(self.asked) >= self.bounds.max_asked:
             raise LiveError(409, f"A class asks at most {self.bounds.max_asked} questions: start a new class.")
         shown = self.checked_view(view) if view is not None else self.view
+        if question.view:  # the question's own view over the teacher's (its tab, its schedule…), on every screen
+            shown = self.checked_view({**shown, **question.view})
+            self.put_on_screen(shown)
         if self.current is not None and self.current.state != CLOSED:
             self.current.state = CLOSED
         self.current = Asked(len(self.asked) + 1, question, question.answer_for(shown))
@@ -210,7 +218,7 @@ class LiveClass:
 
     # ---- what each audience sees
     def shared_state(self, for_teacher: bool = False) -> dict:
-        return {"code": self.code, "ended": self.ended, "view": self.view,
+        return {"code": self.code, "ended": self.ended, "view": self.view, "shown": self.shown,
                 "link": link_of(self.view) if self.view else "",
                 "question": self.current.for_students() if self.current else None,
                 "gallery": [p.meta(self.nickname, for_teacher) for p in self.gallery if for_teacher or not p.hidden]}

@@ -124,3 +124,16 @@ def test_the_teacher_replaces_a_nickname():
     assert live.for_teacher()["students"][0]["nickname"] == "Ada"
     with pytest.raises(LiveError, match="no such student"):
         live.rename("teacher-key", 7)
+
+
+def test_the_same_view_shown_twice_calls_back_and_a_question_brings_its_view():
+    live = new_class()
+    live.show("teacher-key", "?tab=forward&t=700")
+    live.show("teacher-key", "?tab=forward&t=700")  # a student who wandered off follows again
+    first = json.loads(live.for_students())
+    assert first["shown"] == 2 and first["link"] == "?tab=forward&t=700"
+    live.show("teacher-key", "?tab=sampling&sampler=ddim")
+    live.ask("teacher-key", "forward-lose-picture")  # its view: tab 1, linear schedule, T = 1000
+    state = json.loads(live.for_students())
+    assert state["shown"] == 4 and state["view"] == {"tab": "forward", "schedule": "linear", "T": 1000,
+                                                     "sampler": "ddim"}

@@ -28,7 +28,7 @@ export function follow(student) {
 }
 
 function drawStudent(state) {
-  if (state.link && state.link !== page.live.shown) return goTo(state.link);
+  if (state.shown && state.shown !== page.live.shown) goTo(state);
   const q = state.question, drawn = q ? `${q.number}:${q.state}` : "";
   if (drawn === page.live.drawn) return;  // the same question: keep what the student is typing
   page.live.drawn = drawn;
@@ -37,14 +37,27 @@ function drawStudent(state) {
     : el("p", { class: "dl-class-hint", text: "Follow the teacher: the page shows what they show." }));
 }
 
-// open the view the teacher shows (its own parameters replace the page's; ?live= and ?present= stay)
-function goTo(link) {
-  const next = new URLSearchParams(link.slice(1));
-  for (const [name, value] of new URLSearchParams(location.search)) if (!page.fields.includes(name)) next.append(name, value);
-  next.set("live", page.live.code);
-  store(STUDENT, { code: page.live.code, token: page.live.token, nickname: page.live.nickname, shown: link });
-  page.live.source.close();
-  location.assign(`${location.pathname}?${next}`);
+// Open the view the teacher shows, in place (no reload): the page's hidden follow button hands it to the view-link
+// restore (lab/view_link_ui.py); the address bar becomes its link (?live= and ?present= stay), so a reload keeps it.
+function goTo(state) {
+  const { code, token, nickname } = page.live;
+  page.live.shown = state.shown;
+  store(STUDENT, { code, token, nickname, shown: state.shown });
+  const address = new URLSearchParams(state.link.slice(1));
+  for (const [name, value] of new URLSearchParams(location.search)) {
+    if (!page.fields.includes(name)) address.append(name, value);
+  }
+  address.set("live", code);
+  history.replaceState(history.state, "", `${location.pathname}?${address}`);
+  window.diffusionLab = { ...window.diffusionLab, followedView: `${state.link}&shown=${state.shown}` };
+  pressFollow(0);
+}
+
+// the button exists once Gradio has drawn the page (a student who joins from a link gets the view before that)
+function pressFollow(tries) {
+  const button = document.getElementById(page.panel.dataset.followButton);
+  if (button) button.click();
+  else if (tries < 100) setTimeout(() => pressFollow(tries + 1), 100);
 }
 
 function studentQuestion(q) {
