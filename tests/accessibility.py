@@ -30,7 +30,7 @@ TEXT_SIZES = """(bound) => {
     const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
     const control = ["INPUT", "SELECT", "TEXTAREA"].includes(e.tagName) && e.type !== "range"
       && e.type !== "checkbox" && e.type !== "radio" && e.type !== "file";
-    if (!own && !control) continue;
+    if ((!own && !control) || e.closest(".sr-only")) continue;
     const r = e.getBoundingClientRect();
     if (r.width < 1 || r.height < 1 || r.bottom < 0 || r.right < 0) continue;
     let size = parseFloat(getComputedStyle(e).fontSize);
@@ -53,7 +53,8 @@ CUT = """(selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s
       const st = getComputedStyle(a);
       if (st.overflowX === "visible" && st.overflowY === "visible") continue;
       const b = a.getBoundingClientRect(), x = st.overflowX !== "visible", y = st.overflowY !== "visible";
-      if ((x && (r.left < b.left - 1 || r.right > b.right + 1)) || (y && (r.top < b.top - 1 || r.bottom > b.bottom + 1)))
+      if ((x && (r.left < b.left - 1 || r.right > b.right + 1))
+          || (y && (r.top < b.top - 1 || r.bottom > b.bottom + 1)))
         return [`${s}: ${Math.round(r.width)}×${Math.round(r.height)} cut by <${a.tagName.toLowerCase()} class="${
           a.className.toString().slice(0, 40)}"> ${Math.round(b.width)}×${Math.round(b.height)}`];
     }
