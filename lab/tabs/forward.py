@@ -39,7 +39,7 @@ from lab.tabs.common import (
 )
 from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.plots import line_plot
-from lab.tabs.widgets import Dropdown, PictureUpload
+from lab.tabs.widgets import UPLOAD_WORDS, Dropdown, PictureUpload
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
          "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1). "
@@ -204,9 +204,10 @@ class ForwardTab:
             w.gallery = gr.Gallery([(item.picture, item.caption) for item in gallery], label="Pick an image",
                                    columns=8, height=260, allow_preview=False, scale=2)
             with gr.Column(scale=1, min_width=280):
-                w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200)
+                w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200,
+                                         placeholder=UPLOAD_WORDS)
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280),
-                                        height=280)
+                                        height=280, layers=False)  # one layer: no layer menu to explain
                 w.use_drawing = gr.Button("Use my drawing")
         return w
 
