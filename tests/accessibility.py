@@ -45,14 +45,17 @@ TEXT_SIZES = """(bound) => {
   return out;
 }"""
 
-# For each selector: every visible match whose box is not inside each ancestor that clips (overflow not visible).
+# For each selector: every visible match whose box is not inside each ancestor that clips it (overflow hidden or clip,
+# up to the first box that scrolls: what it holds is reached by scrolling), or whose text ends in an ellipsis.
 CUT = """(selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s)]
   .filter((e) => e.checkVisibility()).flatMap((e) => {
     const r = e.getBoundingClientRect();
     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
       const st = getComputedStyle(a);
-      if (st.overflowX === "visible" && st.overflowY === "visible") continue;
-      const b = a.getBoundingClientRect(), x = st.overflowX !== "visible", y = st.overflowY !== "visible";
+      if (["auto", "scroll"].includes(st.overflowX) || ["auto", "scroll"].includes(st.overflowY)) break;  // reached
+      const clips = (o) => o === "hidden" || o === "clip", x = clips(st.overflowX), y = clips(st.overflowY);
+      if (!x && !y) continue;
+      const b = a.getBoundingClientRect();
       if ((x && (r.left < b.left - 1 || r.right > b.right + 1))
           || (y && (r.top < b.top - 1 || r.bottom > b.bottom + 1)))
         return [`${s}: ${Math.round(r.width)}×${Math.round(r.height)} cut by <${a.tagName.toLowerCase()} class="${

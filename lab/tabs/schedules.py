@@ -85,7 +85,8 @@ def layout(shared: SimpleNamespace) -> SimpleNamespace:
                                      elem_id="alpha-bar-plot", elem_classes="dl-first")  # first on a phone
         w.snr_plot = line_plot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
     w.table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
-    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
+    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height="auto",
+                               object_fit="contain")
     handout_row(w)
     return w
 
