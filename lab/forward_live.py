@@ -5,6 +5,7 @@ numbers and the histogram as the t slider moves, with no request to the server. 
 
     payload = {"shape": [C, H, W], "x0": uint8 (H, W, C) base64,  "eps": int16 (H, W, C) base64, "eps_scale": 1/4096,
                "abar", "snr", "snr_db": float32 (T,) base64, "T", "schedule", "equation": the template, "histogram",
+               "alt", "visibility": x_t's alt text and what is seen by SNR (lab/lessons/forward.py),
                "markov": the chain is asked for (the browser then shows the server's view), "slider": the t slider's id}
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from PIL import Image
 
 from diffusion_core.images import tensor_to_uint8
 from lab.browser_sampler import as_base64
-from lab.lessons.forward import EQUATION, HISTOGRAM, schedule_of
+from lab.lessons.forward import EQUATION, HISTOGRAM, VISIBILITY, XT_ALT, schedule_of
 
 EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
 SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
@@ -30,9 +31,11 @@ ASK_SERVER_AT_T = ("(asked) => document.querySelector('.dl-forward-live')?.datas
                    " : String(Date.now())")
 LIVE_COLUMN = "dl-forward-live-column"  # elem_classes of the column holding this component, hidden when not live
 TEMPLATE = """<div class="dl-forward-live"><div class="dl-live-stage" hidden><div class="dl-live-picture">
-<div class="dl-live-label">x_t, drawn in your browser</div><canvas class="dl-live-xt"></canvas></div>
+<div class="dl-live-label">x_t, drawn in your browser</div>
+<canvas class="dl-live-xt" role="img" aria-label="x_t"></canvas></div>
 <div class="dl-live-side"><div class="dl-live-equation"></div>
-<canvas class="dl-live-histogram" width="480" height="240"></canvas></div></div></div>"""
+<canvas class="dl-live-histogram" width="480" height="240" role="img"
+aria-label="histogram of the pixels of x_t beside the normal curve N(0, 1)"></canvas></div></div></div>"""
 CSS = """.dl-forward-live .dl-live-stage { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
 .dl-forward-live .dl-live-stage[hidden] { display: none; }
 .dl-forward-live .dl-live-xt { display: block; max-width: 100%; max-height: 60vh; }
@@ -82,7 +85,8 @@ def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_ti
             "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()),
             "snr": as_base64(sched.snr.numpy()),
             "snr_db": as_base64(sched.snr_db.numpy()), "T": num_timesteps, "schedule": schedule_name,
-            "equation": EQUATION, "histogram": HISTOGRAM, "markov": bool(markov), "slider": SLIDER_ID,
+            "equation": EQUATION, "histogram": HISTOGRAM, "alt": XT_ALT, "visibility": VISIBILITY,
+            "markov": bool(markov), "slider": SLIDER_ID,
             "server_view": SERVER_VIEW, "live_column": LIVE_COLUMN}
 
 

@@ -77,14 +77,18 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
     return DenoiseView(panels, pd.DataFrame(rows), psnr_curve(pipe, x0, eps))
 
 
+PSNR_SERIES = ("model's x0 in one step", "noisy x_t")  # the PSNR plot's lines, in drawing order
+PREDICTORS = ("model", "zero predictor", "random predictor")  # the error chart's lines, in drawing order
+
+
 def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int = 20) -> pd.DataFrame:
     """PSNR of the one-step x̂0 and of x_t itself against x0, at `points` timesteps, same ε (one batch)."""
     ts = torch.linspace(0, num_levels(pipe) - 1, points).round().long()
     xt = add_noise(pipe, x0[None].expand(points, -1, -1, -1), ts, eps[None].expand(points, -1, -1, -1))
     _, x0_hat = predict(pipe, xt, ts)
-    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": "model's x0 in one step"}
+    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": PSNR_SERIES[0]}
             for i, t in enumerate(ts)]
-    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": "noisy x_t"} for i, t in enumerate(ts)]
+    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": PSNR_SERIES[1]} for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
 
 
@@ -115,8 +119,7 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
     for b in range(bins):
         sl = slice(b * n, (b + 1) * n)
         label = f"{edges[b]}–{edges[b + 1] - 1}"
-        for name, pred in [("model", eps_hat[sl]), ("zero predictor", torch.zeros_like(eps[sl])),
-                           ("random predictor", guess[sl])]:
+        for name, pred in zip(PREDICTORS, (eps_hat[sl], torch.zeros_like(eps[sl]), guess[sl])):
             rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0),
                          "predictor": name})
     return pd.DataFrame(rows)

@@ -30,6 +30,29 @@ EQUATION = ("**t = {t}** of {T} ({schedule})  \n"
             "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε = **{a:.3f} · x0 + {s:.3f} · ε**  \n"
             "ᾱ_t = {abar:.4f}  ·  SNR = ᾱ/(1−ᾱ) = {snr:.3g} = **{snr_db:.1f} dB**")
 HISTOGRAM = dict(bins=40, lo=-4.0, hi=4.0)  # bins of the pixel histogram, on the server and in the browser
+# A picture's alt text: what a student sees in x_t, by its SNR in dB (the first row whose bound it reaches); the
+# browser picks from the same rows (lab/static/js/forward_live.mjs) as t moves.
+XT_ALT = "x_t at t = {t}: {seen}"
+VISIBILITY = ((10.0, "the picture is clear, with a little grain"),
+              (0.0, "the picture is easy to see through the noise"),
+              (-8.0, "the picture is faint under the noise"),
+              (-16.0, "the picture is barely visible"),
+              (-1e9, "almost pure noise, the picture cannot be seen"))  # -1e9: any SNR (JSON has no -inf)
+
+
+def seen_at(snr_db: float) -> str:
+    """What is visible in x_t at this SNR (dB), in words."""
+    return next(words for bound, words in VISIBILITY if snr_db >= bound)
+
+
+def xt_alt(t: int, snr_db: float) -> str:
+    return XT_ALT.format(t=t, seen=seen_at(snr_db))
+
+
+def strip_alt(timesteps, snr_db) -> str:
+    """The strip's alt text: its t and what each shows ("t = 0: the picture is clear … t = 999: almost pure noise")."""
+    return "x_t at evenly spaced t, the same noise: " + "; ".join(f"t = {t}: {seen_at(float(snr_db[t]))}"
+                                                                  for t in timesteps)
 
 
 def display_scale(x: torch.Tensor, target: int = 224) -> int:
@@ -46,13 +69,16 @@ class ForwardView:
     strip_timesteps: list = field(default_factory=list)
 
 
+HISTOGRAM_SERIES = ("pixels of x_t", "N(0, 1)")  # the histogram's two lines, in drawing order
+
+
 def _histogram(xt: torch.Tensor, bins: int, lo: float, hi: float) -> pd.DataFrame:
     counts, edges = np.histogram(xt.flatten().numpy(), bins=bins, range=(lo, hi), density=True)
     centers = (edges[:-1] + edges[1:]) / 2
     normal = np.exp(-centers**2 / 2) / np.sqrt(2 * np.pi)
     return pd.DataFrame({"value": np.concatenate([centers, centers]),
                          "density": np.concatenate([counts, normal]),
-                         "series": ["pixels of x_t"] * bins + ["N(0, 1)"] * bins})
+                         "series": [HISTOGRAM_SERIES[0]] * bins + [HISTOGRAM_SERIES[1]] * bins})
 
 
 @lru_cache(maxsize=16)

@@ -67,8 +67,9 @@ class Workbench:
         if (source, objective) in self.models:
             return self.models[source, objective]
         if source == DRAWING:
-            raise ValueError(f"Nothing has learned your drawing with {dict((v, k) for k, v in OBJECTIVES)[objective]} "
-                             "yet: choose that objective and press Train.")
+            name = dict((v, k) for k, v in OBJECTIVES)[objective].split(":")[0]
+            raise ValueError(f"No model has learned your drawing yet with {name}. Press Train first (with {name} "
+                             "chosen), then Run the flow.")
         return presets.get(source, objective)
 
     def data(self, source: str, n: int = SHOWN_DATA) -> torch.Tensor | None:
@@ -163,6 +164,9 @@ def scene_gif(scene: Scene, arrows: bool, directory: Path, frames: int = GIF_FRA
     return save_gif(pictures, directory / "flow.gif", duration_ms=80)
 
 
+LOSS_SERIES = ("per step", "average of 50 steps")  # the loss plot's lines, in drawing order
+
+
 def loss_table(losses: list[float], points: int = 300) -> pd.DataFrame:
     """The loss per step (at most `points` of them, evenly spaced) and its running average over 50 steps."""
     loss = np.asarray(losses, dtype=np.float64)
@@ -170,4 +174,4 @@ def loss_table(losses: list[float], points: int = 300) -> pd.DataFrame:
     idx = np.unique(np.linspace(0, len(loss) - 1, min(points, len(loss))).round().astype(int))
     steps = idx + 1
     return pd.DataFrame({"step": np.concatenate([steps, steps]), "loss": np.concatenate([loss[idx], smooth[idx]]),
-                         "series": ["per step"] * len(idx) + ["average of 50 steps"] * len(idx)})
+                         "series": [LOSS_SERIES[0]] * len(idx) + [LOSS_SERIES[1]] * len(idx)})

@@ -59,6 +59,17 @@ def render_frame(frame: Frame, scale: int = 3) -> np.ndarray:
     return np.concatenate([left, gap, right], axis=1)
 
 
+def frame_words(frame: Frame, steps: int) -> str:
+    """Where a frame is in its run, for a student: 'step 5/20 · t = 749', or 'step 20/20 · finished'."""
+    return f"step {frame.index}/{steps} · " + ("finished" if frame.t < 0 else f"t = {frame.t}")
+
+
+def frame_alt(frame: Frame, steps: int) -> str:
+    """The server's picture (render_frame) in words, for a screen reader."""
+    return (f"{frame_words(frame, steps)}. Left: x_t, the pictures as noisy as they are at this step. Right: the "
+            "model's guess of the clean pictures (predicted x0).")
+
+
 def record_frames(steps: Iterator[SamplerStep], num_steps: int, nrow: int, max_frames: int = 100):
     """Each sampler step with the list of frames recorded so far: about max_frames evenly spaced, always the first
     and the final one. The list grows in place (one list for the whole run)."""

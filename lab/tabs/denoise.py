@@ -11,6 +11,8 @@ from diffusion_core.serving import backend_name
 from lab.classroom import Classroom, emoji_references
 from lab.handout.tabs import denoise_pages
 from lab.lessons.denoise import (
+    PREDICTORS,
+    PSNR_SERIES,
     denoise_view,
     dli_rows,
     error_by_timestep,
@@ -37,6 +39,7 @@ from lab.tabs.common import (
     whole_number,
 )
 from lab.tabs.handout import handout_row, wire_handout
+from lab.tabs.plots import line_plot
 from lab.tabs.widgets import Dropdown, PictureUpload, Radio
 
 INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
@@ -156,16 +159,16 @@ class DenoiseTab:
                               elem_classes=["dl-main", "dl-result"])
         with gr.Row():
             w.metrics = gr.Dataframe(label="error against the ground truth")
-            w.psnr_plot = gr.LinePlot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image",
-                                      height=240)
+            w.psnr_plot = line_plot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image",
+                                    height=240, names=PSNR_SERIES)
         handout_row(w)
         with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
             w.rows_button = gr.Button("Show rows")
             w.rows = gr.Image(label="rows: ground truth, then noisy / denoised at 50, 75, 100 %", interactive=False)
         with gr.Accordion("How good is the noise prediction at each t?", open=False):
             w.error_button = gr.Button("Measure")
-            w.error_plot = gr.LinePlot(x="bin", y="MSE of ε̂", color="predictor", height=260,
-                                       title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)")
+            w.error_plot = line_plot(x="bin", y="MSE of ε̂", color="predictor", height=260, names=PREDICTORS,
+                                     title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)")
         about, summary = self.update_model_panel(w.model.value)  # once here, not for every student on page load
         with gr.Accordion("Inside the model", open=False):
             w.about = gr.Markdown(about)

@@ -22,7 +22,7 @@ from lab.forward_live import (
     server_xt,
 )
 from lab.handout.tabs import forward_pages
-from lab.lessons.forward import display_scale, fixed_noise, forward_view
+from lab.lessons.forward import HISTOGRAM_SERIES, display_scale, fixed_noise, forward_view, schedule_of, strip_alt
 from lab.tabs.common import (
     INTERACTIVE,
     MAX_SEED,
@@ -38,7 +38,8 @@ from lab.tabs.common import (
     whole_number,
 )
 from lab.tabs.handout import handout_row, wire_handout
-from lab.tabs.widgets import Dropdown, PictureUpload
+from lab.tabs.plots import line_plot
+from lab.tabs.widgets import UPLOAD_WORDS, Dropdown, PictureUpload
 
 INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
          "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1). "
@@ -47,11 +48,17 @@ FIRST = {"schedule": "linear", "T": 1000, "t": 250, "seed": 0}  # the widgets' v
 
 
 def forward_values(x0, schedule: str, T: int, t: int, seed: int, markov: bool) -> tuple:
-    """(x_t, equation, histogram, strip, the strip's caption, the browser's payload) for a checked x0 (C, H, W)."""
+    """(x_t, equation, histogram, the strip with its caption and alt text, the browser's payload) for a checked x0
+    (C, H, W)."""
     eps = fixed_noise(x0.shape, seed)
     view = forward_view(x0, schedule, T, t, eps, markov=markov, seed=seed)
     caption = "x_t at t = " + ", ".join(map(str, view.strip_timesteps))
-    return view.xt, view.equation, view.histogram, view.strip, caption, live_payload(x0, eps, schedule, T, markov)
+    strip = gr.update(value=view.strip, label=caption,  # a new gr.Image(strip) would encode the picture twice
+                      alt_text=strip_alt(view.strip_timesteps, schedule_of(schedule, T).snr_db))
+    return view.xt, view.equation, view.histogram, strip, live_payload(x0, eps, schedule, T, markov)
+
+
+X0_ALT = "x0: the clean picture you picked, before any noise"
 
 
 class ForwardTab:
@@ -93,9 +100,8 @@ class ForwardTab:
         redraw the first three as t moves (lab/forward_live.py)."""
         T = whole_number("T", T, 2, MAX_T)
         t = check_range("t", t, 0, MAX_T - 1)  # forward_view clamps it to T − 1
-        xt, equation, histogram, strip, caption, payload = forward_values(require_image(x0), schedule, int(T), int(t),
-                                                                          int(seed), markov)
-        strip = gr.update(value=strip, label=caption)  # a new gr.Image(strip) would encode the picture twice
+        xt, equation, histogram, strip, payload = forward_values(require_image(x0), schedule, int(T), int(t),
+                                                                 int(seed), markov)
         return png_data_url(xt), equation, histogram, strip, payload
 
     @friendly
@@ -158,16 +164,16 @@ class ForwardTab:
 
     def first_view(self) -> tuple:
         """What the page opens with (the first gallery picture at the widgets' defaults), computed once here rather
-        than for every student on page load: x_t, equation, histogram, strip, its caption, the browser's payload."""
+        than for every student on page load: x_t, equation, histogram, strip, the browser's payload."""
         if not self.classroom.gallery:
-            return None, None, None, None, "x_t at evenly spaced t", None
+            return None, None, None, gr.update(value=None, label="x_t at evenly spaced t"), None
         return forward_values(self.classroom.gallery[0].photo, FIRST["schedule"], FIRST["T"], FIRST["t"],
                               FIRST["seed"], False)
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
         gallery = self.classroom.gallery
-        xt, equation, histogram, strip, caption, payload = self.first_view()
+        xt, equation, histogram, strip, payload = self.first_view()
         w.x0 = gr.State(gallery[0].photo.numpy() if gallery else None)  # per user: the picture, (C, H, W) in [-1, 1]
         w.model_x0 = gr.State(gallery[0].x0.numpy() if gallery else None)  # the same as the models see it: (1, 28, 28)
         w.seed = gr.State(FIRST["seed"])  # per user: which ε the slider keeps
@@ -177,17 +183,17 @@ class ForwardTab:
         w.server_t = gr.Textbox(visible="hidden")  # changed in the browser when the server must redraw at t
         with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
-                                label="x0 (the clean image)", interactive=False, elem_classes="dl-main", min_width=140,
-                                format="png")
+                                label="x0 (the clean image)", alt_text=X0_ALT, interactive=False,
+                                elem_classes="dl-main", min_width=140, format="png")
             with gr.Column(scale=3, min_width=300, elem_classes=[LIVE_COLUMN, "dl-first"]):  # x_t first on a phone
                 w.live = forward_live(payload)  # x_t, equation and histogram drawn in the browser as t moves
             w.xt = server_xt(xt, elem_classes=["dl-main", "dl-first", SERVER_VIEW], min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown(equation)
-                w.histogram = gr.LinePlot(histogram, x="value", y="density", color="series",
-                                          title="pixels of x_t vs N(0, 1)", height=220)
-        w.strip = gr.Image(strip, label=caption, interactive=False, elem_classes=["dl-strip", "dl-wide"],
-                           format="png")
+                w.histogram = line_plot(histogram, x="value", y="density", color="series", names=HISTOGRAM_SERIES,
+                                        title="pixels of x_t vs N(0, 1)", height=220)
+        w.strip = gr.Image(strip["value"], label=strip["label"], alt_text=strip.get("alt_text"), interactive=False,
+                           elem_classes=["dl-strip", "dl-wide"], format="png")
         handout_row(w)
         with gr.Row():
             w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule")
@@ -198,9 +204,10 @@ class ForwardTab:
             w.gallery = gr.Gallery([(item.picture, item.caption) for item in gallery], label="Pick an image",
                                    columns=8, height=260, allow_preview=False, scale=2)
             with gr.Column(scale=1, min_width=280):
-                w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200)
+                w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200,
+                                         placeholder=UPLOAD_WORDS)
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280),
-                                        height=280)
+                                        height=280, layers=False)  # one layer: no layer menu to explain
                 w.use_drawing = gr.Button("Use my drawing")
         return w
 

@@ -14,6 +14,7 @@ from lab.classroom import Classroom
 from lab.lessons.playground import (
     COMPARED,
     DRAWING,
+    LOSS_SERIES,
     OBJECTIVES,
     SAMPLER_TITLES,
     SOURCES,
@@ -39,7 +40,11 @@ from lab.tabs.common import (
     script_endpoint,
     whole_number,
 )
+from lab.tabs.plots import line_plot
 from lab.tabs.widgets import Radio
+
+PARTICLES_ALT = ("particles in the plane: the data's points, or the flow's particles at the slider's t moving from "
+                 "noise (t = 1) to the data (t = 0)")
 
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
 INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
@@ -205,7 +210,7 @@ class PlaygroundTab:
         with gr.Row():
             with gr.Column(scale=3, min_width=320):  # the picture | its controls; on a phone the picture comes first
                 w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
-                                   interactive=False, format="png", elem_classes="dl-main")
+                                   interactive=False, format="png", elem_classes="dl-main", alt_text=PARTICLES_ALT)
                 w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
                 with gr.Row():
                     w.run_button = gr.Button("Run the flow", variant="primary")
@@ -225,14 +230,15 @@ class PlaygroundTab:
                     w.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED, min_width=80)
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA",
                                         label="draw your own data (then choose my drawing)", canvas_size=(400, 400),
-                                        height=300)
+                                        height=300, layers=False)
                 w.train_steps = gr.Slider(100, 8000, value=3000, step=100,
                                           label=f"training steps (stops at {TRAIN_SECONDS} s)")
                 with gr.Row():
                     w.train_button = gr.Button("Train", variant="primary")
                     w.stop_button = gr.Button("Stop")
                 w.status = gr.Markdown()
-                w.loss = gr.LinePlot(x="step", y="loss", color="series", height=220, label="training loss")
+                w.loss = line_plot(x="step", y="loss", color="series", height=220, label="training loss",
+                                   names=LOSS_SERIES)
         return w
 
     def wire(self, w: SimpleNamespace):

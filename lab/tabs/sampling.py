@@ -21,6 +21,8 @@ from lab.lessons.sampling import (
     class_options,
     compare_samplers,
     export_trajectory,
+    frame_alt,
+    frame_words,
     picture_sizes,
     render_frame,
     sampling_request,
@@ -122,15 +124,16 @@ class SamplingTab:
         evals = EVALS_PER_STEP.get(sampler, 1)
         # the sampler runs on in a thread; the page shows the newest recorded frame whenever it can draw one
         for step, frames in run.follow(self.batcher.frame_interval(), self.batcher.wait_turn):
-            status = (f"step {step.index}/{steps} · t = {step.t:.3g} · {step.index * evals} model evaluations "
+            frame = gr.update(value=render_frame(frames[-1]), alt_text=frame_alt(frames[-1], steps))
+            status = (f"{frame_words(frames[-1], steps)} · {step.index * evals} model evaluations "
                       f"({per_call}) · {time.perf_counter() - start:.2f} s with {backend_name(pipe.model)}"
                       + (" · computed once for everyone who asked for the same" if shared else ""))
             # the recorded frames go to the user's State once: Gradio copies a State on each update
             if step.index < steps:
-                yield render_frame(frames[-1]), status, gr.skip(), gr.skip()
+                yield frame, status, gr.skip(), gr.skip()
                 continue
-            yield (render_frame(frames[-1]), status, list(frames),
-                   gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1))
+            yield (frame, status, list(frames),
+                   gr.Slider(maximum=max(1, len(frames) - 1), value=len(frames) - 1, visible=True))
         self.cache.evict()
 
     @friendly
@@ -177,13 +180,17 @@ class SamplingTab:
         script_endpoint(self.sample, inputs(self.sample, a), outputs, "sample", **SAMPLING)
 
     def server_view(self, show: bool = True):
-        """The server's picture and scrubber: hidden while a run happens in the browser (it draws its own)."""
-        return gr.Image(visible=show), gr.Slider(visible=show)
+        """The server's picture and scrubber: hidden while a run happens in the browser (it draws its own); the
+        scrubber shows once a run has recorded its frames."""
+        return gr.Image(visible=show), gr.Slider(visible=False)
 
     def scrub(self, frames, scrubber):
+        """The recorded frame at the scrubber, and the status saying which step it is."""
         if not frames:
-            return gr.skip()
-        return render_frame(frames[min(int(scrubber), len(frames) - 1)])
+            return gr.skip(), gr.skip()
+        frame, steps = frames[min(int(scrubber), len(frames) - 1)], frames[-1].index
+        return (gr.update(value=render_frame(frame), alt_text=frame_alt(frame, steps)),
+                f"Showing {frame_words(frame, steps)} of the recorded run (move the slider to the end for the result).")
 
     @friendly
     def export(self, frames):
@@ -227,7 +234,7 @@ class SamplingTab:
                 w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,  # a phone scrolls it
                                    elem_classes=["dl-main", "dl-result", "dl-wide", "dl-pair"])
                 w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (uint8 frames)
-                w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory")
+                w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory", visible=False)
         w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360,
                                 object_fit="contain", elem_classes="dl-result")
         handout_row(w)
@@ -240,7 +247,8 @@ class SamplingTab:
         w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.frame, w.scrubber], **INTERACTIVE)
         w.browser.submit(self.server_view, None, [w.frame, w.scrubber], **INTERACTIVE).then(
             self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
-        w.scrubber.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
+        w.scrubber.change(self.scrub, inputs(self.scrub, w), [w.frame, w.status], show_progress="hidden",
+                          **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
         wire_handout(w, sampling_pages, self.classroom, samples=True)

@@ -24,6 +24,7 @@ from lab.tabs.common import (
     whole_number,
 )
 from lab.tabs.handout import handout_row, wire_handout
+from lab.tabs.plots import line_plot, plot_update
 from lab.tabs.widgets import CheckboxGroup
 
 INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
@@ -44,7 +45,7 @@ def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
     if x0 is not None:  # tab 1's picture as it is (a colour photo stays in colour)
         x0 = require_image(x0)
         row = noised_by_each_schedule(x0, t, fixed_noise(x0.shape, int(seed)), names, T)
-    return curves["beta"], curves["alpha_bar"], curves["snr_db"], table, row
+    return (*(plot_update(curves[key], "schedule") for key in ("beta", "alpha_bar", "snr_db")), table, row)
 
 
 @friendly
@@ -79,12 +80,13 @@ def layout(shared: SimpleNamespace) -> SimpleNamespace:
     gr.Markdown(INTRO)
     w.names = CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
     with gr.Row():
-        w.beta_plot = gr.LinePlot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
-        w.alpha_bar_plot = gr.LinePlot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260,
-                                       elem_id="alpha-bar-plot", elem_classes="dl-first")  # first on a phone
-        w.snr_plot = gr.LinePlot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
+        w.beta_plot = line_plot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
+        w.alpha_bar_plot = line_plot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260,
+                                     elem_id="alpha-bar-plot", elem_classes="dl-first")  # first on a phone
+        w.snr_plot = line_plot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
     w.table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
-    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height=220)
+    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height="auto",
+                               object_fit="contain")
     handout_row(w)
     return w
 

@@ -32,6 +32,11 @@ class CheckboxGroup(gr.CheckboxGroup):
         return payload
 
 
+# an upload box's words, the same as the name Gradio gives its button ("Drop an image file here to upload"): a
+# screen reader and a student's eye, or voice control, then name it alike (axe-core: label-content-name-mismatch)
+UPLOAD_WORDS = "Drop an image file here to upload"
+
+
 class PictureUpload(gr.Image):
     """The upload as a file path, for diffusion_core.uploads.open_image; the input gate (lab/server/input_gate.py) has
     made sure it is a file uploaded through the page (a pasted picture is uploaded like a chosen one)."""

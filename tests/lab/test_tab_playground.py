@@ -120,7 +120,7 @@ def test_a_drawing_becomes_data_a_model_and_a_flow(tab):
     assert tab.show_data("drawing", bench)[0].shape == (420, 420, 3)
     *_, (frame, scene, _) = tab.run_flow("drawing", "flow_matching", "euler", 5, 20, 0, True, bench)
     assert len(scene.panels) == 1
-    assert re.search("Nothing has learned your drawing with DDPM",
+    assert re.search("No model has learned your drawing yet with DDPM",
                      refusal(lambda: tab.compare("drawing", 5, 20, 0, True, bench)))
 
 
@@ -130,7 +130,7 @@ def test_a_drawing_becomes_data_a_model_and_a_flow(tab):
     (lambda tab: list(tab.train("rings", None, "ddpm", None, Workbench())), "training steps box is empty"),
     (lambda tab: list(tab.run_flow("two_moons", "ddpm", "ddim", 10, 20, None, True, Workbench())), "seed box is empty"),
     (lambda tab: list(tab.run_flow("two_moons", "ddpm", "ddim", 0, 20, 0, True, Workbench())), "sampler steps must be"),
-    (lambda tab: list(tab.run_flow("drawing", "ddpm", "ddim", 10, 20, 0, True, Workbench())), "press Train"),
+    (lambda tab: list(tab.run_flow("drawing", "ddpm", "ddim", 10, 20, 0, True, Workbench())), "Press Train first"),
     (lambda tab: tab.export(None, True), "Run the flow first"),
 ])
 def test_bad_input_gives_a_sentence(tab, call, expected):

@@ -130,6 +130,11 @@ function drawHistogram(canvas, densities, { bins, lo, hi }) {
   g.fillText("N(0, 1)", W - 74, 17);
 }
 
+export function altText(payload, t, snrDb) { // lab/lessons/forward.py: xt_alt
+  const [, seen] = payload.visibility.find(([bound]) => snrDb >= bound);
+  return fill(payload.alt, { t, seen });
+}
+
 function sizeCanvas(canvas, data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
   const scale = Math.max(1, Math.floor(224 / Math.max(data.width, data.height)));
   canvas.style.width = `calc(var(--dl-main-h, 60vh) * ${data.width / data.height})`; // as tall as x0 (max-width: 100%)
@@ -160,6 +165,7 @@ export function mount(element, props, watch) {
     canvas.width = data.width;
     canvas.height = data.height;
     canvas.getContext("2d").putImageData(new ImageData(rgba, data.width, data.height), 0, 0);
+    canvas.setAttribute("aria-label", altText(state.payload, t, values.snr_db));
     $(".dl-live-equation").innerHTML = markdownToHtml(fill(state.payload.equation, values));
     drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram);
     $(".dl-forward-live").dataset.t = String(t);

@@ -7,7 +7,9 @@
   //    into view when it arrives: the controls are taller than the screen, the picture is above or below them.
   // 4. A wide picture (.dl-wide: tab 1's strip, tab 4's x_t | x0) that is wider than its box, as on a phone, is
   //    marked .dl-scrolls, which shows a hint to swipe sideways; re-checked whenever the picture or its box changes
-  //    size (a new picture, the window turned, its tab shown).
+  //    size (a new picture, the window turned, its tab shown); while it scrolls, the keyboard reaches it (tabindex).
+  // 5. Names Gradio leaves out of step (axe-core's label-content-name-mismatch): a gallery thumbnail shows its caption
+  //    but is named "Thumbnail 3 of 32"; its name becomes "<caption> (Thumbnail 3 of 32)", what the eye reads first.
   const PARAM = "present", PHONE = window.matchMedia("(max-width: 640px)");
   const WAIT_MS = 60000, FOLLOW_MS = 1000;  // a result shown this long after the action; its other pictures after it
   let showUntil = 0;  // performance.now() before which an arriving picture is scrolled into view
@@ -38,8 +40,23 @@
   }
   const resized = new ResizeObserver((entries) => entries.forEach(({ target }) => {
     const wide = target.closest(".dl-wide"), frame = wide && wide.querySelector(".image-frame");
-    if (frame) wide.classList.toggle("dl-scrolls", frame.scrollWidth > frame.clientWidth + 1);
+    if (!frame) return;
+    const scrolls = frame.scrollWidth > frame.clientWidth + 1;
+    wide.classList.toggle("dl-scrolls", scrolls);
+    if (scrolls) frame.setAttribute("tabindex", "0"); else frame.removeAttribute("tabindex");
   }));
+  function nameThumbnails() {
+    for (const button of document.querySelectorAll("button.thumbnail-item[aria-label]")) {
+      const caption = button.querySelector(".caption-label")?.textContent.trim(), name = button.getAttribute("aria-label");
+      if (!caption || name.startsWith(`${caption} (`)) continue;
+      button.setAttribute("aria-label", `${caption} (${name.replace(/^.* \((Thumbnail [^)]*)\)$/, "$1")})`);
+    }
+  }
+  let naming = false;  // at most once per frame, however many changes arrive
+  new MutationObserver(() => {
+    if (!naming) requestAnimationFrame(() => { naming = false; nameThumbnails(); });
+    naming = true;
+  }).observe(document.body, { subtree: true, childList: true, characterData: true, attributeFilter: ["aria-label"] });
   function watchWide(picture) {  // observing twice is harmless
     resized.observe(picture);
     resized.observe(picture.closest(".image-frame") || picture);
