@@ -16,14 +16,20 @@ import json
 
 import gradio as gr
 
+from lab.forward_live import SLIDER_ID
+from lab.tabs.denoise import DENOISE_T_ID
+from lab.tabs.sampling import SAMPLING_STEPS_ID
 from lab.view_link import FIELDS
 from lab.view_link_ui import FOLLOW_BUTTON_ID, LINK_BUTTON_ID
 
 PANEL_ID = "live-class"  # the panel's elem_id (the browser test finds it there)
 # data-fields: a view's own parameters (a followed view replaces them, keeps ?live= and ?present=); data-view-button:
-# the button whose press makes the page announce its view; data-follow-button: the one that opens a followed view
+# the button whose press makes the page announce its view; data-follow-button: the one that opens a followed view;
+# data-widgets: "tab:widget" of a question (lab/live/questions.py) -> the elem_id of the slider that answers it
+WIDGETS = {"forward:t": SLIDER_ID, "denoise:t": DENOISE_T_ID, "sampling:steps": SAMPLING_STEPS_ID}
 TEMPLATE = (f"<div class=\"dl-live\" hidden aria-live=\"polite\" data-fields='{json.dumps(FIELDS)}' "
-            f"data-view-button=\"{LINK_BUTTON_ID}\" data-follow-button=\"{FOLLOW_BUTTON_ID}\"></div>")
+            f"data-view-button=\"{LINK_BUTTON_ID}\" data-follow-button=\"{FOLLOW_BUTTON_ID}\" "
+            f"data-widgets='{json.dumps(WIDGETS)}'></div>")
 JS_ON_LOAD = """
 const root = ((window.gradio_config && window.gradio_config.root) || document.baseURI).replace(/\\/?$/, "/");
 import(root + "lab/static/js/live_class.mjs").then((m) => m.mount(element.querySelector(".dl-live"), root));

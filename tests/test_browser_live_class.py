@@ -62,7 +62,7 @@ def follow_time(teacher, students, ready_js: str) -> list[float]:
 
 def answer_number(student, value: int):
     student.locator(".dl-class-number").fill(str(value))
-    student.get_by_role("button", name="Send").click()
+    student.get_by_role("button", name="Send", exact=True).click()
     student.get_by_text(f"Your answer: {value}").wait_for()
 
 
@@ -105,6 +105,8 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
     ask_number_question(teacher, students)
     ask_choice_question(teacher, students)
 
+    send_to_gallery(teacher, students[0])
+
     refused = students[1].evaluate("""async (code) => {
         const token = JSON.parse(sessionStorage.getItem('dl-class-student')).token;
         const r = await fetch(`/lab/live/${code}/show`, {method: 'POST', headers: {'Content-Type': 'application/json'},
@@ -118,6 +120,8 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
         student.get_by_text(f"The live class {code} has ended.").wait_for()
     answers = teacher.get_by_role("link", name="Download the answers (CSV)")
     assert teacher.request.get(answers.get_attribute("href")).text().count("\n") >= 6  # 2 questions × 3 answers
+    handout = teacher.get_by_role("link", name="Download the class handout (PDF)").get_attribute("href")
+    assert teacher.request.get(handout).body().startswith(b"%PDF")
     for page in (teacher, *students):
         page.context.close()
 
@@ -126,15 +130,21 @@ def ask_number_question(teacher, students):
     """Move-t question: three answers, the teacher's histogram counts them, the reveal reaches the students."""
     teacher.locator(".dl-class-questions").select_option("forward-lose-picture")
     teacher.get_by_role("button", name="Ask", exact=True).click()
-    for student, value in zip(students, (600, 640, 900)):
+    for student, value in zip(students[:2], (600, 640)):
         student.locator(".dl-class-question[data-state=open]").wait_for()
         answer_number(student, value)
+    students[2].get_by_role("button", name="Send my t").click()  # read from tab 1's slider, at 700 since the push
+    students[2].get_by_text("Your answer: 700").wait_for()
     teacher.locator(".dl-class-summary[data-answers='3']").wait_for()
     counts = teacher.eval_on_selector_all(".dl-class-bin", "bins => bins.map(b => +b.dataset.count)")
     assert sum(counts) == 3 and max(counts) == 2  # 600 and 640 share a bin of 50
+    teacher.get_by_text("Answers (3)").click()  # the teacher hides one answer: it leaves the histogram
+    teacher.locator(".dl-class-answers li", has_text="student 3: 700").get_by_role("button", name="Hide").click()
+    teacher.locator(".dl-class-summary[data-answers='2']").wait_for()
+    assert teacher.locator(".dl-class-answers li[data-hidden=true]").inner_text().startswith("student 3: 700")
     teacher.get_by_role("button", name="Reveal").click()
     for student in students:
-        student.locator(".dl-class-question[data-state=revealed] .dl-class-summary[data-answers='3']").wait_for()
+        student.locator(".dl-class-question[data-state=revealed] .dl-class-summary[data-answers='2']").wait_for()
     assert "Answer: 259" in students[0].locator(".dl-class-explain").inner_text()
     teacher.locator(".dl-class-question[data-state=revealed]").wait_for()
     teacher.wait_for_timeout(800)
@@ -158,3 +168,20 @@ def ask_choice_question(teacher, students):
     students[2].locator(".dl-class-question[data-state=revealed] .dl-class-right").wait_for()
     teacher.wait_for_timeout(500)
     teacher.screenshot(path=str(OUT / "live_class_teacher_choice.png"))
+
+
+def send_to_gallery(teacher, student):
+    """A student sends tab 1's picture with its view; the projector shows it; a click opens its view there."""
+    student.get_by_role("tab", name="1 · Forward noise").click()
+    student.get_by_role("button", name="Send my picture to the class gallery").click()
+    student.wait_for_function("() => document.querySelector('#live-class .dl-class-status').textContent !== ''")
+    assert student.locator("#live-class .dl-class-status").inner_text() == "Sent: picture 1 of the class gallery."
+    item = teacher.locator(".dl-class-gallery-item[data-picture='1']")
+    item.locator("img").wait_for()
+    teacher.wait_for_function("() => document.querySelector('.dl-class-gallery-item img').naturalWidth > 0")
+    assert item.locator("figcaption").inner_text() == NICKNAME
+    teacher.get_by_role("tab", name="4 · Reverse sampling").click()
+    item.get_by_role("button", name=f"Open the view of {NICKNAME}'s picture").click()
+    teacher.wait_for_function("""() => [...document.querySelectorAll('[role=tab][aria-selected=true]')]
+        .some(e => e.innerText.includes('1 · Forward noise'))""")
+    teacher.screenshot(path=str(OUT / "live_class_teacher_gallery.png"))

@@ -8,6 +8,7 @@ they are (grey, or a colour model's colour) inside a black frame, so a picture o
 """
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 
@@ -57,10 +58,11 @@ class Page:
         ax.tick_params(labelsize=8)
         return ax
 
-    def pictures(self, items, height: float, caption_lines: int = 2):
-        """(uint8 picture, caption) pairs side by side across the page, pixels crisp, captions underneath."""
+    def pictures(self, items, height: float, caption_lines: int = 2, slots: int | None = None):
+        """(uint8 picture, caption) pairs side by side across the page, pixels crisp, captions underneath; `slots`:
+        the row's places (default: one per item), so that a short last row keeps its pictures' size."""
         bottom = self.take(height + LINE * caption_lines)
-        width = (1 - 2 * MARGIN) / max(1, len(items))
+        width = (1 - 2 * MARGIN) / max(1, slots or len(items))
         for i, (image, caption) in enumerate(items):
             ax = self.figure.add_axes([MARGIN + i * width + 0.006, bottom + LINE * caption_lines, width - 0.012,
                                        height])
@@ -119,8 +121,19 @@ def write_pdf(pages: list[Page], path: Path, title: str = "Diffusion Lab handout
     """Every page in order into one PDF, numbered 'page i of n' at the foot."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with PdfPages(path, metadata={"Title": title, "Creator": "Diffusion Lab"}) as pdf:
+    save_pages(pages, path, title)
+    return path
+
+
+def pdf_bytes(pages: list[Page], title: str = "Diffusion Lab handout") -> bytes:
+    """The same PDF in memory (a live class's export writes nothing to disk)."""
+    out = io.BytesIO()
+    save_pages(pages, out, title)
+    return out.getvalue()
+
+
+def save_pages(pages: list[Page], to, title: str):
+    with PdfPages(to, metadata={"Title": title, "Creator": "Diffusion Lab"}) as pdf:
         for i, page in enumerate(pages):
             page.figure.text(1 - MARGIN, 0.02, f"page {i + 1} of {len(pages)}", fontsize=8, color="0.3", ha="right")
             pdf.savefig(page.figure)
-    return path

@@ -18,6 +18,7 @@
     GET  /lab/live/{code}/events?key= | ?token=                         server-sent events (stream.py)
     GET  /lab/live/{code}/gallery/{picture}.png?key= | ?token=
     GET  /lab/live/{code}/export/{answers|summaries|gallery}.csv?key=
+    GET  /lab/live/{code}/export/class.pdf?key=                         after class, on paper (handout.py)
     GET  /lab/live/{code}/qr.svg?key=                                   the join link as a QR code (qr.py)
 
 Every refusal is JSON {"error": "<sentence>"} with its status (403: only the teacher leads; 404: no such class;
@@ -31,9 +32,11 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from lab.live.asked import LiveError
 from lab.live.export import KINDS, export_csv
+from lab.live.handout import class_pdf
 from lab.live.live_class import LiveClass, Student
 from lab.live.qr import qr_matrix, svg
 from lab.live.questions import bank
@@ -240,10 +243,15 @@ def reading_routes(router: APIRouter, registry: Registry):
     async def export(code: str, name: str, request: Request):
         live = registry.find(code)
         live.teacher(request.query_params.get("key"))
+        base = str(request.base_url).rstrip("/") + "/"
+        if name == "class.pdf":  # drawn in a worker thread: the event loop keeps serving the class's streams
+            pdf = await run_in_threadpool(class_pdf, live, base)
+            return Response(pdf, media_type="application/pdf", headers={
+                **SAFE_HEADERS, "Content-Disposition": f'attachment; filename="class-{live.code}.pdf"'})
         kind = name.removesuffix(".csv")
         if kind not in KINDS:
-            raise LiveError(404, "The class exports answers.csv, summaries.csv and gallery.csv.")
+            raise LiveError(404, "The class exports class.pdf, answers.csv, summaries.csv and gallery.csv.")
         disposition = f'attachment; filename="class-{live.code}-{kind}.csv"'
-        return Response(export_csv(live, kind, str(request.base_url).rstrip("/") + "/"),
+        return Response(export_csv(live, kind, base),
                         media_type="text/csv; charset=utf-8", headers={**SAFE_HEADERS, "Content-Disposition":
                                                                        disposition})

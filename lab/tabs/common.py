@@ -50,11 +50,13 @@ def script_endpoint(fn, inputs: list, outputs: list, api_name: str, **lane):
     return gr.Button(visible=False).click(fn, inputs, outputs, api_name=api_name, **lane)
 
 
-def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidance: float):
-    """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images."""
+def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidance: float, tab: str):
+    """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images; the steps slider's
+    elem_id is "<tab>-steps" (a live class's question reads it, lab/live_ui.WIDGETS)."""
     with gr.Row():
         widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
-        widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)")
+        widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)",
+                                  elem_id=f"{tab}-steps")
         widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label="guidance scale w (1 = none)")
         # checked by lab/server/input_gate.py
         widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)

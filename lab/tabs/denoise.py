@@ -47,6 +47,7 @@ INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) an
          "usually does better. The image is the one chosen in tab 1, **as the model sees it**, resized to what it "
          "learnt from: {sizes}. That is the \"ground truth\" below.")
 
+DENOISE_T_ID = "denoise-t"  # a live class's question reads the answer from it (lab/live_ui.WIDGETS)
 NOISE_BY = ["t", "noise %"]  # how the noise level is chosen
 TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
                 "flow_matching": "trained with flow matching: it predicts the velocity v = ε − x0 of the straight path "
@@ -150,7 +151,7 @@ class DenoiseTab:
         with gr.Row():
             w.model = Dropdown(models, value=(grey or models or [None])[0], label="model")
             w.mode = Radio(NOISE_BY, value="t", label="choose noise by")
-            w.t = gr.Slider(0, 999, value=500, step=1, label="t")
+            w.t = gr.Slider(0, 999, value=500, step=1, label="t", elem_id=DENOISE_T_ID)
             w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
             w.go = gr.Button("Denoise", variant="primary")
         # six columns: a colour model adds ε̂ channel by channel, and its six panels stay in one row

@@ -48,6 +48,7 @@ INTRO = ("**Generation** runs the process backwards: start from pure noise and r
          "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
          "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
          "{sizes}.")
+SAMPLING_STEPS_ID = "sampling-steps"  # sampling_controls names it after the tab
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
 FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
              "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
@@ -223,7 +224,7 @@ class SamplingTab:
                 # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer
                 # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; docs/benchmarks.md
                 # "Quality against cost")
-                sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0)
+                sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0, "sampling")
                 with gr.Row():
                     w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
                     w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)

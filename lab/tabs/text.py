@@ -238,7 +238,7 @@ class TextTab:
                 with gr.Row():
                     w.go = gr.Button("Generate", variant="primary")
                     w.inspect_button = gr.Button("Inspect prompt")
-                sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0)
+                sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0, "text")
                 w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
                                           label="retrieval prior: text embedding → mean image embedding of the nearest "
                                                 "training images"

@@ -155,3 +155,15 @@ def test_beside_gradio_with_the_pages_own_view_names(demo):
         assert shown.json()["view"] == {"tab": "sampling", "model": model}
         client.post(f"/lab/live/{code}/end", json={"key": key})
         assert "event: ended" in client.get(f"/lab/live/{code}/events", params={"key": key}).text
+
+
+def test_the_class_pdf_is_for_the_teacher(client):
+    code, key = start(client)
+    ada = join(client, code, "Ada")
+    client.post(f"/lab/live/{code}/ask", json={"key": key, "question": "schedules-faster-250"})
+    client.post(f"/lab/live/{code}/answer", json={"token": ada["token"], "number": 1, "value": "linear"})
+    pdf = client.get(f"/lab/live/{code}/export/class.pdf", params={"key": key})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert f'filename="class-{code}.pdf"' in pdf.headers["content-disposition"]
+    refused(client.get(f"/lab/live/{code}/export/class.pdf", params={"key": ada["token"]}), 403, "Only the teacher")
+    refused(client.get(f"/lab/live/{code}/export/notes.txt", params={"key": key}), 404, "class.pdf")

@@ -3,6 +3,7 @@
 import { el } from "./live_results.mjs";
 
 export const TEACHER = "dl-class-teacher", STUDENT = "dl-class-student";  // sessionStorage keys
+const VIEW_WAIT_MS = 15000;  // the page's link to its view is computed by the server: a busy queue can be slow
 // page: the panel and the page's base; live: the class this page takes part in (or null); restart(code): the chooser
 export const page = { root: "/", panel: null, fields: [], live: null, restart: () => {} };
 
@@ -61,13 +62,46 @@ export function listen(query, handlers) {
   });
 }
 
+// The page's view as a link's query ("?tab=…&t=…"): pressing "Copy link to this view" has the server write it, and
+// the page announces it ("dl-view-link", lab/view_link_ui.py) before adding the page's own parameters.
+export function currentView() {
+  return new Promise((resolve, reject) => {
+    const button = document.getElementById(page.panel.dataset.viewButton);
+    if (!button) return reject(new Error("This page has no link to its view."));
+    const got = (event) => { clearTimeout(timer); document.removeEventListener("dl-view-link", got); resolve(event.detail); };
+    const timer = setTimeout(() => {
+      document.removeEventListener("dl-view-link", got);
+      reject(new Error("The page did not give its view in time: try again."));
+    }, VIEW_WAIT_MS);
+    document.addEventListener("dl-view-link", got);
+    button.click();
+  });
+}
+
+// Open a view on this page, in place (no reload): the page's hidden follow button hands it to the view-link restore
+// (lab/view_link_ui.py). count makes the same view opened twice a change.
+export function openView(link, count) {
+  window.diffusionLab = { ...window.diffusionLab, followedView: `${link}&shown=${count}` };
+  pressFollow(0);
+}
+
+// the button exists once Gradio has drawn the page (a student who joins from a link gets the view before that)
+function pressFollow(tries) {
+  const button = document.getElementById(page.panel.dataset.followButton);
+  if (button) button.click();
+  else if (tries < 100) setTimeout(() => pressFollow(tries + 1), 100);
+}
+
 // ---- the end of a class, or a class this page can no longer reach
 export function classEnded(name) {
   const { role, key, code } = page.live;
   sessionStorage.removeItem(name);
   page.live = null;
-  const exports = role === "teacher" ? el("a", { href: url(`${encodeURIComponent(code)}/export/answers.csv?key=` +
-    encodeURIComponent(key)), download: `class-${code}-answers.csv`, text: "Download the answers (CSV)" }) : null;
+  const file = (kind, label) => el("a", { href: url(`${encodeURIComponent(code)}/export/${kind}?key=`
+    + encodeURIComponent(key)), download: `class-${code}-${kind}`, text: label });
+  const exports = role === "teacher" ? el("p", { class: "dl-class-exports" },
+    file("class.pdf", "Download the class handout (PDF)"), " · ", file("answers.csv", "Download the answers (CSV)"),
+    " · ", file("gallery.csv", "the gallery's links (CSV)")) : null;
   show(el("div", { class: "dl-class-card" }, el("p", { text: `The live class ${code} has ended.` }), exports),
     "ended");
 }

@@ -1,7 +1,10 @@
 // A live class, a student's side (live_class.mjs mounts it): join (nickname optional); follow the views the teacher
 // shows; answer the question on screen; see the reveal.
+import { sendButton } from "./live_gallery.mjs";
 import { drawSummary, el, reveal, shortNumber } from "./live_results.mjs";
-import { STUDENT, action, classEnded, inClass, listen, lostClass, page, post, show, store, url } from "./live_common.mjs";
+import {
+  STUDENT, action, classEnded, inClass, listen, lostClass, openView, page, post, show, store, url,
+} from "./live_common.mjs";
 
 export async function joinClass(code, nickname) {
   if (!code) throw new Error("Type the class code your teacher shows.");
@@ -20,7 +23,10 @@ export function follow(student) {
   page.live.ui = { question: el("div", { class: "dl-class-ask-card" }) };
   show(el("div", { class: "dl-class-student" },
     el("p", { class: "dl-class-title", text: `Live class ${student.code} · you are ${student.nickname}` }),
-    el("p", { class: "dl-class-status" }), page.live.ui.question), "student");
+    el("p", { class: "dl-class-status" }), page.live.ui.question,
+    el("div", { class: "dl-class-bar-row" }, sendButton(), el("button", { type: "button", class: "dl-class-back",
+      text: "Back to the teacher's view", onclick: () => page.live.link && openView(page.live.link, `b${Date.now()}`) }))),
+  "student");
   listen(`token=${encodeURIComponent(student.token)}`, {
     hello: (hello) => { page.live.answered = hello.answered || {}; },
     state: drawStudent, ended: () => classEnded(STUDENT), lost: () => lostClass(STUDENT),
@@ -37,11 +43,12 @@ function drawStudent(state) {
     : el("p", { class: "dl-class-hint", text: "Follow the teacher: the page shows what they show." }));
 }
 
-// Open the view the teacher shows, in place (no reload): the page's hidden follow button hands it to the view-link
-// restore (lab/view_link_ui.py); the address bar becomes its link (?live= and ?present= stay), so a reload keeps it.
+// Open the view the teacher shows, in place; the address bar becomes its link (?live= and ?present= stay), so a
+// reload keeps it.
 function goTo(state) {
   const { code, token, nickname } = page.live;
   page.live.shown = state.shown;
+  page.live.link = state.link;
   store(STUDENT, { code, token, nickname, shown: state.shown });
   const address = new URLSearchParams(state.link.slice(1));
   for (const [name, value] of new URLSearchParams(location.search)) {
@@ -49,15 +56,7 @@ function goTo(state) {
   }
   address.set("live", code);
   history.replaceState(history.state, "", `${location.pathname}?${address}`);
-  window.diffusionLab = { ...window.diffusionLab, followedView: `${state.link}&shown=${state.shown}` };
-  pressFollow(0);
-}
-
-// the button exists once Gradio has drawn the page (a student who joins from a link gets the view before that)
-function pressFollow(tries) {
-  const button = document.getElementById(page.panel.dataset.followButton);
-  if (button) button.click();
-  else if (tries < 100) setTimeout(() => pressFollow(tries + 1), 100);
+  openView(state.link, state.shown);
 }
 
 function studentQuestion(q) {
@@ -98,6 +97,18 @@ function numberBox(question, send) {
     return send(Number(box.value));
   }, { class: "primary dl-class-send" });
   box.addEventListener("keydown", (e) => { if (e.key === "Enter") button.click(); });
-  return el("div", { class: "dl-class-answer" }, box, button,
+  return el("div", { class: "dl-class-answer" }, box, button, widgetButton(question, box, button),
     el("span", { class: "dl-class-range", text: `${shortNumber(question.low)} to ${shortNumber(question.high)}` }));
+}
+
+// "Send my t": the answer read from the tab's own widget (its elem_id: lab/live_ui.WIDGETS), when the page has it
+function widgetButton(question, box, send) {
+  const id = JSON.parse(page.panel.dataset.widgets || "{}")[`${question.tab}:${question.widget}`];
+  if (!id) return null;
+  return action(`Send my ${question.widget.replace("num_", "")}`, () => {
+    const input = document.querySelector(`#${id} input[type=number]`);
+    if (!input || input.value === "") throw new Error(`Open the tab with the ${question.widget} slider first.`);
+    box.value = input.value;
+    send.click();
+  }, { class: "dl-class-widget-answer" });
 }

@@ -1,9 +1,10 @@
 // A live class, the teacher's side (live_class.mjs mounts it): start a class -> code, join link, QR; show the page's
 // view to the class; ask a question of the bank, reveal, close; the class's answers live on the projector.
+import { drawGallery } from "./live_gallery.mjs";
 import { drawSummary, el, reveal } from "./live_results.mjs";
-import { TEACHER, action, classEnded, inClass, listen, lostClass, page, post, say, show, store, url } from "./live_common.mjs";
-
-const VIEW_WAIT_MS = 15000;  // the page's link to its view is computed by the server: a busy queue can be slow
+import {
+  TEACHER, action, classEnded, currentView, inClass, listen, lostClass, page, post, say, show, store, url,
+} from "./live_common.mjs";
 
 export async function startClass() {
   const made = await post(url("classes"), {});
@@ -34,6 +35,7 @@ function teacherPanel(teacher) {
       el("p", { class: "dl-class-code", text: teacher.code })));
   ui.results = el("div", { class: "dl-class-results" });
   ui.students = el("div", { class: "dl-class-students" });
+  ui.gallery = el("div", { class: "dl-class-gallery" });
   const qr = el("button", { type: "button", text: "Hide the QR", onclick: () => {
     ui.join.hidden = !ui.join.hidden;
     qr.textContent = ui.join.hidden ? "Show the QR" : "Hide the QR";
@@ -46,7 +48,8 @@ function teacherPanel(teacher) {
     ui.questions, action("Ask", askQuestion, { class: "dl-class-ask" }), ui.reveal, ui.close, qr,
     action("End the class", () => post(inClass("end"), { key: page.live.key }), { class: "dl-class-end" }));
   ui.root = el("div", { class: "dl-class-teacher" }, bar, el("p", { class: "dl-class-status" }),
-    el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)));
+    el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)),
+    ui.gallery);
   return ui;
 }
 
@@ -62,22 +65,6 @@ async function loadQuestions(select) {
   } catch (error) {
     say("The question bank did not load: reload the page to ask questions.", "error");
   }
-}
-
-// The page's view as a link's query ("?tab=…&t=…"): pressing "Copy link to this view" has the server write it, and
-// the page announces it ("dl-view-link", lab/view_link_ui.py) before adding the page's own parameters.
-function currentView() {
-  return new Promise((resolve, reject) => {
-    const button = document.getElementById(page.panel.dataset.viewButton);
-    if (!button) return reject(new Error("This page has no link to its view."));
-    const got = (event) => { clearTimeout(timer); document.removeEventListener("dl-view-link", got); resolve(event.detail); };
-    const timer = setTimeout(() => {
-      document.removeEventListener("dl-view-link", got);
-      reject(new Error("The page did not give its view in time: try again."));
-    }, VIEW_WAIT_MS);
-    document.addEventListener("dl-view-link", got);
-    button.click();
-  });
 }
 
 async function showView() {
@@ -98,12 +85,35 @@ function drawTeacher(state) {
   const present = state.students.filter((s) => s.present);
   page.live.ui.students.replaceChildren(
     el("p", { class: "dl-class-joined", text: present.length === 1 ? "1 student joined" : `${present.length} students joined` }),
-    el("ul", {}, ...present.map((s) => el("li", { text: s.nickname, "data-student": s.id }))));
+    el("ul", {}, ...present.map(studentItem)));
   const asked = state.question && state.asked.find((a) => a.number === state.question.number);
   page.live.ui.reveal.disabled = !asked || asked.state !== "open";
   page.live.ui.close.disabled = !asked;
   page.live.ui.results.replaceChildren(asked ? questionResults(asked, asked.state === "revealed")
     : el("p", { class: "dl-class-hint", text: "Ask a question: the class's answers appear here as they come in." }));
+  drawGallery(page.live.ui.gallery, state.gallery);
+}
+
+// a student's nickname; a click lets the teacher replace one not fit for the projector
+function studentItem(student) {
+  const rename = action(student.nickname, async () => {
+    const name = window.prompt(`A new name for "${student.nickname}" (empty: student ${student.id})`, "");
+    if (name !== null) await post(inClass("rename"), { key: page.live.key, student: student.id, nickname: name });
+  }, { class: "dl-class-rename", title: "Rename", "aria-label": `Rename ${student.nickname}` });
+  return el("li", { "data-student": student.id }, rename);
+}
+
+// each answer with its nickname; the teacher hides one (it leaves the class's histogram, stays in the CSV)
+function answerList(asked) {
+  const list = el("details", { class: "dl-class-answers", open: page.live.answersOpen },
+    el("summary", { text: `Answers (${asked.answers.length})` }),
+    el("ul", {}, ...asked.answers.map((a) => el("li", { "data-hidden": String(a.hidden) },
+      el("span", { text: `${a.nickname}: ${a.value}` }),
+      action(a.hidden ? "Show" : "Hide", () => post(inClass("hide-answer"),
+        { key: page.live.key, number: asked.number, student: a.student, hidden: !a.hidden }),
+      { class: "dl-class-hide-answer" })))));
+  list.addEventListener("toggle", () => { page.live.answersOpen = list.open; });  // kept open across updates
+  return list;
 }
 
 // a question with its answers so far; the right answer only once revealed (the teacher's screen is on the projector)
@@ -113,5 +123,5 @@ function questionResults(asked, revealed) {
     el("p", { class: "dl-class-prompt", text: `${asked.number}. ${asked.question.prompt}` }),
     el("p", { class: "dl-class-state", text: words[asked.state] || asked.state }),
     drawSummary(asked.summary, revealed ? asked.answer : null),
-    revealed ? reveal(asked) : null);
+    revealed ? reveal(asked) : null, asked.answers ? answerList(asked) : null);
 }

@@ -1,0 +1,115 @@
+"""After class, on paper: the questions asked with the class's answers drawn as on the projector (a histogram with its
+median and the right answer, or one bar per choice), the explanation, and the class gallery with each picture's
+nickname and the link to its view. A4 pages in the handout's printable style (lab/handout/page.py: black lines,
+meaning never carried by colour), made in memory: nothing is written to disk.
+
+    pdf = class_pdf(live, "https://…/")   # bytes, served as /lab/live/<code>/export/class.pdf?key=
+
+Hidden answers and pictures are left out, as on the projector."""
+from __future__ import annotations
+
+import io
+import textwrap
+
+import numpy as np
+from PIL import Image
+
+from lab.handout.page import INK, Page, pdf_bytes
+from lab.live.asked import Asked
+from lab.live.live_class import LiveClass
+
+QUESTIONS_ON_COVER, QUESTIONS_PER_PAGE = 2, 3
+PICTURES_PER_ROW, ROWS_PER_PAGE = 5, 5
+NO_ANSWERS = "Nobody answered this question."
+
+
+def class_pdf(live: LiveClass, base_url: str = "") -> bytes:
+    pages = question_pages(live) + gallery_pages(live, base_url)
+    return pdf_bytes(pages or [cover(live)], title=f"Diffusion Lab: live class {live.code}")
+
+
+def cover(live: LiveClass) -> Page:
+    present = sum(s.present for s in live.students.values())
+    return Page(f"Live class {live.code}: after class",
+                f"{len(live.students)} students joined ({present} still there at the end), {len(live.asked)} "
+                f"questions were asked and {sum(not p.hidden for p in live.gallery)} pictures were sent to the "
+                "class gallery. Each question shows the class's answers as the projector showed them; the right "
+                "answer, where there is one, is marked.")
+
+
+def question_pages(live: LiveClass) -> list[Page]:
+    pages, first = [], 0
+    while first < len(live.asked):
+        page = cover(live) if first == 0 else Page(f"Live class {live.code}: questions", "")
+        count = QUESTIONS_ON_COVER if first == 0 else QUESTIONS_PER_PAGE
+        for asked in live.asked[first:first + count]:
+            draw_question(page, asked)
+        pages.append(page)
+        first += count
+    return pages
+
+
+def draw_question(page: Page, asked: Asked):
+    summary = asked.for_teacher(str, with_answers=False)["summary"]
+    page.heading(f"{asked.number}. {asked.question.prompt}")
+    answer = "" if asked.answer is None else f"Answer: {asked.answer}. "
+    page.numbers([f"{summary['answers']} answers. {answer}", *wrap(asked.question.explain)], heading="",
+                 fontsize=9, mono=False)
+    ax = page.axes(0.13)
+    if not summary["answers"]:
+        ax.text(0.5, 0.5, NO_ANSWERS, ha="center", va="center", transform=ax.transAxes)
+    elif asked.question.kind == "choice":
+        choice_bars(ax, summary["counts"], asked.answer)
+    else:
+        histogram_bars(ax, summary, asked.answer, log=asked.question.log_bins)
+
+
+def wrap(text: str, width: int = 100) -> list[str]:
+    return textwrap.wrap(text, width) if text else []
+
+
+def choice_bars(ax, counts: list[dict], right):
+    names = [c["choice"] + (" ✓" if c["choice"] == right else "") for c in counts]
+    ax.barh(names, [c["count"] for c in counts], color="white", edgecolor=INK, hatch="//")
+    ax.invert_yaxis()
+    ax.set_xlabel("students")
+
+
+def histogram_bars(ax, summary: dict, right, log: bool):
+    bins = summary["histogram"]
+    lows, highs = [b["low"] for b in bins], [b["high"] for b in bins]
+    ax.bar(lows, [b["count"] for b in bins], width=[h - lo for lo, h in zip(lows, highs)], align="edge",
+           color="white", edgecolor=INK, hatch="//")
+    if log:
+        ax.set_xscale("log")
+    ax.axvline(summary["median"], color=INK, linestyle="--", label=f"class median {summary['median']:g}")
+    if isinstance(right, (int, float)):
+        ax.axvline(right, color=INK, linestyle=":", linewidth=2.2, label=f"answer {right:g}")
+    ax.legend(fontsize=8, loc="upper right")
+    ax.set_ylabel("students")
+
+
+def gallery_pages(live: LiveClass, base_url: str) -> list[Page]:
+    shown = [p for p in live.gallery if not p.hidden and p.png is not None]
+    per_page = PICTURES_PER_ROW * ROWS_PER_PAGE
+    pages = []
+    for first in range(0, len(shown), per_page):
+        page = Page(f"Live class {live.code}: the class gallery",
+                    "Each picture with who made it. Open its view at the link to make it again." if first == 0 else "")
+        chunk = shown[first:first + per_page]
+        for row in range(0, len(chunk), PICTURES_PER_ROW):
+            items = [(as_rgb(p.png), live.nickname(p.student)) for p in chunk[row:row + PICTURES_PER_ROW]]
+            page.pictures(items, height=0.11, caption_lines=1, slots=PICTURES_PER_ROW)
+        page.numbers([f"{p.id}. {live.nickname(p.student)}: {base_url}{p.link}" for p in chunk], heading="Links",
+                     fontsize=7)
+        pages.append(page)
+    return pages
+
+
+def as_rgb(png: bytes) -> np.ndarray:
+    """A gallery PNG (checked small by gallery.read_png) as (H, W, 3) uint8, transparency laid on white."""
+    with Image.open(io.BytesIO(png)) as image:
+        rgba = image.convert("RGBA")
+    white = Image.new("RGBA", rgba.size, "white")
+    return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
+
