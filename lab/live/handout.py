@@ -20,12 +20,19 @@ from lab.live.live_class import LiveClass
 
 QUESTIONS_ON_COVER, QUESTIONS_PER_PAGE = 2, 3
 PICTURES_PER_ROW, ROWS_PER_PAGE = 5, 5
+PRINT_SIDE = 256  # pixels a side at most: about 300 dpi at the printed size, and a bounded PDF
 NO_ANSWERS = "Nobody answered this question."
 
 
 def class_pdf(live: LiveClass, base_url: str = "") -> bytes:
+    """The handout, made again only when the class changed since the last one (live.private.version)."""
+    made = live.handout
+    if made is not None and made[:2] == (live.private.version, base_url):
+        return made[2]
     pages = question_pages(live) + gallery_pages(live, base_url)
-    return pdf_bytes(pages or [cover(live)], title=f"Diffusion Lab: live class {live.code}")
+    pdf = pdf_bytes(pages or [cover(live)], title=f"Diffusion Lab: live class {live.code}")
+    live.handout = (live.private.version, base_url, pdf)  # one per class: memory bounded with the classes
+    return pdf
 
 
 def cover(live: LiveClass) -> Page:
@@ -107,9 +114,11 @@ def gallery_pages(live: LiveClass, base_url: str) -> list[Page]:
 
 
 def as_rgb(png: bytes) -> np.ndarray:
-    """A gallery PNG (checked small by gallery.read_png) as (H, W, 3) uint8, transparency laid on white."""
+    """A gallery PNG (checked small by gallery.read_png) as (H, W, 3) uint8 of at most PRINT_SIDE a side,
+    transparency laid on white."""
     with Image.open(io.BytesIO(png)) as image:
         rgba = image.convert("RGBA")
+    rgba.thumbnail((PRINT_SIDE, PRINT_SIDE), Image.Resampling.NEAREST)  # a 28×28 digit stays crisp and as it is
     white = Image.new("RGBA", rgba.size, "white")
     return np.asarray(Image.alpha_composite(white, rgba).convert("RGB"))
 

@@ -55,6 +55,7 @@ class LiveClass:
         self.public, self.private = Changes(), Changes()  # what students see; what only the teacher sees
         self.streams: Counter = Counter()  # open streams per person ("teacher" or a student's id)
         self._written: tuple[int, str] | None = None  # for_students() of public.version, as JSON
+        self.handout: tuple[int, str, bytes] | None = None  # the last PDF (handout.py): private.version, base URL
 
     # ---- who is asking
     def teacher(self, key: object):

@@ -26,6 +26,7 @@ Every refusal is JSON {"error": "<sentence>"} with its status (403: only the tea
 happens on the event loop that its streams wait on (changes.py)."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 
@@ -201,6 +202,7 @@ def reader(live: LiveClass, request: Request) -> Student | None:
 
 
 def reading_routes(router: APIRouter, registry: Registry):
+    one_handout = asyncio.Lock()  # a PDF takes a core for a second or two: one at a time on the server
     @router.get("/lab/live/questions")
     async def questions():
         return JSONResponse([q.public() for q in bank().values()], headers=SAFE_HEADERS)
@@ -244,8 +246,9 @@ def reading_routes(router: APIRouter, registry: Registry):
         live = registry.find(code)
         live.teacher(request.query_params.get("key"))
         base = str(request.base_url).rstrip("/") + "/"
-        if name == "class.pdf":  # drawn in a worker thread: the event loop keeps serving the class's streams
-            pdf = await run_in_threadpool(class_pdf, live, base)
+        if name == "class.pdf":  # drawn in a worker thread, one at a time: the event loop keeps serving the streams
+            async with one_handout:
+                pdf = await run_in_threadpool(class_pdf, live, base)
             return Response(pdf, media_type="application/pdf", headers={
                 **SAFE_HEADERS, "Content-Disposition": f'attachment; filename="class-{live.code}.pdf"'})
         kind = name.removesuffix(".csv")

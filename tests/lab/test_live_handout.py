@@ -63,3 +63,17 @@ def test_a_transparent_picture_is_laid_on_white():
     Image.new("RGBA", (4, 3), (255, 0, 0, 0)).save(out, format="PNG")
     rgb = as_rgb(out.getvalue())
     assert rgb.shape == (3, 4, 3) and (rgb == 255).all()
+
+
+def test_the_pdf_is_made_again_only_when_the_class_changed():
+    live = a_class(questions=1, pictures=2)
+    first = class_pdf(live)
+    assert class_pdf(live) is first
+    live.join("Dee", "token-dee")
+    assert class_pdf(live) is not first
+
+
+def test_a_large_picture_is_printed_small():
+    out = io.BytesIO()
+    Image.new("L", (1024, 512), 0).save(out, format="PNG")
+    assert as_rgb(out.getvalue()).shape == (handout.PRINT_SIDE // 2, handout.PRINT_SIDE, 3)
