@@ -15,6 +15,7 @@ A second measure, in pixels: the RMSE on [-1, 1] from a sample to its pixel-near
 sqrt(min_j ‖x_s − x_j‖² / (C·H·W)); below 0.1 the sample is a copy up to faint noise.
 
     cos, idx = nearest_training(z_samples, z_bank, k=3)     # (B, 3) each, closest first
+    rmse, idx = pixel_nearest(samples, pictures)             # (B,) each: the pixel-nearest picture
     tau = near_copy_threshold(z_bank, groups)               # groups (N,): which emoji
     share = near_copy_share(z_samples, z_bank, tau)
     report = measure_model("pretrained/emoji_text")         # samples the model; near_copies.json beside it
@@ -66,10 +67,17 @@ def near_copy_share(sample_emb: torch.Tensor, bank_emb: torch.Tensor, threshold:
     return float((cos[:, 0] > threshold).float().mean())
 
 
+def pixel_nearest(samples: torch.Tensor, pictures: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """samples (B, C, H, W), pictures (N, C, H, W) in [-1, 1] -> (RMSE (B,), index (B,)) of each sample's
+    pixel-nearest picture: sqrt(min_j ‖x_s − x_j‖² / (C·H·W)) and its j."""
+    d = torch.cdist(samples.flatten(1).double(), pictures.flatten(1).double())  # (B, N) Euclidean distances
+    nearest = d.min(dim=1)
+    return (nearest.values / samples[0].numel() ** 0.5).float(), nearest.indices
+
+
 def pixel_rmse_nearest(samples: torch.Tensor, pictures: torch.Tensor) -> torch.Tensor:
     """samples (B, C, H, W), pictures (N, C, H, W) in [-1, 1] -> (B,) RMSE to each sample's pixel-nearest picture."""
-    d = torch.cdist(samples.flatten(1).double(), pictures.flatten(1).double())  # (B, N) Euclidean distances
-    return (d.min(dim=1).values / samples[0].numel() ** 0.5).float()
+    return pixel_nearest(samples, pictures)[0]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from diffusion_core.near_copies import (
     near_copy_threshold,
     nearest_other_group,
     nearest_training,
+    pixel_nearest,
     pixel_rmse_nearest,
     save_report,
 )
@@ -70,6 +71,8 @@ def test_pixel_rmse_is_to_the_pixel_nearest_picture():
     pictures = torch.stack([torch.full((3, 4, 4), v) for v in (-1.0, 0.0, 1.0)])
     samples = torch.stack([torch.full((3, 4, 4), 0.05), torch.full((3, 4, 4), 0.7)])
     torch.testing.assert_close(pixel_rmse_nearest(samples, pictures), torch.tensor([0.05, 0.3]))
+    rmse, index = pixel_nearest(samples, pictures)
+    assert index.tolist() == [1, 2]  # which picture: 0.0 for the first, 1.0 for the second
 
 
 def test_the_report_is_saved_as_json_beside_the_model_and_read_back(tmp_path):

@@ -1,6 +1,7 @@
 // A live class, a student's side (live_class.mjs mounts it): join (nickname optional); follow the views the teacher
 // shows; answer the question on screen; see the reveal.
 import { drawSummary, el, reveal, shortNumber } from "./live_results.mjs";
+import { modelPanel } from "./live_model.mjs";
 import { STUDENT, action, classEnded, inClass, listen, lostClass, page, post, show, store, url } from "./live_common.mjs";
 
 export async function joinClass(code, nickname) {
@@ -20,7 +21,8 @@ export function follow(student) {
   page.live.ui = { question: el("div", { class: "dl-class-ask-card" }) };
   show(el("div", { class: "dl-class-student" },
     el("p", { class: "dl-class-title", text: `Live class ${student.code} · you are ${student.nickname}` }),
-    el("p", { class: "dl-class-status" }), page.live.ui.question), "student");
+    el("p", { class: "dl-class-status" }), page.live.ui.question,
+    page.live.ui.model = modelPanel("student")), "student");
   listen(`token=${encodeURIComponent(student.token)}`, {
     hello: (hello) => { page.live.answered = hello.answered || {}; },
     state: drawStudent, ended: () => classEnded(STUDENT), lost: () => lostClass(STUDENT),

@@ -1,6 +1,7 @@
 // A live class, the teacher's side (live_class.mjs mounts it): start a class -> code, join link, QR; show the page's
 // view to the class; ask a question of the bank, reveal, close; the class's answers live on the projector.
 import { drawSummary, el, reveal } from "./live_results.mjs";
+import { modelPanel } from "./live_model.mjs";
 import { TEACHER, action, classEnded, inClass, listen, lostClass, page, post, say, show, store, url } from "./live_common.mjs";
 
 const VIEW_WAIT_MS = 15000;  // the page's link to its view is computed by the server: a busy queue can be slow
@@ -46,7 +47,8 @@ function teacherPanel(teacher) {
     ui.questions, action("Ask", askQuestion, { class: "dl-class-ask" }), ui.reveal, ui.close, qr,
     action("End the class", () => post(inClass("end"), { key: page.live.key }), { class: "dl-class-end" }));
   ui.root = el("div", { class: "dl-class-teacher" }, bar, el("p", { class: "dl-class-status" }),
-    el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)));
+    el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)),
+    ui.model = modelPanel("teacher"));
   return ui;
 }
 
