@@ -6,10 +6,11 @@
     start_training(live, key, slot, run_on)                     # the teacher's; run_on(fn) runs fn on the loop
     found = await class_samples(live, key_or_token, slot)       # pictures, nearest drawings, the sentence
 
-Nearest drawing: in pixels, the RMSE on [-1, 1] (diffusion_core/near_copies.pixel_nearest); a picture is a near-copy
-below PIXEL_RMSE = 0.1, a copy up to faint noise. With 50-100 drawings the model mostly draws near-copies: it has
-memorised them, and the sentence says so. The training's progress (step, loss curve, four pictures) is part of the
-class's state, so every page sees it on the class's event stream (stream.py)."""
+Nearest drawing: in pixels, the RMSE on [-1, 1] (diffusion_core/near_copies.pixel_nearest). A picture is a near-copy
+when it is closer to its nearest drawing than 95 % of the class's drawings are to their nearest other drawing
+(near_copies.pixel_threshold, at least 0.1: a copy up to faint noise). With 50-100 drawings the model mostly draws
+near-copies: it has memorised them, and the sentence says so. The training's progress (step, loss curve, four
+pictures) is part of the class's state, so every page sees it on the class's event stream (stream.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from diffusion_core.images import tensor_to_uint8
-from diffusion_core.near_copies import PIXEL_RMSE, pixel_nearest
+from diffusion_core.near_copies import PERCENTILE, pixel_nearest, pixel_threshold
 from lab.live.asked import LiveError
 from lab.live.class_drawings import ClassDrawings, png_of
 from lab.live.class_training import BATCH, SAMPLE_WAIT, TrainingSlot, draw, train
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIN_DRAWINGS = 4
 PICTURES = 4  # drawn per request
-DISTANCE = "pixel distance: the RMSE of the two pictures on [-1, 1] (0: the same picture)"
+DISTANCE = "the pixel distance: the RMSE of the two pictures' pixels on [-1, 1] (0: the same picture)"
 
 
 def png_url(png: bytes) -> str:
@@ -62,6 +63,7 @@ class ClassModel:
         self.progress = Progress()
         self.model = None  # the EMA U-Net once trained
         self.x0, self.ids = torch.empty(0, 1, 28, 28), []  # what it was trained on, and the drawings' ids
+        self.threshold = 0.0  # τ_px of x0: a picture nearer than this to a drawing is a near-copy
 
     def public(self) -> dict:
         return {**asdict(self.progress), "sent": len(self.drawings.shown())}
@@ -96,6 +98,7 @@ def start_training(live: LiveClass, key: object, slot: TrainingSlot, run_on) -> 
         raise LiveError(409, f"The class has sent {len(ids)} drawings: the model needs at least {MIN_DRAWINGS}.")
     slot.take(live.code, steps)
     cm.progress, cm.model, cm.x0, cm.ids = Progress("training", 0, steps, len(ids)), None, x0, ids
+    cm.threshold = pixel_threshold(x0)
     live.changed(public=True)
     threading.Thread(target=training, args=(live, slot, run_on), daemon=True, name=f"class-{live.code}").start()
     return cm.progress
@@ -166,21 +169,25 @@ def drawn(slot: TrainingSlot, model, seed: int) -> torch.Tensor:
 
 def described(live: LiveClass, pictures, rmse, nearest_ids: list[int], seed: int) -> dict:
     cm = live.class_model
-    near = [float(r) < PIXEL_RMSE for r in rmse]
+    near = [float(r) < cm.threshold for r in rmse]
     rows = [{"picture": data_url(x), "drawing": j, "nearest": png_url(cm.drawings.png(j)),
              "distance": round(float(r), 3), "nickname": live.nickname(cm.drawings.find(j).student), "near_copy": c}
             for x, r, j, c in zip(pictures, rmse, nearest_ids, near)]
     return {"seed": seed, "pictures": rows, "distance": DISTANCE,
-            "sentence": memorising(sum(near), len(near), cm.progress.trained_on, cm.progress.steps)}
+            "sentence": memorising(sum(near), len(near), cm.progress.trained_on, cm.progress.steps, cm.threshold)}
 
 
-def memorising(near: int, n: int, drawings: int, steps: int) -> str:
+def memorising(near: int, n: int, drawings: int, steps: int, threshold: float) -> str:
     """What the nearest drawings show, in words."""
     seen = round(steps * BATCH / max(1, drawings))
-    said = (f"{near} of these {n} pictures {'is a near-copy' if near == 1 else 'are near-copies'} of a class drawing "
-            f"(pixel distance below {PIXEL_RMSE:g}).")
+    said = (f"{near} of these {n} pictures {'is a near-copy' if near == 1 else 'are near-copies'} of a class drawing: "
+            f"closer to it than {PERCENTILE:g} % of the class's drawings are to their nearest other drawing (pixel "
+            f"distance below {threshold:.2f}).")
     if 2 * near >= n:
         return (f"{said} With {drawings} drawings, each seen about {seen} times in training, the model mostly copies "
                 "them: that is memorising. A model trained on thousands of pictures has to learn what they share.")
-    return (f"{said} With {drawings} drawings, each seen about {seen} times, the model copies some and blends "
-            "others: the closer a picture is to a drawing, the more it was learnt by heart.")
+    if near:
+        return (f"{said} With {drawings} drawings, each seen about {seen} times, the model copies some and blends "
+                "others: the closer a picture is to a drawing, the more it was learnt by heart.")
+    return (f"{said} Each of the {drawings} drawings was seen about {seen} times: not yet enough to learn them, "
+            "so the model draws blurs and noise. Longer training would make it copy them.")

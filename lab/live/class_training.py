@@ -40,7 +40,7 @@ SAMPLERS, SAMPLE_WAIT = 2, 10.0  # pictures drawn at once on the server; how lon
 
 
 def train_config(steps: int) -> TrainConfig:
-    return TrainConfig(dataset="class drawings", steps=steps, batch_size=BATCH, lr=1e-3,
+    return TrainConfig(dataset="class drawings", steps=steps, batch_size=BATCH, lr=3e-3,
                        warmup_steps=min(100, steps // 10), ema_decay=0.995, num_threads=1, log_every=0,
                        sample_every=0, checkpoint_every=0)
 

@@ -164,8 +164,11 @@ def test_a_forgotten_class_takes_its_model_with_it():
 
 
 def test_the_sentence_says_when_the_model_memorises():
-    assert "that is memorising" in memorising(3, 4, 60, 1000)
-    assert "3 of these 4 pictures are near-copies" in memorising(3, 4, 60, 1000)
-    assert "each seen about 533 times" in memorising(3, 4, 60, 1000)
-    assert "1 of these 4 pictures is a near-copy" in memorising(1, 4, 60, 1000)
-    assert "memorising" not in memorising(1, 4, 60, 1000)
+    assert "that is memorising" in memorising(3, 4, 60, 1000, 0.26)
+    assert "3 of these 4 pictures are near-copies" in memorising(3, 4, 60, 1000, 0.26)
+    assert "each seen about 533 times" in memorising(3, 4, 60, 1000, 0.26)
+    assert "(pixel distance below 0.26)" in memorising(3, 4, 60, 1000, 0.26)
+    assert "1 of these 4 pictures is a near-copy" in memorising(1, 4, 60, 1000, 0.26)
+    assert "memorising" not in memorising(1, 4, 60, 1000, 0.26)
+    assert "0 of these 4 pictures are near-copies" in memorising(0, 4, 5, 40, 0.1)
+    assert "not yet enough to learn them" in memorising(0, 4, 5, 40, 0.1)

@@ -87,7 +87,11 @@ function drawWith(pad, pen) {
     const box = pad.getBoundingClientRect();
     return [(e.clientX - box.left) * pad.width / box.width, (e.clientY - box.top) * pad.height / box.height];
   };
-  pad.addEventListener("pointerdown", (e) => { pad.setPointerCapture(e.pointerId); last = at(e); stroke(pen, last, last); });
+  pad.addEventListener("pointerdown", (e) => {
+    last = at(e);
+    stroke(pen, last, last);
+    try { pad.setPointerCapture(e.pointerId); } catch (error) { /* a pointer already gone: the stroke still counts */ }
+  });
   pad.addEventListener("pointermove", (e) => { if (last) { const next = at(e); stroke(pen, last, next); last = next; } });
   for (const end of ["pointerup", "pointercancel"]) pad.addEventListener(end, () => { last = null; });
 }
@@ -141,8 +145,10 @@ function progressOf(model) {
   if (!words[model.state]) return [];
   return [el("p", { class: "dl-model-state", "data-state": model.state, text: words[model.state] }),
     el("div", { class: "dl-model-live" }, lossCurve(model.loss),
-      el("div", { class: "dl-model-pictures" }, ...model.pictures.map((src, i) =>
-        el("img", { src, alt: `picture ${i + 1} the model draws at step ${model.step}` }))))];
+      el("figure", { class: "dl-model-pictures" }, ...model.pictures.map((src, i) =>
+        el("img", { src, alt: `picture ${i + 1} the model draws at step ${model.step}` })),
+      model.pictures.length ? el("figcaption", { text: "what the model draws now (the same four noises each time)" })
+        : null))];
 }
 
 function lossCurve(points) {
@@ -166,6 +172,7 @@ async function drawFromModel(ui) {
       class: "dl-model-pair", "data-near-copy": p.near_copy ? "1" : "0" },
     el("img", { src: p.picture, alt: `picture ${i + 1} from the class's model` }),
     el("img", { src: p.nearest, alt: `the nearest class drawing, by ${p.nickname}` }),
-    el("figcaption", { text: `${p.near_copy ? "near-copy · " : ""}distance ${p.distance.toFixed(3)} · ${p.nickname}` })))),
-    el("p", { class: "dl-class-hint", text: `Distance: ${found.distance}.` }));
+    el("figcaption", { text: `${p.near_copy ? "near-copy · " : ""}nearest: ${p.nickname}'s drawing · distance ` +
+      p.distance.toFixed(2) })))),
+    el("p", { class: "dl-class-hint", text: `Each picture is beside its nearest class drawing; distance: ${found.distance}.` }));
 }
