@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIN_DRAWINGS = 4
 PICTURES = 4  # drawn per request
-DISTANCE = "the pixel distance: the RMSE of the two pictures' pixels on [-1, 1] (0: the same picture)"
+DISTANCE = "pixel distance, the RMSE of the two pictures' pixels on [-1, 1] (0: the same picture)"
 
 
 def png_url(png: bytes) -> str:

@@ -55,7 +55,7 @@ def test_draw_train_and_sample(client):
     assert model["state"] == "trained" and model["step"] == 4 and len(model["pictures"]) == 4
     assert [d["nickname"] for d in model["drawings"]] == ["Ada", "Bo", "Ada", "Bo", "Ada"]
     found = client.post(f"/lab/live/{code}/class-samples", json={"token": bo["token"], "seed": 3}).json()
-    assert found["seed"] == 3 and len(found["pictures"]) == 4 and "the pixel distance" in found["distance"]
+    assert found["seed"] == 3 and len(found["pictures"]) == 4 and "pixel distance" in found["distance"]
     assert {"picture", "nearest", "drawing", "distance", "near_copy", "nickname"} <= set(found["pictures"][0])
     assert client.post(f"/lab/live/{code}/class-samples", json={"key": key}).json()["ok"]
 

@@ -174,5 +174,5 @@ async function drawFromModel(ui) {
     el("img", { src: p.nearest, alt: `the nearest class drawing, by ${p.nickname}` }),
     el("figcaption", { text: `${p.near_copy ? "near-copy · " : ""}nearest: ${p.nickname}'s drawing · distance ` +
       p.distance.toFixed(2) })))),
-    el("p", { class: "dl-class-hint", text: `Each picture is beside its nearest class drawing; distance: ${found.distance}.` }));
+    el("p", { class: "dl-class-hint", text: `Each picture is beside its nearest class drawing, by ${found.distance}.` }));
 }
