@@ -110,7 +110,7 @@ def test_the_training_is_the_classes_state_and_pictures_come_with_their_nearest_
 
 def test_pictures_are_refused_before_training_to_strangers_and_when_asked_too_often():
     live, ada, bo = with_drawings()
-    slot = TrainingSlot()
+    slot = TrainingSlot(clock=lambda: 0.0)  # no refill while the pictures are drawn
     with pytest.raises(LiveError, match="not trained yet"):
         asyncio.run(class_samples(live, {"token": "ada"}, slot))
     trained(live, slot)
@@ -123,6 +123,20 @@ def test_pictures_are_refused_before_training_to_strangers_and_when_asked_too_of
     with pytest.raises(LiveError, match="very often") as refused:
         asyncio.run(class_samples(live, {"token": "ada"}, slot))
     assert refused.value.status == 429
+
+
+def test_pictures_wait_their_turn_then_hear_that_the_server_is_busy(monkeypatch):
+    live, ada, bo = with_drawings()
+    slot = TrainingSlot()
+    trained(live, slot)
+    monkeypatch.setattr("lab.live.class_model.SAMPLE_WAIT", 0.05)
+    for _ in range(2):  # both of the server's turns at drawing are taken
+        slot.drawing.acquire()
+    with pytest.raises(LiveError, match="drawing pictures for many students") as refused:
+        asyncio.run(class_samples(live, {"token": "ada"}, slot))
+    assert refused.value.status == 503
+    slot.drawing.release()
+    assert len(asyncio.run(class_samples(live, {"token": "ada"}, slot))["pictures"]) == 4
 
 
 def test_classes_never_mix_their_drawings():

@@ -44,6 +44,12 @@ def test_a_tiny_training_reports_its_loss_and_pictures():
     assert torch.equal(pictures, draw(model, 3, seed=5))
 
 
+def test_a_training_writes_nothing_to_disk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    train(torch.rand(4, 1, 28, 28) * 2 - 1, 2, lambda *r: None, lambda: False)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_training_stops_when_its_class_ends():
     steps = []
     model = train(torch.zeros(4, 1, 28, 28), 50, lambda *r: steps.append(r[0]), lambda: len(steps) >= 2)

@@ -31,11 +31,21 @@ export function modelPanel(role) {
 function teacherPart(ui) {
   ui.count = el("p", { class: "dl-model-count", text: "No drawings yet: students draw them on their page." });
   ui.strip = el("div", { class: "dl-model-strip" });
-  ui.train = action("Train a model on the class's drawings", async () => {
+  ui.train = el("button", { type: "button", class: "primary dl-model-train", text: "Train a model on the class's drawings",
+    onclick: () => train(ui) });
+  return el("div", { class: "dl-model-teacher" }, ui.count, ui.train, ui.strip);
+}
+
+// disabled from the click until the class's state says the training ended (update)
+async function train(ui) {
+  ui.train.disabled = true;
+  try {
     const started = await post(inClass("train"), { key: page.live.key });
     say(`Training on the server: ${started.steps} steps.`);
-  }, { class: "primary dl-model-train" });
-  return el("div", { class: "dl-model-teacher" }, ui.count, ui.train, ui.strip);
+  } catch (error) {
+    say(error.message, "error");
+    ui.train.disabled = false;
+  }
 }
 
 function drawStrip(ui, drawings) {
