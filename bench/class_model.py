@@ -9,8 +9,10 @@ class's drawings (the first N of the training set).
     rss_*_mb           the process's resident memory before and after (the trained model kept, as a class keeps it)
     --classes K        instead: K trainings one after another, each in its own thread as the server runs them, each
                        model dropped after (its class forgotten); the RSS after each (MALLOC_ARENA_MAX=2 as the app)
-    near_copy_share    of --pictures pictures drawn, the share nearer to a drawing than 95 % of the drawings are to
-                       their nearest other drawing (near_copies.pixel_threshold, as the class is told)
+    drawn              per sampler (--samplers ddpm:30 …, the class draws with class_training.SAMPLER): seconds per
+                       four pictures, and of --pictures pictures the median RMSE to the nearest drawing and the
+                       near-copy share: nearer to a drawing than 95 % of the drawings are to their nearest other
+                       drawing (near_copies.pixel_threshold, as the class is told)
 A bench: it asserts nothing."""
 from __future__ import annotations
 
@@ -29,9 +31,13 @@ def main():
     p.add_argument("--steps", type=int, default=1000)
     p.add_argument("--pictures", type=int, default=32)
     p.add_argument("--classes", type=int, default=0)
+    p.add_argument("--samplers", nargs="+", default=["ddim:20", "ddpm:30", "ddpm:50"])
     a = p.parse_args()
+    import torch
+
     from diffusion_core.data import load_images
 
+    torch.set_num_threads(1)
     x0, _ = load_images("mnist", "train", limit=a.drawings)
     print(json.dumps(class_after_class(x0, a.classes, a.steps) if a.classes else one_class(x0, a), indent=1))
 
@@ -50,19 +56,24 @@ def class_after_class(x0, classes: int, steps: int) -> dict:
 
 
 def one_class(x0, a) -> dict:
+    import torch
+
     from diffusion_core.near_copies import pixel_nearest, pixel_threshold
-    from lab.live.class_training import draw, measure_training
+    from diffusion_core.samplers import generate
+    from lab.live.class_training import SCHEDULE, measure_training
 
     measured = measure_training(x0, a.steps)
-    model = measured.pop("model")
-    start = time.perf_counter()
-    pictures = draw(model, a.pictures, seed=1)
-    draw_s = time.perf_counter() - start
-    rmse, _ = pixel_nearest(pictures, x0)
-    tau = pixel_threshold(x0)
-    return {**measured, "pictures": a.pictures, "draw_s_per_4": round(4 * draw_s / a.pictures, 3),
-            "threshold": round(tau, 3), "near_copy_share": round(float((rmse < tau).float().mean()), 3),
-            "median_rmse": round(float(rmse.median()), 3), "rmse": [round(float(r), 3) for r in rmse]}
+    model, tau, drawn = measured.pop("model"), pixel_threshold(x0), {}
+    for spec in a.samplers:  # "ddpm:30": a sampler of diffusion_core.samplers and its steps
+        sampler, steps = spec.split(":")
+        start = time.perf_counter()
+        pictures = generate(model, SCHEDULE, (a.pictures, 1, 28, 28), sampler=sampler, num_steps=int(steps),
+                            generator=torch.Generator().manual_seed(1)).clamp(-1, 1)
+        seconds = time.perf_counter() - start
+        rmse, _ = pixel_nearest(pictures, x0)
+        drawn[spec] = {"s_per_4": round(4 * seconds / a.pictures, 3), "median_rmse": round(float(rmse.median()), 3),
+                       "near_copy_share": round(float((rmse < tau).float().mean()), 3)}
+    return {**measured, "threshold": round(tau, 3), "pictures": a.pictures, "drawn": drawn}
 
 
 if __name__ == "__main__":

@@ -4,12 +4,16 @@ on the class's drawings (class_drawings.py), on one CPU thread, in a background 
     slot = TrainingSlot()                              # the Registry holds one: one training per server
     slot.take(code, steps)                             # a LiveError with a sentence for the next teacher when busy
     model = train(x0, steps, report, stopped)          # x0 (N, 1, 28, 28) in [-1, 1] -> the EMA U-Net, or None
-    pictures = draw(model, n=4, seed=0)                # (4, 1, 28, 28): DDIM, SAMPLE_STEPS network evaluations
+    pictures = draw(model, n=4, seed=0)                # (4, 1, 28, 28): DDPM, SAMPLE_STEPS network evaluations
 
 The U-Net is pretrained/mnist_fast's (16 channels, 28 -> 14 -> 7, attention at 7×7; 280 k parameters) without its
-classes; at batch 32 a step takes about 0.17 s on one thread (docs/benchmarks.md), so 1000 steps take about three
-minutes, and 60 drawings are each seen 32 · 1000 / 60 ≈ 530 times: the model learns them by heart. Not augmented:
-the lesson is that it memorises, and a shifted copy would hide from the pixel distance that shows it.
+classes; 1000 steps of batch 32 are sized to take a few minutes on one thread (docs/benchmarks.md), and 60 drawings
+are each seen 32 · 1000 / 60 ≈ 530 times: the model learns them by heart. Not augmented: the lesson is that it
+memorises, and a shifted copy would hide from the pixel distance that shows it.
+
+Pictures are drawn with DDPM's ancestral steps, 30 of them: after so short a training, DDIM (η = 0) leaves a speckle
+on the black background that hides the copies from the pixel distance; DDPM's fresh noise at each step cleans it
+(near-copy shares of both, with their costs, in docs/benchmarks.md).
 """
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ CLASS_UNET = UNetConfig(image_size=28, in_channels=1, base_channels=16, channel_
 BATCH = 32
 SECONDS_PER_STEP = 0.2  # a guess for the next teacher's wait until the first steps are measured
 SCHEDULE = make_schedule("cosine", 1000)
-SAMPLE_STEPS = 20  # DDIM network evaluations per picture drawn
+SAMPLER, SAMPLE_STEPS = "ddpm", 30  # network evaluations per picture drawn
 LOSS_POINTS = 50  # the loss curve's points over a training
 SAMPLERS, SAMPLE_WAIT = 2, 10.0  # pictures drawn at once on the server; how long a request waits for its turn
 
@@ -104,8 +108,9 @@ def train(x0: torch.Tensor, steps: int, report: Callable, stopped: Callable[[], 
 
 @torch.no_grad()
 def draw(model, n: int, seed: int) -> torch.Tensor:
-    """n pictures (n, 1, 28, 28) in [-1, 1]: DDIM (η = 0) from x_T ~ N(0, I) seeded by `seed`."""
-    x = generate(model, SCHEDULE, (n, 1, 28, 28), sampler="ddim", num_steps=SAMPLE_STEPS,
+    """n pictures (n, 1, 28, 28) in [-1, 1]: DDPM from x_T ~ N(0, I), its noises drawn from a generator seeded by
+    `seed` (the same seed, the same pictures)."""
+    x = generate(model, SCHEDULE, (n, 1, 28, 28), sampler=SAMPLER, num_steps=SAMPLE_STEPS,
                  generator=torch.Generator().manual_seed(seed))
     return x.clamp(-1, 1)
 

@@ -49,7 +49,7 @@ async function train(ui) {
 }
 
 function drawStrip(ui, drawings) {
-  const names = JSON.stringify(drawings.map((d) => [d.id, d.hidden]));
+  const names = JSON.stringify(drawings.map((d) => [d.id, d.hidden, d.nickname]));  // redrawn when one changes
   if (names === ui.drawings) return;
   ui.drawings = names;
   const key = encodeURIComponent(page.live.key);
