@@ -56,7 +56,7 @@ def send_drawings(student, names, touch=False):
             uploaded(student)
         else:
             draw(student, STROKES[name], touch)
-        student.get_by_role("button", name="Send", exact=True).click()
+        student.get_by_role("button", name="Add my drawing").click()
         student.wait_for_function("""(n) => document.querySelector('.dl-model-sent').textContent.includes(n)
             || document.querySelector('.dl-class-status').dataset.kind === 'error'""", arg=f"You sent {i + 1} of 5")
         assert student.locator(".dl-model-sent").inner_text() == f"You sent {i + 1} of 5 drawings.", \

@@ -70,7 +70,7 @@ function studentPart(ui) {
   ui.sent = el("p", { class: "dl-model-sent" });
   const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload", "aria-label": "upload a picture",
     onchange: () => upload.files[0] && putPicture(pen, upload.files[0]).catch(() => say("That file is not a picture.", "error")) });
-  const send = action("Send", async () => {
+  const send = action("Add my drawing", async () => {
     const sent = await post(inClass("drawing"), { token: page.live.token, pixels: pixelsOf(pad) });
     showSent(ui, sent);
     clear(pen);
