@@ -15,6 +15,8 @@ A second measure, in pixels: the RMSE on [-1, 1] from a sample to its pixel-near
 sqrt(min_j ‖x_s − x_j‖² / (C·H·W)); below 0.1 the sample is a copy up to faint noise.
 
     cos, idx = nearest_training(z_samples, z_bank, k=3)     # (B, 3) each, closest first
+    rmse, idx = pixel_nearest(samples, pictures)             # (B,) each: the pixel-nearest picture
+    tau_px = pixel_threshold(pictures)                       # pictures without groups: in pixels
     tau = near_copy_threshold(z_bank, groups)               # groups (N,): which emoji
     share = near_copy_share(z_samples, z_bank, tau)
     report = measure_model("pretrained/emoji_text")         # samples the model; near_copies.json beside it
@@ -66,10 +68,32 @@ def near_copy_share(sample_emb: torch.Tensor, bank_emb: torch.Tensor, threshold:
     return float((cos[:, 0] > threshold).float().mean())
 
 
+def pixel_nearest(samples: torch.Tensor, pictures: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """samples (B, C, H, W), pictures (N, C, H, W) in [-1, 1] -> (RMSE (B,), index (B,)) of each sample's
+    pixel-nearest picture: sqrt(min_j ‖x_s − x_j‖² / (C·H·W)) and its j."""
+    d = torch.cdist(samples.flatten(1).double(), pictures.flatten(1).double())  # (B, N) Euclidean distances
+    nearest = d.min(dim=1)
+    return (nearest.values / samples[0].numel() ** 0.5).float(), nearest.indices
+
+
+def pixel_threshold(pictures: torch.Tensor, percentile: float = PERCENTILE) -> float:
+    """The pixel twin of near_copy_threshold, for a set of pictures (N, C, H, W) in [-1, 1] with no groups:
+
+        c_i   = min_{j ≠ i} RMSE(x_i, x_j)              # each picture's nearest other picture
+        τ_px  = max(PIXEL_RMSE, percentile_{100-p}(c))   # p = 95: closer than 95 % of pictures are to another
+
+    A sample within τ_px of a picture is nearer to it than almost any picture of the set is to another one."""
+    if len(pictures) < 2:
+        return PIXEL_RMSE
+    flat = pictures.flatten(1).double()
+    d = torch.cdist(flat, flat) / flat.shape[1] ** 0.5  # (N, N) RMSE
+    c = d.fill_diagonal_(torch.inf).min(dim=1).values
+    return max(PIXEL_RMSE, float(np.percentile(c.numpy(), 100 - percentile)))
+
+
 def pixel_rmse_nearest(samples: torch.Tensor, pictures: torch.Tensor) -> torch.Tensor:
     """samples (B, C, H, W), pictures (N, C, H, W) in [-1, 1] -> (B,) RMSE to each sample's pixel-nearest picture."""
-    d = torch.cdist(samples.flatten(1).double(), pictures.flatten(1).double())  # (B, N) Euclidean distances
-    return (d.min(dim=1).values / samples[0].numel() ** 0.5).float()
+    return pixel_nearest(samples, pictures)[0]
 
 
 @dataclass

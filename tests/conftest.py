@@ -40,7 +40,8 @@ def app_py(tmp_path_factory):
     from tests.fixtures import make_tiny_models
 
     port = os.environ.get("GRADIO_SERVER_PORT") or str(_free_port())
-    env = {**os.environ, "GRADIO_SERVER_PORT": port, "GRADIO_ANALYTICS_ENABLED": "False"}
+    env = {"DIFFUSION_LAB_CLASS_MODEL_STEPS": "40", **os.environ, "GRADIO_SERVER_PORT": port,
+           "GRADIO_ANALYTICS_ENABLED": "False"}  # a live class's model trains in seconds (lab/live/limits.py)
     if not any((ROOT / "pretrained").glob("*/model.safetensors")):
         env["DIFFUSION_LAB_MODELS"] = str(make_tiny_models(tmp_path_factory.mktemp("models")))
     url = f"http://127.0.0.1:{port}/"

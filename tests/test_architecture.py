@@ -142,7 +142,7 @@ def test_the_lessons_and_the_handout_pages_load_without_gradio():
 # lab/live (a live class): its core holds no web framework, and no part of it reaches Gradio, the tabs, the Blocks
 # or the serving layer (lab/server mounts its routes)
 LIVE = sorted((ROOT / "lab" / "live").glob("*.py"))
-ON_THE_WEB = {"routes.py", "stream.py"}  # FastAPI here, and only here
+ON_THE_WEB = {"routes.py", "model_routes.py", "stream.py"}  # FastAPI here, and only here
 LIVE_NEVER = ("gradio", "lab.tabs", "lab.demo", "lab.launch", "lab.server", "lab.view_link_ui")
 WEB = ("fastapi", "starlette", "uvicorn")
 

@@ -8,6 +8,7 @@ import torch
 
 from diffusion_core.near_copies import (
     FEATURE_SPACE,
+    PIXEL_RMSE,
     REPORT_NAME,
     NearCopyReport,
     check_bank_order,
@@ -16,7 +17,9 @@ from diffusion_core.near_copies import (
     near_copy_threshold,
     nearest_other_group,
     nearest_training,
+    pixel_nearest,
     pixel_rmse_nearest,
+    pixel_threshold,
     save_report,
 )
 
@@ -70,6 +73,16 @@ def test_pixel_rmse_is_to_the_pixel_nearest_picture():
     pictures = torch.stack([torch.full((3, 4, 4), v) for v in (-1.0, 0.0, 1.0)])
     samples = torch.stack([torch.full((3, 4, 4), 0.05), torch.full((3, 4, 4), 0.7)])
     torch.testing.assert_close(pixel_rmse_nearest(samples, pictures), torch.tensor([0.05, 0.3]))
+    rmse, index = pixel_nearest(samples, pictures)
+    assert index.tolist() == [1, 2]  # which picture: 0.0 for the first, 1.0 for the second
+
+
+def test_the_pixel_threshold_is_a_percentile_of_the_nearest_other_picture():
+    pictures = torch.stack([torch.full((1, 4, 4), v) for v in (-1.0, -0.4, 0.6, 1.0)])  # nearest other: .6 .6 .4 .4
+    assert pixel_threshold(pictures, 50.0) == pytest.approx(0.5)  # the median of 0.4, 0.4, 0.6, 0.6
+    assert pixel_threshold(pictures) == pytest.approx(0.4)  # 5th percentile
+    assert pixel_threshold(pictures[:1]) == PIXEL_RMSE  # one picture: nothing to compare with
+    assert pixel_threshold(torch.zeros(3, 1, 4, 4)) == PIXEL_RMSE  # twins: never below a copy up to faint noise
 
 
 def test_the_report_is_saved_as_json_beside_the_model_and_read_back(tmp_path):

@@ -12,9 +12,12 @@ The core here holds no Gradio and no FastAPI; routes.py and stream.py put it on 
     asked.py      one asked question: its answers, hidden answers, open / revealed / closed
     live_class.py one class: the view shown, students, asked questions, gallery; who may do what
     registry.py   the server's classes: create, find, join, expire
+    class_drawings.py  the class's own 28×28 drawings, bounded per student and per class
+    class_training.py  one training per server: the engine's U-Net and loop on the drawings, in a thread
+    class_model.py     who sends, trains and draws; each picture drawn with its nearest class drawing
     export.py     answers, summaries and gallery as CSV
     qr.py         the join link as a QR code (SVG), for the projector
-    routes.py     the JSON routes under /lab/live (FastAPI)
+    routes.py     the JSON routes under /lab/live (FastAPI); model_routes.py those of the class model
     stream.py     the server-sent events a page listens to
 
 Everything lives in memory, bounded (limits.py); nothing is written to disk but what a teacher downloads."""

@@ -8,11 +8,13 @@ its code (the right code costs nothing), and far too slow to guess one of 8.9e8 
 one address would need years. Starting classes is limited the same way, so one client cannot take every place."""
 from __future__ import annotations
 
+import os
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 WRONG_CODES, WRONG_CODE_SECONDS = 10, 6.0
+STEPS_VARIABLE = "DIFFUSION_LAB_CLASS_MODEL_STEPS"  # the class model's training steps (tests: a few)
 STARTS, START_SECONDS = 10, 30.0  # behind a proxy, several teachers may share one address
 
 
@@ -30,6 +32,9 @@ class Bounds:
     nickname_chars: int = 24
     max_body_bytes: int = 80 << 10  # a gallery picture as a data URL, plus a view
     ended_seconds: float = 15 * 60  # an ended class stays this long for its teacher's download
+    drawings_per_student: int = 5  # the class model's pictures (class_drawings.py): 28×28 grey, 784 bytes each
+    max_drawings: int = 100  # per class; with 50-100 pictures the model memorises them (the lesson)
+    class_model_steps: int = field(default_factory=lambda: int(os.environ.get(STEPS_VARIABLE, "1000")))
 
 
 class RateLimit:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from lab.live.asked import CLOSED, OPEN, REVEALED, Asked, LiveError
 from lab.live.changes import Changes
+from lab.live.class_model import ClassModel
 from lab.live.gallery import Picture, read_png
 from lab.live.limits import Bounds
 from lab.live.questions import bank
@@ -52,6 +53,7 @@ class LiveClass:
         self.asked: list[Asked] = []
         self.current: Asked | None = None  # on the students' screens
         self.gallery: list[Picture] = []
+        self.class_model = ClassModel()  # the class's drawings and the model trained on them (class_model.py)
         self.public, self.private = Changes(), Changes()  # what students see; what only the teacher sees
         self.streams: Counter = Counter()  # open streams per person ("teacher" or a student's id)
         self._written: tuple[int, str] | None = None  # for_students() of public.version, as JSON
@@ -222,7 +224,8 @@ class LiveClass:
         return {"code": self.code, "ended": self.ended, "view": self.view, "shown": self.shown,
                 "link": link_of(self.view) if self.view else "",
                 "question": self.current.for_students() if self.current else None,
-                "gallery": [p.meta(self.nickname, for_teacher) for p in self.gallery if for_teacher or not p.hidden]}
+                "gallery": [p.meta(self.nickname, for_teacher) for p in self.gallery if for_teacher or not p.hidden],
+                "model": self.class_model.for_teacher(self.nickname) if for_teacher else self.class_model.public()}
 
     def for_students(self) -> str:
         """The students' state as JSON, written once per public version."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 
 from lab.live.asked import LiveError
+from lab.live.class_training import TrainingSlot
 from lab.live.limits import START_SECONDS, STARTS, WRONG_CODE_SECONDS, WRONG_CODES, Bounds, RateLimit
 from lab.live.live_class import LiveClass, Student
 from lab.live.text import new_code, new_key, read_code
@@ -29,6 +30,7 @@ class Registry:
         self.classes: dict[str, LiveClass] = {}
         self.wrong_codes = RateLimit(WRONG_CODES, WRONG_CODE_SECONDS, clock)
         self.starts = RateLimit(STARTS, START_SECONDS, clock)
+        self.training = TrainingSlot(clock)  # one class model trains at a time on this server (class_training.py)
 
     def create(self, client: str) -> LiveClass:
         self.sweep()

@@ -20,6 +20,7 @@
     GET  /lab/live/{code}/export/{answers|summaries|gallery}.csv?key=
     GET  /lab/live/{code}/export/class.pdf?key=                         after class, on paper (handout.py)
     GET  /lab/live/{code}/qr.svg?key=                                   the join link as a QR code (qr.py)
+    … /drawing, /train, /class-samples, …                               the class's model (model_routes.py)
 
 Every refusal is JSON {"error": "<sentence>"} with its status (403: only the teacher leads; 404: no such class;
 413: too large; 429: too many tries): never a traceback. The handlers are `async def`, so every change to a class
@@ -39,6 +40,7 @@ from lab.live.asked import LiveError
 from lab.live.export import KINDS, export_csv
 from lab.live.handout import class_pdf
 from lab.live.live_class import LiveClass, Student
+from lab.live.model_routes import model_routes
 from lab.live.qr import qr_matrix, svg
 from lab.live.questions import bank
 from lab.live.registry import Registry
@@ -128,6 +130,7 @@ def live_routes(registry: Registry) -> APIRouter:
     teacher_routes(router, class_and_body)
     student_routes(router, class_and_body)
     reading_routes(router, registry)
+    model_routes(router, registry, class_and_body, ok, SAFE_HEADERS)  # the class's drawings and model
     return router
 
 

@@ -54,7 +54,11 @@ export function listen(query, handlers) {
   const source = new EventSource(inClass(`events?${query}`));
   page.live.source = source;
   source.addEventListener("hello", (e) => { say(""); handlers.hello(JSON.parse(e.data)); });
-  source.addEventListener("state", (e) => handlers.state(JSON.parse(e.data)));
+  source.addEventListener("state", (e) => {
+    const state = JSON.parse(e.data);
+    handlers.state(state);
+    page.panel.dispatchEvent(new CustomEvent("dl-class-state", { detail: state }));  // for panels such as live_model
+  });
   source.addEventListener("ended", () => { source.close(); handlers.ended(); });
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) handlers.lost();  // refused: the class or the person is gone

@@ -2,6 +2,7 @@
 // shows; answer the question on screen; see the reveal.
 import { sendButton } from "./live_gallery.mjs";
 import { drawSummary, el, reveal, shortNumber } from "./live_results.mjs";
+import { modelPanel } from "./live_model.mjs";
 import {
   STUDENT, action, classEnded, inClass, listen, lostClass, openView, page, post, show, store, url,
 } from "./live_common.mjs";
@@ -25,8 +26,8 @@ export function follow(student) {
     el("p", { class: "dl-class-title", text: `Live class ${student.code} · you are ${student.nickname}` }),
     el("p", { class: "dl-class-status" }), page.live.ui.question,
     el("div", { class: "dl-class-bar-row" }, sendButton(), el("button", { type: "button", class: "dl-class-back",
-      text: "Back to the teacher's view", onclick: () => page.live.link && openView(page.live.link, `b${Date.now()}`) }))),
-  "student");
+      text: "Back to the teacher's view", onclick: () => page.live.link && openView(page.live.link, `b${Date.now()}`) })),
+    page.live.ui.model = modelPanel("student")), "student");
   listen(`token=${encodeURIComponent(student.token)}`, {
     hello: (hello) => { page.live.answered = hello.answered || {}; },
     state: drawStudent, ended: () => classEnded(STUDENT), lost: () => lostClass(STUDENT),

@@ -2,6 +2,7 @@
 // view to the class; ask a question of the bank, reveal, close; the class's answers live on the projector.
 import { drawGallery } from "./live_gallery.mjs";
 import { drawSummary, el, reveal } from "./live_results.mjs";
+import { modelPanel } from "./live_model.mjs";
 import {
   TEACHER, action, classEnded, currentView, inClass, listen, lostClass, page, post, say, show, store, url,
 } from "./live_common.mjs";
@@ -49,7 +50,7 @@ function teacherPanel(teacher) {
     action("End the class", () => post(inClass("end"), { key: page.live.key }), { class: "dl-class-end" }));
   ui.root = el("div", { class: "dl-class-teacher" }, bar, el("p", { class: "dl-class-status" }),
     el("div", { class: "dl-class-body" }, ui.join, el("div", { class: "dl-class-side" }, ui.results, ui.students)),
-    ui.gallery);
+    ui.gallery, ui.model = modelPanel("teacher"));
   return ui;
 }
 
