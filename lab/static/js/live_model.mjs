@@ -15,8 +15,9 @@ export function modelPanel(role) {
   ui.progress = el("div", { class: "dl-model-progress" });
   ui.draw = action("Draw from the class's model", () => drawFromModel(ui), { class: "primary dl-model-draw",
     hidden: true });
-  const head = el("h3", { text: role === "teacher" ? "A model of the class's drawings" : "Draw for the class's model" });
-  ui.root = el("div", { class: "dl-class-model", "data-role": role }, head,
+  const title = role === "teacher" ? "A model of the class's drawings" : "Draw for the class's model";
+  const head = el("summary", { text: title });
+  ui.root = el("details", { class: "dl-class-model", "data-role": role }, head,  // folded until used (update)
     role === "teacher" ? teacherPart(ui) : studentPart(ui), ui.progress, ui.draw, ui.results);
   const heard = (event) => {
     if (!ui.root.isConnected && ui.seen) return page.panel.removeEventListener("dl-class-state", heard);
@@ -31,8 +32,8 @@ export function modelPanel(role) {
 function teacherPart(ui) {
   ui.count = el("p", { class: "dl-model-count", text: "No drawings yet: students draw them on their page." });
   ui.strip = el("div", { class: "dl-model-strip" });
-  ui.train = el("button", { type: "button", class: "primary dl-model-train", text: "Train a model on the class's drawings",
-    onclick: () => train(ui) });
+  ui.train = el("button", { type: "button", class: "primary dl-model-train",
+    text: "Train a model on the class's drawings", onclick: () => train(ui) });
   return el("div", { class: "dl-model-teacher" }, ui.count, ui.train, ui.strip);
 }
 
@@ -54,7 +55,7 @@ function drawStrip(ui, drawings) {
   ui.drawings = names;
   const key = encodeURIComponent(page.live.key);
   ui.strip.replaceChildren(...drawings.map((d) => el("button", { type: "button", class: "dl-model-thumb",
-    "data-hidden": d.hidden ? "1" : "0", title: `${d.nickname}: ${d.hidden ? "hidden (click to show)" : "click to hide"}`,
+    "data-hidden": d.hidden ? "1" : "0", title: `${d.nickname}: ${d.hidden ? "hidden (click: show)" : "click: hide"}`,
     onclick: () => post(inClass("hide-drawing"), { key: page.live.key, drawing: d.id, hidden: !d.hidden })
       .catch((error) => say(error.message, "error")) },
   el("img", { src: inClass(`drawing/${d.id}.png?key=${key}`), alt: `drawing ${d.id} by ${d.nickname}` }))));
@@ -68,8 +69,9 @@ function studentPart(ui) {
   clear(pen);
   drawWith(pad, pen);
   ui.sent = el("p", { class: "dl-model-sent" });
-  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload", "aria-label": "upload a picture",
-    onchange: () => upload.files[0] && putPicture(pen, upload.files[0]).catch(() => say("That file is not a picture.", "error")) });
+  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload",
+    "aria-label": "upload a picture", onchange: () => upload.files[0] && putPicture(pen, upload.files[0])
+      .catch(() => say("That file is not a picture.", "error")) });
   const send = action("Add my drawing", async () => {
     const sent = await post(inClass("drawing"), { token: page.live.token, pixels: pixelsOf(pad) });
     showSent(ui, sent);
@@ -102,7 +104,12 @@ function drawWith(pad, pen) {
     stroke(pen, last, last);
     try { pad.setPointerCapture(e.pointerId); } catch (error) { /* a pointer already gone: the stroke still counts */ }
   });
-  pad.addEventListener("pointermove", (e) => { if (last) { const next = at(e); stroke(pen, last, next); last = next; } });
+  pad.addEventListener("pointermove", (e) => {
+    if (!last) return;
+    const next = at(e);
+    stroke(pen, last, next);
+    last = next;
+  });
   for (const end of ["pointerup", "pointercancel"]) pad.addEventListener(end, () => { last = null; });
 }
 
@@ -137,6 +144,8 @@ function pixelsOf(pad) {
 
 // ---- the training, live: step, loss curve, the four pictures it draws so far
 function update(ui, model) {
+  const used = model.state !== "idle" || (ui.role === "teacher" && model.sent > 0);
+  if (used && !ui.unfolded) ui.root.open = ui.unfolded = true;  // once: a student may fold it again
   if (ui.role === "teacher") {
     ui.count.textContent = `${model.sent} drawing${model.sent === 1 ? "" : "s"} from the class` +
       (model.sent ? " (click one to hide it)." : ": students draw them on their page.");
@@ -184,5 +193,6 @@ async function drawFromModel(ui) {
     el("img", { src: p.nearest, alt: `the nearest class drawing, by ${p.nickname}` }),
     el("figcaption", { text: `${p.near_copy ? "near-copy · " : ""}nearest: ${p.nickname}'s drawing · distance ` +
       p.distance.toFixed(2) })))),
-    el("p", { class: "dl-class-hint", text: `Each picture is beside its nearest class drawing, by ${found.distance}.` }));
+    el("p", { class: "dl-class-hint",
+      text: `Each picture is beside its nearest class drawing, by ${found.distance}.` }));
 }
