@@ -1,5 +1,6 @@
 """A live class on the page: the header's "Live class" button and the panel under the header, both run in the browser
-by lab/static/js/live_class.mjs (with live_teacher.mjs, live_student.mjs, live_common.mjs). The class itself talks to
+by lab/static/js/live_class.mjs (with live_teacher.mjs, live_student.mjs, live_common.mjs, live_gallery.mjs and
+live_model.mjs). The class itself talks to
 the server over lab/live's JSON routes and its event stream (GET /lab/live/<code>/events), never through Gradio: a
 class of thirty adds no Gradio event per student.
 
