@@ -15,6 +15,7 @@ from lab.page import PAGE_OPTIONS
 from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
 from lab.server.memory import limit_malloc_arenas
+from lab.server.playground_files import playground_routes
 from lab.server.shared_responses import SharedResponses
 from lab.server.static_files import browser_routes
 
@@ -25,6 +26,7 @@ def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     (lab/server/shared_responses.py)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
+    app.include_router(playground_routes())  # tab 6's spec, data, presets and plans (lab/server/playground_files.py)
     app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
     app.include_router(live_routes(Registry(demo.links.handlers.known)))  # /lab/live/…: a live class (lab/live/)
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike

@@ -49,7 +49,7 @@ export class Trainer {
     const loss = tf.tidy(() => {
       const vars = this.net.names.map((n) => this.net.params[n]);
       const { value, grads } = tf.variableGrads(lossFunction(this.net, this.spec, batch.x0, batch.t, batch.eps), vars);
-      const list = this.net.names.map((n) => grads[n] ?? grads[this.net.params[n].name]);
+      const list = vars.map((v) => grads[v.name]);
       this.adamw(clipped(tf, list, this.spec.optimizer.grad_clip), lr);
       return value.dataSync()[0];
     });
