@@ -5,7 +5,8 @@ plans and draws the pictures. The tab's browser buttons send their values to thi
 controls stay for a page that cannot: the component then shows them and hands Train to the server ("submit").
 
 Which controls show: <html> gets the class dl-pg-live once the module runs here; elements of class dl-pg-browser
-show only then, those of class dl-pg-server only otherwise (lab/static/css/classroom.css)."""
+show only then, those of class dl-pg-server only otherwise, and the component shows only its status line (why the
+server trains) (lab/static/css/classroom.css)."""
 from __future__ import annotations
 
 import html
@@ -45,7 +46,7 @@ import(root + "lab/static/js/playground_page.mjs").then((m) => m.mount(element, 
 def playground_browser() -> gr.HTML:
     """The component: its value is the latest request of a browser button (request_js)."""
     return gr.HTML(None, html_template=TEMPLATE, css_template=CSS, js_on_load=JS_ON_LOAD, container=False,
-                   apply_default_css=False, elem_classes=BROWSER)
+                   apply_default_css=False)
 
 
 def request_js(action: str, source_titles: dict | None = None) -> str:

@@ -47,7 +47,7 @@ function framePixels(xt, x0, layout) {
 
 /** Let the page paint: onnxruntime-web's WebAssembly calls resolve without giving the event loop a turn, so
  *  without this no animation frame would run until the whole trajectory is done. */
-function yieldToBrowser() {
+export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
   return new Promise((resolve) => {
     const channel = new MessageChannel();

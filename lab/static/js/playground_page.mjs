@@ -4,6 +4,7 @@
 // buttons send their values to this component's value (no server event); when this browser cannot train, the
 // component hands Train to the server ("submit", the tab's own handler) and shows why.
 import { cannotRun } from "./browser_model.mjs";
+import { yieldToBrowser } from "./browser_sampler.mjs";
 import { Toy2DNet, loadTf } from "./toy2d_net.mjs";
 import { Trainer } from "./toy2d_train.mjs";
 import { datasetPoints, drawingPoints, planFor, presetWeights, specFor } from "./playground_data.mjs";
@@ -11,7 +12,7 @@ import { field, fitWords, flowPaths, mmd, startingPoints } from "./playground_fl
 import { PANEL_PX, drawLoss, drawPanels, gridPoints, particleColors } from "./playground_draw.mjs";
 
 const UPDATE_MS = 500, PREVIEW_MS = 2000, PREVIEW_PARTICLES = 300, PREVIEW_STEPS = 20, FIT_SAMPLES = 500;
-const ANIMATION_FRAMES = 16, FRAME_MS = 80, GIF_FRAMES = 40;
+const ANIMATION_FRAMES = 16, FRAME_MS = 80, GIF_FRAMES = 40, FRAME_MS_TRAINING = 30;
 const TITLES = { ddpm: "DDPM ancestral", ddim: "DDIM, deterministic", euler: "flow matching, Euler",
   heun: "flow matching, Heun", midpoint: "flow matching, midpoint" };
 const COMPARED = [["ddpm", "ddpm"], ["ddpm", "ddim"], ["flow_matching", "euler"]];
@@ -95,10 +96,14 @@ class PlaygroundView {
 
   async trainLoop(run, data) {
     const { trainer, request } = run, start = performance.now();
-    let shown = start, previewed = start;
+    let shown = start, previewed = start, yielded = start;
     while (trainer.step < trainer.steps && !run.stopped) {
       this.state.losses.push(trainer.run());
       const now = performance.now();
+      if (now - yielded > FRAME_MS_TRAINING) { // let the page paint and take clicks (Stop) now and then
+        await yieldToBrowser();
+        yielded = performance.now();
+      }
       if (now - shown > UPDATE_MS) {
         shown = now;
         drawLoss(this.$(".dl-pg-loss"), this.state.losses);
@@ -109,7 +114,6 @@ class PlaygroundView {
         previewed = now;
         await this.preview(run, data);
       }
-      await pause(0);
     }
     if (this.state.training === run) this.state.training = null;
     await this.finish(run, data, (performance.now() - start) / 1000);
@@ -214,7 +218,10 @@ class PlaygroundView {
     });
   }
 
-  draw(t) { drawPanels(this.$(".dl-pg-canvas"), this.layers(t)); }
+  draw(t) {
+    drawPanels(this.$(".dl-pg-canvas"), this.layers(t));
+    this.record({ drawnAt: t });
+  }
 
   async gif() {
     if (!this.state.scene) return this.say("Run the flow first, then export it as a GIF.", "error");
