@@ -20,31 +20,32 @@ from diffusion_core.plans import plan_to_json
 from diffusion_core.toy2d import DATASETS, SAMPLERS, sample_dataset
 from diffusion_core.toy2d.browser import floats_b64, toy2d_plan, training_spec, weights_json
 from diffusion_core.toy2d.presets import TRAIN_POINTS
-from lab.lessons.playground import SHOWN_DATA, Presets
 from lab.server.static_files import CACHE_CONTROL, SAFE_HEADERS
 
 FIT_POINTS = 1000  # the page's fit measure: its samples against this many fresh data points
 MAX_PLAN_STEPS = 1000
 
 
-@lru_cache(maxsize=1)
-def presets() -> Presets:
-    return Presets()
+class Documents:
+    """The JSON of each file, made once. presets() -> the class's shared presets (lessons.playground.Presets: .get(
+    dataset, objective) -> ToyModel), asked on the first preset's request; shown: the faint data points a panel
+    shows (lessons.playground.SHOWN_DATA)."""
 
+    def __init__(self, presets, shown: int):
+        self.presets, self.shown = lru_cache(maxsize=1)(presets), shown
+        self.get = lru_cache(maxsize=256)(self.make)
 
-@lru_cache(maxsize=256)
-def document(kind: str, *key) -> bytes:
-    """The JSON of one file (kind, key), made once."""
-    if kind == "spec":
-        body = training_spec(key[0])
-    elif kind == "data":
-        body = {name: floats_b64(sample_dataset(key[0], n, seed))
-                for name, n, seed in (("train", TRAIN_POINTS, 0), ("shown", SHOWN_DATA, 1), ("fresh", FIT_POINTS, 2))}
-    elif kind == "preset":
-        body = {"weights": weights_json(presets().get(*key).net)}
-    else:
-        return plan_to_json(toy2d_plan(*key)).encode()
-    return json.dumps(body, separators=(",", ":")).encode()
+    def make(self, kind: str, *key) -> bytes:
+        if kind == "spec":
+            body = training_spec(key[0])
+        elif kind == "data":
+            body = {name: floats_b64(sample_dataset(key[0], n, seed)) for name, n, seed
+                    in (("train", TRAIN_POINTS, 0), ("shown", self.shown, 1), ("fresh", FIT_POINTS, 2))}
+        elif kind == "preset":
+            body = {"weights": weights_json(self.presets().get(*key).net)}
+        else:
+            return plan_to_json(toy2d_plan(*key)).encode()
+        return json.dumps(body, separators=(",", ":")).encode()
 
 
 def json_response(body: bytes, request: Request) -> Response:
@@ -61,8 +62,9 @@ def checked(value: str, allowed) -> str:
     return value
 
 
-def playground_routes() -> APIRouter:
-    router = APIRouter()
+def playground_routes(presets, shown: int) -> APIRouter:
+    """The routes above; presets and shown as Documents takes them."""
+    router, document = APIRouter(), Documents(presets, shown).get
 
     @router.get("/lab/playground/spec/{objective}.json")
     def spec(objective: str, request: Request):

@@ -9,13 +9,14 @@ from diffusion_core.plans import plan_from_json
 from diffusion_core.toy2d import sample_dataset
 from diffusion_core.toy2d.browser import FORMAT, floats_from_b64, model_from_spec, toy2d_plan
 from diffusion_core.toy2d.presets import TRAIN_POINTS
+from lab.lessons.playground import SHOWN_DATA, Presets
 from lab.server.playground_files import playground_routes
 
 
 @pytest.fixture(scope="module")
 def client():
     app = FastAPI()
-    app.include_router(playground_routes())
+    app.include_router(playground_routes(Presets, SHOWN_DATA))
     return TestClient(app)
 
 
