@@ -17,19 +17,20 @@ import gradio as gr
 from diffusion_core.toy2d import BOX
 from diffusion_core.toy2d.presets import TRAIN_POINTS
 from diffusion_core.toy2d.toy import FIT_STEPS
-from lab.lessons.playground import DRAWING_RESOLUTION
+from lab.lessons.playground import DRAWING_RESOLUTION, SOURCES
 
 BROWSER, SERVER = "dl-pg-browser", "dl-pg-server"  # elem_classes of the two sets of controls
 FIELDS = ("source", "objective", "sampler", "num_steps", "particles", "seed", "arrows", "train_steps", "sketch")
 CONFIG = {"drawing": {"box": BOX, "resolution": DRAWING_RESOLUTION,
                       "points": TRAIN_POINTS // 4},  # as lessons.playground.drawing_points reads a drawing
-          "fit_steps": FIT_STEPS}
+          "fit_steps": FIT_STEPS, "first": {"source": SOURCES[0][1], "sourceTitle": SOURCES[0][0]}}
 TEMPLATE = f"""<div class="dl-playground"><div class="dl-pg-config" hidden>{html.escape(json.dumps(CONFIG))}</div>
 <div class="dl-pg-status" role="status"></div><canvas class="dl-pg-canvas" width="420" height="420"></canvas>
 <label class="dl-pg-scrub-label">t: 1 = pure noise, 0 = data (drag to scrub) <input type="range" class="dl-pg-scrub"
 min="0" max="1" step="0.01" value="1"></label><div class="dl-pg-buttons"><button class="dl-pg-gif">Export GIF</button>
 </div><canvas class="dl-pg-loss" width="480" height="200"></canvas></div>"""
-CSS = """.dl-playground .dl-pg-canvas { max-width: 100%; display: block; }
+CSS = """.dl-playground .dl-pg-canvas { display: block; width: auto; height: auto; max-width: 100%;
+  max-height: var(--dl-main-h, 420px); }
 .dl-playground .dl-pg-loss { max-width: 100%; display: block; margin-top: 6px; }
 .dl-playground .dl-pg-scrub { width: 100%; }
 .dl-playground .dl-pg-status { font-size: 0.95em; margin: 4px 0; min-height: 1.4em; }

@@ -34,12 +34,12 @@ def browser_button(page, name: str):
     return page.locator(".dl-pg-browser button", has_text=name).first
 
 
-def train(page, objective: str) -> tuple[dict, list]:
+def train(page, objective: str, steps: int | None = None) -> tuple[dict, list]:
     """The page's record of the run, and the server events sent from the click on Train to the end of the run."""
     page.get_by_label(OBJECTIVE_LABELS[objective]).check()  # (its change asks the server for the sampler choices)
-    steps = page.get_by_label("training steps").first
-    steps.fill(str(STEPS[objective]))
-    steps.press("Enter")
+    box = page.get_by_label("training steps").first
+    box.fill(str(steps or STEPS[objective]))
+    box.press("Enter")
     page.evaluate("Object.assign(window.diffusionLab.playground, {fit: null, flow: null})")
     page.wait_for_timeout(1000)
     before = len(page.server_events)
@@ -92,3 +92,23 @@ def test_without_webassembly_the_server_trains_and_says_why(browser, served_app)
     page.wait_for_function("document.body.innerText.includes('Trained 200 steps')")
     page.screenshot(path=str(SHOTS / "tab6_server_fallback.png"), full_page=True)
     page.context.close()
+
+
+def draw_a_stroke(page):
+    """A thick diagonal stroke on the Sketchpad, with its brush."""
+    page.get_by_role("button", name="Brush").first.click()
+    box = page.locator("canvas").filter(visible=True).last.bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for k in range(1, 21):
+        page.mouse.move(box["x"] + box["width"] * (0.3 + 0.02 * k), box["y"] + box["height"] * (0.7 - 0.02 * k))
+    page.mouse.up()
+
+
+def test_a_drawing_is_read_and_learned_in_the_page(page):
+    draw_a_stroke(page)
+    page.get_by_label("my drawing").check()
+    run, events = train(page, "flow_matching", steps=200)
+    assert events == []  # the points are read in the page
+    assert run["trained"]["key"] == "drawing|flow_matching" and run["trained"]["steps"] == 200
+    page.screenshot(path=str(SHOTS / "tab6_browser_drawing.png"), full_page=True)

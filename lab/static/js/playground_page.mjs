@@ -34,6 +34,7 @@ class PlaygroundView {
     const reason = cannotRun();
     if (reason) return this.toServer(reason);
     document.documentElement.classList.add("dl-pg-live");
+    this.showData(this.config.first).catch((e) => this.failed(e));
   }
 
   toServer(reason, request = null) { // the server's controls come back; a Train in progress goes to the server
