@@ -1,6 +1,8 @@
 """Tab 6, Playground (2D): pick a 2-D dataset or draw one, train a small network live (DDPM or flow matching), then
 watch particles flow from noise to data with the learned field's arrows, scrub t, compare samplers from the same
-starting points, export a GIF. The presets ship trained and are shared; only a student's drawing costs training."""
+starting points, export a GIF. The presets ship trained and are shared. Training, flows and pictures run in the
+student's browser (lab/playground_browser.py, its own set of buttons); the server's handlers here stay for a page
+that cannot, and for scripts."""
 from __future__ import annotations
 
 import time
