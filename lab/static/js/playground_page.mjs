@@ -86,6 +86,7 @@ class PlaygroundView {
       return this.toServer(`this browser could not start TensorFlow.js (${e.message || e})`, request);
     }
     const [spec, data] = await Promise.all([specFor(this.root, request.objective), this.points(request)]);
+    if (this.state.training) this.state.training.replaced = true; // a new Train: the run in progress is dropped
     this.stop();
     const trainer = new Trainer(tf, spec, data.train, { steps: request.train_steps, seed: request.seed });
     const run = { trainer, spec, stopped: false, request };
@@ -117,6 +118,7 @@ class PlaygroundView {
       }
     }
     if (this.state.training === run) this.state.training = null;
+    if (run.replaced) return trainer.dispose();
     await this.finish(run, data, (performance.now() - start) / 1000);
   }
 
@@ -131,7 +133,9 @@ class PlaygroundView {
 
   async finish(run, data, seconds) {
     const { trainer, spec, request } = run, key = `${request.source}|${request.objective}`;
+    this.state.models.get(key)?.net.dispose(); // the model this one replaces (a preset's copy or an earlier run)
     this.state.models.set(key, { net: trainer.ema, spec });
+    trainer.release();
     drawLoss(this.$(".dl-pg-loss"), this.state.losses);
     this.say(`Trained ${trainer.step} steps in ${seconds.toFixed(1)} s in your browser; measuring the fit…`, "browser");
     const fit = await this.fit(trainer.ema, spec, request.objective, data);

@@ -84,10 +84,15 @@ export class Trainer {
     });
   }
 
-  dispose() {
+  /** Frees what only training needs (the weights being optimised, Adam's moments); the EMA net stays. */
+  release() {
     this.net.dispose();
-    this.ema.dispose();
     this.tf.dispose(this.moments.flatMap(({ m, v }) => [m, v]));
+  }
+
+  dispose() {
+    this.release();
+    this.ema.dispose();
   }
 }
 
