@@ -22,7 +22,7 @@ TABS = [
     ("3 · Denoise", ".dl-main .thumbnail-item img", "Denoise", ".dl-main .thumbnail-item img"),
     ("4 · Reverse sampling", ".dl-canvas, .dl-main img", "Generate", ".dl-canvas, .dl-main img"),
     ("5 · Text to image (CLIP)", ".dl-canvas, .dl-main .thumbnail-item img", "Generate", ".dl-canvas, .dl-main img"),
-    ("6 · Playground (2D)", ".dl-main img", None, ".dl-main img"),
+    ("6 · Playground (2D)", ".dl-pg-canvas, .dl-main img", None, ".dl-pg-canvas, .dl-main img"),
 ]
 MIN_SIDE = 90  # px: the smaller side of a main picture (tab 3's five 28×28 panels on a phone: about 95 px)
 # For every visible element matching the selector: the rectangle where its picture is drawn (object-fit applied),

@@ -9,12 +9,14 @@ from fastapi import FastAPI
 
 from lab.classroom import Classroom, load_classroom
 from lab.demo import build_demo
+from lab.lessons.playground import SHOWN_DATA, Presets
 from lab.live.registry import Registry
 from lab.live.routes import live_routes
 from lab.page import PAGE_OPTIONS
 from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
 from lab.server.memory import limit_malloc_arenas
+from lab.server.playground_files import playground_routes
 from lab.server.shared_responses import SharedResponses
 from lab.server.static_files import browser_routes
 
@@ -25,6 +27,7 @@ def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     (lab/server/shared_responses.py)."""
     app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)  # Gradio's API page documents what can be called
     app.include_router(browser_routes(classroom.zoo))
+    app.include_router(playground_routes(Presets, SHOWN_DATA))  # tab 6 in the browser (lab/server/playground_files.py)
     app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
     app.include_router(live_routes(Registry(demo.links.handlers.known)))  # /lab/live/…: a live class (lab/live/)
     app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike

@@ -17,7 +17,8 @@ import gzip
 from collections import OrderedDict
 
 SHARED_PREFIXES = ("/assets/", "/static/", "/theme.css", "/gradio_api/file=",
-                   "/lab/static/", "/lab/models/")  # the browser sampler: its scripts, ONNX Runtime Web, the models
+                   "/lab/static/", "/lab/models/",  # the browser sampler: its scripts, ONNX Runtime Web, the models
+                   "/lab/playground/")  # tab 6 in the browser: spec, data, presets, plans (lab/server/playground_files)
 ON_SECOND_ASK = ("/gradio_api/file=",)  # Gradio's file cache also holds one student's pictures: kept once shared
 IMMUTABLE = ("/assets/",)  # file names carry a hash of their content
 IMMUTABLE_CACHE_CONTROL = b"public, max-age=31536000, immutable"

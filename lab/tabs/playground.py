@@ -1,6 +1,8 @@
 """Tab 6, Playground (2D): pick a 2-D dataset or draw one, train a small network live (DDPM or flow matching), then
 watch particles flow from noise to data with the learned field's arrows, scrub t, compare samplers from the same
-starting points, export a GIF. The presets ship trained and are shared; only a student's drawing costs training."""
+starting points, export a GIF. The presets ship trained and are shared. Training, flows and pictures run in the
+student's browser (lab/playground_browser.py, its own set of buttons); the server's handlers here stay for a page
+that cannot, and for scripts."""
 from __future__ import annotations
 
 import time
@@ -28,6 +30,7 @@ from lab.lessons.playground import (
     scene_gif,
     training_points,
 )
+from lab.playground_browser import BROWSER, FIELDS, SERVER, playground_browser, request_js
 from lab.tabs.common import (
     EXPORTS,
     INTERACTIVE,
@@ -49,7 +52,8 @@ PARTICLES_ALT = ("particles in the plane: the data's points, or the flow's parti
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
 INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
          "pure noise (t = 1) onto the data (t = 0). The presets are already trained: choose one and press **Run the "
-         f"flow**. Or draw your own shape, choose *my drawing* and press **Train** (at most {TRAIN_SECONDS} s).")
+         f"flow**. Or draw your own shape, choose *my drawing* and press **Train**: it trains in your browser (on the "
+         f"server, when your browser cannot, for at most {TRAIN_SECONDS} s).")
 COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds fresh noise at every step (zigzag "
                 "paths, colours mix: where a point ends is partly chance); DDIM and flow-matching Euler are "
                 "deterministic (smooth paths, neighbours stay neighbours).")
@@ -209,15 +213,22 @@ class PlaygroundTab:
         w.scene = gr.State(None, time_to_live=3600)  # per user: the last flow, to scrub and export
         with gr.Row():
             with gr.Column(scale=3, min_width=320):  # the picture | its controls; on a phone the picture comes first
-                w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
-                                   interactive=False, format="png", elem_classes="dl-main", alt_text=PARTICLES_ALT)
-                w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
-                with gr.Row():
-                    w.run_button = gr.Button("Run the flow", variant="primary")
-                    w.compare_button = gr.Button("Compare DDPM, DDIM, flow matching")
-                    w.export_button = gr.Button("Export GIF")
+                w.browser = playground_browser()  # trains, samples and draws in this page (lab/playground_browser.py)
+                with gr.Row(elem_classes=BROWSER):
+                    w.run_here = gr.Button("Run the flow", variant="primary")
+                    w.compare_here = gr.Button("Compare DDPM, DDIM, flow matching")
+                with gr.Column(elem_classes=SERVER):  # the server's picture and buttons, for a page that cannot
+                    w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
+                                       interactive=False, format="png", elem_classes="dl-main",
+                                       alt_text=PARTICLES_ALT)
+                    w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
+                    with gr.Row():
+                        w.run_button = gr.Button("Run the flow", variant="primary")
+                        w.compare_button = gr.Button("Compare DDPM, DDIM, flow matching")
+                        w.export_button = gr.Button("Export GIF")
                 gr.Markdown(COMPARE_NOTE)
-                w.files = gr.File(label="exported GIF", file_count="multiple", height=100, elem_classes="dl-result")
+                w.files = gr.File(label="exported GIF", file_count="multiple", height=100,
+                                  elem_classes=["dl-result", SERVER])
             with gr.Column(scale=2, min_width=320):
                 w.source = Radio(SOURCES, value=SOURCES[0][1], label="data")
                 w.objective = Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL)
@@ -232,20 +243,26 @@ class PlaygroundTab:
                                         label="draw your own data (then choose my drawing)", canvas_size=(400, 400),
                                         height=300, layers=False)
                 w.train_steps = gr.Slider(100, 8000, value=3000, step=100,
-                                          label=f"training steps (stops at {TRAIN_SECONDS} s)")
-                with gr.Row():
-                    w.train_button = gr.Button("Train", variant="primary")
-                    w.stop_button = gr.Button("Stop")
-                w.status = gr.Markdown()
-                w.loss = line_plot(x="step", y="loss", color="series", height=220, label="training loss",
-                                   names=LOSS_SERIES)
+                                          label=f"training steps (on the server: stops at {TRAIN_SECONDS} s)")
+                with gr.Row(elem_classes=BROWSER):
+                    w.train_here = gr.Button("Train", variant="primary")
+                    w.stop_here = gr.Button("Stop")
+                with gr.Column(elem_classes=SERVER):
+                    with gr.Row():
+                        w.train_button = gr.Button("Train", variant="primary")
+                        w.stop_button = gr.Button("Stop")
+                    w.status = gr.Markdown()
+                    w.loss = line_plot(x="step", y="loss", color="series", height=220, label="training loss",
+                                       names=LOSS_SERIES)
         return w
 
     def wire(self, w: SimpleNamespace):
         w.objective.change(self.sampler_choices, inputs(self.sampler_choices, w), w.sampler, **INTERACTIVE)
         w.source.change(self.show_data, inputs(self.show_data, w), [w.frame, w.scene, w.t], **INTERACTIVE)
         training = w.train_button.click(self.train, inputs(self.train, w), [w.loss, w.status, w.bench], **TRAINING)
-        w.stop_button.click(None, None, None, cancels=[training])
+        handed = w.browser.submit(self.train, inputs(self.train, w), [w.loss, w.status, w.bench], **TRAINING)
+        w.stop_button.click(None, None, None, cancels=[training, handed])
+        self.wire_browser(w)
         flow_outputs = [w.frame, w.scene, w.t]
         w.run_button.click(self.run_flow, inputs(self.run_flow, w), flow_outputs, **SAMPLING)
         w.compare_button.click(self.compare, inputs(self.compare, w), flow_outputs, **SAMPLING)
@@ -253,6 +270,14 @@ class PlaygroundTab:
                   **INTERACTIVE)
         w.arrows.change(self.scrub, inputs(self.scrub, w), w.frame, show_progress="hidden", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
+
+    def wire_browser(self, w: SimpleNamespace):
+        """The browser buttons: their values go to the component (request_js), no event reaches the server."""
+        fields, titles = [getattr(w, name) for name in FIELDS], {v: k for k, v in SOURCES}
+        for trigger, action in ((w.train_here.click, "train"), (w.stop_here.click, "stop"), (w.run_here.click, "run"),
+                                (w.compare_here.click, "compare"), (w.source.change, "data"),
+                                (w.arrows.change, "arrows")):
+            trigger(None, fields, w.browser, js=request_js(action, titles), show_progress="hidden")
 
 
 def render(classroom: Classroom, presets: Presets | None = None) -> SimpleNamespace:

@@ -180,3 +180,22 @@ def test_the_tab_answers_gradio_client(presets, tmp_path):
         assert Image.open(flow).size == (420, 420)  # drawn by the model this session trained (no rings preset here)
     finally:
         demo.close()
+
+
+def test_the_browser_buttons_send_the_server_nothing_and_the_component_hands_train_back(presets, tmp_path):
+    """Train, Stop, Run the flow, Compare (the in-browser set), the data and the arrows reach the page's component
+    (lab/playground_browser.py) by JavaScript alone; the component's "submit" runs the server's training."""
+    with gr.Blocks() as demo:
+        w = playground.render(SimpleNamespace(exports=Exports(tmp_path)), presets)
+    by_target = {}
+    for dep in demo.config["dependencies"]:
+        for target_id, event in dep["targets"]:
+            by_target.setdefault((target_id, event), []).append(dep)
+    for button in (w.train_here, w.stop_here, w.run_here, w.compare_here):
+        (dep,) = by_target[button._id, "click"]
+        assert dep["backend_fn"] is False and dep["js"] and dep["outputs"] == [w.browser._id]
+    for widget in (w.source, w.arrows):
+        changes = by_target[widget._id, "change"]
+        assert any(d["backend_fn"] is False and d["outputs"] == [w.browser._id] for d in changes)
+    (handed,) = by_target[w.browser._id, "submit"]
+    assert handed["backend_fn"] and handed["outputs"] == [w.loss._id, w.status._id, w.bench._id]

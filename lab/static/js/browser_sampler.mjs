@@ -6,6 +6,7 @@
 import { BrowserModel, cannotRun } from "./browser_model.mjs";
 import { evaluationsOf, makeEvaluator, runPlan } from "./plan_executor.mjs";
 import { seededNormal } from "./seeded_normal.mjs";
+import { floats } from "./toy2d_net.mjs";
 
 const FAST_ENOUGH_S = 10; // "auto" runs in the browser when its estimate is at most this, or twice the server's
 const FRAME_MS = 16; // give the page a chance to paint about once per display frame
@@ -15,11 +16,6 @@ const PAD = 2, SCALE = 3, GAP = 12, BACKGROUND = 40; // as lab/lessons/sampling.
 const STACK_BELOW_PX = 480;
 const CAPTIONS = { false: "left: x_t · right: predicted x0", true: "top: x_t · bottom: predicted x0" };
 const speeds = new Map(); // model URL + batch + guided -> ms per evaluation, measured once per page
-
-function floats(base64) {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new Float32Array(bytes.buffer);
-}
 
 function toUint8(x) {
   return Uint8ClampedArray.from(x, (v) => Math.round((Math.min(1, Math.max(-1, v)) + 1) * 127.5));
@@ -51,7 +47,7 @@ function framePixels(xt, x0, layout) {
 
 /** Let the page paint: onnxruntime-web's WebAssembly calls resolve without giving the event loop a turn, so
  *  without this no animation frame would run until the whole trajectory is done. */
-function yieldToBrowser() {
+export function yieldToBrowser() {
   if (globalThis.scheduler?.yield) return globalThis.scheduler.yield();
   return new Promise((resolve) => {
     const channel = new MessageChannel();

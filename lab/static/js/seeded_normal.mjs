@@ -3,7 +3,7 @@
 // the same seed differs). Deterministic samplers need none: their x_T comes from the server, drawn by torch.
 
 /** splitmix32: a 32-bit seed -> a stream of well-mixed 32-bit integers. */
-function splitmix32(seed) {
+export function splitmix32(seed) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x9e3779b9) >>> 0;
