@@ -27,7 +27,8 @@ PANEL_ID = "live-class"  # the panel's elem_id (the browser test finds it there)
 # data-fields: a view's own parameters (a followed view replaces them, keeps ?live= and ?present=); data-view-button:
 # the button whose press makes the page announce its view; data-follow-button: the one that opens a followed view;
 # data-widgets: "tab:widget" of a question (lab/live/questions.py) -> the elem_id of the slider that answers it
-WIDGETS = {"forward:t": SLIDER_ID, "denoise:t": DENOISE_T_ID, "sampling:steps": SAMPLING_STEPS_ID}
+WIDGETS = {"forward:t": SLIDER_ID, "denoise:t": DENOISE_T_ID, "sampling:steps": SAMPLING_STEPS_ID,
+           "playground:num_steps": "playground-steps"}
 TEMPLATE = (f"<div class=\"dl-live\" hidden aria-live=\"polite\" data-fields='{json.dumps(FIELDS)}' "
             f"data-view-button=\"{LINK_BUTTON_ID}\" data-follow-button=\"{FOLLOW_BUTTON_ID}\" "
             f"data-widgets='{json.dumps(WIDGETS)}'></div>")

@@ -236,7 +236,8 @@ class PlaygroundTab:
                                      label="sampler")
                 w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)
                 with gr.Row():
-                    w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140)
+                    w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140,
+                                        elem_id="playground-steps")  # a live class's question reads it
                     w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
                     w.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED, min_width=80)
                 w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA",
