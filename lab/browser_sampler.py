@@ -15,11 +15,12 @@ import numpy as np
 
 from diffusion_core.plans import compile_plan, initial_noise
 from diffusion_core.serving.onnx import ONNX_NAME, export_digest, weights_digest
+from lab.i18n.page import L
 from lab.server.batcher import Batcher
 
-WHERE_CHOICES = [("automatic", "auto"), ("in your browser", "browser"), ("on the server", "server")]
-WHERE_INFO = ("Automatic: your browser when it is fast enough or the server is busy (a whole class then waits no "
-              "longer than one student), else the server.")
+WHERE_CHOICES = [(str(L("common.where_auto")), "auto"), (str(L("common.where_browser")), "browser"),
+                 (str(L("common.where_server")), "server")]
+WHERE_INFO = L("common.where_info")
 TEMPLATE = """<div class="dl-browser"><div class="dl-where"></div><div class="dl-stage" hidden>
 <canvas class="dl-canvas"></canvas><div class="dl-status"></div>
 <label class="dl-scrub-label">scrub the recorded trajectory <input type="range" class="dl-scrub" min="0" max="0"
@@ -36,6 +37,13 @@ const root = ((window.gradio_config && window.gradio_config.root) || document.ba
 import(root + "lab/static/js/browser_sampler.mjs").then((m) => m.mount(element, props, trigger, watch, root));
 """
 PLANS_KEPT = 64  # compiled plans kept (a DDPM-1000 plan is ~100 kB of JSON)
+
+
+def where_radio():
+    """Where tabs 4 and 5 sample: automatic, in this browser, on the server."""
+    from lab.tabs.widgets import Radio
+
+    return Radio(WHERE_CHOICES, value="auto", label=L("common.where"), info=WHERE_INFO)
 
 
 def browser_sampler(elem_id: str | None = None) -> gr.HTML:

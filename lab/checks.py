@@ -11,6 +11,8 @@ import re
 
 import torch
 
+from lab.i18n import words
+
 PLAIN = re.compile(r"[\w .,:+\-'/()=×%]{1,40}")  # what a message may quote of a client's value as it is
 MAX_TEXT_CHARS = 10_000  # any text box: longer texts are refused (a prompt is cut much shorter: text/prompts.py)
 MAX_SEED = 2**32 - 1
@@ -98,7 +100,7 @@ def one_of(name: str, value, choices) -> object:
     """A choice (radio, menu) that must be one of `choices` (plain values or (label, value) pairs)."""
     values = [c[1] if isinstance(c, tuple) else c for c in choices]
     if not any(_same(value, v) for v in values):
-        listed = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
+        listed = ", ".join(str(words(c[0]) if isinstance(c, tuple) else c) for c in choices)
         what = shown(value)
         # "There is no 'zigzag' / no 77 among…" reads well only for a quoted text or a number written as one; a
         # described value ("a number with about 31 digits", "NaN (not a number)", "a list") takes the other form

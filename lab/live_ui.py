@@ -16,6 +16,8 @@ import json
 
 import gradio as gr
 
+from lab.i18n.page import L
+
 from lab.view_link import FIELDS
 from lab.view_link_ui import FOLLOW_BUTTON_ID, LINK_BUTTON_ID
 
@@ -33,7 +35,7 @@ TOGGLE_JS = "() => window.diffusionLab && window.diffusionLab.toggleLive && wind
 
 def live_toggle() -> gr.Button:
     """The header's button: opens the panel (start a class, or join one with its code); in the browser only."""
-    button = gr.Button("Live class", elem_classes="dl-live-toggle", size="sm", scale=0, min_width=120)
+    button = gr.Button(L("header.live"), elem_classes="dl-live-toggle", size="sm", scale=0, min_width=120)
     button.click(None, None, None, js=TOGGLE_JS)
     return button
 

@@ -17,6 +17,7 @@ import gradio as gr
 import diffusion_core
 from diffusion_core.model_folder import ModelLoadError
 from lab.checks import InputError
+from lab.i18n.page import hears_language
 
 LOG = logging.getLogger("diffusion_lab")
 PROJECT = (Path(__file__).resolve().parent, Path(diffusion_core.__file__).resolve().parent)  # lab/, diffusion_core/
@@ -73,7 +74,8 @@ def for_scripts(fn):
 
 
 def friendly(fn):
-    """Any failure of a handler becomes a sentence in a toast (see `refusal`), never a stack trace."""
+    """Any failure of a handler becomes a sentence in a toast (see `refusal`), never a stack trace. The handler and
+    its sentences speak the page's language (lab/i18n/page.hears_language)."""
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def gen(*args, **kwargs):
@@ -81,7 +83,7 @@ def friendly(fn):
                 yield from fn(*args, **kwargs)
             except Exception as e:
                 yield refusal(fn, e)
-        return gen
+        return hears_language(gen)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -89,4 +91,4 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except Exception as e:
             return refusal(fn, e)
-    return wrapper
+    return hears_language(wrapper)

@@ -91,7 +91,7 @@ export function histogram(values, { bins, lo, hi }) {
 
 const BARS = "rgba(59, 130, 246, 0.75)", CURVE = "#f97316", INK = "#555";
 
-function drawHistogram(canvas, densities, { bins, lo, hi }) {
+function drawHistogram(canvas, densities, { bins, lo, hi }, legend = "x_t pixels") {
   const g = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const left = 36, right = 8, top = 28, bottom = 24, plotW = W - left - right, plotH = H - top - bottom;
   const normal = (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
@@ -126,8 +126,14 @@ function drawHistogram(canvas, densities, { bins, lo, hi }) {
   g.fillStyle = CURVE;
   g.fillRect(W - 90, 12, 12, 3);
   g.fillStyle = INK;
-  g.fillText("x_t pixels", W - 174, 17);
+  g.fillText(legend, W - 174, 17);
   g.fillText("N(0, 1)", W - 74, 17);
+}
+
+/** The payload's words in the page's language (lab/i18n; window.diffusionLab.lang), else its own (English). */
+export function wordsOf(payload) {
+  const lang = window.diffusionLab && window.diffusionLab.lang;
+  return (payload.langs && payload.langs[lang]) || payload;
 }
 
 export function altText(payload, t, snrDb) { // lab/lessons/forward.py: xt_alt
@@ -165,9 +171,12 @@ export function mount(element, props, watch) {
     canvas.width = data.width;
     canvas.height = data.height;
     canvas.getContext("2d").putImageData(new ImageData(rgba, data.width, data.height), 0, 0);
-    canvas.setAttribute("aria-label", altText(state.payload, t, values.snr_db));
-    $(".dl-live-equation").innerHTML = markdownToHtml(fill(state.payload.equation, values));
-    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram);
+    const words = wordsOf(state.payload);
+    canvas.setAttribute("aria-label", altText(words, t, values.snr_db));
+    $(".dl-live-equation").innerHTML = markdownToHtml(fill(words.equation, values));
+    $(".dl-live-label").textContent = words.label || $(".dl-live-label").textContent;
+    $(".dl-live-histogram").setAttribute("aria-label", words.histogram_alt || "");
+    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram, words.legend);
     $(".dl-forward-live").dataset.t = String(t);
     window.diffusionLab = { ...window.diffusionLab, forward: { t, a: values.a, b: values.s } };
   }

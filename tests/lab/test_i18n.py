@@ -1,0 +1,128 @@
+"""lab/i18n: every sentence in every language with the same placeholders, no English left where a translation
+belongs, the page's words all keys of the catalogue, and a handler answering in its request's language."""
+import re
+from types import SimpleNamespace
+
+import gradio as gr
+from gradio.i18n import I18nData
+import pytest
+
+from lab.i18n import LANGS, MARKER, SOURCE, best_language, catalogue, placeholders, speaking, text, words
+from lab.i18n.page import each_language, hears_language, request_language
+
+TRANSLATED = [lang for lang in LANGS if lang != SOURCE]
+# the same words in a translation as in English, on purpose: names, symbols, equations, loanwords
+SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt"},
+        "es": {"text.prompt"},
+        "fr": {"text.prompt", "text.images", "sampling.files"},
+        "zh-CN": set()}
+SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note"}  # placeholders and symbols
+# props that the page shows as words; components inside an invisible column are a script's (the API page's) only
+SHOWN = ("label", "info", "placeholder")
+WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_key_is_in_every_language(lang):
+    assert sorted(catalogue(lang)) == sorted(catalogue(SOURCE))
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_placeholders_are_the_same_in_every_language(lang):
+    for key, english in catalogue(SOURCE).items():
+        assert placeholders(catalogue(lang)[key]) == placeholders(english), (lang, key)
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_no_english_is_left_where_a_translation_belongs(lang):
+    english = catalogue(SOURCE)
+    same = {key for key, value in catalogue(lang).items() if value == english[key] and WORD.search(value)}
+    assert same <= SAME[lang] | SAME_EVERYWHERE, sorted(same - SAME[lang] - SAME_EVERYWHERE)
+
+
+def test_simplified_chinese_is_written_in_chinese():
+    for key, value in catalogue("zh-CN").items():
+        if key not in SAME_EVERYWHERE and WORD.search(catalogue(SOURCE)[key]):
+            assert re.search(r"[\u4e00-\u9fff]", value), key
+
+
+def test_equations_and_numbers_stay_as_they_are():
+    for lang in TRANSLATED:
+        for key in ("forward.intro", "schedules.snr", "denoise.percent", "denoise.error_plot", "sampling.flow_note"):
+            for symbol in re.findall(r"√\S+|ᾱ_t|x_t|ε|10·log10\S+|\d+", catalogue(SOURCE)[key]):
+                assert symbol.rstrip(".,:;") in catalogue(lang)[key], (lang, key, symbol)
+
+
+@pytest.mark.parametrize(("header", "lang"), [("de-AT,de;q=0.9,en;q=0.8", "de"), ("zh", "zh-CN"),
+                                              ("zh-Hans-CN,zh;q=0.9", "zh-CN"), ("ja,fr;q=0.5", "fr"),
+                                              ("ja", "en"), ("", "en"), ("es;q=x,fr", "fr"), ("zh-cn", "zh-CN")])
+def test_the_closest_language_of_a_browser(header, lang):
+    assert best_language(header) == lang
+
+
+def test_a_request_speaks_its_cookie_else_its_browsers_language():
+    def request(**headers):
+        return SimpleNamespace(headers=headers)
+
+    assert request_language(request(cookie="a=1; dl_lang=fr", **{"accept-language": "de"})) == "fr"
+    assert request_language(request(cookie="dl_lang=xx", **{"accept-language": "de-DE"})) == "de"
+    assert request_language(request(cookie='"bad', **{"accept-language": "es"})) == "es"
+    assert request_language(None) == "en"
+
+
+def test_a_handler_answers_in_the_language_of_its_request():
+    @hears_language
+    def handler(t: int):
+        return text("forward.strip_caption") + f" {t}"
+
+    class Tab:
+        @hears_language
+        def handler(self, t: int):
+            yield text("common.generate") + f" {t}"
+
+    german = SimpleNamespace(headers={"accept-language": "de"})
+    assert handler(german, 5) == "x_t bei t = 5" and handler(5) == "x_t at t = 5"  # Gradio's call, a direct call
+    assert list(Tab().handler(german, 1)) == ["Erzeugen 1"] and list(Tab().handler(1)) == ["Generate 1"]
+    assert [p.name for p in __import__("inspect").signature(Tab().handler).parameters.values()] == ["page_request",
+                                                                                                   "t"]
+
+
+def test_a_text_computed_once_is_kept_in_every_language():
+    value = each_language(lambda: text("sampling.showing", frame="x"))
+    assert MARKER in value and words(value, "fr").startswith("Affiché") and words(value, "en").startswith("Showing")
+    assert each_language(lambda: "x_t") == "x_t"  # nothing to translate: the text itself
+    with speaking("es"):
+        assert text("common.generate") == "Generar" and words(gr.Button(each_language(lambda: "a")).value) == "a"
+
+
+def shown_strings(demo):
+    """(component, prop, value) of each word the page shows, leaving out invisible components (a script's, the API
+    page's) and tab 6, whose words are converted apart (TODO: drop that exception once lab/tabs/playground.py is)."""
+    hidden = set()
+    for block in demo.blocks.values():
+        if getattr(block, "visible", True) is False or getattr(block, "id", None) == "playground":
+            hidden |= {id(block)} | {id(child) for child in walk(block)}
+    for block in demo.blocks.values():
+        if id(block) in hidden:
+            continue
+        props = [*SHOWN, "value"] if isinstance(block, (gr.Button, gr.Markdown)) else SHOWN
+        if isinstance(block, (gr.Tab, gr.Accordion)):
+            props = ["label"]
+        for prop in props:
+            value = getattr(block, prop, None)
+            if isinstance(value, (str, I18nData)):
+                yield block, prop, str(value)
+
+
+def walk(block):
+    for child in getattr(block, "children", []):
+        yield child
+        yield from walk(child)
+
+
+def test_every_word_on_the_page_goes_through_the_catalogue(demo):
+    untranslated = [(type(block).__name__, prop, value[:60]) for block, prop, value in shown_strings(demo)
+                    if MARKER not in value and WORD.search(value) and not value.startswith("<")]
+    assert untranslated == []
+    keys = {words(value, "de") for _, _, value in shown_strings(demo) if MARKER in value}
+    assert "1 · Vorwärts-Rauschen" in keys and not [k for k in keys if MARKER in k]
