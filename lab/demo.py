@@ -8,8 +8,8 @@ import gradio as gr
 
 from lab import view_link_ui
 from lab.classroom import Classroom
-from lab.live_ui import live_panel, live_toggle
 from lab.i18n.page import L
+from lab.live_ui import live_panel, live_toggle
 from lab.page import language_switch, presenter_toggle
 from lab.server.gradio_tuning import tune
 from lab.server.input_gate import guard_inputs

@@ -17,7 +17,6 @@ import json
 import gradio as gr
 
 from lab.i18n.page import L
-
 from lab.view_link import FIELDS
 from lab.view_link_ui import FOLLOW_BUTTON_ID, LINK_BUTTON_ID
 

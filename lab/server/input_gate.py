@@ -179,12 +179,14 @@ def refusable(fn):
                 yield refusal(fn, refused.error)
                 return
             yield from fn(*args, **kwargs)
+        gen.__signature__ = inspect.signature(fn)  # a bound method's, not its function's (copied by wraps)
         return gen
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         refused = refused_in(args, kwargs)
         return refusal(fn, refused.error) if refused else fn(*args, **kwargs)
+    wrapper.__signature__ = inspect.signature(fn)  # a bound method's, not its function's (copied by wraps)
     return wrapper
 
 

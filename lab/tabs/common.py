@@ -8,8 +8,8 @@ import gradio as gr
 
 from diffusion_core import SAMPLERS
 from lab.checks import MAX_GUIDANCE, MAX_SEED, MAX_T, InputError, check_range, one_of, require_image, whole_number  # noqa: F401 (re-exported)
-from lab.i18n.page import REQUEST, L  # noqa: F401 (L re-exported: every tab's words)
 from lab.i18n import text
+from lab.i18n.page import REQUEST, L  # noqa: F401 (L re-exported: every tab's words)
 from lab.lessons.sampling import SAMPLER_LABELS
 from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio

@@ -192,7 +192,8 @@ class ForwardTab:
                 w.equation = gr.Markdown(each_language(lambda: self.first_view()[1]))
                 w.histogram = line_plot(histogram, x="value", y="density", color="series", names=HISTOGRAM_SERIES,
                                         title=L("forward.histogram"), height=220)
-        w.strip = gr.Image(strip["value"], label=each_language(lambda: self.first_view()[3]["label"]), alt_text=strip.get("alt_text"), interactive=False,
+        w.strip = gr.Image(strip["value"], label=each_language(lambda: self.first_view()[3]["label"]),
+                           alt_text=each_language(lambda: self.first_view()[3].get("alt_text")), interactive=False,
                            elem_classes=["dl-strip", "dl-wide"], format="png")
         handout_row(w)
         with gr.Row():

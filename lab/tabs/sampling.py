@@ -12,9 +12,9 @@ from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
 from lab.browser_sampler import WHERE_CHOICES, browser_sampler, where_radio
 from lab.classroom import Classroom
+from lab.handout.tabs import sampling_pages
 from lab.i18n import text
 from lab.i18n.page import L, sentence
-from lab.handout.tabs import sampling_pages
 from lab.lessons.sampling import (
     EVALS_PER_STEP,
     FAST_FIRST,

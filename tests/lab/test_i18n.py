@@ -4,8 +4,8 @@ import re
 from types import SimpleNamespace
 
 import gradio as gr
-from gradio.i18n import I18nData
 import pytest
+from gradio.i18n import I18nData
 
 from lab.i18n import LANGS, MARKER, SOURCE, best_language, catalogue, placeholders, speaking, text, words
 from lab.i18n.page import each_language, hears_language, request_language
