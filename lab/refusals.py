@@ -32,7 +32,7 @@ def as_sentence(text: str) -> str:
     text = " ".join(str(text).split())
     if not text:
         return FAULT
-    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)" else ".")
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)。！？）" else ".")
 
 
 def written_here(e: Exception) -> bool:

@@ -106,6 +106,14 @@ def words(value, lang: str | None = None):
     return value[:start] + text(key, lang) + value[end:]
 
 
+def marker(key: str) -> str:
+    """The key as a string a Gradio page translates (what str(gr.I18n(key)) is), for code without Gradio: a menu's
+    choice, a label a lesson computes. It must be in the catalogue."""
+    if key not in catalogue(SOURCE):
+        raise KeyError(f"{key} is not in lab/i18n/en.json")
+    return MARKER + json.dumps({"__type__": "translation_metadata", "key": key})
+
+
 def keep(texts: dict[str, str]) -> str:
     """The key ("computed.<digest>") under which a text computed in each language ({lang: text}) is kept."""
     key = "computed." + hashlib.sha1("\0".join(texts[lang] for lang in LANGS).encode()).hexdigest()[:16]

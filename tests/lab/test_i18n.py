@@ -126,3 +126,12 @@ def test_every_word_on_the_page_goes_through_the_catalogue(demo):
     assert untranslated == []
     keys = {words(value, "de") for _, _, value in shown_strings(demo) if MARKER in value}
     assert "1 · Vorwärts-Rauschen" in keys and not [k for k in keys if MARKER in k]
+
+
+def test_a_marker_without_gradio_is_gradios_own():
+    from lab.i18n import marker
+    from lab.i18n.page import L
+
+    assert marker("sampling.each_class") == str(L("sampling.each_class"))
+    with pytest.raises(KeyError):
+        marker("no.such_key")
