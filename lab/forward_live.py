@@ -99,7 +99,7 @@ def live_words() -> dict:
         with speaking(lang):
             words[lang] = {"equation": equation_template(), "alt": xt_alt_template(), "visibility": visibility(),
                            "label": text("forward.live_label"), "histogram_alt": text("forward.histogram_alt"),
-                           "legend": text("forward.legend")}
+                           "legend": text("forward.legend"), "title": text("forward.histogram")}
     return words
 
 

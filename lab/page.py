@@ -52,5 +52,5 @@ select.addEventListener("change", () => {
 
 def language_switch() -> gr.HTML:
     options = "".join(f'<option value="{lang}" lang="{lang}">{NAMES[lang]}</option>' for lang in LANGS)
-    return gr.HTML(f'<label class="dl-lang-switch">🌐 <span>{L("header.language")}</span> <select>{options}</select>'
+    return gr.HTML(f'<label class="dl-lang-switch"><span>{L("header.language")}</span> <select>{options}</select>'
                    "</label>", js_on_load=SWITCH_JS, min_width=150, scale=0)

@@ -20,6 +20,13 @@ def open_in(browser, url: str, locale: str):
     return page
 
 
+def screenshot(page, name: str):
+    """The window from the top of the page, toasts closed."""
+    page.evaluate("document.querySelectorAll('.toast-close').forEach((b) => b.click()); window.scrollTo(0, 0)")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(OUT / name))
+
+
 def tab_names(page) -> list[str]:
     return [name.strip() for name in page.get_by_role("tab").all_inner_texts()]
 
@@ -44,10 +51,10 @@ def test_the_browsers_language_is_the_pages(browser, served_app):
     page.get_by_role("option", name="cosine").click()  # the server redraws: its equation in German
     page.wait_for_function("document.body.innerText.includes('von 1000 (cosine)')")
     page.wait_for_timeout(1500)
-    page.screenshot(path=str(OUT / "lang_de_tab1.png"))
+    screenshot(page, "lang_de_tab1.png")
     page.get_by_role("tab", name="2 · Zeitpläne").click()
     page.wait_for_timeout(2500)
-    page.screenshot(path=str(OUT / "lang_de_tab2.png"))
+    screenshot(page, "lang_de_tab2.png")
 
 
 def test_a_link_chooses_the_language(browser, served_app):
@@ -57,10 +64,10 @@ def test_a_link_chooses_the_language(browser, served_app):
     assert page.locator(".dl-lang-switch select").input_value() == "zh-CN"
     assert "画布是空的" in refusal_toast(page, "使用我的画")
     page.wait_for_timeout(1000)
-    page.screenshot(path=str(OUT / "lang_zh_tab1.png"))
+    screenshot(page, "lang_zh_tab1.png")
     page.get_by_role("tab", name="4 · 反向采样").click()
     page.wait_for_timeout(2500)
-    page.screenshot(path=str(OUT / "lang_zh_tab4.png"))
+    screenshot(page, "lang_zh_tab4.png")
 
 
 def test_the_switch_changes_the_language_and_keeps_it(browser, served_app):

@@ -11,7 +11,7 @@ from diffusion_core.serving import backend_name
 from lab.classroom import Classroom, emoji_references
 from lab.handout.tabs import denoise_pages
 from lab.i18n import text
-from lab.i18n.page import L, each_language, sentence
+from lab.i18n.page import L, each_language
 from lab.lessons.denoise import (
     PREDICTORS,
     PSNR_SERIES,
@@ -144,7 +144,8 @@ class DenoiseTab:
         w = SimpleNamespace(photo=shared.x0, x0=shared.model_x0, seed=shared.seed)
         models = self.zoo.names()
         grey = [m for m in models if self.zoo.pipelines[m].config.in_channels == 1]  # the lesson opens on a grey one
-        gr.Markdown(sentence(INTRO, sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
+        pipelines = {m: self.zoo.pipelines[m] for m in models}
+        gr.Markdown(each_language(lambda: text(INTRO, sizes=picture_sizes(pipelines))))
         with gr.Row():
             w.model = Dropdown(models, value=(grey or models or [None])[0], label=L("common.model"))
             w.mode = Radio(NOISE_BY, value="t", label=L("denoise.mode"))

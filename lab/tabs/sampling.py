@@ -14,7 +14,7 @@ from lab.browser_sampler import WHERE_CHOICES, browser_sampler, where_radio
 from lab.classroom import Classroom
 from lab.handout.tabs import sampling_pages
 from lab.i18n import text
-from lab.i18n.page import L, sentence
+from lab.i18n.page import L, each_language
 from lab.lessons.sampling import (
     EVALS_PER_STEP,
     FAST_FIRST,
@@ -204,7 +204,8 @@ class SamplingTab:
         w = SimpleNamespace()
         models = self.zoo.names(with_time=True)
         first = next((m for m in FAST_FIRST if m in models), models[0] if models else None)
-        gr.Markdown(sentence(INTRO, sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
+        pipelines = {m: self.zoo.pipelines[m] for m in models}
+        gr.Markdown(each_language(lambda: text(INTRO, sizes=picture_sizes(pipelines))))
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 with gr.Row():

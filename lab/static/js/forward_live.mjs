@@ -91,7 +91,7 @@ export function histogram(values, { bins, lo, hi }) {
 
 const BARS = "rgba(59, 130, 246, 0.75)", CURVE = "#f97316", INK = "#555";
 
-function drawHistogram(canvas, densities, { bins, lo, hi }, legend = "x_t pixels") {
+function drawHistogram(canvas, densities, { bins, lo, hi }, { title, legend } = {}) {
   const g = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const left = 36, right = 8, top = 28, bottom = 24, plotW = W - left - right, plotH = H - top - bottom;
   const normal = (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
@@ -100,7 +100,7 @@ function drawHistogram(canvas, densities, { bins, lo, hi }, legend = "x_t pixels
   g.clearRect(0, 0, W, H);
   g.font = "13px sans-serif";
   g.fillStyle = INK;
-  g.fillText("pixels of x_t vs N(0, 1)", left, 16);
+  g.fillText(title || "pixels of x_t vs N(0, 1)", left, 16);
   g.fillStyle = BARS;
   densities.forEach((d, k) => {
     const x = xOf(lo + k * (hi - lo) / bins);
@@ -126,7 +126,7 @@ function drawHistogram(canvas, densities, { bins, lo, hi }, legend = "x_t pixels
   g.fillStyle = CURVE;
   g.fillRect(W - 90, 12, 12, 3);
   g.fillStyle = INK;
-  g.fillText(legend, W - 174, 17);
+  g.fillText(legend || "x_t pixels", W - 174, 17);
   g.fillText("N(0, 1)", W - 74, 17);
 }
 
@@ -176,7 +176,7 @@ export function mount(element, props, watch) {
     $(".dl-live-equation").innerHTML = markdownToHtml(fill(words.equation, values));
     $(".dl-live-label").textContent = words.label || $(".dl-live-label").textContent;
     $(".dl-live-histogram").setAttribute("aria-label", words.histogram_alt || "");
-    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram, words.legend);
+    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram, words);
     $(".dl-forward-live").dataset.t = String(t);
     window.diffusionLab = { ...window.diffusionLab, forward: { t, a: values.a, b: values.s } };
   }
