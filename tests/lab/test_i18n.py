@@ -135,3 +135,16 @@ def test_a_marker_without_gradio_is_gradios_own():
     assert marker("sampling.each_class") == str(L("sampling.each_class"))
     with pytest.raises(KeyError):
         marker("no.such_key")
+
+
+def test_the_handout_is_written_in_the_pages_language():
+    import numpy as np
+
+    from lab.handout.tabs import forward_pages
+
+    x0 = np.zeros((1, 28, 28), dtype="float32")
+    for lang, title in (("fr", "1 · Bruit direct"), ("zh-CN", "1 · 前向加噪"), ("en", "1 · Forward noise")):
+        with speaking(lang):
+            figure = forward_pages(x0, "linear", 1000, 300, 0)[0].figure
+        shown = [t.get_text() for t in figure.texts]
+        assert shown[0].startswith(title), (lang, shown[0])
