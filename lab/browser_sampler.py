@@ -15,6 +15,7 @@ import numpy as np
 
 from diffusion_core.plans import compile_plan, initial_noise
 from diffusion_core.serving.onnx import ONNX_NAME, export_digest, weights_digest
+from lab.i18n import text
 from lab.i18n.page import L
 from lab.server.batcher import Batcher
 
@@ -81,7 +82,7 @@ class BrowserRuns:
             except Exception:  # noqa: BLE001 - a corrupt export is simply not offered
                 fresh = False
             self.exports[name] = (f"lab/models/{name}/{ONNX_NAME}?v={digest[:16]}", None) if fresh else (
-                None, f"the model {name} has no browser export (model.onnx) made from its weights")
+                None, "browser.no_export")
         return self.exports[name]
 
     def plan(self, name: str, pipe, options: dict) -> dict:
@@ -97,6 +98,7 @@ class BrowserRuns:
         """What the page needs to sample n images: options are those of pipe.sample (sampler, num_steps, ...);
         labels (n,) classes, or cond (n, D) embeddings, or neither (unconditional / the null class)."""
         url, reason = self.export_of(name, pipe)
+        reason = reason and text(reason, name=name)  # in the request's language (a cached export is shared)
         plan = self.plan(name, pipe, options)
         cfg = pipe.config
         kind = "class" if cfg.num_classes else ("vector" if cfg.cond_dim else None)

@@ -66,7 +66,10 @@ def test_a_link_chooses_the_language(browser, served_app):
     page.wait_for_timeout(1000)
     screenshot(page, "lang_zh_tab1.png")
     page.get_by_role("tab", name="4 · 反向采样").click()
-    page.wait_for_timeout(2500)
+    page.get_by_role("button", name="生成", exact=True).click()  # the browser's sampler says where it runs, in Chinese
+    where = page.locator(".dl-where").filter(visible=True).first
+    page.wait_for_function("(el) => /运行/.test(el.textContent)", arg=where.element_handle())
+    page.wait_for_timeout(3000)
     screenshot(page, "lang_zh_tab4.png")
 
 

@@ -141,6 +141,15 @@ export function altText(payload, t, snrDb) { // lab/lessons/forward.py: xt_alt
   return fill(payload.alt, { t, seen });
 }
 
+/** The live view's names in the page's language: the picture's alt text at t, its label, the histogram's; its words. */
+function labelled(element, payload, t, snrDb) {
+  const words = wordsOf(payload);
+  element.querySelector(".dl-live-xt").setAttribute("aria-label", altText(words, t, snrDb));
+  if (words.label) element.querySelector(".dl-live-label").textContent = words.label;
+  element.querySelector(".dl-live-histogram").setAttribute("aria-label", words.histogram_alt || "");
+  return words;
+}
+
 function sizeCanvas(canvas, data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
   const scale = Math.max(1, Math.floor(224 / Math.max(data.width, data.height)));
   canvas.style.width = `calc(var(--dl-main-h, 60vh) * ${data.width / data.height})`; // as tall as x0 (max-width: 100%)
@@ -171,11 +180,8 @@ export function mount(element, props, watch) {
     canvas.width = data.width;
     canvas.height = data.height;
     canvas.getContext("2d").putImageData(new ImageData(rgba, data.width, data.height), 0, 0);
-    const words = wordsOf(state.payload);
-    canvas.setAttribute("aria-label", altText(words, t, values.snr_db));
+    const words = labelled(element, state.payload, t, values.snr_db);
     $(".dl-live-equation").innerHTML = markdownToHtml(fill(words.equation, values));
-    $(".dl-live-label").textContent = words.label || $(".dl-live-label").textContent;
-    $(".dl-live-histogram").setAttribute("aria-label", words.histogram_alt || "");
     drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram, words);
     $(".dl-forward-live").dataset.t = String(t);
     window.diffusionLab = { ...window.diffusionLab, forward: { t, a: values.a, b: values.s } };
