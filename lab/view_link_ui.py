@@ -29,6 +29,8 @@ COPY_JS = f"""(query) => {{
   document.dispatchEvent(new CustomEvent("dl-view-link", {{ detail: query }}));
   const ours = new URLSearchParams(query.slice(1)), fields = {json.dumps(FIELDS)};
   for (const [key, value] of new URLSearchParams(location.search)) if (!fields.includes(key)) ours.append(key, value);
+  const lang = window.diffusionLab && window.diffusionLab.chosenLang;  // a chosen language: the link opens in it
+  if (lang) ours.set("lang", lang);
   const link = location.origin + location.pathname + "?" + ours.toString();
   try {{ navigator.clipboard.writeText(link).catch(() => {{}}); }} catch (e) {{}}
   return link;
@@ -37,7 +39,7 @@ COPY_JS = f"""(query) => {{
 # costs the server nothing; the box's change restores the view).
 QUERY_JS = f"""() => {{
   const query = new URLSearchParams(location.search);
-  return {json.dumps(FIELDS)}.some((field) => query.has(field)) ? location.search : "";
+  return {json.dumps([f for f in FIELDS if f != "lang"])}.some((field) => query.has(field)) ? location.search : "";
 }}"""
 
 

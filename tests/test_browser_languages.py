@@ -5,6 +5,7 @@ $SCREENSHOT_DIR (default: screenshots/)."""
 import os
 from pathlib import Path
 
+from lab.view_link_ui import LINK_BOX_ID
 from tests.conftest import ROOT
 
 OUT = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "screenshots"))
@@ -63,6 +64,9 @@ def test_a_link_chooses_the_language(browser, served_app):
     assert tab_names(page)[:2] == ["1 · 前向加噪", "2 · 噪声调度"]
     assert page.locator(".dl-lang-switch select").input_value() == "zh-CN"
     assert "画布是空的" in refusal_toast(page, "使用我的画")
+    page.get_by_role("button", name="复制此视图的链接").click()  # a copied link opens in the chosen language too
+    page.wait_for_function(f"() => document.querySelector('#{LINK_BOX_ID} textarea').value.startsWith('http')")
+    assert "lang=zh-CN" in page.locator(f"#{LINK_BOX_ID} textarea").input_value()
     page.wait_for_timeout(1000)
     screenshot(page, "lang_zh_tab1.png")
     page.get_by_role("tab", name="4 · 反向采样").click()
