@@ -13,8 +13,8 @@ from lab.i18n.page import each_language, hears_language, request_language
 TRANSLATED = [lang for lang in LANGS if lang != SOURCE]
 # the same words in a translation as in English, on purpose: names, symbols, equations, loanwords
 SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt"},
-        "es": {"text.prompt"},
-        "fr": {"text.prompt", "text.images", "sampling.files"},
+        "es": {"text.prompt", "names.prompt"},
+        "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files"},
         "zh-CN": set()}
 SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note"}  # placeholders and symbols
 # props that the page shows as words; components inside an invisible column are a script's (the API page's) only
@@ -148,3 +148,14 @@ def test_the_handout_is_written_in_the_pages_language():
             figure = forward_pages(x0, "linear", 1000, 300, 0)[0].figure
         shown = [t.get_text() for t in figure.texts]
         assert shown[0].startswith(title), (lang, shown[0])
+
+
+def test_a_refusal_is_a_sentence_in_the_pages_language():
+    from lab.checks import InputError, one_of, whole_number
+
+    with speaking("de"), pytest.raises(InputError, match="„Seed“ muss eine ganze Zahl von 0 bis 9 sein, nicht 'x'"):
+        whole_number("seed", "x", 0, 9)
+    with speaking("zh-CN"), pytest.raises(InputError, match="“噪声调度”的选项中没有 'zigzag'"):
+        one_of("noise schedule", "zigzag", ["linear", "cosine"])
+    with pytest.raises(InputError, match="The seed must be a whole number from 0 to 9, not 'x'"):
+        whole_number("seed", "x", 0, 9)  # outside a request: English, as before
