@@ -16,7 +16,7 @@ from http.cookies import SimpleCookie
 import gradio as gr
 from gradio.i18n import I18nData
 
-from lab.i18n import COOKIE, LANGS, best_language, catalogue, keep, speaking, text
+from lab.i18n import COOKIE, LANGS, best_language, catalogue, keep, speaking
 
 # to gr.mount_gradio_app(i18n=…) (lab/page.py): the catalogue, and the texts of each_language added as they come
 I18N = gr.I18n(**{lang: dict(catalogue(lang)) for lang in LANGS})
@@ -103,7 +103,3 @@ def each_language(make, *args, **kwargs) -> str:
         I18N.translations[lang][key] = words
     return str(I18N(key))
 
-
-def sentence(key: str, **values) -> str:
-    """text(key, **values) as the page shows it in each language (each_language)."""
-    return each_language(text, key, **values)
