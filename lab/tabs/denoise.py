@@ -166,6 +166,7 @@ class DenoiseTab:
         with gr.Accordion(L("denoise.error_box"), open=False):
             w.error_button = gr.Button(L("denoise.error_button"))
             w.error_plot = line_plot(x="bin", y="MSE of ε̂", color="predictor", height=260, names=PREDICTORS,
+                                     x_title=L("denoise.bin"), y_title=L("denoise.mse_axis"),
                                      title=L("denoise.error_plot"))
         about, summary = self.update_model_panel(w.model.value)  # once here, not for every student on page load
         with gr.Accordion(L("denoise.inside"), open=False):

@@ -191,6 +191,7 @@ class ForwardTab:
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
                 w.equation = gr.Markdown(each_language(lambda: self.first_view()[1]))
                 w.histogram = line_plot(histogram, x="value", y="density", color="series", names=HISTOGRAM_SERIES,
+                                        x_title=L("handout.pixel_value"), y_title=L("handout.density"),
                                         title=L("forward.histogram"), height=220)
         w.strip = gr.Image(strip["value"], label=each_language(lambda: self.first_view()[3]["label"]),
                            alt_text=each_language(lambda: self.first_view()[3].get("alt_text")), interactive=False,

@@ -9,7 +9,7 @@ import gradio as gr
 import pandas as pd
 
 from lab.i18n import text
-from lab.i18n.page import each_language
+from lab.i18n.page import L, each_language
 
 # Okabe & Ito (2008), without yellow and sky blue (under 3:1 against a white page)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000")
@@ -33,6 +33,8 @@ def caption(names) -> str:
 def line_plot(value=None, *, names=(), **kwargs) -> gr.LinePlot:
     """gr.LinePlot without Gradio's legend, its series named in the caption (names: the series, in order)."""
     extra = kwargs.pop("elem_classes", [])
+    if kwargs.get("y") == "value":  # a column named for the code: the axis says it in the page's language
+        kwargs.setdefault("y_title", L("plots.value"))
     return gr.LinePlot(value, colors_in_legend=[], caption=each_language(caption, names) or None,
                        elem_classes=["dl-plot", *([extra] if isinstance(extra, str) else extra)], **kwargs)
 
