@@ -122,5 +122,12 @@ def keep(texts: dict[str, str]) -> str:
     return key
 
 
+def series(name: str) -> str:
+    """A plot's series, named in English by a lesson ("noisy x_t"), in the request's language: the catalogue's
+    "series" group holds each name a lesson draws; any other name (a schedule's, "N(0, 1)") is left as it is."""
+    key = {english: key for key, english in catalogue(SOURCE).items() if key.startswith("series.")}.get(name)
+    return text(key) if key else name
+
+
 def placeholders(sentence: str) -> set[str]:
     return set(PLACEHOLDER.findall(sentence))

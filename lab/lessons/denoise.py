@@ -14,7 +14,7 @@ from diffusion_core.images import make_grid, picture
 from diffusion_core.models import count_parameters
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.serving import unwrap
-from lab.i18n import text
+from lab.i18n import series, text
 from lab.lessons import DISPLAY_SCALE
 from lab.lessons.noise_level import add_noise, num_levels, predict, reverse_from
 
@@ -89,9 +89,10 @@ def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int 
     ts = torch.linspace(0, num_levels(pipe) - 1, points).round().long()
     xt = add_noise(pipe, x0[None].expand(points, -1, -1, -1), ts, eps[None].expand(points, -1, -1, -1))
     _, x0_hat = predict(pipe, xt, ts)
-    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": PSNR_SERIES[0]}
+    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": series(PSNR_SERIES[0])}
             for i, t in enumerate(ts)]
-    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": PSNR_SERIES[1]} for i, t in enumerate(ts)]
+    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": series(PSNR_SERIES[1])}
+             for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
 
 
@@ -122,7 +123,7 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
     for b in range(bins):
         sl = slice(b * n, (b + 1) * n)
         label = f"{edges[b]}–{edges[b + 1] - 1}"
-        for name, pred in zip(PREDICTORS, (eps_hat[sl], torch.zeros_like(eps[sl]), guess[sl])):
+        for name, pred in zip(map(series, PREDICTORS), (eps_hat[sl], torch.zeros_like(eps[sl]), guess[sl])):
             rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0),
                          "predictor": name})
     return pd.DataFrame(rows)

@@ -17,7 +17,7 @@ import torch
 from diffusion_core.forward import q_chain, q_sample
 from diffusion_core.images import make_grid, picture
 from diffusion_core.schedules import make_schedule
-from lab.i18n import speaking, text
+from lab.i18n import series, speaking, text
 
 
 def fixed_noise(shape, seed: int) -> torch.Tensor:
@@ -86,7 +86,7 @@ def _histogram(xt: torch.Tensor, bins: int, lo: float, hi: float) -> pd.DataFram
     normal = np.exp(-centers**2 / 2) / np.sqrt(2 * np.pi)
     return pd.DataFrame({"value": np.concatenate([centers, centers]),
                          "density": np.concatenate([counts, normal]),
-                         "series": [HISTOGRAM_SERIES[0]] * bins + [HISTOGRAM_SERIES[1]] * bins})
+                         "series": [series(HISTOGRAM_SERIES[0])] * bins + [HISTOGRAM_SERIES[1]] * bins})
 
 
 @lru_cache(maxsize=16)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
-from lab.i18n import text
+from lab.i18n import series, text
 from lab.i18n.page import L, each_language
 
 # Okabe & Ito (2008), without yellow and sky blue (under 3:1 against a white page)
@@ -27,7 +27,7 @@ def series_css() -> str:
 
 def caption(names) -> str:
     """'linear: solid line · cosine: dashed line …' for the series in drawing order."""
-    return " · ".join(f"{name}: {text(STYLES[k % len(STYLES)][0])}" for k, name in enumerate(names))
+    return " · ".join(f"{series(name)}: {text(STYLES[k % len(STYLES)][0])}" for k, name in enumerate(names))
 
 
 def line_plot(value=None, *, names=(), **kwargs) -> gr.LinePlot:

@@ -159,3 +159,13 @@ def test_a_refusal_is_a_sentence_in_the_pages_language():
         one_of("noise schedule", "zigzag", ["linear", "cosine"])
     with pytest.raises(InputError, match="The seed must be a whole number from 0 to 9, not 'x'"):
         whole_number("seed", "x", 0, 9)  # outside a request: English, as before
+
+
+def test_a_plots_series_and_caption_in_the_pages_language():
+    from lab.i18n import series
+    from lab.tabs.plots import caption
+
+    with speaking("de"):
+        assert caption(["noisy x_t", "linear"]) == "verrauschtes x_t: durchgezogene Linie · linear: gestrichelte Linie"
+        assert series("N(0, 1)") == "N(0, 1)" and series("zero predictor") == "Null-Vorhersage"
+    assert caption(["noisy x_t"]) == "noisy x_t: solid line"
