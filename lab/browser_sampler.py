@@ -15,11 +15,13 @@ import numpy as np
 
 from diffusion_core.plans import compile_plan, initial_noise
 from diffusion_core.serving.onnx import ONNX_NAME, export_digest, weights_digest
+from lab.i18n import text
+from lab.i18n.page import L
 from lab.server.batcher import Batcher
 
-WHERE_CHOICES = [("automatic", "auto"), ("in your browser", "browser"), ("on the server", "server")]
-WHERE_INFO = ("Automatic: your browser when it is fast enough or the server is busy (a whole class then waits no "
-              "longer than one student), else the server.")
+WHERE_CHOICES = [(str(L("common.where_auto")), "auto"), (str(L("common.where_browser")), "browser"),
+                 (str(L("common.where_server")), "server")]
+WHERE_INFO = L("common.where_info")
 TEMPLATE = """<div class="dl-browser"><div class="dl-where"></div><div class="dl-stage" hidden>
 <canvas class="dl-canvas"></canvas><div class="dl-status"></div>
 <label class="dl-scrub-label">scrub the recorded trajectory <input type="range" class="dl-scrub" min="0" max="0"
@@ -36,6 +38,13 @@ const root = ((window.gradio_config && window.gradio_config.root) || document.ba
 import(root + "lab/static/js/browser_sampler.mjs").then((m) => m.mount(element, props, trigger, watch, root));
 """
 PLANS_KEPT = 64  # compiled plans kept (a DDPM-1000 plan is ~100 kB of JSON)
+
+
+def where_radio():
+    """Where tabs 4 and 5 sample: automatic, in this browser, on the server."""
+    from lab.tabs.widgets import Radio
+
+    return Radio(WHERE_CHOICES, value="auto", label=L("common.where"), info=WHERE_INFO)
 
 
 def browser_sampler(elem_id: str | None = None) -> gr.HTML:
@@ -73,7 +82,7 @@ class BrowserRuns:
             except Exception:  # noqa: BLE001 - a corrupt export is simply not offered
                 fresh = False
             self.exports[name] = (f"lab/models/{name}/{ONNX_NAME}?v={digest[:16]}", None) if fresh else (
-                None, f"the model {name} has no browser export (model.onnx) made from its weights")
+                None, "browser.no_export")
         return self.exports[name]
 
     def plan(self, name: str, pipe, options: dict) -> dict:
@@ -89,6 +98,7 @@ class BrowserRuns:
         """What the page needs to sample n images: options are those of pipe.sample (sampler, num_steps, ...);
         labels (n,) classes, or cond (n, D) embeddings, or neither (unconditional / the null class)."""
         url, reason = self.export_of(name, pipe)
+        reason = reason and text(reason, name=name)  # in the request's language (a cached export is shared)
         plan = self.plan(name, pipe, options)
         cfg = pipe.config
         kind = "class" if cfg.num_classes else ("vector" if cfg.cond_dim else None)

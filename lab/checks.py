@@ -11,6 +11,9 @@ import re
 
 import torch
 
+from lab.i18n import SOURCE, catalogue, words
+from lab.i18n import text as say
+
 PLAIN = re.compile(r"[\w .,:+\-'/()=×%]{1,40}")  # what a message may quote of a client's value as it is
 MAX_TEXT_CHARS = 10_000  # any text box: longer texts are refused (a prompt is cut much shorter: text/prompts.py)
 MAX_SEED = 2**32 - 1
@@ -22,24 +25,30 @@ class InputError(ValueError):
     """A value a student or a client sent that the app will not use; its text is the sentence to show."""
 
 
+def called(name: str) -> str:
+    """What a message calls a widget, in the request's language: "noise schedule" -> names.noise_schedule."""
+    key = "names." + re.sub(r"\W+", "_", name).strip("_").lower()
+    return say(key) if key in catalogue(SOURCE) else name
+
+
 def shown(value) -> str:
     """A client's value as a message may show it: quoted when it is short plain text, else described."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         if isinstance(value, int) and abs(value) >= 10**15:
-            return f"a number with about {int(abs(value).bit_length() * math.log10(2)) + 1} digits"
+            return say("checks.digits", n=int(abs(value).bit_length() * math.log10(2)) + 1)
         if math.isnan(value) or math.isinf(value):
-            return "NaN (not a number)" if math.isnan(value) else "infinity" if value > 0 else "minus infinity"
+            return say("checks.nan" if math.isnan(value) else "checks.infinity" if value > 0 else "checks.minus_inf")
         return f"{value:.6g}"
     if isinstance(value, str):
         if not value.strip():
-            return "an empty text"
-        return f"'{value}'" if PLAIN.fullmatch(value) else ("a very long text" if len(value) > 40 else "a text with "
-                                                                                                      "symbols")
+            return say("checks.empty_text")
+        return f"'{value}'" if PLAIN.fullmatch(value) else say("checks.long_text" if len(value) > 40 else
+                                                               "checks.symbols")
     if value is None:
-        return "nothing"
-    return {list: "a list", tuple: "a list", dict: "a dictionary"}.get(type(value), "a value of another kind")
+        return say("checks.nothing")
+    return say({list: "checks.list", tuple: "checks.list", dict: "checks.dict"}.get(type(value), "checks.other"))
 
 
 def as_number(value) -> float | None:
@@ -72,15 +81,14 @@ def whole_number(name: str, value, lo: int, hi: int) -> int:
     """A number box's value as an int in [lo, hi]. A box left blank, or holding a number too long for the page to
     read (it then sends nothing), says so."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        raise InputError(f"The {name} box is empty (or holds a number too long to read): type a whole number from "
-                         f"{lo} to {hi}.")
+        raise InputError(say("checks.empty_box", name=called(name), lo=lo, hi=hi))
     number = as_number(value)
     if number is None:
-        raise InputError(f"The {name} must be a whole number from {lo} to {hi}, not {shown(value)}.")
+        raise InputError(say("checks.whole_from", name=called(name), lo=lo, hi=hi, value=shown(value)))
     if not lo <= number <= hi:  # also refuses NaN
-        raise InputError(f"The {name} must be between {lo} and {hi} (you gave {given(value, number)}).")
+        raise InputError(say("checks.between", name=called(name), lo=lo, hi=hi, value=given(value, number)))
     if not number.is_integer():
-        raise InputError(f"The {name} must be a whole number such as {int(number)}, not {shown(number)}.")
+        raise InputError(say("checks.whole_such_as", name=called(name), example=int(number), value=shown(number)))
     return int(number)
 
 
@@ -88,9 +96,9 @@ def check_range(name: str, value, lo, hi) -> float:
     """A slider's value (the API can send anything) as a float in [lo, hi]."""
     number = as_number(value)
     if number is None:
-        raise InputError(f"The {name} must be a number between {lo} and {hi}, not {shown(value)}.")
+        raise InputError(say("checks.number_between", name=called(name), lo=lo, hi=hi, value=shown(value)))
     if not lo <= number <= hi:  # also refuses NaN
-        raise InputError(f"The {name} must be between {lo} and {hi} (you gave {given(value, number)}).")
+        raise InputError(say("checks.between", name=called(name), lo=lo, hi=hi, value=given(value, number)))
     return number
 
 
@@ -98,13 +106,13 @@ def one_of(name: str, value, choices) -> object:
     """A choice (radio, menu) that must be one of `choices` (plain values or (label, value) pairs)."""
     values = [c[1] if isinstance(c, tuple) else c for c in choices]
     if not any(_same(value, v) for v in values):
-        listed = ", ".join(str(c[0] if isinstance(c, tuple) else c) for c in choices)
+        listed = ", ".join(str(words(c[0]) if isinstance(c, tuple) else c) for c in choices)
         what = shown(value)
         # "There is no 'zigzag' / no 77 among…" reads well only for a quoted text or a number written as one; a
         # described value ("a number with about 31 digits", "NaN (not a number)", "a list") takes the other form
         if what.startswith("'") or re.fullmatch(r"-?[\d.]+(e[+-]\d+)?", what):
-            raise InputError(f"There is no {what} among the choices for {name}: pick one of {listed}.")
-        raise InputError(f"The {name} must be one of its choices ({listed}), not {what}.")
+            raise InputError(say("checks.no_such_choice", value=what, name=called(name), listed=listed))
+        raise InputError(say("checks.one_of_choices", name=called(name), listed=listed, value=what))
     return value
 
 
@@ -117,7 +125,7 @@ def _same(value, choice) -> bool:
 def flag(name: str, value) -> bool:
     """A checkbox's value: true or false, nothing else."""
     if not isinstance(value, bool):
-        raise InputError(f"The box '{name}' can only be ticked or not (true or false), not {shown(value)}.")
+        raise InputError(say("checks.flag", name=called(name), value=shown(value)))
     return value
 
 
@@ -126,10 +134,9 @@ def text(name: str, value, max_chars: int = MAX_TEXT_CHARS) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise InputError(f"The {name} must be text, not {shown(value)}.")
+        raise InputError(say("checks.not_text", name=called(name), value=shown(value)))
     if len(value) > max_chars:
-        raise InputError(f"The {name} is {len(value):,} characters long; this app takes at most {max_chars:,}: "
-                         f"shorten it.")
+        raise InputError(say("checks.too_long", name=called(name), length=f"{len(value):,}", max=f"{max_chars:,}"))
     return value
 
 
@@ -137,7 +144,7 @@ def require_image(x0) -> torch.Tensor:
     """The image chosen in tab 1 (a per-user State), (C, H, W) in [-1, 1]: the picture as it is (tabs 1-2) or the
     28×28 grey version the models see (tab 3)."""
     if x0 is None:
-        raise InputError("Pick an image first: click one in the gallery, upload one, or draw one (tab 1).")
+        raise InputError(say("checks.pick_image"))
     return torch.as_tensor(x0)
 
 

@@ -8,34 +8,30 @@ import gradio as gr
 
 from lab import view_link_ui
 from lab.classroom import Classroom
+from lab.i18n.page import L
 from lab.live_ui import live_panel, live_toggle
-from lab.page import presenter_toggle
+from lab.page import language_switch, presenter_toggle
 from lab.server.gradio_tuning import tune
 from lab.server.input_gate import guard_inputs
 from lab.tabs import denoise, forward, playground, sampling, schedules, text
 from lab.tabs.handout import HANDOUTS
 from lab.view_link import TABS
 
-INTRO = """# Diffusion Lab
-A diffusion model learns to **remove noise**: add noise to an image step by step (forward process), train a network
-to predict that noise, then start from pure noise and denoise step by step (reverse process). Walk through the tabs
-in order, 1 to 6."""
+INTRO = L("header.intro")  # "# Diffusion Lab" and what a diffusion model does, in the page's language
 # Gradio keeps every picture it sends in its cache folder: every minute, remove those older than 2 minutes.
 DELETE_CACHE = (60, 120)
-TAB_NAMES = ("1 · Forward noise", "2 · Schedules", "3 · Denoise", "4 · Reverse sampling", "5 · Text to image (CLIP)",
-             "6 · Playground (2D)")
+TAB_NAMES = tuple(L(f"tabs.{tab}") for tab in TABS)  # "1 · Forward noise", …
 
 
-def problems_banner(classroom: Classroom) -> str | None:
+def problems_banner(classroom: Classroom) -> list[str] | None:
     zoo = classroom.zoo
     if not zoo.problems and zoo.names(with_time=True):
         return None
     # names only: the page is public, and a loader's text carries paths (the details: the server's log,
     # lab/server/health.py)
-    return ("⚠️ **Some models could not be loaded**" + (": " + ", ".join(zoo.problems) + " (the details are in the "
-                                                        "server's log)." if zoo.problems else ".")
-            + ("" if zoo.names(with_time=True)
-               else " No trained model is here: tabs 1–2 work; " + zoo.how_to_get_models()))
+    # one gr.I18n key per sentence: the browser translates the first key of a string
+    return [L("header.not_loaded") + (": " + ", ".join(zoo.problems) if zoo.problems else ""),
+            *([] if zoo.names(with_time=True) else [L("header.no_model") + " " + zoo.how_to_get_models()])]
 
 
 def build_demo(classroom: Classroom) -> gr.Blocks:
@@ -47,10 +43,10 @@ def build_demo(classroom: Classroom) -> gr.Blocks:
             gr.Markdown(INTRO, elem_classes="dl-intro")
             live_toggle()  # start a class, or join one (lab/live_ui.py)
             presenter_toggle()  # large type and pictures for a projector (also ?present=1)
+            language_switch()  # the page's language (also ?lang=de; lab/i18n)
         live_panel()  # the class: its code and QR, the view shown, the question asked (hidden until used)
-        banner = problems_banner(classroom)
-        if banner:
-            gr.Markdown(banner)
+        for sentence in problems_banner(classroom) or ():
+            gr.Markdown(sentence)
         link = view_link_ui.layout(classroom)  # "copy link to this view" and its box
         tab = dict(zip(TABS, TAB_NAMES))  # a link names a tab by its id (lab/view_link.py)
         with gr.Tabs(overflow_behavior="wrap") as tab_bar:  # on a phone every tab shows, wrapped onto more lines

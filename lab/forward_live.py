@@ -20,7 +20,8 @@ from PIL import Image
 
 from diffusion_core.images import tensor_to_uint8
 from lab.browser_sampler import as_base64
-from lab.lessons.forward import EQUATION, HISTOGRAM, VISIBILITY, XT_ALT, schedule_of
+from lab.i18n import LANGS, speaking, text
+from lab.lessons.forward import HISTOGRAM, equation_template, schedule_of, visibility, xt_alt_template
 
 EPS_SCALE = 1 / 4096  # ε travels as int16 k with ε ≈ k/4096: at most 1.2e-4 off, far below one grey level (1/127.5)
 SLIDER_ID = "forward-t"  # elem_id of tab 1's t slider, which the module listens to
@@ -85,9 +86,21 @@ def live_payload(x0: torch.Tensor, eps: torch.Tensor, schedule_name: str, num_ti
             "eps_scale": EPS_SCALE, "abar": as_base64(sched.alphas_cumprod.numpy()),
             "snr": as_base64(sched.snr.numpy()),
             "snr_db": as_base64(sched.snr_db.numpy()), "T": num_timesteps, "schedule": schedule_name,
-            "equation": EQUATION, "histogram": HISTOGRAM, "alt": XT_ALT, "visibility": VISIBILITY,
+            "equation": equation_template(), "histogram": HISTOGRAM, "alt": xt_alt_template(),
+            "visibility": visibility(), "langs": live_words(),
             "markov": bool(markov), "slider": SLIDER_ID,
             "server_view": SERVER_VIEW, "live_column": LIVE_COLUMN}
+
+
+def live_words() -> dict:
+    """The words the page draws with, in each language (it picks its own: a first view is computed once for all)."""
+    words = {}
+    for lang in LANGS:
+        with speaking(lang):
+            words[lang] = {"equation": equation_template(), "alt": xt_alt_template(), "visibility": visibility(),
+                           "label": text("forward.live_label"), "histogram_alt": text("forward.histogram_alt"),
+                           "legend": text("forward.legend"), "title": text("forward.histogram")}
+    return words
 
 
 def _base64(array: np.ndarray) -> str:

@@ -18,6 +18,7 @@ import json
 import gradio as gr
 
 from lab.forward_live import SLIDER_ID
+from lab.i18n.page import L
 from lab.tabs.denoise import DENOISE_T_ID
 from lab.tabs.sampling import SAMPLING_STEPS_ID
 from lab.view_link import FIELDS
@@ -41,7 +42,7 @@ TOGGLE_JS = "() => window.diffusionLab && window.diffusionLab.toggleLive && wind
 
 def live_toggle() -> gr.Button:
     """The header's button: opens the panel (start a class, or join one with its code); in the browser only."""
-    button = gr.Button("Live class", elem_classes="dl-live-toggle", size="sm", scale=0, min_width=120)
+    button = gr.Button(L("header.live"), elem_classes="dl-live-toggle", size="sm", scale=0, min_width=120)
     button.click(None, None, None, js=TOGGLE_JS)
     return button
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import gradio as gr
 
+from lab.i18n import LANGS, NAMES
+from lab.i18n.page import I18N, L
 from lab.tabs.plots import series_css
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -23,12 +25,32 @@ THEME = gr.themes.Default().set(
     button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
     button_primary_border_color="*primary_700", button_primary_background_fill_dark="*primary_700",
     button_primary_background_fill_hover_dark="*primary_800", button_primary_border_color_dark="*primary_700")
-PAGE_OPTIONS = dict(css_paths=[CSS_PATH], css=series_css(), js=PAGE_JS.read_text(encoding="utf-8"), theme=THEME)
+PAGE_OPTIONS = dict(css_paths=[CSS_PATH], css=series_css(), js=PAGE_JS.read_text(encoding="utf-8"), theme=THEME,
+                    i18n=I18N)  # the page's words in each language (lab/i18n)
 TOGGLE_JS = "() => window.diffusionLab && window.diffusionLab.togglePresenter()"
 
 
 def presenter_toggle() -> gr.Button:
     """The header's button: presenter mode on or off, in the browser only (no server call)."""
-    button = gr.Button("Presenter mode", elem_classes="dl-present-toggle", size="sm", scale=0, min_width=150)
+    button = gr.Button(L("header.presenter"), elem_classes="dl-present-toggle", size="sm", scale=0, min_width=150)
     button.click(None, None, None, js=TOGGLE_JS)
     return button
+
+
+# The header's language switch, in the browser only: the choice is kept (localStorage) and put in the address
+# (?lang=, so a copied link carries it), and the page opens again in it (lab/static/js/lang_first.js).
+SWITCH_JS = """
+const select = element.querySelector("select");
+select.value = (window.diffusionLab && window.diffusionLab.lang) || "en";
+select.addEventListener("change", () => {
+  try { window.localStorage.setItem("dl-lang", select.value); } catch (e) { /* the address still carries it */ }
+  const url = new URL(window.location.href);
+  url.searchParams.set("lang", select.value);
+  window.location.assign(url);
+});"""
+
+
+def language_switch() -> gr.HTML:
+    options = "".join(f'<option value="{lang}" lang="{lang}">{NAMES[lang]}</option>' for lang in LANGS)
+    return gr.HTML(f'<label class="dl-lang-switch"><span>{L("header.language")}</span> <select>{options}</select>'
+                   "</label>", js_on_load=SWITCH_JS, min_width=150, scale=0)

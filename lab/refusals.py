@@ -17,21 +17,21 @@ import gradio as gr
 import diffusion_core
 from diffusion_core.model_folder import ModelLoadError
 from lab.checks import InputError
+from lab.i18n import text as say
+from lab.i18n.page import hears_language
 
 LOG = logging.getLogger("diffusion_lab")
 PROJECT = (Path(__file__).resolve().parent, Path(diffusion_core.__file__).resolve().parent)  # lab/, diffusion_core/
 
-MISTAKE_TITLE = "Please check"
-FAULT = ("Something went wrong on the server while doing that (the details are in the server's log for your "
-         "teacher). Try again, or change a setting.")
+# the toasts' titles and the fault's sentence: lab/i18n ("refusals.…"), in the page's language
 
 
 def as_sentence(text: str) -> str:
     """'the drawing is empty: draw ...' -> 'The drawing is empty: draw ....' (capital first letter, full stop)."""
     text = " ".join(str(text).split())
     if not text:
-        return FAULT
-    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)" else ".")
+        return say("refusals.fault")
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?)。！？）" else ".")
 
 
 def written_here(e: Exception) -> bool:
@@ -53,10 +53,11 @@ def refusal(fn, e: Exception):
     an error box. A student's mistake shows its sentence; anything else is a fault: a generic sentence on screen,
     the traceback in the log. Toasts render HTML: the sentence is escaped. A script's endpoint raises it instead."""
     if isinstance(e, (gr.Error, InputError, ModelLoadError)) or isinstance(e, ValueError) and written_here(e):
-        text, title = html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False), MISTAKE_TITLE
+        text, title = (html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False),
+                       say("refusals.mistake"))
         LOG.info("%s refused: %s", fn.__name__, text)
     else:
-        text, title = FAULT, "Something went wrong"
+        text, title = say("refusals.fault"), say("refusals.fault_title")
         LOG.error("%s failed", fn.__name__, exc_info=e)
     if getattr(fn, "for_scripts", False):
         raise gr.Error(text, title=title, print_exception=False) from None
@@ -73,7 +74,8 @@ def for_scripts(fn):
 
 
 def friendly(fn):
-    """Any failure of a handler becomes a sentence in a toast (see `refusal`), never a stack trace."""
+    """Any failure of a handler becomes a sentence in a toast (see `refusal`), never a stack trace. The handler and
+    its sentences speak the page's language (lab/i18n/page.hears_language)."""
     if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
         def gen(*args, **kwargs):
@@ -81,7 +83,7 @@ def friendly(fn):
                 yield from fn(*args, **kwargs)
             except Exception as e:
                 yield refusal(fn, e)
-        return gen
+        return hears_language(gen)
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -89,4 +91,4 @@ def friendly(fn):
             return fn(*args, **kwargs)
         except Exception as e:
             return refusal(fn, e)
-    return wrapper
+    return hears_language(wrapper)

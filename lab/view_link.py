@@ -13,8 +13,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from lab.i18n import LANGS
+
 TABS = ("forward", "schedules", "denoise", "sampling", "text", "playground")  # the ids of the six tabs, in order
-FIELDS = ("tab", "image", "schedule", "T", "t", "model", "sampler", "steps", "seed", "class", "guidance", "prompt")
+FIELDS = ("tab", "image", "schedule", "T", "t", "model", "sampler", "steps", "seed", "class", "guidance", "prompt",
+          "lang")  # lang: the page's language (lab/i18n), read in the browser before the page starts (lang_first.js)
 OWN_IMAGE = "none"  # an upload or a drawing stays on the student's machine: the link opens with the default picture
 MAX_PROMPT_CHARS = 200
 T_RANGE, STEPS_RANGE, GUIDANCE_RANGE, CLASS_RANGE = (2, 5000), (1, 1000), (1.0, 5.0), (-2, 999)  # as the widgets allow
@@ -61,6 +64,7 @@ def view_of(query: Mapping[str, object], known: Known) -> dict:
         "class": lambda s: _whole(s, *CLASS_RANGE),
         "guidance": lambda s: _number(s, *GUIDANCE_RANGE),
         "prompt": lambda s: " ".join(s.split())[:MAX_PROMPT_CHARS] or None,
+        "lang": lambda s: s if s in LANGS else None,
     }
     view = {name: read(raw[name]) for name, read in readers.items() if raw[name] is not None}
     return {name: value for name, value in view.items() if value is not None}

@@ -13,14 +13,14 @@ import gradio as gr
 
 from diffusion_core import FLOW_SAMPLERS, SAMPLERS, SCHEDULE_NAMES
 from lab.classroom import Classroom
-from lab.tabs.common import INTERACTIVE, MAX_SEED, friendly, selected_index
+from lab.tabs.common import INTERACTIVE, MAX_SEED, L, friendly, selected_index
 from lab.view_link import DEFAULT_T, FIELDS, TABS, Known, image_name, link_of, view_of
 
 LINK_BOX_ID = "view-link"  # the box's elem_id (the browser test reads the link there)
 LINK_BUTTON_ID = "view-link-button"  # a live class presses it to learn the view it shows (lab/static/js/live_class.mjs)
 FOLLOW_BUTTON_ID = "follow-view-button"  # a live class presses it to open the view the teacher shows, in place
 NAMED_PICTURES = ("photo: ", "example: ")  # gallery captions whose picture a link names by file name
-LINK_HINT = "the link to this view appears here (an uploaded or drawn picture stays on your machine)"
+LINK_HINT = L("link.hint")
 # The button's second half, in the browser: the page's own address + the view's query string (parameters that are
 # not ours, such as ?present=1, are kept); copied when the browser allows it, shown in the box either way. The view's
 # own query is also announced to the page ("dl-view-link"): a live class shows it to the students (live_class.mjs).
@@ -29,6 +29,8 @@ COPY_JS = f"""(query) => {{
   document.dispatchEvent(new CustomEvent("dl-view-link", {{ detail: query }}));
   const ours = new URLSearchParams(query.slice(1)), fields = {json.dumps(FIELDS)};
   for (const [key, value] of new URLSearchParams(location.search)) if (!fields.includes(key)) ours.append(key, value);
+  const lang = window.diffusionLab && window.diffusionLab.chosenLang;  // a chosen language: the link opens in it
+  if (lang) ours.set("lang", lang);
   const link = location.origin + location.pathname + "?" + ours.toString();
   try {{ navigator.clipboard.writeText(link).catch(() => {{}}); }} catch (e) {{}}
   return link;
@@ -37,7 +39,7 @@ COPY_JS = f"""(query) => {{
 # costs the server nothing; the box's change restores the view).
 QUERY_JS = f"""() => {{
   const query = new URLSearchParams(location.search);
-  return {json.dumps(FIELDS)}.some((field) => query.has(field)) ? location.search : "";
+  return {json.dumps([f for f in FIELDS if f != "lang"])}.some((field) => query.has(field)) ? location.search : "";
 }}"""
 
 
@@ -193,10 +195,10 @@ def layout(classroom: Classroom) -> SimpleNamespace:
                         image=gr.State(0 if classroom.gallery else None),
                         query=gr.Textbox(visible="hidden"))  # the page's link, set in the browser on load
     with gr.Row(equal_height=True):  # one line: the pictures below stay above the fold
-        w.button = gr.Button("Copy link to this view", size="sm", scale=0, min_width=200, elem_id=LINK_BUTTON_ID)
-        w.link = gr.Textbox(label="link to this view", show_label=False, container=False, placeholder=LINK_HINT,
+        w.button = gr.Button(L("link.button"), size="sm", scale=0, min_width=200, elem_id=LINK_BUTTON_ID)
+        w.link = gr.Textbox(label=L("link.box"), show_label=False, container=False, placeholder=LINK_HINT,
                             interactive=False, buttons=["copy"], scale=4, elem_id=LINK_BOX_ID)
-        w.follow = gr.Button("Follow the teacher's view", visible="hidden", elem_id=FOLLOW_BUTTON_ID)
+        w.follow = gr.Button(L("link.follow"), visible="hidden", elem_id=FOLLOW_BUTTON_ID)
     return w
 
 

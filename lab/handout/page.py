@@ -9,6 +9,7 @@ they are (grey, or a colour model's colour) inside a black frame, so a picture o
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 from pathlib import Path
 
@@ -16,9 +17,21 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display: pages are drawn into files
 from cycler import cycler  # noqa: E402 (after choosing the backend)
+from matplotlib import font_manager  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from lab.i18n import text  # noqa: E402
+
+# a handout in Chinese: matplotlib falls back glyph by glyph along font.family to a CJK font where one is installed
+# (fonts-wqy-zenhei or fonts-noto-cjk; a Space lists one in packages.txt); set once, before any page is drawn
+CJK_FILES = ("wqy-zenhei", "notosanscjk", "sourcehansans")  # parts of their file names, lower case
+for _path in font_manager.findSystemFonts():  # a font installed after matplotlib built its font cache, too
+    if any(part in Path(_path).name.lower() for part in CJK_FILES):
+        font_manager.fontManager.addfont(_path)
+CJK = [f.name for f in font_manager.fontManager.ttflist if any(p in Path(f.fname).name.lower() for p in CJK_FILES)]
+matplotlib.rcParams["font.family"] = ["DejaVu Sans", *CJK[:1]]
+WIDE = re.compile("[\u3000-\u9fff\uff00-\uffef]")  # characters twice as wide as a Latin letter
 A4_INCHES = (8.27, 11.69)
 MARGIN = 0.07  # left and right, fraction of the page width
 PARAGRAPH_CHARS = 95  # characters per line of the explanation at 10.5 pt
@@ -31,13 +44,18 @@ PRINTABLE_LINES = cycler(color=[INK] * 5, linestyle=["-", "--", ":", "-.", (0, (
                          marker=["", "o", "s", "^", "D"])
 
 
+def fill(text: str, width: int) -> str:
+    """textwrap.fill at `width` Latin letters; a text in Chinese (no spaces, each character twice as wide) at half."""
+    return textwrap.fill(text, width // 2 if WIDE.search(text) else width)
+
+
 class Page:
     """One A4 portrait page, filled from the top down: each block takes its height (page fractions) below the last."""
 
     def __init__(self, title: str, paragraph: str, footer: str = "Diffusion Lab"):
         self.figure = Figure(figsize=A4_INCHES)
         self.figure.text(MARGIN, 0.955, title, fontsize=17, weight="bold", va="top")
-        wrapped = "\n".join(textwrap.fill(p, PARAGRAPH_CHARS) for p in paragraph.split("\n"))
+        wrapped = "\n".join(fill(p, PARAGRAPH_CHARS) for p in paragraph.split("\n"))
         self.figure.text(MARGIN, 0.915, wrapped, fontsize=10.5, va="top", linespacing=1.45)
         self.figure.text(MARGIN, 0.02, footer, fontsize=8, color="0.3")
         self.top = 0.915 - LINE * (wrapped.count("\n") + 1) - 0.02
@@ -70,14 +88,14 @@ class Page:
             ax.set_xticks([]), ax.set_yticks([])
             for spine in ax.spines.values():
                 spine.set_color(INK)
-            ax.set_xlabel(textwrap.fill(caption, max(14, int(width * 135))), fontsize=8.5, parse_math=False)
+            ax.set_xlabel(fill(caption, max(14, int(width * 135))), fontsize=8.5, parse_math=False)
 
-    def numbers(self, lines, heading: str = "The numbers", fontsize: float = 9.5, mono: bool = True):
+    def numbers(self, lines, heading: str | None = None, fontsize: float = 9.5, mono: bool = True):
         """Lines of numbers (in monospace, so that they line up) under a small heading."""
-        self.heading(heading)
+        self.heading(heading or text("handout.numbers"))
         block = "\n".join(lines)
         self.figure.text(MARGIN, self.top, block, fontsize=fontsize,
-                         family="DejaVu Sans Mono" if mono else "DejaVu Sans",
+                         family=["DejaVu Sans Mono" if mono else "DejaVu Sans", *CJK[:1]],
                          va="top", linespacing=1.5, parse_math=False)  # may quote a student's prompt: "$5" as typed
         self.take(0.0155 * (block.count("\n") + 1))
 
@@ -135,5 +153,6 @@ def pdf_bytes(pages: list[Page], title: str = "Diffusion Lab handout") -> bytes:
 def save_pages(pages: list[Page], to, title: str):
     with PdfPages(to, metadata={"Title": title, "Creator": "Diffusion Lab"}) as pdf:
         for i, page in enumerate(pages):
-            page.figure.text(1 - MARGIN, 0.02, f"page {i + 1} of {len(pages)}", fontsize=8, color="0.3", ha="right")
+            page.figure.text(1 - MARGIN, 0.02, text("handout.page", page=i + 1, pages=len(pages)), fontsize=8,
+                             color="0.3", ha="right")
             pdf.savefig(page.figure)

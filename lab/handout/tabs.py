@@ -10,6 +10,7 @@ from diffusion_core.images import picture
 from lab.checks import MAX_T, InputError, check_range, one_of, require_image, whole_number
 from lab.handout.page import Page
 from lab.handout.pages import denoise_page, forward_page, sampling_page, schedule_page, text_page
+from lab.i18n import text
 from lab.lessons.denoise import denoise_view, model_input, percent_to_t
 from lab.lessons.forward import display_scale, fixed_noise, forward_view
 from lab.lessons.noise_level import num_levels
@@ -30,7 +31,7 @@ def schedules_pages(names: list[str], T: int, t: int, x0, seed: int) -> list[Pag
     """Tab 2: every ticked schedule; tab 1's picture at t under each (none before a picture is chosen)."""
     T, t = noise_steps(T, t)
     if not names:
-        raise InputError("No schedule is ticked: tick at least one to put it in the handout.")
+        raise InputError(text("handout.none_ticked"))
     for name in names:
         one_of("each schedule", name, SCHEDULE_NAMES)
     noised = []
@@ -64,9 +65,9 @@ def sampling_pages(classroom, model, sampler, steps, eta, seed, n, label, guidan
     """The run of tab 4's settings, recorded on the server (as the tab's server path does)."""
     r = sampling_request(classroom.zoo, model, sampler, steps, eta, seed, n, label, guidance, limit_guidance)
     *_, (_, frames) = batched_trajectory(classroom.batcher, r.pipe, r.n, r.labels, r.seed, r.steps, **r.kwargs)
-    settings = [f"model {model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · seed {r.seed}",
-                f"{r.n} images · {class_name(r.pipe, r.label)} · guidance w = {float(guidance):g}"
-                + (" (only where {} < σ_t ≤ {})".format(*r.interval) if r.interval else "")
+    settings = [text("handout.run_line", model=model, sampler=SAMPLER_LABELS[sampler], steps=r.steps, seed=r.seed),
+                text("handout.images_line", n=r.n, which=class_name(r.pipe, r.label), guidance=f"{float(guidance):g}")
+                + (" ({} < σ_t ≤ {})".format(*r.interval) if r.interval else "")
                 + (f" · η = {r.kwargs['eta']:g}" if sampler == "ddim" else "")]
     return [sampling_page(frames, settings)]
 
@@ -76,14 +77,13 @@ def text_pages(classroom, prompt, guidance, steps, sampler, seed, n, use_prior=T
     r = text_request(classroom, prompt, guidance, steps, sampler, seed, n, text_model)
     *_, (_, images) = batched_pictures(classroom.batcher, r.studio, r.text, r.n, r.seed, bool(use_prior), r.steps,
                                        sampler=sampler, guidance_scale=r.guidance)
-    settings = [f"model {r.model} · sampler {SAMPLER_LABELS[sampler]} · {r.steps} steps · "
-                f"seed {r.seed} · guidance w = {r.guidance:g}",
-                "retrieval prior: " + ("on" if use_prior else "off (the raw text embedding)")]
+    settings = [text("handout.run_line", model=r.model, sampler=SAMPLER_LABELS[sampler], steps=r.steps, seed=r.seed)
+                + f" · w = {r.guidance:g}", text("handout.prior_on" if use_prior else "handout.prior_off")]
     return [text_page(r.text, images, r.studio.inspect(r.text), settings, r.studio.domain.knows)]
 
 
 def class_name(pipe, label: int) -> str:
     if not pipe.config.num_classes or label == UNCONDITIONAL:
-        return "no class (unconditional)"
+        return text("sampling.no_class")
     names = pipe.info.get("class_names") or [str(i) for i in range(pipe.config.num_classes)]
-    return "one of each class" if label < 0 else f"class '{names[label]}'"
+    return text("sampling.each_class") if label < 0 else text("handout.class", name=names[label])

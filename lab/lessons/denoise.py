@@ -14,6 +14,7 @@ from diffusion_core.images import make_grid, picture
 from diffusion_core.models import count_parameters
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.serving import unwrap
+from lab.i18n import series, text
 from lab.lessons import DISPLAY_SCALE
 from lab.lessons.noise_level import add_noise, num_levels, predict, reverse_from
 
@@ -62,16 +63,18 @@ def denoise_view(pipe: Pipeline, x0: torch.Tensor, t: int, eps: torch.Tensor, re
     eps_hat, x0_hat = predict(pipe, xt, torch.tensor([t]))
     x_rev, reverse_sampler = reverse_from(pipe, xt, t, min(reverse_steps, t + 1))
     x_rev, x0_hat = x_rev.cpu().clamp(-1, 1), x0_hat.clamp(-1, 1)
-    panels = [(picture(x0, DISPLAY_SCALE), "ground truth x0"), (picture(xt[0], DISPLAY_SCALE), f"noisy x_t (t={t})"),
-              (picture((eps_hat[0] / 3), DISPLAY_SCALE), "predicted noise ε̂ (÷3)"),
-              (picture(x0_hat[0], DISPLAY_SCALE), "predicted x0, one step"),
+    panels = [(picture(x0, DISPLAY_SCALE), text("denoise.truth")),
+              (picture(xt[0], DISPLAY_SCALE), text("denoise.noisy", t=t)),
+              (picture((eps_hat[0] / 3), DISPLAY_SCALE), text("denoise.eps_hat")),
+              (picture(x0_hat[0], DISPLAY_SCALE), text("denoise.x0_hat")),
               (picture(x_rev[0], DISPLAY_SCALE),
-               f"reverse process t→0 ({min(reverse_steps, t + 1)} {reverse_sampler} steps)")]
+               text("denoise.reverse", steps=min(reverse_steps, t + 1), sampler=reverse_sampler))]
     if x0.shape[0] == 3:  # a colour model predicts noise in each of the three channels: show them apart
         panels.insert(3, (picture(channels_in_a_square(eps_hat[0] / 3), DISPLAY_SCALE // 2),
-                          "predicted noise ε̂ per channel: R G / B"))
+                          text("denoise.eps_channels")))
     rows = []
-    for name, est in [("noisy x_t", xt[0].clamp(-1, 1)), ("x0 in one step", x0_hat[0]), ("reverse process", x_rev[0])]:
+    for name, est in [(text("denoise.est_noisy"), xt[0].clamp(-1, 1)), (text("denoise.est_one_step"), x0_hat[0]),
+                      (text("denoise.est_reverse"), x_rev[0])]:
         mse = (est - x0).pow(2).mean().item()
         rows.append({"estimate": name, "MSE": round(mse, 4), "PSNR (dB)": round(psnr(est, x0), 2)})
     return DenoiseView(panels, pd.DataFrame(rows), psnr_curve(pipe, x0, eps))
@@ -86,9 +89,10 @@ def psnr_curve(pipe: Pipeline, x0: torch.Tensor, eps: torch.Tensor, points: int 
     ts = torch.linspace(0, num_levels(pipe) - 1, points).round().long()
     xt = add_noise(pipe, x0[None].expand(points, -1, -1, -1), ts, eps[None].expand(points, -1, -1, -1))
     _, x0_hat = predict(pipe, xt, ts)
-    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": PSNR_SERIES[0]}
+    rows = [{"t": int(t), "PSNR (dB)": psnr(x0_hat[i], x0), "estimate": series(PSNR_SERIES[0])}
             for i, t in enumerate(ts)]
-    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": PSNR_SERIES[1]} for i, t in enumerate(ts)]
+    rows += [{"t": int(t), "PSNR (dB)": psnr(xt[i], x0), "estimate": series(PSNR_SERIES[1])}
+             for i, t in enumerate(ts)]
     return pd.DataFrame(rows)
 
 
@@ -119,7 +123,7 @@ def error_by_timestep(pipe: Pipeline, images: torch.Tensor, bins: int = 10, seed
     for b in range(bins):
         sl = slice(b * n, (b + 1) * n)
         label = f"{edges[b]}–{edges[b + 1] - 1}"
-        for name, pred in zip(PREDICTORS, (eps_hat[sl], torch.zeros_like(eps[sl]), guess[sl])):
+        for name, pred in zip(map(series, PREDICTORS), (eps_hat[sl], torch.zeros_like(eps[sl]), guess[sl])):
             rows.append({"t bin": label, "bin": b, "MSE of ε̂": min((pred - eps[sl]).pow(2).mean().item(), 5.0),
                          "predictor": name})
     return pd.DataFrame(rows)

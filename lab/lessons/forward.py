@@ -17,6 +17,7 @@ import torch
 from diffusion_core.forward import q_chain, q_sample
 from diffusion_core.images import make_grid, picture
 from diffusion_core.schedules import make_schedule
+from lab.i18n import series, speaking, text
 
 
 def fixed_noise(shape, seed: int) -> torch.Tensor:
@@ -26,33 +27,40 @@ def fixed_noise(shape, seed: int) -> torch.Tensor:
 
 # The equation's text, filled here and, while the slider moves, in the browser (lab/static/js/forward_live.mjs reads
 # the same template and Python's .Nf / .Ng format specs), so both show the same numbers.
-EQUATION = ("**t = {t}** of {T} ({schedule})  \n"
-            "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε = **{a:.3f} · x0 + {s:.3f} · ε**  \n"
-            "ᾱ_t = {abar:.4f}  ·  SNR = ᾱ/(1−ᾱ) = {snr:.3g} = **{snr_db:.1f} dB**")
+# The templates are the catalogue's (lab/i18n), in the request's language; EQUATION and the others: English.
+def equation_template() -> str:
+    return text("forward.equation") + ("  \nx_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · ε = **{a:.3f} · x0 + {s:.3f} · ε**  \n"
+                                       "ᾱ_t = {abar:.4f}  ·  SNR = ᾱ/(1−ᾱ) = {snr:.3g} = **{snr_db:.1f} dB**")
+
+
+def xt_alt_template() -> str:
+    return text("forward.xt_alt")
+
+
+def visibility() -> tuple:
+    """(the lowest SNR in dB, what is seen from there), highest first; -1e9: any SNR (JSON has no -inf)."""
+    return tuple((bound, text(f"forward.seen_{i}")) for i, bound in enumerate((10.0, 0.0, -8.0, -16.0, -1e9)))
+
+
+with speaking("en"):
+    EQUATION, XT_ALT, VISIBILITY = equation_template(), xt_alt_template(), visibility()
 HISTOGRAM = dict(bins=40, lo=-4.0, hi=4.0)  # bins of the pixel histogram, on the server and in the browser
 # A picture's alt text: what a student sees in x_t, by its SNR in dB (the first row whose bound it reaches); the
 # browser picks from the same rows (lab/static/js/forward_live.mjs) as t moves.
-XT_ALT = "x_t at t = {t}: {seen}"
-VISIBILITY = ((10.0, "the picture is clear, with a little grain"),
-              (0.0, "the picture is easy to see through the noise"),
-              (-8.0, "the picture is faint under the noise"),
-              (-16.0, "the picture is barely visible"),
-              (-1e9, "almost pure noise, the picture cannot be seen"))  # -1e9: any SNR (JSON has no -inf)
 
 
 def seen_at(snr_db: float) -> str:
     """What is visible in x_t at this SNR (dB), in words."""
-    return next(words for bound, words in VISIBILITY if snr_db >= bound)
+    return next(words for bound, words in visibility() if snr_db >= bound)
 
 
 def xt_alt(t: int, snr_db: float) -> str:
-    return XT_ALT.format(t=t, seen=seen_at(snr_db))
+    return xt_alt_template().format(t=t, seen=seen_at(snr_db))
 
 
 def strip_alt(timesteps, snr_db) -> str:
     """The strip's alt text: its t and what each shows ("t = 0: the picture is clear … t = 999: almost pure noise")."""
-    return "x_t at evenly spaced t, the same noise: " + "; ".join(f"t = {t}: {seen_at(float(snr_db[t]))}"
-                                                                  for t in timesteps)
+    return text("forward.strip_alt") + " " + "; ".join(f"t = {t}: {seen_at(float(snr_db[t]))}" for t in timesteps)
 
 
 def display_scale(x: torch.Tensor, target: int = 224) -> int:
@@ -78,7 +86,7 @@ def _histogram(xt: torch.Tensor, bins: int, lo: float, hi: float) -> pd.DataFram
     normal = np.exp(-centers**2 / 2) / np.sqrt(2 * np.pi)
     return pd.DataFrame({"value": np.concatenate([centers, centers]),
                          "density": np.concatenate([counts, normal]),
-                         "series": [HISTOGRAM_SERIES[0]] * bins + [HISTOGRAM_SERIES[1]] * bins})
+                         "series": [series(HISTOGRAM_SERIES[0])] * bins + [HISTOGRAM_SERIES[1]] * bins})
 
 
 @lru_cache(maxsize=16)
@@ -90,7 +98,7 @@ def schedule_of(name: str, num_timesteps: int):
 
 def equation_at(sched, t: int) -> str:
     abar = sched.alphas_cumprod[t].item()
-    return EQUATION.format(t=t, T=sched.num_timesteps, schedule=sched.name, a=abar**0.5, s=(1 - abar) ** 0.5,
+    return equation_template().format(t=t, T=sched.num_timesteps, schedule=sched.name, a=abar**0.5, s=(1 - abar) ** 0.5,
                            abar=abar, snr=sched.snr[t].item(), snr_db=sched.snr_db[t].item())
 
 
@@ -110,9 +118,9 @@ def forward_view(x0: torch.Tensor, schedule_name: str, num_timesteps: int, t: in
         abar = sched.alphas_cumprod[t].item()
         a, s = abar**0.5, (1 - abar) ** 0.5
         expected_mean, expected_std = a * x0.mean().item(), (a**2 * x0.var().item() + s**2) ** 0.5
-        equation += (f"  \nMarkov chain ({t + 1} steps of x_t = √(1−β_t)·x_(t−1) + √β_t·ε): pixel mean "
-                     f"{xt.mean().item():.3f}, std {xt.std().item():.3f}; the closed form predicts "
-                     f"{expected_mean:.3f} and {expected_std:.3f}")
+        equation += "  \n" + text("forward.markov_check", steps=t + 1, mean=f"{xt.mean().item():.3f}",
+                                    std=f"{xt.std().item():.3f}", expected_mean=f"{expected_mean:.3f}",
+                                    expected_std=f"{expected_std:.3f}")
     view = ForwardView(picture(xt, display_scale(x0)), equation, _histogram(xt, **HISTOGRAM))
     if strip_len:
         view.strip, view.strip_timesteps = forward_strip(x0, sched, eps, strip_len)

@@ -28,14 +28,12 @@ from diffusion_core.emoji import STYLES, dataset_style, picture_files, read_pict
 from diffusion_core.images import picture
 from diffusion_core.near_copies import NearCopyReport, load_report, nearest_training
 from lab.checks import InputError
+from lab.i18n import text
 
 MAX_PICTURES = 16  # tab 5 makes at most 16 pictures a run
 SCALE = 3  # 32 px -> 96 px thumbnails
-NO_PICTURES = "Generate pictures first, and wait until they are drawn; then ask for their nearest training emoji."
-NO_DATA = ("The emoji pictures are not on this server, so their nearest training emoji cannot be shown here "
-           "(the data goes in $DIFFUSION_LAB_DATA/emoji or ../shared/data/emoji).")
-MISMATCH = ("The emoji pictures on this server are not the ones this model's prior bank was built from, so their "
-            "nearest training emoji cannot be shown here.")
+# the sentences, in the request's language (lab/i18n "memorising.…"); these: English
+NO_PICTURES, NO_DATA, MISMATCH = (text(f"memorising.{key}", "en") for key in ("no_pictures", "no_data", "mismatch"))
 
 
 def max_value_chars(size: int) -> int:
@@ -47,7 +45,7 @@ def decode_pictures(value, size: int) -> torch.Tensor:
     """The page's compact value, base64 of each picture's RGB bytes row by row (size, size, 3), one picture after
     another -> (B, 3, size, size) in [-1, 1]. A sentence for anything else."""
     if not isinstance(value, str) or not value.strip():
-        raise InputError(NO_PICTURES)
+        raise InputError(text("memorising.no_pictures"))
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -123,8 +121,8 @@ class Memorising:
         """Why the nearest training emoji cannot be shown (a sentence), or None when they can."""
         listing = self.training.listing()
         if listing is None:
-            return NO_DATA
-        return MISMATCH if len(listing) != len(self.bank_emb) else None
+            return text("memorising.no_data")
+        return text("memorising.mismatch") if len(listing) != len(self.bank_emb) else None
 
     @torch.no_grad()
     def nearest(self, pictures: torch.Tensor, k: int = 3) -> list[Drawn] | None:
@@ -141,8 +139,8 @@ class Memorising:
         """One row per picture: the student's picture, then its neighbours, each with its caption."""
         rows = []
         for i, drawn in enumerate(found or []):
-            rows.append((picture(drawn.picture, SCALE), f"your picture {i + 1}"))
-            rows += [(picture(n.picture, SCALE), ("near-copy " if n.near_copy else "")
+            rows.append((picture(drawn.picture, SCALE), text("memorising.yours", i=i + 1)))
+            rows += [(picture(n.picture, SCALE), (text("memorising.near_copy") + " " if n.near_copy else "")
                       + f"{n.cosine:.3f} · {n.name} ({n.style})") for n in drawn.neighbours]
         return rows
 
@@ -152,7 +150,6 @@ class Memorising:
         if found is None:
             return f"{self.unavailable()} {measured}"
         copies, n = sum(d.near_copy for d in found), len(found)
-        verb = "is a near-copy" if copies == 1 else "are near-copies"
-        return (f"Of your {n} picture{'s' if n != 1 else ''}, {copies} {verb} of a training emoji (cosine above "
-                f"{self.report.threshold:.3f}). After each of your pictures come the 3 training emoji nearest to it, "
-                f"with their cosine (1: the same direction). {measured}")
+        return text("memorising.summary_one" if copies == 1 else "memorising.summary", n=n, copies=copies,
+                    pictures=text("memorising.picture" if n == 1 else "memorising.pictures"),
+                    threshold=f"{self.report.threshold:.3f}") + " " + measured

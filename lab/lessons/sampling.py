@@ -15,6 +15,7 @@ from diffusion_core.images import make_grid, save_gif, save_mp4, save_png, tenso
 from diffusion_core.pipeline import Pipeline
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL, SamplerStep
 from lab.checks import MAX_GUIDANCE, MAX_SEED, InputError, check_range, shown, whole_number
+from lab.i18n import marker, text
 from lab.lessons.noise_level import num_levels
 
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
@@ -61,13 +62,13 @@ def render_frame(frame: Frame, scale: int = 3) -> np.ndarray:
 
 def frame_words(frame: Frame, steps: int) -> str:
     """Where a frame is in its run, for a student: 'step 5/20 · t = 749', or 'step 20/20 · finished'."""
-    return f"step {frame.index}/{steps} · " + ("finished" if frame.t < 0 else f"t = {frame.t}")
+    return text("sampling.frame_step", step=frame.index, steps=steps) + " · " + (
+        text("sampling.finished") if frame.t < 0 else f"t = {frame.t}")
 
 
 def frame_alt(frame: Frame, steps: int) -> str:
     """The server's picture (render_frame) in words, for a screen reader."""
-    return (f"{frame_words(frame, steps)}. Left: x_t, the pictures as noisy as they are at this step. Right: the "
-            "model's guess of the clean pictures (predicted x0).")
+    return f"{frame_words(frame, steps)}. " + text("sampling.frame_alt")
 
 
 def record_frames(steps: Iterator[SamplerStep], num_steps: int, nrow: int, max_frames: int = 100):
@@ -89,8 +90,8 @@ def picture_sizes(pipelines: dict[str, Pipeline]) -> str:
     kinds: dict[str, list[str]] = {}
     for name, pipe in pipelines.items():
         size, channels = pipe.config.image_size, pipe.config.in_channels
-        kinds.setdefault(f"**{size}×{size} {'colour' if channels == 3 else 'grey'}**", []).append(name)
-    return ", ".join(f"{kind} ({', '.join(names)})" for kind, names in kinds.items()) or "no model is loaded"
+        kinds.setdefault(f"**{size}×{size} {text('text.colour' if channels == 3 else 'text.grey')}**", []).append(name)
+    return ", ".join(f"{kind} ({', '.join(names)})" for kind, names in kinds.items()) or text("sampling.no_model")
 
 
 def labels_for(pipe: Pipeline, n: int, label: int | None):
@@ -106,9 +107,9 @@ def labels_for(pipe: Pipeline, n: int, label: int | None):
 def class_options(pipe: Pipeline | None) -> list[tuple[str, int]]:
     """(label, value) of the class menu: -1 one of each class, UNCONDITIONAL the null token, 0.. a class."""
     if pipe is None or not pipe.config.num_classes:
-        return [("(unconditional model)", -1)]
+        return [(marker("sampling.unconditional"), -1)]
     names = pipe.info.get("class_names") or [str(i) for i in range(10)]
-    return ([("one of each class", -1), ("no class (unconditional, null token)", UNCONDITIONAL)]
+    return ([(marker("sampling.each_class"), -1), (marker("sampling.no_class"), UNCONDITIONAL)]
             + [(name, i) for i, name in enumerate(names)])
 
 
@@ -117,12 +118,11 @@ def checked_class(pipe: Pipeline, label) -> int:
     that say which numbers it takes (the menu's own labels read badly in "pick one of …")."""
     if not pipe.config.num_classes:
         if not _same_number(label, -1):
-            raise InputError("This model has no classes: leave the class at -1.")
+            raise InputError(text("sampling.no_classes"))
         return -1
     options = class_options(pipe)
     if not any(_same_number(label, value) for _, value in options):
-        raise InputError(f"This model has no class {shown(label)}: choose -1 (one of each class), -2 (no class) or "
-                         f"a class from 0 to {len(options) - 3}.")
+        raise InputError(text("sampling.no_such_class", label=shown(label), last=len(options) - 3))
     return label
 
 

@@ -21,6 +21,7 @@ from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, PromptDomain
 from diffusion_core.text.prompt_warning import PromptCheck
 from diffusion_core.text.prompts import concepts
 from lab.checks import MAX_GUIDANCE, MAX_SEED, InputError, check_range, one_of, whole_number
+from lab.i18n import text as say
 from lab.lessons.memorising import Memorising
 
 KNOWS = DIGITS_AND_CLOTHES.knows
@@ -42,16 +43,15 @@ def far_warning(check: PromptCheck, concept: str, similarity: float, knows: str 
         return None
     reasons = []
     if check.foreign:
-        reasons.append("it uses letters or emoji that never appeared in those captions")
+        reasons.append(say("text.reason_foreign"))
     elif check.unknown:
-        quoted = [f"'{w}'" for w in check.unknown[:3]] + (["other words"] if len(check.unknown) > 3 else [])
-        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-        reasons.append(f"the word{'s' if len(check.unknown) > 1 else ''} {listed} never appeared in those captions")
+        quoted = [f"'{w}'" for w in check.unknown[:3]] + ([say("text.other_words")] if len(check.unknown) > 3 else [])
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + say("text.and") + quoted[-1]
+        reasons.append(say("text.reason_words" if len(check.unknown) > 1 else "text.reason_word", words=listed))
     if not check.names_object:
-        reasons.append("it names nothing this model learned to draw")
-    why = ", and ".join(reasons) or "it does not read like one of its captions"
-    return (f"'{check.text}' looks far from what this model learned: {knows}. Here {why}. The concept closest to it "
-            f"is '{concept}' (similarity {similarity:.2f}), so expect a guess.")
+        reasons.append(say("text.reason_nothing"))
+    why = say("text.and_also").join(reasons) or say("text.reason_default")
+    return say("text.far", prompt=check.text, knows=knows, why=why, concept=concept, similarity=f"{similarity:.2f}")
 
 
 @dataclass

@@ -29,6 +29,7 @@ from gradio.utils import get_upload_folder
 from diffusion_core.uploads import MAX_UPLOAD_PIXELS, picture_size
 from lab import checks
 from lab.checks import InputError
+from lab.i18n import words
 from lab.refusals import refusal
 
 MAX_DRAWING_PIXELS = 2_000_000  # a canvas of the page is 280×280 (a phone's may be larger); Gradio decodes every layer
@@ -47,7 +48,7 @@ class Refused:
 
 def label_of(block) -> str:
     """'T (number of steps)' -> 'T': what a message calls the component."""
-    label = str(getattr(block, "label", None) or NAMES.get(type(block).__name__, "value"))
+    label = str(words(getattr(block, "label", None) or NAMES.get(type(block).__name__, "value")))
     return label.split(" (")[0].strip() or label
 
 
@@ -179,12 +180,14 @@ def refusable(fn):
                 yield refusal(fn, refused.error)
                 return
             yield from fn(*args, **kwargs)
+        gen.__signature__ = inspect.signature(fn)  # a bound method's, not its function's (copied by wraps)
         return gen
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         refused = refused_in(args, kwargs)
         return refusal(fn, refused.error) if refused else fn(*args, **kwargs)
+    wrapper.__signature__ = inspect.signature(fn)  # a bound method's, not its function's (copied by wraps)
     return wrapper
 
 

@@ -15,6 +15,7 @@ from lab.live.routes import live_routes
 from lab.page import PAGE_OPTIONS
 from lab.server.health import health_routes
 from lab.server.known_events import KnownEvents
+from lab.server.lang_first import LangFirst, catalogue_routes
 from lab.server.memory import limit_malloc_arenas
 from lab.server.playground_files import playground_routes
 from lab.server.shared_responses import SharedResponses
@@ -30,7 +31,9 @@ def make_app(demo: gr.Blocks, classroom: Classroom) -> KnownEvents:
     app.include_router(playground_routes(Presets, SHOWN_DATA))  # tab 6 in the browser (lab/server/playground_files.py)
     app.include_router(health_routes(demo.lab_tuning, classroom.zoo))  # GET /lab/health (lab/server/health.py)
     app.include_router(live_routes(Registry(demo.links.handlers.known)))  # /lab/live/…: a live class (lab/live/)
-    app = SharedResponses(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS))  # what every page fetches alike
+    app.include_router(catalogue_routes())  # GET /lab/i18n/<lang>.json: the words of the page's scripts (lab/i18n)
+    # the page's language chosen before Gradio starts (lab/server/lang_first.py); what every page fetches alike
+    app = SharedResponses(LangFirst(gr.mount_gradio_app(app, demo, path="/", **LAUNCH_OPTIONS)))
     return KnownEvents(app, demo)  # a request for an event the app does not have: a 404 with a sentence
 
 

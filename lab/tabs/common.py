@@ -8,6 +8,8 @@ import gradio as gr
 
 from diffusion_core import SAMPLERS
 from lab.checks import MAX_GUIDANCE, MAX_SEED, MAX_T, InputError, check_range, one_of, require_image, whole_number  # noqa: F401 (re-exported)
+from lab.i18n import text
+from lab.i18n.page import REQUEST, L  # noqa: F401 (L re-exported: every tab's words)
 from lab.lessons.sampling import SAMPLER_LABELS
 from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio
@@ -26,14 +28,15 @@ def selected_index(evt: gr.EventData, count: int) -> int:
     data = evt._data if isinstance(evt._data, dict) else {}
     index = data.get("index")
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
-        raise InputError("Pick an image by clicking it in the gallery.")
+        raise InputError(text("common.pick_in_gallery"))
     return index
 
 
 def inputs(handler, widgets) -> list:
     """The components that feed `handler`, in the order of its parameters, each found by the parameter's name
-    (`widgets` has an attribute of that name); `evt` (Gradio's event data) is filled in by Gradio."""
-    names = [name for name in inspect.signature(handler).parameters if name != "evt"]
+    (`widgets` has an attribute of that name); `evt` (Gradio's event data) and the request (lab/i18n/page.py) are
+    filled in by Gradio."""
+    names = [name for name in inspect.signature(handler).parameters if name not in ("evt", REQUEST)]
     missing = [name for name in names if not hasattr(widgets, name)]
     if missing:
         raise TypeError(f"{handler.__name__} needs widgets named {missing}")
@@ -54,10 +57,10 @@ def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidanc
     """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images; the steps slider's
     elem_id is "<tab>-steps" (a live class's question reads it, lab/live_ui.WIDGETS)."""
     with gr.Row():
-        widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label="sampler")
-        widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label="steps (model evaluations)",
+        widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label=L("common.sampler"))
+        widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label=L("common.steps"),
                                   elem_id=f"{tab}-steps")
-        widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label="guidance scale w (1 = none)")
+        widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label=L("common.guidance"))
         # checked by lab/server/input_gate.py
-        widgets.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED)
-        widgets.n = gr.Slider(1, 16, value=8, step=1, label="number of images")
+        widgets.seed = gr.Number(0, label=L("common.seed"), step=1, minimum=0, maximum=MAX_SEED)
+        widgets.n = gr.Slider(1, 16, value=8, step=1, label=L("common.n"))

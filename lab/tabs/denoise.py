@@ -10,6 +10,8 @@ import torch
 from diffusion_core.serving import backend_name
 from lab.classroom import Classroom, emoji_references
 from lab.handout.tabs import denoise_pages
+from lab.i18n import text
+from lab.i18n.page import L, each_language
 from lab.lessons.denoise import (
     PREDICTORS,
     PSNR_SERIES,
@@ -42,16 +44,11 @@ from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.plots import line_plot
 from lab.tabs.widgets import Dropdown, PictureUpload, Radio
 
-INTRO = ("A trained network looks at a noisy image x_t (and, if it can, at t) and **predicts the noise**. Removing it "
-         "gives a guess of the clean image in one step; repeating small steps from t down to 0 (the reverse process) "
-         "usually does better. The image is the one chosen in tab 1, **as the model sees it**, resized to what it "
-         "learnt from: {sizes}. That is the \"ground truth\" below.")
+INTRO = "denoise.intro"
 
 DENOISE_T_ID = "denoise-t"  # a live class's question reads the answer from it (lab/live_ui.WIDGETS)
-NOISE_BY = ["t", "noise %"]  # how the noise level is chosen
-TRAINED_WITH = {"ddpm": "trained with DDPM's noise prediction",
-                "flow_matching": "trained with flow matching: it predicts the velocity v = ε − x0 of the straight path "
-                                 "x_t = (1−t)·x0 + t·ε (t = slider/999), and ε̂, x̂0 follow from it"}
+NOISE_BY = [("t", "t"), (str(L("denoise.by_percent")), "noise %")]  # how the noise level is chosen
+TRAINED_WITH = {"ddpm": "denoise.trained_ddpm", "flow_matching": "denoise.trained_flow"}
 
 
 class DenoiseTab:
@@ -118,8 +115,7 @@ class DenoiseTab:
         pipe = self.zoo.get(model)
         images = self.lesson_images(pipe, 10)
         if images is None:
-            raise gr.Error("The pictures this model learnt from are not on this machine (see docs/training.md: Data), "
-                           "so the row view has nothing to show.")
+            raise gr.Error(text("denoise.no_pictures"))
         return dli_rows(pipe, images)
 
     @friendly
@@ -134,12 +130,14 @@ class DenoiseTab:
     @friendly
     def update_model_panel(self, model: str | None):
         if not model:
-            return "No model is loaded. " + self.zoo.how_to_get_models(), None
+            return text("denoise.no_model") + " " + self.zoo.how_to_get_models(), None
         pipe = self.zoo.get(model)
         cfg = pipe.config
-        about = (f"**{model}** · {cfg.architecture} · predicts {cfg.prediction_type} · {TRAINED_WITH[pipe.objective]} "
-                 f"· {'sees the timestep t' if cfg.architecture == 'unet' else 'never sees t'} · trained on "
-                 f"{pipe.info.get('dataset')} · runs on {pipe.device.type.upper()} with {backend_name(pipe.model)}")
+        about = text("denoise.about", model=model, architecture=cfg.architecture, prediction=cfg.prediction_type,
+                     trained=text(TRAINED_WITH[pipe.objective]),
+                     sees=text("denoise.sees_t" if cfg.architecture == "unet" else "denoise.never_sees_t"),
+                     dataset=pipe.info.get("dataset"), device=pipe.device.type.upper(),
+                     backend=backend_name(pipe.model))
         return about, model_summary(pipe.model, cfg.image_size, cfg.in_channels)
 
     def layout(self, shared: SimpleNamespace) -> SimpleNamespace:
@@ -147,33 +145,34 @@ class DenoiseTab:
         w = SimpleNamespace(photo=shared.x0, x0=shared.model_x0, seed=shared.seed)
         models = self.zoo.names()
         grey = [m for m in models if self.zoo.pipelines[m].config.in_channels == 1]  # the lesson opens on a grey one
-        gr.Markdown(INTRO.format(sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
+        pipelines = {m: self.zoo.pipelines[m] for m in models}
+        gr.Markdown(each_language(lambda: text(INTRO, sizes=picture_sizes(pipelines))))
         with gr.Row():
-            w.model = Dropdown(models, value=(grey or models or [None])[0], label="model")
-            w.mode = Radio(NOISE_BY, value="t", label="choose noise by")
+            w.model = Dropdown(models, value=(grey or models or [None])[0], label=L("common.model"))
+            w.mode = Radio(NOISE_BY, value="t", label=L("denoise.mode"))
             w.t = gr.Slider(0, 999, value=500, step=1, label="t", elem_id=DENOISE_T_ID)
-            w.percent = gr.Slider(0, 100, value=50, step=1, label="noise % (t = p/100 · (T−1))")
-            w.go = gr.Button("Denoise", variant="primary")
+            w.percent = gr.Slider(0, 100, value=50, step=1, label=L("denoise.percent"))
+            w.go = gr.Button(L("denoise.go"), variant="primary")
         # six columns: a colour model adds ε̂ channel by channel, and its six panels stay in one row
-        w.panels = gr.Gallery(label="ground truth | noisy | predicted noise (colour: also per channel) | "
-                                    "predicted x0 | reverse process", columns=6, object_fit="contain",
+        w.panels = gr.Gallery(label=L("denoise.panels"), columns=6, object_fit="contain",
                               elem_classes=["dl-main", "dl-result"])
         with gr.Row():
-            w.metrics = gr.Dataframe(label="error against the ground truth")
-            w.psnr_plot = line_plot(x="t", y="PSNR (dB)", color="estimate", title="PSNR vs t for this image",
+            w.metrics = gr.Dataframe(label=L("denoise.metrics"))
+            w.psnr_plot = line_plot(x="t", y="PSNR (dB)", color="estimate", title=L("denoise.psnr"),
                                     height=240, names=PSNR_SERIES)
         handout_row(w)
-        with gr.Accordion("Ten images at 50 / 75 / 100 % noise (DLI view)", open=False):
-            w.rows_button = gr.Button("Show rows")
-            w.rows = gr.Image(label="rows: ground truth, then noisy / denoised at 50, 75, 100 %", interactive=False)
-        with gr.Accordion("How good is the noise prediction at each t?", open=False):
-            w.error_button = gr.Button("Measure")
+        with gr.Accordion(L("denoise.rows_box"), open=False):
+            w.rows_button = gr.Button(L("denoise.rows_button"))
+            w.rows = gr.Image(label=L("denoise.rows"), interactive=False)
+        with gr.Accordion(L("denoise.error_box"), open=False):
+            w.error_button = gr.Button(L("denoise.error_button"))
             w.error_plot = line_plot(x="bin", y="MSE of ε̂", color="predictor", height=260, names=PREDICTORS,
-                                     title="MSE of ε̂ by timestep bin (0 = t 0–99 … 9 = t 900–999)")
+                                     x_title=L("denoise.bin"), y_title=L("denoise.mse_axis"),
+                                     title=L("denoise.error_plot"))
         about, summary = self.update_model_panel(w.model.value)  # once here, not for every student on page load
-        with gr.Accordion("Inside the model", open=False):
-            w.about = gr.Markdown(about)
-            w.summary = gr.Dataframe(summary, label="feature maps and memory per stage (batch 1, float32)")
+        with gr.Accordion(L("denoise.inside"), open=False):
+            w.about = gr.Markdown(each_language(lambda: self.update_model_panel(w.model.value)[0]))
+            w.summary = gr.Dataframe(summary, label=L("denoise.summary"))
         return w
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):

@@ -22,6 +22,8 @@ from lab.forward_live import (
     server_xt,
 )
 from lab.handout.tabs import forward_pages
+from lab.i18n import text
+from lab.i18n.page import L, each_language
 from lab.lessons.forward import HISTOGRAM_SERIES, display_scale, fixed_noise, forward_view, schedule_of, strip_alt
 from lab.tabs.common import (
     INTERACTIVE,
@@ -41,9 +43,7 @@ from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.plots import line_plot
 from lab.tabs.widgets import UPLOAD_WORDS, Dropdown, PictureUpload
 
-INTRO = ("The **forward process** mixes the image with Gaussian noise ε. At step t the mix is √ᾱ_t parts image and "
-         "√(1−ᾱ_t) parts noise. Move **t**: the picture fades and its pixels turn into the bell curve N(0, 1). "
-         "Pick another picture further down.")
+INTRO = L("forward.intro")
 FIRST = {"schedule": "linear", "T": 1000, "t": 250, "seed": 0}  # the widgets' values when the page opens
 
 
@@ -52,13 +52,13 @@ def forward_values(x0, schedule: str, T: int, t: int, seed: int, markov: bool) -
     (C, H, W)."""
     eps = fixed_noise(x0.shape, seed)
     view = forward_view(x0, schedule, T, t, eps, markov=markov, seed=seed)
-    caption = "x_t at t = " + ", ".join(map(str, view.strip_timesteps))
+    caption = text("forward.strip_caption") + " " + ", ".join(map(str, view.strip_timesteps))
     strip = gr.update(value=view.strip, label=caption,  # a new gr.Image(strip) would encode the picture twice
                       alt_text=strip_alt(view.strip_timesteps, schedule_of(schedule, T).snr_db))
     return view.xt, view.equation, view.histogram, strip, live_payload(x0, eps, schedule, T, markov)
 
 
-X0_ALT = "x0: the clean picture you picked, before any noise"
+X0_ALT = L("forward.x0_alt")
 
 
 class ForwardTab:
@@ -90,7 +90,7 @@ class ForwardTab:
     @friendly
     def choose_drawing(self, sketch: dict | None):
         if not sketch or sketch.get("composite") is None:
-            raise gr.Error("The drawing is empty: draw something on the canvas first.")
+            raise gr.Error(text("forward.empty_drawing"))
         x0 = drawing_to_tensor(sketch["composite"], IMAGE_SIZE)
         return self.chosen(x0, x0)
 
@@ -166,7 +166,7 @@ class ForwardTab:
         """What the page opens with (the first gallery picture at the widgets' defaults), computed once here rather
         than for every student on page load: x_t, equation, histogram, strip, the browser's payload."""
         if not self.classroom.gallery:
-            return None, None, None, gr.update(value=None, label="x_t at evenly spaced t"), None
+            return None, None, None, gr.update(value=None, label=L("forward.strip_empty")), None
         return forward_values(self.classroom.gallery[0].photo, FIRST["schedule"], FIRST["T"], FIRST["t"],
                               FIRST["seed"], False)
 
@@ -179,36 +179,38 @@ class ForwardTab:
         w.seed = gr.State(FIRST["seed"])  # per user: which ε the slider keeps
         # pictures go as PNG: exact pixels, and 2-4× less server CPU to encode than Gradio's default (lossy WebP)
         gr.Markdown(INTRO)
-        w.t = gr.Slider(0, 999, value=FIRST["t"], step=1, label="t (how much noise)", elem_id=SLIDER_ID)
+        w.t = gr.Slider(0, 999, value=FIRST["t"], step=1, label=L("forward.t"), elem_id=SLIDER_ID)
         w.server_t = gr.Textbox(visible="hidden")  # changed in the browser when the server must redraw at t
         with gr.Row(equal_height=False):  # x0 | x_t | its numbers; on a phone x_t comes first (lab/static/css)
             w.chosen = gr.Image(self.chosen(gallery[0].photo, gallery[0].x0)[2] if gallery else None,
-                                label="x0 (the clean image)", alt_text=X0_ALT, interactive=False,
+                                label=L("forward.x0"), alt_text=X0_ALT, interactive=False,
                                 elem_classes="dl-main", min_width=140, format="png")
             with gr.Column(scale=3, min_width=300, elem_classes=[LIVE_COLUMN, "dl-first"]):  # x_t first on a phone
                 w.live = forward_live(payload)  # x_t, equation and histogram drawn in the browser as t moves
             w.xt = server_xt(xt, elem_classes=["dl-main", "dl-first", SERVER_VIEW], min_width=140)
             with gr.Column(scale=2, min_width=300, elem_classes=SERVER_VIEW):
-                w.equation = gr.Markdown(equation)
+                w.equation = gr.Markdown(each_language(lambda: self.first_view()[1]))
                 w.histogram = line_plot(histogram, x="value", y="density", color="series", names=HISTOGRAM_SERIES,
-                                        title="pixels of x_t vs N(0, 1)", height=220)
-        w.strip = gr.Image(strip["value"], label=strip["label"], alt_text=strip.get("alt_text"), interactive=False,
+                                        x_title=L("handout.pixel_value"), y_title=L("handout.density"),
+                                        title=L("forward.histogram"), height=220)
+        w.strip = gr.Image(strip["value"], label=each_language(lambda: self.first_view()[3]["label"]),
+                           alt_text=each_language(lambda: self.first_view()[3].get("alt_text")), interactive=False,
                            elem_classes=["dl-strip", "dl-wide"], format="png")
         handout_row(w)
         with gr.Row():
-            w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label="noise schedule")
-            w.T = gr.Number(FIRST["T"], label="T (number of steps)", step=1, minimum=2, maximum=MAX_T)
-            w.markov = gr.Checkbox(False, label="run the Markov chain step by step instead of the closed form")
-            w.noise_button = gr.Button("New noise ε")
+            w.schedule = Dropdown(list(SCHEDULE_NAMES), value=FIRST["schedule"], label=L("forward.schedule"))
+            w.T = gr.Number(FIRST["T"], label=L("forward.T"), step=1, minimum=2, maximum=MAX_T)
+            w.markov = gr.Checkbox(False, label=L("forward.markov"))
+            w.noise_button = gr.Button(L("forward.new_noise"))
         with gr.Row():
-            w.gallery = gr.Gallery([(item.picture, item.caption) for item in gallery], label="Pick an image",
+            w.gallery = gr.Gallery([(item.picture, item.caption) for item in gallery], label=L("forward.pick"),
                                    columns=8, height=260, allow_preview=False, scale=2)
             with gr.Column(scale=1, min_width=280):
-                w.upload = PictureUpload(label="…or upload any image", sources=["upload", "clipboard"], height=200,
+                w.upload = PictureUpload(label=L("forward.upload"), sources=["upload", "clipboard"], height=200,
                                          placeholder=UPLOAD_WORDS)
-                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label="…or draw", canvas_size=(280, 280),
+                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label=L("forward.draw"), canvas_size=(280, 280),
                                         height=280, layers=False)  # one layer: no layer menu to explain
-                w.use_drawing = gr.Button("Use my drawing")
+                w.use_drawing = gr.Button(L("forward.use_drawing"))
         return w
 
     def wire(self, w: SimpleNamespace, demo: gr.Blocks):

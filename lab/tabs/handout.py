@@ -17,7 +17,7 @@ import gradio as gr
 
 from lab.exports import Exports
 from lab.handout.page import write_pdf
-from lab.tabs.common import HEAVY, INTERACTIVE, friendly, inputs
+from lab.tabs.common import HEAVY, INTERACTIVE, L, friendly, inputs
 
 # each PDF in its own folder, served from there and pruned as new ones come (lab/exports.py)
 HANDOUTS = Exports(Path(tempfile.gettempdir()) / "diffusion_lab_handouts")
@@ -25,8 +25,8 @@ HANDOUTS = Exports(Path(tempfile.gettempdir()) / "diffusion_lab_handouts")
 
 def handout_row(w):
     with gr.Row():
-        w.handout_button = gr.Button("Download this lesson (PDF)", size="sm")
-        w.handout_file = gr.File(label="handout (A4, prints in black and white)", visible=False, height=80)
+        w.handout_button = gr.Button(L("handout.button"), size="sm")
+        w.handout_file = gr.File(label=L("handout.file"), visible=False, height=80)
 
 
 def pdf_handler(make_pages, *bound):
@@ -35,14 +35,13 @@ def pdf_handler(make_pages, *bound):
     pages_of = functools.partial(make_pages, *bound)
     stem = "diffusion_lab_" + re.sub(r"_pages$", "", make_pages.__name__)
 
-    @friendly
     def handout(*args, **kwargs):
         path = write_pdf(pages_of(*args, **kwargs), HANDOUTS.new_folder() / f"{stem}.pdf")
         return gr.File(str(path), visible=True)
 
-    handout.__signature__ = inspect.signature(pages_of)
+    handout.__signature__ = inspect.signature(pages_of)  # before friendly, which reads it (the page's language)
     handout.__name__ = f"{stem}_handout"
-    return handout
+    return friendly(handout)
 
 
 def wire_handout(w, make_pages, *bound, samples: bool = False):

@@ -8,11 +8,14 @@ from __future__ import annotations
 import gradio as gr
 import pandas as pd
 
+from lab.i18n import series, text
+from lab.i18n.page import L, each_language
+
 # Okabe & Ito (2008), without yellow and sky blue (under 3:1 against a white page)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#000000")
 # (the style in words, its SVG stroke-dasharray), in the order series are drawn
-STYLES = (("solid line", "none"), ("dashed line", "10 5"), ("dotted line", "2 4"), ("dash-dot line", "12 4 2 4"),
-          ("long dashes", "20 6"), ("dash-dot-dot line", "12 4 2 4 2 4"))
+STYLES = (("plots.solid", "none"), ("plots.dashed", "10 5"), ("plots.dotted", "2 4"), ("plots.dash_dot", "12 4 2 4"),
+          ("plots.long_dashes", "20 6"), ("plots.dash_dot_dot", "12 4 2 4 2 4"))  # the words: lab/i18n
 SERIES = ".dl-plot .plot_pathgroup > g:nth-of-type({k}) .mark-line path"
 
 
@@ -24,13 +27,15 @@ def series_css() -> str:
 
 def caption(names) -> str:
     """'linear: solid line · cosine: dashed line …' for the series in drawing order."""
-    return " · ".join(f"{name}: {STYLES[k % len(STYLES)][0]}" for k, name in enumerate(names))
+    return " · ".join(f"{series(name)}: {text(STYLES[k % len(STYLES)][0])}" for k, name in enumerate(names))
 
 
 def line_plot(value=None, *, names=(), **kwargs) -> gr.LinePlot:
     """gr.LinePlot without Gradio's legend, its series named in the caption (names: the series, in order)."""
     extra = kwargs.pop("elem_classes", [])
-    return gr.LinePlot(value, colors_in_legend=[], caption=caption(names) or None,
+    if kwargs.get("y") == "value":  # a column named for the code: the axis says it in the page's language
+        kwargs.setdefault("y_title", L("plots.value"))
+    return gr.LinePlot(value, colors_in_legend=[], caption=each_language(caption, names) or None,
                        elem_classes=["dl-plot", *([extra] if isinstance(extra, str) else extra)], **kwargs)
 
 

@@ -10,9 +10,11 @@ import gradio as gr
 from diffusion_core.images import picture
 from diffusion_core.samplers import PAPER_GUIDANCE_INTERVAL
 from diffusion_core.serving import backend_name
-from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
+from lab.browser_sampler import WHERE_CHOICES, browser_sampler, where_radio
 from lab.classroom import Classroom
 from lab.handout.tabs import sampling_pages
+from lab.i18n import text
+from lab.i18n.page import L, each_language
 from lab.lessons.sampling import (
     EVALS_PER_STEP,
     FAST_FIRST,
@@ -44,19 +46,12 @@ from lab.tabs.common import (
 from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.widgets import Dropdown, Radio
 
-INTRO = ("**Generation** runs the process backwards: start from pure noise and remove a little predicted noise at each "
-         "step. Left: the current x_t. Right: the network's current guess of the final image. Guidance w > 1 pushes "
-         "harder towards the chosen class. These models make small pictures, the size of what they learnt from: "
-         "{sizes}.")
+INTRO = "sampling.intro"
 SAMPLING_STEPS_ID = "sampling-steps"  # sampling_controls names it after the tab
 FRAMES_TTL_S = 3600  # a trajectory left untouched for an hour is dropped from the server's memory
-FLOW_NOTE = ("**Flow matching.** This model learned the velocity v = ε − x0 that carries a point along the straight "
-             "line x_t = (1−t)·x0 + t·ε; its samplers follow that velocity from noise (t = 1) to an image (t = 0). "
-             "Straight paths can be followed in far fewer steps than DDPM's curved ones: try 4 or 8 steps. "
-             "η and the guidance interval do not apply.")
-INTERVAL_LABEL = "guide only at middle noise levels ({} < σ_t ≤ {})".format(*PAPER_GUIDANCE_INTERVAL)
-INTERVAL_INFO = ("At nearly pure noise guidance mostly narrows variety; near the end the image is already decided "
-                 "(Kynkäänniemi et al. 2024). Measured here: samples closer to the data, fewer network evaluations.")
+FLOW_NOTE = "sampling.flow_note"
+INTERVAL_LABEL = L("sampling.interval") + " ({} < σ_t ≤ {})".format(*PAPER_GUIDANCE_INTERVAL)
+INTERVAL_INFO = L("sampling.interval_info")
 
 
 def batch_description(n: int, conditional: bool, guidance: float, interval) -> str:
@@ -80,7 +75,8 @@ class SamplingTab:
     def class_choices(self, model: str, label: int = -1):
         """The class menu of this model; `label` selected when it is one of its values (a link's class), else -1."""
         options = self.class_options(model)
-        return Dropdown(choices=options, value=label if label in [v for _, v in options] else -1, label="class")
+        return Dropdown(choices=options, value=label if label in [v for _, v in options] else -1,
+                        label=L("sampling.class"))
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
@@ -92,11 +88,11 @@ class SamplingTab:
         names = pipe.sampler_names if pipe is not None else ()
         default = "dpm_solver_pp" if "dpm_solver_pp" in names else ("heun" if "heun" in names else None)
         value = sampler if sampler in names else default
-        return Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label="sampler")
+        return Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label=L("common.sampler"))
 
     def about(self, model: str) -> str:
         pipe = self.zoo.pipelines.get(model)
-        return FLOW_NOTE if pipe is not None and pipe.objective == "flow_matching" else ""
+        return text(FLOW_NOTE) if pipe is not None and pipe.objective == "flow_matching" else ""
 
     def model_changed(self, model: str):
         return self.class_choices(model), self.sampler_choices(model), self.about(model)
@@ -191,13 +187,12 @@ class SamplingTab:
             return gr.skip(), gr.skip()
         frame, steps = frames[min(int(scrubber), len(frames) - 1)], frames[-1].index
         return (gr.update(value=render_frame(frame), alt_text=frame_alt(frame, steps)),
-                f"Showing {frame_words(frame, steps)} of the recorded run (move the slider to the end for the result).")
+                text("sampling.showing", frame=frame_words(frame, steps)))
 
     @friendly
     def export(self, frames):
         if not frames:
-            raise gr.Error("Generate on the server first, then export its trajectory (a run in your browser has its "
-                           "own PNG and GIF buttons under its picture).")
+            raise gr.Error(text("sampling.export_first"))
         return [str(path) for path in export_trajectory(frames, self.exports.new_folder())]
 
     @friendly
@@ -210,36 +205,37 @@ class SamplingTab:
         w = SimpleNamespace()
         models = self.zoo.names(with_time=True)
         first = next((m for m in FAST_FIRST if m in models), models[0] if models else None)
-        gr.Markdown(INTRO.format(sizes=picture_sizes({m: self.zoo.pipelines[m] for m in models})))
+        pipelines = {m: self.zoo.pipelines[m] for m in models}
+        gr.Markdown(each_language(lambda: text(INTRO, sizes=picture_sizes(pipelines))))
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 with gr.Row():
-                    w.model = Dropdown(models, value=first, label="model")
+                    w.model = Dropdown(models, value=first, label=L("common.model"))
                     w.label = self.class_choices(first or "")
                 with gr.Row():
-                    w.go = gr.Button("Generate", variant="primary")
-                    w.compare_button = gr.Button("Same seed, all samplers")
-                    w.export_button = gr.Button("Export GIF, MP4 + PNG strip")
-                w.about = gr.Markdown(self.about(first or ""))
+                    w.go = gr.Button(L("common.generate"), variant="primary")
+                    w.compare_button = gr.Button(L("sampling.compare"))
+                    w.export_button = gr.Button(L("sampling.export"))
+                w.about = gr.Markdown(L(FLOW_NOTE) if self.about(first or "") else "")
                 # the class default: DPM-Solver++ 20 steps with the guidance interval, measured at 2.5× fewer
                 # network evaluations than DDIM 50 for +0.2 domain-FID (bench/class_defaults.py; docs/benchmarks.md
                 # "Quality against cost")
                 sampling_controls(w, "dpm_solver_pp", 20, 1000, 2.0, "sampling")
                 with gr.Row():
-                    w.eta = gr.Slider(0, 1, value=0, step=0.1, label="η (DDIM only: 0 deterministic, 1 like DDPM)")
+                    w.eta = gr.Slider(0, 1, value=0, step=0.1, label=L("sampling.eta"))
                     w.limit_guidance = gr.Checkbox(True, label=INTERVAL_LABEL, info=INTERVAL_INFO)
-                w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
+                w.where = where_radio()
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler()  # the run in this browser: canvas, status, scrubber, PNG/GIF
                 w.status = gr.Markdown()
-                w.frame = gr.Image(label="left: x_t · right: predicted x0", interactive=False,  # a phone scrolls it
+                w.frame = gr.Image(label=L("sampling.frame"), interactive=False,  # a phone scrolls it
                                    elem_classes=["dl-main", "dl-result", "dl-wide", "dl-pair"])
                 w.frames = gr.State([], time_to_live=FRAMES_TTL_S)  # per user: the recorded trajectory (uint8 frames)
-                w.scrubber = gr.Slider(0, 1, value=0, step=1, label="scrub the recorded trajectory", visible=False)
-        w.compared = gr.Gallery(label="identical starting noise, every sampler", columns=4, height=360,
+                w.scrubber = gr.Slider(0, 1, value=0, step=1, label=L("common.scrub"), visible=False)
+        w.compared = gr.Gallery(label=L("sampling.compared"), columns=4, height=360,
                                 object_fit="contain", elem_classes="dl-result")
         handout_row(w)
-        w.files = gr.File(label="exports", file_count="multiple", height=120, elem_classes="dl-result")
+        w.files = gr.File(label=L("sampling.files"), file_count="multiple", height=120, elem_classes="dl-result")
         return w
 
     def wire(self, w: SimpleNamespace):

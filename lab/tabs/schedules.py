@@ -8,6 +8,8 @@ import gradio as gr
 
 from diffusion_core import SCHEDULE_NAMES
 from lab.handout.tabs import schedules_pages
+from lab.i18n import text
+from lab.i18n.page import L
 from lab.lessons.forward import fixed_noise
 from lab.lessons.schedules import noised_by_each_schedule, schedule_curves, schedule_table
 from lab.tabs.common import (
@@ -27,8 +29,7 @@ from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.plots import line_plot, plot_update
 from lab.tabs.widgets import CheckboxGroup
 
-INTRO = ("A **schedule** decides how fast the image fades. SNR (signal-to-noise ratio) compares the image's share "
-         "with the noise's; at **0 dB** they are equal. Cosine keeps more signal for longer.")
+INTRO = L("schedules.intro")
 
 
 @friendly
@@ -36,7 +37,7 @@ def update_schedules(names: list[str], T: int, t: int, x0, seed: int):
     T = whole_number("T", T, 2, MAX_T)
     t = min(int(check_range("t", t, 0, MAX_T - 1)), T - 1)
     if not names:
-        raise gr.Error("No schedule is ticked: tick at least one to see its curves.")
+        raise gr.Error(text("schedules.none_ticked"))
     for name in names:
         one_of("each schedule", name, SCHEDULE_NAMES)
     curves = schedule_curves(names, T, marker_t=t)
@@ -78,14 +79,14 @@ def script_api():
 def layout(shared: SimpleNamespace) -> SimpleNamespace:
     w = SimpleNamespace(x0=shared.x0, seed=shared.seed, T=shared.T, t=shared.t)
     gr.Markdown(INTRO)
-    w.names = CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label="schedules")
+    w.names = CheckboxGroup(list(SCHEDULE_NAMES), value=list(SCHEDULE_NAMES), label=L("schedules.names"))
     with gr.Row():
-        w.beta_plot = line_plot(x="t", y="value", color="schedule", title="β_t (noise added at step t)", height=260)
-        w.alpha_bar_plot = line_plot(x="t", y="value", color="schedule", title="ᾱ_t (signal left)", height=260,
+        w.beta_plot = line_plot(x="t", y="value", color="schedule", title=L("schedules.beta"), height=260)
+        w.alpha_bar_plot = line_plot(x="t", y="value", color="schedule", title=L("schedules.alpha_bar"), height=260,
                                      elem_id="alpha-bar-plot", elem_classes="dl-first")  # first on a phone
-        w.snr_plot = line_plot(x="t", y="value", color="schedule", title="SNR in dB = 10·log10(ᾱ/(1−ᾱ))", height=260)
-    w.table = gr.Dataframe(label="ᾱ_t and SNR (dB) at chosen t; the step where noise starts to outweigh signal (0 dB)")
-    w.by_schedule = gr.Gallery(label="your image at the t of tab 1, under each schedule", columns=4, height="auto",
+        w.snr_plot = line_plot(x="t", y="value", color="schedule", title=L("schedules.snr"), height=260)
+    w.table = gr.Dataframe(label=L("schedules.table"))
+    w.by_schedule = gr.Gallery(label=L("schedules.by_schedule"), columns=4, height="auto",
                                object_fit="contain")
     handout_row(w)
     return w

@@ -11,10 +11,12 @@ import pandas as pd
 
 from diffusion_core import SAMPLERS
 from diffusion_core.images import picture
-from lab.browser_sampler import WHERE_CHOICES, WHERE_INFO, browser_sampler
+from lab.browser_sampler import WHERE_CHOICES, browser_sampler, where_radio
 from lab.checks import flag, markdown_literal
 from lab.classroom import Classroom
 from lab.handout.tabs import text_pages
+from lab.i18n import text as say
+from lab.i18n.page import L, each_language
 from lab.lessons.memorising import decode_pictures, max_value_chars
 from lab.lessons.text import THUMBNAIL_SCALE, TextStudio, batched_pictures, text_request, text_studio
 from lab.tabs.common import (
@@ -32,13 +34,7 @@ from lab.tabs.common import (
 from lab.tabs.handout import handout_row, wire_handout
 from lab.tabs.widgets import Dropdown, Radio
 
-NOT_INSTALLED = """### Text to image with CLIP (no text model installed here)
-This tab turns an English prompt such as *"a bold seven"* or *"dark ankle boots"* into images:
-a small CLIP trained by this project encodes the prompt, and a U-Net conditioned on CLIP embeddings
-denoises pure noise towards it, with classifier-free guidance. It also shows how close your prompt is
-to the concepts the model knows, and warns you when it is far from all of them ("a cat" on a model of
-clothes and digits). It needs `pretrained/text_cond` and `pretrained/tiny_clip` (shipped with the project;
-docs/training.md says how to train them again). Meanwhile, try the class-conditional models in **Reverse sampling**."""
+NOT_INSTALLED = L("text.not_installed")
 EXAMPLES = ["a bold seven", "a thin slanted two", "dark ankle boots", "a light t-shirt", "large handbag"]
 VERDICT_ID = "prompt-verdict"  # the inspector's verdict (the browser test reads it)
 BROWSER_ID, IMAGES_ID = "text-browser", "text-images"  # where lab/static/js/drawn_pictures.mjs finds the pictures
@@ -53,7 +49,7 @@ DRAWN_JS = """async (drawn, text_model) => {
     return ["", text_model];
   }
 }""".replace("CALL", f'm.drawnPictures("{BROWSER_ID}", "{IMAGES_ID}", {THUMBNAIL_SCALE})')
-TEXT_MODEL_INFO = "each text model has its own CLIP and knows its own pictures (digits and clothes, emoji)"
+TEXT_MODEL_INFO = L("text.model_info")
 
 
 def examples_of(studios: dict) -> list[str]:
@@ -90,7 +86,7 @@ class TextTab:
         payload = self.classroom.browser.payload(r.model, r.studio.pipe, where, r.n, r.seed,
                                                  {"sampler": sampler, "num_steps": r.steps,
                                                   "guidance_scale": r.guidance}, cond=cond)
-        note = f"note: {markdown_literal(r.notice)}" if r.notice else ""
+        note = say("text.note", notice=markdown_literal(r.notice)) if r.notice else ""
         return payload, note, gr.Gallery(visible=False), None  # no nearest training emoji of the last pictures
 
     @friendly
@@ -104,9 +100,9 @@ class TextTab:
         run, shared = self.classroom.cache.run(key, lambda: self.pictures(r.studio, text, n, seed, use_prior, steps,
                                                                           sampler=sampler, guidance_scale=guidance))
         for step, pictures in run.follow(self.classroom.batcher.frame_interval(), self.classroom.batcher.wait_turn):
-            status = (f"step {step.index}/{steps} · {time.perf_counter() - start:.1f} s"
-                      + (f" · note: {markdown_literal(notice)}" if notice else "")
-                      + (" · computed once for everyone who asked for the same" if shared else ""))
+            status = (say("text.step", step=step.index, steps=steps, seconds=f"{time.perf_counter() - start:.1f}")
+                      + (" · " + say("text.note", notice=markdown_literal(notice)) if notice else "")
+                      + (" · " + say("text.shared") if shared else ""))
             yield pictures, status
         self.classroom.cache.evict()
 
@@ -120,13 +116,11 @@ class TextTab:
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
         # the warning quotes the student's prompt: escaped, so that it shows as typed (no link, picture or heading)
-        verdict = ("⚠️ " + markdown_literal(report.warning)) if report.warning else ("The prompt is close to things "
-                                                                                     "the model knows.")
+        verdict = ("⚠️ " + markdown_literal(report.warning)) if report.warning else say("text.close")
         if report.prior_classes:
             k = sum(n for _, n in report.prior_classes)
-            verdict += (f"\n\n**Retrieval prior:** the {k} training images closest to the prompt are "
-                        + ", ".join(f"{name} ×{n}" for name, n in report.prior_classes[:4])
-                        + "; their mean image embedding is what the U-Net is asked for.")
+            verdict += "\n\n" + say("text.prior_verdict", k=k, classes=", ".join(
+                f"{name} ×{n}" for name, n in report.prior_classes[:4]))
         return table, neighbours, verdict
 
     @friendly
@@ -136,8 +130,7 @@ class TextTab:
         name, studio = self.studio_of(text_model)
         lesson = studio.memorising
         if lesson is None:
-            raise gr.Error(f"The model {name} has not measured how often it copies its training pictures "
-                           "(no near_copies.json in its folder).")
+            raise gr.Error(say("text.no_near_copies", name=name))
         found = lesson.nearest(decode_pictures(drawn, studio.pipe.config.image_size))
         return lesson.gallery(found), lesson.summary(found)
 
@@ -210,14 +203,11 @@ class TextTab:
         clip_info, cfg = studio.clip.info, studio.pipe.config
         zero_shot = " · ".join(f"{ds} {acc * 100:.0f} %" for ds, acc in clip_info.get("zero_shot_accuracy", {}).items()
                                if isinstance(acc, (int, float)))
-        made = f"{cfg.image_size}×{cfg.image_size} {'colour' if cfg.in_channels == 3 else 'grey'}"
-        return (f"Model **{text_model}**, conditioned on CLIP **{studio.clip.name}** "
-                f"({clip_info.get('trained_on', 'pretrained open_clip weights')}"
-                + (f"; zero-shot accuracy from prompts alone: {zero_shot}" if zero_shot else "") + "). "
-                "The U-Net was trained on CLIP *image* embeddings; the prompt gives a CLIP *text* embedding. "
-                "The **retrieval prior** bridges the two: it averages the image embeddings of the training images "
-                "closest to the prompt (DALL·E 2 learns this step). Untick it to condition on the raw text embedding "
-                f"and see the difference. It makes **{made}** pictures, the size of the images it learnt from.")
+        made = f"{cfg.image_size}×{cfg.image_size} " + say("text.colour" if cfg.in_channels == 3 else "text.grey")
+        return (say("text.about_model", model=text_model, clip=studio.clip.name,
+                    trained_on=clip_info.get("trained_on", "pretrained open_clip weights"))
+                + (say("text.zero_shot", accuracy=zero_shot) if zero_shot else "") + "). "
+                + say("text.about_prior", made=made))
 
     @friendly
     def model_changed(self, text_model):
@@ -229,41 +219,39 @@ class TextTab:
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
         has_bank, first = self.studio.bank is not None, self.classroom.text_model
-        w.text_model = Dropdown(list(self.studios), value=first, label="text model", info=TEXT_MODEL_INFO)
-        w.about = gr.Markdown(self.about(first))
+        w.text_model = Dropdown(list(self.studios), value=first, label=L("text.model"), info=TEXT_MODEL_INFO)
+        w.about = gr.Markdown(each_language(self.about, first))
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
-                w.prompt = gr.Textbox(label="prompt", value=EXAMPLES[0], max_lines=2)
+                w.prompt = gr.Textbox(label=L("text.prompt"), value=EXAMPLES[0], max_lines=2)
                 gr.Examples(examples_of(self.studios), inputs=w.prompt)
                 with gr.Row():
-                    w.go = gr.Button("Generate", variant="primary")
-                    w.inspect_button = gr.Button("Inspect prompt")
+                    w.go = gr.Button(L("common.generate"), variant="primary")
+                    w.inspect_button = gr.Button(L("text.inspect"))
                 sampling_controls(w, "dpm_solver_pp", 20, 100, 3.0, "text")
                 w.use_prior = gr.Checkbox(value=has_bank, interactive=has_bank,
-                                          label="retrieval prior: text embedding → mean image embedding of the nearest "
-                                                "training images"
-                                                + ("" if has_bank else " (no prior_bank.safetensors for this model)"))
-                w.where = Radio(WHERE_CHOICES, value="auto", label="where the sampling runs", info=WHERE_INFO)
+                                          label=L("text.use_prior" if has_bank else "text.no_prior"))
+                w.where = where_radio()
             with gr.Column(scale=1, min_width=320, elem_classes=["dl-sticky", "dl-first"]):  # first on a phone
                 w.browser = browser_sampler(BROWSER_ID)  # this browser's run: x_t | predicted x0, scrubber, PNG/GIF
                 w.status = gr.Markdown(latex_delimiters=[])  # may quote the prompt: no $…$ maths from it
-                w.images = gr.Gallery(label="images", columns=4, object_fit="contain",
+                w.images = gr.Gallery(label=L("text.images"), columns=4, object_fit="contain",
                                       elem_classes=["dl-main", "dl-result"], elem_id=IMAGES_ID)
                 w.warning = gr.Markdown(latex_delimiters=[], elem_id=VERDICT_ID)  # quotes the prompt (escaped)
         self.memorising_layout(w)
         with gr.Row():
-            w.concepts = gr.Dataframe(label="closest concepts")
-            w.nearest = gr.Gallery(label="nearest test images", columns=4, height=260, elem_classes="dl-result")
+            w.concepts = gr.Dataframe(label=L("text.concepts"))
+            w.nearest = gr.Gallery(label=L("text.nearest"), columns=4, height=260, elem_classes="dl-result")
         handout_row(w)
         return w
 
     def memorising_layout(self, w: SimpleNamespace):
         """Did it copy a training emoji? The last pictures' nearest training emoji (models with near_copies.json)."""
         lesson = self.studio.memorising
-        with gr.Accordion("Did it copy a training emoji?", visible=lesson is not None) as w.copies_box:
-            w.copies_note = gr.Markdown(lesson.report.sentence() if lesson else "", latex_delimiters=[])
-            w.copies_button = gr.Button("Find the nearest training emoji of my pictures")
-            w.copies = gr.Gallery(label="each of your pictures, then its 3 nearest training emoji", columns=8,
+        with gr.Accordion(L("text.copies_box"), visible=lesson is not None) as w.copies_box:
+            w.copies_note = gr.Markdown(each_language(lesson.report.sentence) if lesson else "", latex_delimiters=[])
+            w.copies_button = gr.Button(L("text.copies_button"))
+            w.copies = gr.Gallery(label=L("text.copies"), columns=8,
                                   object_fit="contain", elem_classes="dl-result")  # two pictures a row
             size = max(studio.pipe.config.image_size for studio in self.studios.values())
             w.drawn = gr.Textbox(visible=False, label="picture data", max_length=max_value_chars(size))

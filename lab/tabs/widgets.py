@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gradio as gr
 
+from lab.i18n.page import L
+
 
 class Radio(gr.Radio):
     is_template = True
@@ -32,9 +34,10 @@ class CheckboxGroup(gr.CheckboxGroup):
         return payload
 
 
-# an upload box's words, the same as the name Gradio gives its button ("Drop an image file here to upload"): a
-# screen reader and a student's eye, or voice control, then name it alike (axe-core: label-content-name-mismatch)
-UPLOAD_WORDS = "Drop an image file here to upload"
+# an upload box's words, the same as the name Gradio gives its button ("Drop an image file here to upload", and
+# Gradio's own translation of it in each language): a screen reader and a student's eye, or voice control, then name
+# it alike (axe-core: label-content-name-mismatch)
+UPLOAD_WORDS = L("forward.upload_words")
 
 
 class PictureUpload(gr.Image):

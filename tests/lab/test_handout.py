@@ -12,7 +12,8 @@ from PIL import Image
 from lab.handout.__main__ import main
 from lab.handout.page import write_pdf
 from lab.handout.tabs import forward_pages, schedules_pages
-from lab.tabs.common import HEAVY, INTERACTIVE, inputs
+from lab.i18n import words
+from lab.tabs.common import HEAVY, INTERACTIVE, REQUEST, inputs
 from tests.fixtures import make_tiny_models
 
 FEWER_STEPS = {"sampling": {"steps": 3}, "text": {"steps": 3}}  # the tiny models: a quick run
@@ -29,13 +30,14 @@ def page_count(path: Path) -> int:
 
 def widget_values(w, handler) -> dict:
     """What the tab's widgets hold when the page opens, by the handler's parameter names."""
-    return dict(zip(inspect.signature(handler).parameters, (c.value for c in inputs(handler, w))))
+    names = [name for name in inspect.signature(handler).parameters if name != REQUEST]
+    return dict(zip(names, (c.value for c in inputs(handler, w))))
 
 
 @pytest.mark.parametrize("tab", TABS)
 def test_every_tab_has_a_button_that_renders_its_current_values(demo, tab):
     w = getattr(demo.tabs, tab)
-    assert w.handout_button.value == "Download this lesson (PDF)"
+    assert words(w.handout_button.value, "en") == "Download this lesson (PDF)"
     file = w.handout(**widget_values(w, w.handout) | FEWER_STEPS.get(tab, {}))
     assert file.visible and file.value["orig_name"] == f"diffusion_lab_{tab}.pdf"
     assert page_count(file.value["path"]) == 1

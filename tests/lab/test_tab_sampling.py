@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from lab.i18n import words
 from lab.lessons.sampling import render_frame
 from lab.tabs.sampling import batch_description
 from tests.lab.messages import refusal
@@ -43,7 +44,8 @@ def test_a_repeated_request_is_replayed_from_the_class_cache(tab):
 
 def test_class_choices_follow_the_model(tab):
     assert [c[1] for c in tab.class_choices("tiny_cond").choices][:2] == [-1, -2]
-    assert tab.class_choices("tiny_text").choices == [("(unconditional model)", -1)]
+    assert [(words(label, "en"), value) for label, value in tab.class_choices("tiny_text").choices] == [
+        ("(unconditional model)", -1)]
     assert batch_description(4, False, 3.0, None) == "a batch of 4"
 
 

@@ -59,3 +59,9 @@ def test_repeated_parameters_count_once_and_prompts_are_tidied():
     assert view_of({"tab": ["text", "forward"], "prompt": "  dark \n ankle   boots "}, KNOWN) \
         == {"tab": "forward", "prompt": "dark ankle boots"}
     assert len(view_of({"prompt": "x" * 5000}, KNOWN)["prompt"]) == 200
+
+
+def test_a_link_names_the_pages_language_when_one_is_ours():
+    assert view_of({"tab": "forward", "lang": "zh-CN"}, Known()) == {"tab": "forward", "lang": "zh-CN"}
+    assert view_of({"lang": "xx"}, Known()) == {} and view_of({"lang": "DE"}, Known()) == {}
+    assert link_of({"tab": "schedules", "lang": "de"}) == "?tab=schedules&lang=de"

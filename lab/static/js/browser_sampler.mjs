@@ -5,6 +5,7 @@
 // the component's "submit" event, whose handler is the server's own sampler.
 import { BrowserModel, cannotRun } from "./browser_model.mjs";
 import { evaluationsOf, makeEvaluator, runPlan } from "./plan_executor.mjs";
+import { fill, loadWords } from "./lang.mjs";
 import { seededNormal } from "./seeded_normal.mjs";
 import { floats } from "./toy2d_net.mjs";
 
@@ -14,7 +15,9 @@ const PAD = 2, SCALE = 3, GAP = 12, BACKGROUND = 40; // as lab/lessons/sampling.
 // A column narrower than this (a phone's, a small window's) draws x̂0 under x_t: side by side, each grid would get
 // a quarter of its width (76 px tall on a phone). Wider columns (a laptop's: 576 px) keep x_t | x̂0 as the text says.
 const STACK_BELOW_PX = 480;
-const CAPTIONS = { false: "left: x_t · right: predicted x0", true: "top: x_t · bottom: predicted x0" };
+const CAPTIONS = { false: "sampling.frame", true: "browser.caption_stacked" }; // side by side, stacked (lab/i18n)
+let words = {}; // the page's catalogue (lab/static/js/lang.mjs), loaded on mount
+const say = (key, values) => fill(words, key, values);
 const speeds = new Map(); // model URL + batch + guided -> ms per evaluation, measured once per page
 
 function toUint8(x) {
@@ -76,13 +79,13 @@ function autoReason(payload, estimate) { // null: run here; else why the server 
   const server = payload.server;
   if (server.others > 0) return null;
   if (estimate <= Math.max(FAST_ENOUGH_S, 2 * (server.estimate_s ?? 0))) return null;
-  return `your device would take about ${estimate.toFixed(0)} s, the server about ${(server.estimate_s ?? 0).toFixed(1)} s`;
+  return say("browser.slow", { estimate: estimate.toFixed(0), server: (server.estimate_s ?? 0).toFixed(1) });
 }
 
 function whyHere(payload, estimate) {
-  if (payload.where === "browser") return "you chose your browser";
-  if (payload.server.others > 0) return `the server is busy with ${payload.server.others} other run(s)`;
-  return `your device is fast enough (about ${estimate.toFixed(1)} s)`;
+  if (payload.where === "browser") return say("browser.chose_browser");
+  if (payload.server.others > 0) return say("browser.busy", { others: payload.server.others });
+  return say("browser.fast", { estimate: estimate.toFixed(1) });
 }
 
 function download(blob, name) {
@@ -117,7 +120,7 @@ class SamplerView {
   draw(frame) {
     this.state.draws += 1;
     const layout = this.arranged(), image = framePixels(frame.xt, frame.x0, layout), canvas = this.$(".dl-canvas");
-    this.$(".dl-caption").textContent = CAPTIONS[layout.stacked];
+    this.$(".dl-caption").textContent = say(CAPTIONS[layout.stacked]);
     this.small.width = image.width; this.small.height = image.height;
     this.small.getContext("2d").putImageData(image, 0, 0);
     canvas.width = image.width * SCALE; canvas.height = image.height * SCALE;
@@ -137,7 +140,7 @@ class SamplerView {
   toServer(payload, reason) {
     this.element.dataset.state = "server";
     this.$(".dl-stage").hidden = true;
-    this.show(`Runs on the server: ${reason}. The picture appears below.`, "server");
+    this.show(say("browser.on_server", { reason }), "server");
     window.diffusionLab = { ...window.diffusionLab, lastRun: { run: payload.run, where: "server", reason } };
     this.trigger("submit");
   }
@@ -148,23 +151,23 @@ class SamplerView {
     this.box.dlPictures = null; // a new run: the pictures of the last one are gone
     this.start(payload).catch((e) => {
       console.error(e);
-      this.toServer(payload, `the browser run failed (${e.message || e})`);
+      this.toServer(payload, say("browser.failed", { error: e.message || e }));
     });
   }
 
   async start(payload) {
-    const blocked = payload.where === "server" ? "you chose the server" : payload.reason || cannotRun();
+    const blocked = payload.where === "server" ? say("browser.chose_server") : payload.reason || (cannotRun() && say("browser.no_wasm"));
     if (blocked) return this.toServer(payload, blocked);
     const [channels, size] = payload.plan.shape;
     this.state.layout = { batch: payload.batch, nrow: payload.nrow, channels, size };
     this.element.dataset.state = "loading";
-    this.show("Loading the model into your browser…");
+    this.show(say("browser.loading"));
     let model;
     try {
       model = await BrowserModel.load(this.staticBase, new URL(payload.model.url, this.root).href,
         payload.model.conditioning);
     } catch (e) {
-      return this.toServer(payload, `the model could not be loaded in this browser (${e.message || e})`);
+      return this.toServer(payload, say("browser.not_loaded", { error: e.message || e }));
     }
     const cond = payload.cond === null ? null
       : payload.model.conditioning.kind === "class" ? Int32Array.from(payload.cond) : floats(payload.cond);
@@ -174,7 +177,7 @@ class SamplerView {
     const estimate = (await measure(evaluate, payload, xT)) * evaluations / 1000;
     const reason = payload.where === "auto" ? autoReason(payload, estimate) : null;
     if (reason) return this.toServer(payload, reason);
-    this.show(`Runs in your browser (${model.backend}): ${whyHere(payload, estimate)}.`, "browser");
+    this.show(say("browser.here", { backend: model.backend, why: whyHere(payload, estimate) }), "browser");
     await this.sample(payload, evaluate, xT, evaluations, model.backend);
   }
 
@@ -190,8 +193,8 @@ class SamplerView {
       this.state.frames.push(frame);
       this.drawSoon(frame);
       const done = Math.round(evaluations * step.index / plan.num_steps);
-      this.$(".dl-status").textContent = `step ${step.index}/${plan.num_steps} · t = ${Number(step.t.toPrecision(3))}`
-        + ` · ${done} model evaluations · ${((performance.now() - started) / 1000).toFixed(2)} s in your browser (${backend})`;
+      this.$(".dl-status").textContent = say("browser.status", { step: step.index, steps: plan.num_steps,
+        t: Number(step.t.toPrecision(3)), done, seconds: ((performance.now() - started) / 1000).toFixed(2), backend });
       last = step;
       if (performance.now() - yielded > FRAME_MS) {
         await yieldToBrowser();
@@ -231,8 +234,18 @@ class SamplerView {
   }
 }
 
-export function mount(element, props, trigger, watch, root) {
+function translate(element) { // the template's own words (lab/browser_sampler.TEMPLATE), in the page's language
+  const label = element.querySelector(".dl-scrub-label");
+  if (label && label.firstChild) label.firstChild.textContent = say("common.scrub") + " ";
+  element.querySelector(".dl-png").textContent = say("browser.png");
+  element.querySelector(".dl-gif").textContent = say("browser.gif");
+}
+
+export async function mount(element, props, trigger, watch, root) {
+  words = await loadWords(root);
+  translate(element);
   const view = new SamplerView(element, trigger, root);
   view.wireControls();
   watch("value", () => view.receive(props.value));
+  if (props.value) view.receive(props.value); // a value that came while the words were loading
 }

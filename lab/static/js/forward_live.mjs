@@ -91,7 +91,7 @@ export function histogram(values, { bins, lo, hi }) {
 
 const BARS = "rgba(59, 130, 246, 0.75)", CURVE = "#f97316", INK = "#555";
 
-function drawHistogram(canvas, densities, { bins, lo, hi }) {
+function drawHistogram(canvas, densities, { bins, lo, hi }, { title, legend } = {}) {
   const g = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
   const left = 36, right = 8, top = 28, bottom = 24, plotW = W - left - right, plotH = H - top - bottom;
   const normal = (x) => Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
@@ -100,7 +100,7 @@ function drawHistogram(canvas, densities, { bins, lo, hi }) {
   g.clearRect(0, 0, W, H);
   g.font = "13px sans-serif";
   g.fillStyle = INK;
-  g.fillText("pixels of x_t vs N(0, 1)", left, 16);
+  g.fillText(title || "pixels of x_t vs N(0, 1)", left, 16);
   g.fillStyle = BARS;
   densities.forEach((d, k) => {
     const x = xOf(lo + k * (hi - lo) / bins);
@@ -126,13 +126,28 @@ function drawHistogram(canvas, densities, { bins, lo, hi }) {
   g.fillStyle = CURVE;
   g.fillRect(W - 90, 12, 12, 3);
   g.fillStyle = INK;
-  g.fillText("x_t pixels", W - 174, 17);
+  g.fillText(legend || "x_t pixels", W - 174, 17);
   g.fillText("N(0, 1)", W - 74, 17);
+}
+
+/** The payload's words in the page's language (lab/i18n; window.diffusionLab.lang), else its own (English). */
+export function wordsOf(payload) {
+  const lang = window.diffusionLab && window.diffusionLab.lang;
+  return (payload.langs && payload.langs[lang]) || payload;
 }
 
 export function altText(payload, t, snrDb) { // lab/lessons/forward.py: xt_alt
   const [, seen] = payload.visibility.find(([bound]) => snrDb >= bound);
   return fill(payload.alt, { t, seen });
+}
+
+/** The live view's names in the page's language: the picture's alt text at t, its label, the histogram's; its words. */
+function labelled(element, payload, t, snrDb) {
+  const words = wordsOf(payload);
+  element.querySelector(".dl-live-xt").setAttribute("aria-label", altText(words, t, snrDb));
+  if (words.label) element.querySelector(".dl-live-label").textContent = words.label;
+  element.querySelector(".dl-live-histogram").setAttribute("aria-label", words.histogram_alt || "");
+  return words;
 }
 
 function sizeCanvas(canvas, data) { // a digit is upscaled with crisp pixels; a photo is shown at its size or smaller
@@ -165,9 +180,9 @@ export function mount(element, props, watch) {
     canvas.width = data.width;
     canvas.height = data.height;
     canvas.getContext("2d").putImageData(new ImageData(rgba, data.width, data.height), 0, 0);
-    canvas.setAttribute("aria-label", altText(state.payload, t, values.snr_db));
-    $(".dl-live-equation").innerHTML = markdownToHtml(fill(state.payload.equation, values));
-    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram);
+    const words = labelled(element, state.payload, t, values.snr_db);
+    $(".dl-live-equation").innerHTML = markdownToHtml(fill(words.equation, values));
+    drawHistogram($(".dl-live-histogram"), histogram(xt, state.payload.histogram), state.payload.histogram, words);
     $(".dl-forward-live").dataset.t = String(t);
     window.diffusionLab = { ...window.diffusionLab, forward: { t, a: values.a, b: values.s } };
   }
