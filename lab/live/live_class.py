@@ -125,6 +125,7 @@ class LiveClass:
         if not isinstance(view, dict) or len(view) > MAX_VIEW_FIELDS:
             raise LiveError(400, "Send the view as a link to it (the text after the ?).")
         checked = view_of({k: v for k, v in view.items() if isinstance(v, (str, int, float))}, self.known)
+        checked.pop("lang", None)  # each student keeps the language of their own page
         if not checked:
             raise LiveError(400, "That link names no view of this app: copy the link to the view again.")
         return checked

@@ -137,3 +137,9 @@ def test_the_same_view_shown_twice_calls_back_and_a_question_brings_its_view():
     state = json.loads(live.for_students())
     assert state["shown"] == 4 and state["view"] == {"tab": "forward", "schedule": "linear", "T": 1000,
                                                      "sampler": "ddim"}
+
+
+def test_a_shown_view_keeps_each_students_language():
+    live = new_class()
+    live.show("teacher-key", "?tab=forward&t=700&lang=de")
+    assert live.view == {"tab": "forward", "t": 700}
