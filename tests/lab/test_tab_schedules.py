@@ -6,7 +6,7 @@ from tests.lab.messages import refusal
 
 def test_schedule_handler(x0):
     beta, abar, snr, table, row = update_schedules(["linear", "cosine"], 1000, 400, x0, 0)
-    assert set(beta["schedule"]) == {"linear", "cosine", "t = 400"} and len(table) == 2 and len(row) == 2
+    assert set(beta["value"]["schedule"]) == {"linear", "cosine", "t = 400"} and len(table) == 2 and len(row) == 2
     assert table.set_index("schedule").loc["cosine", "0 dB at t"] == 496
     assert update_schedules(["cosine"], 1000, 10, None, 0)[4] == []  # no image yet: the curves alone
 
