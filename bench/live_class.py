@@ -1,7 +1,7 @@
 """A live class (issue 25) over its light channel: a teacher and N students on one server, a lesson of 10 pushes and 5
 questions; prints push-to-screen latency, the server's CPU and memory, its open connections, and errors (JSON).
 
-    python bench/live_class.py --students 30 100 --port 7893
+    python bench/live_class.py --students 30 100 --port 7893 --class-model-steps 1000
 
 The server is a minimal FastAPI app holding only the live class's routes (lab/live/routes.py), run by uvicorn in its
 own process (so its CPU time is its own); the full app mounts the same router beside Gradio. Each student is a raw
@@ -13,6 +13,10 @@ asks, waits for the answers, reveals and closes a question after every second vi
     ask to screen    the same for a question
     CPU / student    the server's utime + stime during the lesson, per student, per minute of this lesson (a real
                      lesson spreads the same events over 45 minutes: its cost per minute is lower still)
+
+Then the class's own model (lab/live/class_model.py), unless --class-model-steps 0: up to 60 students send a drawing
+each (MNIST digits stand in for them), the teacher trains (one thread, as the server does), and every student asks
+for pictures once, within 10 s of the training's end: training wall time and server CPU, pictures' p50/p90, errors.
 
 The clients share the machine's cores with the server: latencies are upper bounds. A bench: it asserts nothing."""
 from __future__ import annotations
@@ -109,6 +113,8 @@ class Lesson:
         self.arrived: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.answered: dict[str, asyncio.Event] = {}
+        self.tokens: list[str] = []  # the students' tokens, in the order they joined
+        self.pid = 0  # the server's process
 
     def saw(self, what: str, at: float):
         self.arrived.setdefault(what, []).append(at)
@@ -121,6 +127,7 @@ class Lesson:
 
     async def student(self, code: str, i: int, ready: asyncio.Event):
         me = await self.post(f"/lab/live/{code}/join", {"nickname": f"s{i}"})
+        self.tokens.append(me["token"])
         seen = set()
 
         def on_event(name, data, now):
@@ -169,6 +176,37 @@ async def teach(lesson: Lesson, code: str, key: str):
             await lesson.post(f"/lab/live/{code}/close-question", {"key": key})
 
 
+async def class_model(lesson: Lesson, code: str, key: str, tokens: list[str], steps: int) -> dict:
+    """The class's own model: drawings, one training, every student's pictures."""
+    from diffusion_core.data import load_images
+
+    x0, _ = load_images("mnist", "train", limit=min(60, len(tokens)))
+    pixels = ((x0.flatten(1) + 1) / 2).clamp(0, 1).tolist()
+    for token, drawing in zip(tokens, pixels):
+        await lesson.post(f"/lab/live/{code}/drawing", {"token": token, "pixels": [round(v, 3) for v in drawing]})
+    pid, started = lesson.pid, time.perf_counter()
+    cpu0, rss0 = cpu_seconds(pid), rss_mb(pid)
+    await lesson.post(f"/lab/live/{code}/train", {"key": key})
+    state = "training"
+    while state == "training":
+        await asyncio.sleep(1.0)
+        state = (await call(lesson.port, "GET", f"/lab/live/{code}/state?key={key}"))[1]["model"]["state"]
+    trained = {"state": state, "drawings": len(pixels), "steps": steps,
+               "wall_s": round(time.perf_counter() - started, 1), "server_cpu_s": round(cpu_seconds(pid) - cpu0, 1),
+               "rss_mb": [rss0, rss_mb(pid)]}
+    waits = []
+
+    async def ask(token: str):
+        await asyncio.sleep(random.uniform(0, 10))
+        asked = time.perf_counter()
+        reply = await lesson.post(f"/lab/live/{code}/class-samples", {"token": token})
+        if "pictures" in reply:
+            waits.append(time.perf_counter() - asked)
+
+    await asyncio.gather(*(ask(token) for token in tokens))
+    return {**trained, "pictures": spread(waits)}
+
+
 def spread(values: list[float]) -> dict:
     if not values:
         return {}
@@ -177,8 +215,9 @@ def spread(values: list[float]) -> dict:
             "max_ms": round(1000 * max(values), 1), "n": len(values)}
 
 
-async def one_class(port: int, pid: int, n: int) -> dict:
+async def one_class(port: int, pid: int, n: int, model_steps: int) -> dict:
     lesson, before = Lesson(port, n), {"rss_mb": rss_mb(pid), "connections": connections(port)}
+    lesson.pid = pid
     started = await lesson.post("/lab/live/classes", {})
     code, key = started["code"], started["key"]
     ready = [asyncio.Event() for _ in range(n)]
@@ -189,6 +228,7 @@ async def one_class(port: int, pid: int, n: int) -> dict:
     cpu0, wall0 = cpu_seconds(pid), time.perf_counter()
     await teach(lesson, code, key)
     cpu, minutes = cpu_seconds(pid) - cpu0, (time.perf_counter() - wall0) / 60
+    model = await class_model(lesson, code, key, lesson.tokens, model_steps) if model_steps else None
     await lesson.post(f"/lab/live/{code}/end", {"key": key})
     await asyncio.wait(tasks, timeout=10)
     await asyncio.sleep(0.5)
@@ -198,7 +238,7 @@ async def one_class(port: int, pid: int, n: int) -> dict:
             "lesson_minutes": round(minutes, 2), "server_cpu_s": round(cpu, 2),
             "cpu_s_per_student_per_minute": round(cpu / n / minutes, 4),
             "before": before, "during": during, "after": {"rss_mb": rss_mb(pid), "connections": connections(port)},
-            "errors": len(lesson.errors), "first_errors": lesson.errors[:5]}
+            "class_model": model, "errors": len(lesson.errors), "first_errors": lesson.errors[:5]}
 
 
 def wait_for_port(port: int, seconds: float = 30):
@@ -221,7 +261,11 @@ def side_by_side(results: list[dict]):
             ("CPU s / student / min", lambda r: r["cpu_s_per_student_per_minute"]),
             ("RSS MB before", lambda r: r["before"]["rss_mb"]), ("RSS MB after", lambda r: r["after"]["rss_mb"]),
             ("connections during", lambda r: r["during"]["connections"]),
-            ("connections after", lambda r: r["after"]["connections"]), ("errors", lambda r: r["errors"])]
+            ("connections after", lambda r: r["after"]["connections"]),
+            ("class model train s", lambda r: (r["class_model"] or {}).get("wall_s")),
+            ("class model CPU s", lambda r: (r["class_model"] or {}).get("server_cpu_s")),
+            ("its pictures p90 ms", lambda r: (r["class_model"] or {}).get("pictures", {}).get("p90_ms")),
+            ("errors", lambda r: r["errors"])]
     print(f"{'students':24}" + "".join(f"{r['students']:>10}" for r in results)
           + "".join(f"{'x first':>10}" for _ in results[1:]))
     for name, read in rows:
@@ -234,15 +278,18 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--students", type=int, nargs="+", default=[30, 100])
     p.add_argument("--port", type=int, default=7893)
+    p.add_argument("--class-model-steps", type=int, default=300,
+                   help="the class model's training steps (the server's default is 1000; 0: no class model)")
     p.add_argument("--serve", action="store_true", help="run the server (the bench starts it so)")
     args = p.parse_args()
     if args.serve:
         return serve(args.port)
-    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port)])
+    env = {**os.environ, "DIFFUSION_LAB_CLASS_MODEL_STEPS": str(args.class_model_steps or 1)}
+    server = subprocess.Popen([sys.executable, __file__, "--serve", "--port", str(args.port)], env=env)
     try:
         wait_for_port(args.port)
         idle = {"rss_mb": rss_mb(server.pid), "connections": connections(args.port)}
-        results = [asyncio.run(one_class(args.port, server.pid, n)) for n in args.students]
+        results = [asyncio.run(one_class(args.port, server.pid, n, args.class_model_steps)) for n in args.students]
         print(json.dumps({"server_idle": idle, "classes": results}, indent=1))
         side_by_side(results)
     finally:
