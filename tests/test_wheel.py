@@ -18,6 +18,7 @@ from tests.conftest import ROOT, _free_port
 # files read at run time that are not Python modules (one of each kind)
 RUNTIME_FILES = ("lab/static/js/browser_sampler.mjs", "lab/static/js/plan_executor.mjs", "lab/static/css/classroom.css",
                  "lab/static/ort/ort-wasm-simd-threaded.asyncify.wasm.gz", "lab/static/gifenc/gifenc.esm.js",
+                 "lab/static/tfjs/tf.fesm.min.js", "lab/static/js/live_gallery.mjs", "lab/i18n/zh-CN.json",
                  "diffusion_core/evaluation/templates/diffusion_model.md", "diffusion_core/text/model_configs/")
 
 

@@ -244,8 +244,9 @@ class SamplingTab:
         w.go.click(self.start, inputs(self.start, w), [w.browser, w.status, w.frame, w.scrubber], **INTERACTIVE)
         w.browser.submit(self.server_view, None, [w.frame, w.scrubber], **INTERACTIVE).then(
             self.run_sampler, inputs(self.run_sampler, w), [w.frame, w.status, w.frames, w.scrubber], **SAMPLING)
-        w.scrubber.change(self.scrub, inputs(self.scrub, w), [w.frame, w.status], show_progress="hidden",
-                          **INTERACTIVE)
+        # .input: a student's move only; the run setting the scrubber to its end keeps the run's summary as status
+        w.scrubber.input(self.scrub, inputs(self.scrub, w), [w.frame, w.status], show_progress="hidden",
+                         trigger_mode="always_last", **INTERACTIVE)
         w.export_button.click(self.export, inputs(self.export, w), w.files, **EXPORTS)
         w.compare_button.click(self.all_samplers, inputs(self.all_samplers, w), w.compared, **HEAVY)
         wire_handout(w, sampling_pages, self.classroom, samples=True)
