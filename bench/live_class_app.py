@@ -27,7 +27,7 @@ import time
 import urllib.request
 
 import repo_path
-from live_class import HOST, call, connections, cpu_seconds, listen, rss_mb, spread, wait_for_port
+from live_class import HOST, Lesson, call, connections, cpu_seconds, listen, rss_mb, spread, wait_for_port
 
 VIEWS = ("?tab=forward&t={t}", "?tab=schedules&t={t}", "?tab=denoise&t={t}&model=mnist_fast")
 
@@ -97,19 +97,15 @@ class Page:
         return on_screen, time.perf_counter()
 
 
-class AppLesson:
+class AppLesson(Lesson):
+    """bench/live_class.py's lesson (its post and errors), its students following through Gradio."""
+
     def __init__(self, port: int, config: dict, n: int):
-        self.port, self.config, self.n = port, config, n
+        super().__init__(port, n)
+        self.config = config
         self.sent: dict[int, float] = {}  # push number -> when the teacher sent it
         self.on_screen: list[float] = []
         self.drawn: list[float] = []
-        self.errors: list[str] = []
-
-    async def post(self, path: str, body: dict) -> dict:
-        status, reply = await call(self.port, "POST", path, body)
-        if status != 200:
-            self.errors.append(f"{path}: {status} {reply.get('error')}")
-        return reply
 
     async def student(self, code: str, i: int, ready: asyncio.Event):
         me, page = await self.post(f"/lab/live/{code}/join", {"nickname": f"s{i}"}), Page(self.port, self.config)
