@@ -14,9 +14,8 @@ asks, waits for the answers, reveals and closes a question after every second vi
     CPU / student    the server's utime + stime during the lesson, per student, per minute of this lesson (a real
                      lesson spreads the same events over 45 minutes: its cost per minute is lower still)
 
-Then the class's own model (lab/live/class_model.py), unless --class-model-steps 0: up to 60 students send a drawing
-each (MNIST digits stand in for them), the teacher trains (one thread, as the server does), and every student asks
-for pictures once, within 10 s of the training's end: training wall time and server CPU, pictures' p50/p90, errors.
+Then the class's own model (lab/live/class_model.py; --class-model-steps 0: none): up to 60 students send a drawing
+(MNIST digits), the teacher trains, every student asks for pictures once within 10 s of its end.
 
 The clients share the machine's cores with the server: latencies are upper bounds. A bench: it asserts nothing."""
 from __future__ import annotations

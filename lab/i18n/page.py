@@ -16,7 +16,7 @@ from http.cookies import SimpleCookie
 import gradio as gr
 from gradio.i18n import I18nData
 
-from lab.i18n import COOKIE, LANGS, best_language, catalogue, keep, speaking
+from lab.i18n import COOKIE, LANGS, best_language, catalogue, keep, speaking, words
 
 # to gr.mount_gradio_app(i18n=…) (lab/page.py): the catalogue, and the texts of each_language added as they come
 I18N = gr.I18n(**{lang: dict(catalogue(lang)) for lang in LANGS})
@@ -95,11 +95,11 @@ def each_language(make, *args, **kwargs) -> str:
     texts = {}
     for lang in LANGS:
         with speaking(lang):
-            texts[lang] = make(*args, **kwargs)
+            texts[lang] = words(make(*args, **kwargs), lang)  # a gr.I18n key inside it: its words in lang
     if len(set(texts.values())) == 1:
         return texts["en"]
     key = keep(texts)
-    for lang, words in texts.items():
-        I18N.translations[lang][key] = words
+    for lang, said in texts.items():
+        I18N.translations[lang][key] = said
     return str(I18N(key))
 
