@@ -83,7 +83,8 @@ class Page:
         for i, out in zip(dep["outputs"], await stream_until(self.port, self.session_hash, joined["event_id"])):
             value = out.get("value", self.values.get(i)) if isinstance(out, dict) and out.get("__type__") else out
             if value != self.values.get(i):
-                self.values[i], _ = value, changed.add(i)
+                self.values[i] = value
+                changed.add(i)
         return changed
 
     async def follow(self, query: str) -> tuple[float, float]:
