@@ -26,6 +26,19 @@ export function floats(base64) {
   return new Float32Array(bytes.buffer);
 }
 
+/** y = x Wᵀ + b for x (B, in), W (out, in), b (out), with its gradients dx = dy W, dW = dyᵀ x, db = Σ_B dy written
+ *  out: every product a plain matMul, since tfjs's WebAssembly kernel runs transposed operands several times slower
+ *  (its autodiff of matMul(x, W, false, true) would multiply with transposeA and transposeB). */
+function denseLayer(tf) {
+  return tf.customGrad((x, w, b, save) => {
+    save([x, w]);
+    return {
+      value: tf.add(tf.matMul(x, tf.transpose(w)), b),
+      gradFunc: (dy, [xSaved, wSaved]) => [tf.matMul(dy, wSaved), tf.matMul(tf.transpose(dy), xSaved), tf.sum(dy, 0)],
+    };
+  });
+}
+
 const LAYER_NAMES = (layers) => Array.from({ length: layers }, (_, i) => `hidden.${i}`);
 
 /** The network of a spec: its weights as tf.Variables (trainable) under their state_dict names. */
@@ -41,11 +54,11 @@ export class Toy2DNet {
       this.params[name] = tf.variable(tf.tensor(data, w.shape, "float32"), true, undefined, "float32");
     }
     this.names = Object.keys(this.params);
+    this.dense = denseLayer(tf);
   }
 
   linear(h, name) {
-    const tf = this.tf;
-    return tf.add(tf.matMul(h, this.params[`${name}.weight`], false, true), this.params[`${name}.bias`]);
+    return this.dense(h, this.params[`${name}.weight`], this.params[`${name}.bias`]);
   }
 
   silu(z) { return this.tf.mul(z, this.tf.sigmoid(z)); }
