@@ -104,3 +104,25 @@ def test_caption_tokens_cover_every_caption_the_training_can_draw(tmp_path):
              for t in clip.tokenizer(emoji.caption(i, choice))[0].tolist()}
     assert drawn <= keep and len(keep) < 300
     assert emoji.caption(2, 5) in emoji.every_caption(2) and "a white and red flag of japan" in emoji.every_caption(2)
+
+
+def test_locked_image_tuning_moves_the_text_tower_and_keeps_every_picture_embedding(tmp_path):
+    """train-clip --init --lock-image (LiT): the image space a text-to-image model is conditioned on stays bit for bit;
+    the text tower learns; the card's Reproduce line runs both stages."""
+    from diffusion_core.evaluation.reproduce import reproduce_command
+
+    root = make_fake_emoji(tmp_path / "emoji", repeat=4)
+    clip_dir, tuned_dir = tmp_path / "emoji_clip", tmp_path / "emoji_clip_lit"
+    common = ["--dataset", "emoji", "--data-root", str(root), "--batch-size", "8", "--threads", "1"]
+    assert main(["train-clip", *common, "--steps", "2", "--out", str(clip_dir)]) == 0
+    assert main(["train-clip", *common, "--steps", "3", "--lr", "0.01", "--init", str(clip_dir), "--lock-image",
+                 "--out", str(tuned_dir)]) == 0
+    before, after = load_clip(str(clip_dir)), load_clip(str(tuned_dir))
+    images = load_emoji(root).images[:6]
+    assert torch.equal(before.encode_images(images), after.encode_images(images))
+    assert not torch.allclose(before.encode_text(["a red heart"]), after.encode_text(["a red heart"]))
+    config = json.loads((tuned_dir / "config.json").read_text())
+    assert config["steps"] == 2 and config["lit"]["steps"] == 3 and config["lit"]["batch_size"] == 8
+    command = reproduce_command("emoji_clip", "emoji_clip", config, {})
+    assert "--steps 2 " in command and "--init pretrained/emoji_clip --lock-image --steps 3" in command
+    assert "Then **3 steps of the text tower alone**" in (tuned_dir / "README.md").read_text()

@@ -76,4 +76,15 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
             "colour": h["colour_accuracy"] * 100,
             "style_rows": "\n".join(f"| {s} | {h[s]['category_accuracy']:.1%} | {h[s]['top1']:.1%} | "
                                     f"{h[s]['top5']:.1%} |" for s in STYLES if s in h),
-            "nearest": NEAREST, "prompt_lines": prompt_lines(r["prompts"], r["far_prompts"])}
+            "nearest": NEAREST, "prompt_lines": prompt_lines(r["prompts"], r["far_prompts"]),
+            "lit_line": lit_line(config.get("lit"))}
+
+
+def lit_line(lit: dict | None) -> str:
+    """The card's line for a locked-image text tuning that followed the first run (fit_emoji_clip), if one did."""
+    if not lit:
+        return ""
+    return (f"\n- Then **{lit['steps']} steps of the text tower alone** (locked-image tuning, LiT: Zhai et al. 2022), "
+            f"batch {lit['batch_size']}, lr {lit['lr']:g}: **{lit['train_minutes']:.1f} minutes**, final loss "
+            f"{lit['final_loss']:.3f}. The image tower did not move, so the pictures' embeddings, which the "
+            "text-to-image model is conditioned on, are the same as before.")

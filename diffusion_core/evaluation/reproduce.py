@@ -86,7 +86,13 @@ def reproduce_command(kind: str, name: str, config: dict, report: dict) -> str:
                 f"--out pretrained/{name}")
     if kind in ("clip", "emoji_clip"):
         dataset = f" --dataset {config['dataset']}" if kind == "emoji_clip" else ""
-        return (f"python -m diffusion_core train-clip{dataset} --steps {config['steps']} "
-                f"--batch-size {config['batch_size']} --threads 1 --out pretrained/{name}")
+        command = (f"python -m diffusion_core train-clip{dataset} --steps {config['steps']} "
+                   f"--batch-size {config['batch_size']} --threads 1 --out pretrained/{name}")
+        if "lit" in config:  # then the text tower alone, from the folder the first run wrote
+            lit = config["lit"]
+            command += (f" && python -m diffusion_core train-clip{dataset} --init pretrained/{name} --lock-image "
+                        f"--steps {lit['steps']} --batch-size {lit['batch_size']} --lr {lit['lr']:g} --threads 1 "
+                        f"--out pretrained/{name}")
+        return command
     text_model = kind in ("text_model", "emoji_text_model")
     return train_command(name, config) + (prior_bank_command(name, config, report) if text_model else "")

@@ -137,22 +137,31 @@ def captioned_data(parts: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> Capti
 
 
 def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: int = 256, lr: float = 3e-4,
-                     seed: int = 0, warmup_steps: int = 100):
+                     seed: int = 0, warmup_steps: int = 100, lock_image: bool = False):
     """Contrastive training with open_clip's ClipLoss; yields {step, loss, seconds} after each step.
-    Each step captions its batch afresh (seed, step), so the model sees many phrasings of each image."""
+    Each step captions its batch afresh (seed, step), so the model sees many phrasings of each image.
+
+    lock_image: locked-image text tuning (LiT, Zhai et al. 2022): the image tower stays as it is, its unit
+    embeddings of data.images (N, D) are computed once and are the targets; only the text tower and the
+    temperature learn. The image space, and whatever was trained on it, does not move."""
     loss_fn = open_clip.ClipLoss()
-    opt = torch.optim.AdamW(clip.model.parameters(), lr=lr, weight_decay=0.1)
+    images = _locked_image_features(clip, data.images) if lock_image else None
+    params = [p for n, p in clip.model.named_parameters() if not (lock_image and n.startswith("visual."))]
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.1)
     clip.model.train()
     for step in range(steps):
         start = time.perf_counter()
         g = torch.Generator().manual_seed(seed * 1_000_003 + step)
         idx = torch.randint(0, len(data.images), (batch_size,), generator=g)
-        texts = [data.caption(i, step * 7919 + i) for i in idx.tolist()]
+        tokens = clip.tokenizer([data.caption(i, step * 7919 + i) for i in idx.tolist()])
         for group in opt.param_groups:
             group["lr"] = lr * min(1.0, (step + 1) / warmup_steps)
-        out = clip.model(clip.prepare_images(data.images[idx]), clip.tokenizer(texts))
-        if isinstance(out, dict):
-            out = (out["image_features"], out["text_features"], out["logit_scale"])
+        if lock_image:
+            out = (images[idx], clip.model.encode_text(tokens, normalize=True), clip.model.logit_scale.exp())
+        else:
+            out = clip.model(clip.prepare_images(data.images[idx]), tokens)
+            if isinstance(out, dict):
+                out = (out["image_features"], out["text_features"], out["logit_scale"])
         loss = loss_fn(*out[:3])  # symmetric cross-entropy over the batch's image-text similarities
         opt.zero_grad()
         loss.backward()
@@ -161,6 +170,15 @@ def train_clip_steps(clip: Clip, data: CaptionedData, steps: int, batch_size: in
             clip.model.logit_scale.clamp_(0, 4.6052)  # τ ≥ 1/100, as in CLIP
         yield {"step": step + 1, "loss": loss.item(), "seconds": time.perf_counter() - start}
     clip.model.eval()
+
+
+@torch.no_grad()
+def _locked_image_features(clip: Clip, images: torch.Tensor) -> torch.Tensor:
+    """(N, C, H, W) -> (N, D) unit embeddings from the frozen image tower (eval mode, no gradient)."""
+    clip.model.eval()
+    for p in clip.model.visual.parameters():
+        p.requires_grad_(False)
+    return clip.encode_images(images)
 
 
 def fit_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_root=None, limit: int | None = None,

@@ -22,33 +22,39 @@ import torch
 import torch.nn.functional as F
 
 from ..emoji import CATEGORIES, COLOURS, STYLES, EmojiSet, held_out, load_emoji
-from .clip import Clip, create_clip, train_clip_steps
+from .clip import Clip, create_clip, load_clip_dir, train_clip_steps
 
 EMOJI_CLIP = "diffusion-lab-emoji-clip"
 CATEGORY_PROMPTS = ["{c} emoji", "an emoji of {c}", "a picture from {c}"]
 
 
 def fit_emoji_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_root=None, limit: int | None = None,
-                   styles: tuple[str, ...] = STYLES, log_every: int = 50) -> tuple[Clip, EmojiSet]:
-    """EMOJI_CLIP trained from scratch (seed 0) on the emoji not held out; returns it and all the emoji (the held-out
-    ones are emoji.subset(held_out(emoji))). Its info records what it saw, the held-out share, steps, batch size
-    and minutes (save_clip writes them)."""
+                   styles: tuple[str, ...] = STYLES, log_every: int = 50, init=None,
+                   lock_image: bool = False) -> tuple[Clip, EmojiSet]:
+    """EMOJI_CLIP trained (seed 0) on the emoji not held out, from scratch or from the CLIP folder `init`; returns
+    it and all the emoji (the held-out ones are emoji.subset(held_out(emoji))). lock_image tunes the text tower
+    alone (LiT: train_clip_steps), so the image space stays the one `init` had. Its info records what it saw,
+    the held-out share, steps, batch size and minutes (save_clip writes them); a LiT run's figures go under
+    info["lit"] beside those of the run it started from."""
     torch.manual_seed(0)
-    clip = create_clip(EMOJI_CLIP)
+    clip = load_clip_dir(init) if init else create_clip(EMOJI_CLIP)
     size = clip.model.visual.image_size
     emoji = load_emoji(data_root, size=size[0] if isinstance(size, (tuple, list)) else size, styles=styles, limit=limit)
     test = held_out(emoji)
     train = emoji.subset(~test)
     start, losses = time.perf_counter(), []
-    for stats in train_clip_steps(clip, train, steps, batch_size, lr):
+    for stats in train_clip_steps(clip, train, steps, batch_size, lr, lock_image=lock_image):
         losses.append(stats["loss"])
         if stats["step"] % log_every == 0:
             print(f"step {stats['step']}/{steps} loss {sum(losses[-log_every:]) / log_every:.3f}", flush=True)
+    figures = {"steps": steps, "batch_size": batch_size, "lr": lr, "train_minutes": (time.perf_counter() - start) / 60,
+               "final_loss": sum(losses[-log_every:]) / max(1, len(losses[-log_every:]))}
+    if init and lock_image:
+        clip.info = {**clip.info, "lit": figures}
+        return clip, emoji
     clip.info = {"trained_on": f"emoji ({', '.join(styles)}), alpha on white, with generated captions (emoji.py)",
                  "dataset": "emoji", "training_images": len(train), "held_out_images": len(emoji) - len(train),
-                 "held_out_rule": "emoji key % 20 == 10 (emoji.held_out)", "steps": steps, "batch_size": batch_size,
-                 "lr": lr, "train_minutes": (time.perf_counter() - start) / 60,
-                 "final_loss": sum(losses[-log_every:]) / max(1, len(losses[-log_every:]))}
+                 "held_out_rule": "emoji key % 20 == 10 (emoji.held_out)", **figures}
     return clip, emoji
 
 

@@ -85,6 +85,10 @@ def add_train_clip(sub):
     p.add_argument("--limit", type=int, help="use only the first N training images of each dataset (quick runs)")
     p.add_argument("--data-root", help="folder with the dataset files")
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    p.add_argument("--init", help="emoji: start from this CLIP folder instead of from scratch")
+    p.add_argument("--lock-image", action="store_true",
+                   help="with --init: tune the text tower alone (LiT), so the image space, and the text-to-image "
+                        "model conditioned on it, stay as they are")
     p.add_argument("--out", required=True, help="the model folder to write (pretrained/tiny_clip)")
     p.set_defaults(handler=cmd_train_clip)
 
@@ -128,8 +132,10 @@ def cmd_train_clip(a):
         from ..text import emoji_clip
 
         clip, emoji = emoji_clip.fit_emoji_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit,
-                                                dataset_style(a.dataset))
+                                                dataset_style(a.dataset), init=a.init, lock_image=a.lock_image)
         save_clip(clip, a.out, keep_tokens=emoji_clip.caption_tokens(clip, emoji))
+    elif a.init or a.lock_image:
+        raise SystemExit("--init and --lock-image are for the emoji CLIP (--dataset emoji)")
     else:
         save_clip(fit_clip(a.steps, a.batch_size, a.lr, a.data_root, a.limit), a.out)
     evaluate_and_write_card(a.out, a.data_root)
