@@ -23,7 +23,7 @@ WHERE_CHOICES = [(str(L("common.where_auto")), "auto"), (str(L("common.where_bro
                  (str(L("common.where_server")), "server")]
 WHERE_INFO = L("common.where_info")
 TEMPLATE = """<div class="dl-browser"><div class="dl-where"></div><div class="dl-stage" hidden>
-<canvas class="dl-canvas"></canvas><div class="dl-status"></div>
+<canvas class="dl-canvas" role="img" aria-label=""></canvas><div class="dl-status"></div>
 <label class="dl-scrub-label">scrub the recorded trajectory <input type="range" class="dl-scrub" min="0" max="0"
 value="0" step="1"></label><div class="dl-buttons"><button class="dl-png">Download this picture (PNG)</button>
 <button class="dl-gif">Download the trajectory (GIF)</button></div></div></div>"""

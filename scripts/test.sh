@@ -12,4 +12,4 @@ if [ ! -d ../shared/data ] && [ -z "${DIFFUSION_LAB_DATA:-}" ]; then
   echo "note: no ../shared/data and no DIFFUSION_LAB_DATA: tests that need MNIST / Fashion-MNIST will skip"
 fi
 python -m ruff check .  # the style pyproject.toml configures (line length 120, pyflakes, isort, bugbear)
-python -m pytest "$@"
+python -m pytest --durations=25 "$@"  # the 25 slowest tests, for keeping the suite short

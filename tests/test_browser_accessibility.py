@@ -3,13 +3,15 @@
   presenter mode (1920×1080, ?present=1); bench/accessibility.py prints the table for every size;
 - in presenter mode every visible text (labels, captions, plot captions and ticks, table cells) is at least 18 px;
 - a keyboard alone walks a lesson: tab 1's t moves with the arrow keys and x_t's alt text follows it, tab 4's
-  Generate is pressed with Enter;
+  Generate is pressed with Enter, and its recorded run scrubbed with the arrow keys (the status and the picture's
+  alt text say which step is shown);
 - the elements named in the issue (gallery captions, slider ends, box labels) are whole: inside every box that clips
   them, at 1920×1080, 1366×768 and 390×844.
 Screenshots go to $SCREENSHOT_DIR (default: screenshots/)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from tests.accessibility import SIZES, TAB_NAMES, axe, cut, load, open_tab, small_texts
@@ -62,6 +64,18 @@ def test_a_keyboard_walks_a_lesson(browser, served_app):
     page.keyboard.press("Enter")
     page.wait_for_function("[...document.querySelectorAll('.dl-status, .prose')].some((e) => e.checkVisibility()"
                            " && /step (\\d+)\\/\\1/.test(e.textContent))", timeout=120_000)
+    if page.locator(".dl-scrub").filter(visible=True).count():  # the run was in this browser: scrub it by keyboard
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('dl-scrub')"):
+                break
+        for _ in range(5):
+            page.keyboard.press("ArrowLeft")
+        status = page.locator(".dl-status").filter(visible=True).inner_text()
+        canvas_alt = page.locator(".dl-canvas").filter(visible=True).get_attribute("aria-label")
+        shown = re.match(r"showing step (\d+)/(\d+) · t = ", status)
+        assert shown and int(shown[1]) == int(shown[2]) - 5, status  # five steps back from the finished sample
+        assert f"step {shown[1]}/{shown[2]} · t = " in canvas_alt, canvas_alt
     page.screenshot(path=str(OUT / "a11y_keyboard_tab4.png"))
     page.close()
 

@@ -18,6 +18,9 @@ const STACK_BELOW_PX = 480;
 const CAPTIONS = { false: "sampling.frame", true: "browser.caption_stacked" }; // side by side, stacked (lab/i18n)
 let words = {}; // the page's catalogue (lab/static/js/lang.mjs), loaded on mount
 const say = (key, values) => fill(words, key, values);
+/** "step 5/20 · t = 749", or "step 20/20 · finished" for the sample (its t is -1), as lessons/sampling.frame_words. */
+const stepWords = (frame, steps) => `${say("sampling.frame_step", { step: frame.index, steps })} · ${
+  frame.t < 0 ? say("sampling.finished") : `t = ${Number(frame.t.toPrecision(3))}`}`;
 const speeds = new Map(); // model URL + batch + guided -> ms per evaluation, measured once per page
 
 function toUint8(x) {
@@ -127,6 +130,7 @@ class SamplerView {
     const context = canvas.getContext("2d");
     context.imageSmoothingEnabled = false;
     context.drawImage(this.small, 0, 0, canvas.width, canvas.height);
+    canvas.setAttribute("aria-label", say("browser.alt", { where: stepWords(frame, this.state.steps) }));
     // the run's first picture: lab/static/js/page.js brings it into view on a phone
     if (this.state.draws === 1) canvas.dispatchEvent(new Event("dl-drawn", { bubbles: true }));
   }
@@ -183,7 +187,7 @@ class SamplerView {
 
   async sample(payload, evaluate, xT, evaluations, backend) {
     const plan = payload.plan, noise = seededNormal(payload.seed, xT.length), started = performance.now();
-    Object.assign(this.state, { frames: [], draws: 0 });
+    Object.assign(this.state, { frames: [], draws: 0, steps: plan.num_steps });
     this.$(".dl-stage").hidden = false;
     this.element.dataset.state = "running";
     let last = null, yielded = performance.now();
@@ -193,8 +197,8 @@ class SamplerView {
       this.state.frames.push(frame);
       this.drawSoon(frame);
       const done = Math.round(evaluations * step.index / plan.num_steps);
-      this.$(".dl-status").textContent = say("browser.status", { step: step.index, steps: plan.num_steps,
-        t: Number(step.t.toPrecision(3)), done, seconds: ((performance.now() - started) / 1000).toFixed(2), backend });
+      this.$(".dl-status").textContent = say("browser.status", { where: stepWords(frame, plan.num_steps), done,
+        seconds: ((performance.now() - started) / 1000).toFixed(2), backend });
       last = step;
       if (performance.now() - yielded > FRAME_MS) {
         await yieldToBrowser();
@@ -219,8 +223,10 @@ class SamplerView {
 
   wireControls() { // the scrubber redraws a recorded step; PNG and GIF download what is drawn
     this.$(".dl-scrub").addEventListener("input", (e) => {
-      const frame = this.state.frames[Number(e.target.value)];
-      if (frame) this.draw(frame);
+      const frames = this.state.frames, frame = frames[Number(e.target.value)];
+      if (!frame) return;
+      this.draw(frame); // the status says which recorded step is shown, not the run's last one
+      this.$(".dl-status").textContent = say("browser.scrubbed", { where: stepWords(frame, frames.at(-1).index) });
     });
     this.$(".dl-png").addEventListener("click", () => {
       this.$(".dl-canvas").toBlob((blob) => download(blob, "diffusion-lab-step.png"));
