@@ -16,6 +16,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +65,19 @@ def best_language(wanted: str | None) -> str:
         if found:
             return found
     return SOURCE
+
+
+def headers_language(headers) -> str:
+    """The page's language of a request's headers (any mapping with .get, lower-case names: Gradio's, Starlette's):
+    its dl_lang cookie, else its Accept-Language header, else English."""
+    headers = headers or {}
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:  # a malformed cookie header: as if there were none
+        pass
+    chosen = cookie[COOKIE].value if COOKIE in cookie else ""
+    return chosen if chosen in LANGS else best_language(headers.get("accept-language"))
 
 
 def language() -> str:
