@@ -12,9 +12,10 @@ from lab.i18n.page import each_language, hears_language, request_language
 
 TRANSLATED = [lang for lang in LANGS if lang != SOURCE]
 # the same words in a translation as in English, on purpose: names, symbols, equations, loanwords
-SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt"},
-        "es": {"text.prompt", "names.prompt", "playground.objective_names.flow_matching"},
-        "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files"},
+SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt", "live.pdf_links"},
+        "es": {"text.prompt", "names.prompt", "playground.objective_names.flow_matching",
+               "questions.choices.flow_matching"},
+        "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files", "live.code"},
         "zh-CN": set()}
 SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note",  # placeholders and symbols
                    "playground.objective_names.ddpm"}  # a name
