@@ -110,10 +110,11 @@ class TextStudio:
         return pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)
 
 
-def text_studio(classroom, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
-    """(name, studio) of the classroom's text model `text_model` (None: the one the page opens with)."""
+def text_studio(classroom, text_model: str | None, what: str = "text.no_clip_unet") -> tuple[str, TextStudio]:
+    """(name, studio) of the classroom's text model `text_model` (None: the one the page opens with); `what`: the
+    catalogue's sentence saying that none is installed (text.no_clip_unet, text.no_clip)."""
     if not classroom.text_studios:
-        raise InputError(f"No {what} is installed yet. " + classroom.zoo.how_to_get_models())
+        raise InputError(say(what) + " " + classroom.zoo.how_to_get_models())
     name = one_of("text model", text_model or classroom.text_model, list(classroom.text_studios))
     return name, classroom.text_studios[name]
 
