@@ -24,7 +24,7 @@ import torch
 
 from diffusion_core.images import tensor_to_uint8
 from diffusion_core.near_copies import PERCENTILE, pixel_nearest, pixel_threshold
-from lab.i18n import text
+from lab.i18n import sentences, text
 from lab.live.asked import LiveError
 from lab.live.class_drawings import ClassDrawings, png_of
 from lab.live.class_training import BATCH, SAMPLE_WAIT, TrainingSlot, draw, train
@@ -183,4 +183,4 @@ def memorising(near: int, n: int, drawings: int, steps: int, threshold: float) -
                   seen=round(steps * BATCH / max(1, drawings)))
     said = text("live.near_one" if near == 1 else "live.near_many", **values)
     copies = "live.copies_most" if 2 * near >= n else "live.copies_some" if near else "live.copies_none"
-    return f"{said} {text(copies, **values)}"
+    return sentences(said, text(copies, **values))

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from lab.handout.page import INK, Page, pdf_bytes
-from lab.i18n import SOURCE, speaking, text
+from lab.i18n import SOURCE, sentences, speaking, text
 from lab.live.asked import Asked
 from lab.live.live_class import LiveClass
 
@@ -61,10 +61,10 @@ def draw_question(page: Page, asked: Asked):
     summary = asked.for_teacher(str, with_answers=False)["summary"]
     page.heading(f"{asked.number}. {asked.question.prompt}")
     q = asked.question
-    answer = "" if asked.answer is None else " " + text("live.pdf_answer", answer=q.choice_words(str(asked.answer))
-                                                          if q.kind == "choice" else f"{asked.answer:g}")
+    answer = "" if asked.answer is None else text("live.pdf_answer", answer=q.choice_words(str(asked.answer))
+                                                   if q.kind == "choice" else f"{asked.answer:g}")
     answers = text("live.pdf_one_answer" if summary["answers"] == 1 else "live.pdf_answers", n=summary["answers"])
-    page.numbers([answers + answer, *wrap(q.explain)], heading="", fontsize=9, mono=False)
+    page.numbers([sentences(answers, answer), *wrap(q.explain)], heading="", fontsize=9, mono=False)
     ax = page.axes(0.13)
     if not summary["answers"]:
         ax.text(0.5, 0.5, text(NO_ANSWERS), ha="center", va="center", transform=ax.transAxes)

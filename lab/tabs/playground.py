@@ -13,7 +13,7 @@ import gradio as gr
 from diffusion_core.toy2d import SAMPLERS, ToyModel, Training, train_config
 from lab.checks import flag
 from lab.classroom import Classroom
-from lab.i18n import text
+from lab.i18n import sentences, text
 from lab.i18n.page import L, each_language, hears_language
 from lab.lessons.playground import (
     COMPARED,
@@ -61,7 +61,7 @@ def training_status(steps: int, of: int, elapsed: float, to_drawing: bool) -> st
     """The status after a server's training run of `steps` (of `of` asked for) in `elapsed` seconds."""
     trained = text("playground.trained" if steps == of else "playground.trained_limit", steps=steps,
                    seconds=f"{elapsed:.1f}", limit=TRAIN_SECONDS)
-    return trained + " " + text("playground.run_now" if to_drawing else "playground.run_now_preset")
+    return sentences(trained, text("playground.run_now" if to_drawing else "playground.run_now_preset"))
 
 
 class PlaygroundTab:

@@ -14,7 +14,7 @@ TRANSLATED = [lang for lang in LANGS if lang != SOURCE]
 # the same words in a translation as in English, on purpose: names, symbols, equations, loanwords
 SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt", "live.pdf_links"},
         "es": {"text.prompt", "names.prompt", "playground.objective_names.flow_matching",
-               "questions.choices.flow_matching"},
+               "questions.choices.flow_matching", "image_editor.color"},
         "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files", "live.code"},
         "zh-CN": set()}
 SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note",  # placeholders and symbols
@@ -171,3 +171,11 @@ def test_a_plots_series_and_caption_in_the_pages_language():
         assert caption(["noisy x_t", "linear"]) == "verrauschtes x_t: durchgezogene Linie · linear: gestrichelte Linie"
         assert series("N(0, 1)") == "N(0, 1)" and series("zero predictor") == "Null-Vorhersage"
     assert caption(["noisy x_t"]) == "noisy x_t: solid line"
+
+
+def test_sentences_follow_one_another_as_the_language_writes_them():
+    from lab.i18n import sentences
+
+    assert sentences("One.", "", "Two.") == "One. Two." and sentences() == ""
+    with speaking("zh-CN"):
+        assert sentences("一。", "二。") == "一。二。"  # no space after a Chinese full stop

@@ -71,9 +71,12 @@ function studentPart(ui) {
   clear(pen);
   drawWith(pad, pen);
   ui.sent = el("p", { class: "dl-model-sent" });
-  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload",
+  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload", hidden: true,
     "aria-label": tr("live.upload"), onchange: () => upload.files[0] && putPicture(pen, upload.files[0])
       .catch(() => say(tr("live.not_a_picture"), "error")) });
+  // the browser's own file button speaks the browser's language, not the page's: a button of ours opens it
+  const pick = el("button", { type: "button", class: "dl-model-upload-button", text: tr("live.upload_button"),
+    onclick: () => upload.click() });
   const send = action(tr("live.add_drawing"), async () => {
     const sent = await post(inClass("drawing"), { token: page.live.token, pixels: pixelsOf(pad) });
     showSent(ui, sent);
@@ -82,7 +85,8 @@ function studentPart(ui) {
   fetch(inClass(`drawings/mine?token=${encodeURIComponent(page.live.token)}`))
     .then((r) => (r.ok ? r.json() : null)).then((sent) => sent && showSent(ui, sent)).catch(() => {});
   return el("div", { class: "dl-model-student" }, pad,
-    el("div", { class: "dl-model-pad-buttons" }, send, action(tr("live.clear"), () => clear(pen)), upload), ui.sent);
+    el("div", { class: "dl-model-pad-buttons" }, send, action(tr("live.clear"), () => clear(pen)), pick, upload),
+    ui.sent);
 }
 
 function showSent(ui, sent) {

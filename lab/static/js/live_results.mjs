@@ -94,6 +94,8 @@ export function drawSummary(summary, answer, question) {
 // the right answer and why (a revealed question, on the projector and the students' screens)
 export function reveal(asked) {
   const value = typeof asked.answer === "number" ? shortNumber(asked.answer) : choiceText(asked.question, asked.answer);
-  const answer = asked.answer === null || asked.answer === undefined ? "" : tr("live.the_answer", { value }) + " ";
-  return el("p", { class: "dl-class-explain", text: answer + questionText(asked.question, "explain", asked.explain) });
+  const explain = questionText(asked.question, "explain", asked.explain);
+  const known = asked.answer !== null && asked.answer !== undefined;
+  return el("p", { class: "dl-class-explain",
+    text: known ? tr("common.sentences", { a: tr("live.the_answer", { value }), b: explain }) : explain });
 }

@@ -66,5 +66,6 @@ export function fitWords(mmdSamples, mmdFloor, say) {
   const ratio = mmdSamples / mmdFloor;
   const verdict = ratio <= 1.5 ? "same" : ratio <= FIT_RATIO ? "close" : ratio <= 5 ? "rough" : "far";
   return { ratio, fits: ratio <= FIT_RATIO,
-    text: `${say(`playground.fit_${verdict}`)} ${say("playground.fit_gap", { ratio: ratio.toFixed(1) })}` };
+    text: say("common.sentences", { a: say(`playground.fit_${verdict}`),
+      b: say("playground.fit_gap", { ratio: ratio.toFixed(1) }) }) };
 }
