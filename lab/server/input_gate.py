@@ -35,7 +35,7 @@ from lab.refusals import refusal
 MAX_DRAWING_PIXELS = 2_000_000  # a canvas of the page is 280×280 (a phone's may be larger); Gradio decodes every layer
 MAX_LAYERS = 8
 FILE_ONLY_FROM_PAGE = "checks.file_only"  # the refusals' words: lab/i18n (checks.…), in the page's language
-NAMES = {"Textbox": "text", "Dataset": "example"}  # what a message calls a component without a label
+NAMES = {"Textbox": "text", "Dataset": "example"}  # what a message calls a component without a label (names.*)
 
 
 class Refused:
