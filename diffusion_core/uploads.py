@@ -1,6 +1,7 @@
 """An uploaded picture, whatever its file holds, as one normalized PIL image: 8-bit 'L', 'RGB' or 'RGBA', turned
-upright (EXIF), the first frame of an animation. A file that cannot be used raises ValueError whose text is a
-sentence for a student (no exception class names, no paths)."""
+upright (EXIF), the first frame of an animation. A file that cannot be used raises PictureError (a ValueError) whose
+text is a sentence for a student (no exception class names, no paths); its `kind` and `values` let an app say the
+same in another language."""
 from __future__ import annotations
 
 import io
@@ -16,6 +17,15 @@ KINDS = "a PNG, JPEG, GIF, BMP or WebP picture"
 FORMATS = ("PNG", "JPEG", "GIF", "BMP", "WEBP")
 
 
+class PictureError(ValueError):
+    """A file that is no usable picture: the sentence, and what kind of problem it is (too_large, damaged, empty,
+    bomb, unreadable) with the numbers the sentence names."""
+
+    def __init__(self, kind: str, sentence: str, **values):
+        super().__init__(sentence)
+        self.kind, self.values = kind, values
+
+
 def open_image(source, max_pixels: int = MAX_UPLOAD_PIXELS):
     """source: a file path, a binary file object, bytes or a PIL image -> a PIL image in mode L, RGB or RGBA."""
     from PIL import Image, ImageOps
@@ -23,15 +33,16 @@ def open_image(source, max_pixels: int = MAX_UPLOAD_PIXELS):
     image = source if isinstance(source, Image.Image) else open_picture_file(source)
     width, height = image.size
     if width * height > max_pixels:
-        raise ValueError(f"That picture is {width}×{height} pixels, more than this app takes "
-                         f"({max_pixels // 1_000_000} million pixels): shrink it first, or choose a smaller one.")
+        raise PictureError("too_large", f"That picture is {width}×{height} pixels, more than this app takes "
+                           f"({max_pixels // 1_000_000} million pixels): shrink it first, or choose a smaller one.",
+                           width=width, height=height, millions=max_pixels // 1_000_000)
     try:
         image.seek(0)  # an animated GIF/PNG/WebP: its first frame
         image.load()
         image = ImageOps.exif_transpose(image)
     except (OSError, SyntaxError, ValueError, EOFError):
-        raise ValueError(f"That picture file is damaged or cut short, so it cannot be read: try another copy, or "
-                         f"{KINDS}.") from None
+        raise PictureError("damaged", f"That picture file is damaged or cut short, so it cannot be read: try another "
+                           f"copy, or {KINDS}.") from None
     return _eight_bit(image)
 
 
@@ -49,17 +60,17 @@ def open_picture_file(source):
     if isinstance(source, (bytes, bytearray)):
         source = io.BytesIO(source)
     if isinstance(source, (str, os.PathLike)) and os.path.getsize(source) == 0:
-        raise ValueError(f"That file is empty (0 bytes): choose {KINDS}.")
+        raise PictureError("empty", f"That file is empty (0 bytes): choose {KINDS}.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(source, formats=FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValueError("That picture has far too many pixels for this app: shrink it first, or choose a smaller "
-                         "one.") from None
+        raise PictureError("bomb", "That picture has far too many pixels for this app: shrink it first, or choose a "
+                           "smaller one.") from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValueError(f"That file is not a picture this app can read (its name may say .png, but its contents are "
-                         f"something else): choose {KINDS}.") from None
+        raise PictureError("unreadable", "That file is not a picture this app can read (its name may say .png, but "
+                           f"its contents are something else): choose {KINDS}.") from None
 
 
 def _eight_bit(image):

@@ -140,6 +140,13 @@ def text(name: str, value, max_chars: int = MAX_TEXT_CHARS) -> str:
     return value
 
 
+def sentence_of(error: Exception) -> str:
+    """An error's sentence for a student, in the request's language: the engine's PictureError (a file that is no
+    usable picture, diffusion_core/uploads.py) by its kind (lab/i18n: uploads.<kind>); any other as it is written."""
+    key = f"uploads.{getattr(error, 'kind', '')}"
+    return say(key, **getattr(error, "values", {})) if key in catalogue(SOURCE) else str(error)
+
+
 def require_image(x0) -> torch.Tensor:
     """The image chosen in tab 1 (a per-user State), (C, H, W) in [-1, 1]: the picture as it is (tabs 1-2) or the
     28×28 grey version the models see (tab 3)."""

@@ -28,6 +28,7 @@ from diffusion_core.uploads import open_image
 from lab.browser_sampler import BrowserRuns
 from lab.checks import InputError
 from lab.exports import Exports
+from lab.i18n import text
 from lab.lessons.memorising import Memorising
 from lab.lessons.text import TextStudio
 from lab.server.batcher import Batcher
@@ -82,9 +83,8 @@ class Classroom:
         if image is None or str(image).isdigit():
             index = int(image or 0)
             if index >= len(self.gallery):
-                raise InputError(f"The gallery has {len(self.gallery)} images here: give a number from 0 to "
-                                 f"{len(self.gallery) - 1}, or an image file." if self.gallery else
-                                 "The gallery is empty here (no assets/ folder): give an image file.")
+                raise InputError(text("checks.gallery_index", n=len(self.gallery), last=len(self.gallery) - 1)
+                                 if self.gallery else text("checks.gallery_empty"))
             return self.gallery[index].photo, self.gallery[index].x0
         picture = open_image(image)
         return photo_tensor(picture, PHOTO_SIZE), pil_to_tensor(picture, IMAGE_SIZE)

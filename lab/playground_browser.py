@@ -6,7 +6,8 @@ controls stay for a page that cannot: the component then shows them and hands Tr
 
 Which controls show: <html> gets the class dl-pg-live once the module runs here; elements of class dl-pg-browser
 show only then, those of class dl-pg-server only otherwise, and the component shows only its status line (why the
-server trains) (lab/static/css/classroom.css)."""
+server trains) (lab/static/css/classroom.css). The template's words are English until the script puts them in the
+page's language (lab/i18n: playground.t, playground.export)."""
 from __future__ import annotations
 
 import html
@@ -23,7 +24,7 @@ BROWSER, SERVER = "dl-pg-browser", "dl-pg-server"  # elem_classes of the two set
 FIELDS = ("source", "objective", "sampler", "num_steps", "particles", "seed", "arrows", "train_steps", "sketch")
 CONFIG = {"drawing": {"box": BOX, "resolution": DRAWING_RESOLUTION,
                       "points": TRAIN_POINTS // 4},  # as lessons.playground.drawing_points reads a drawing
-          "fit_steps": FIT_STEPS, "first": {"source": SOURCES[0][1], "sourceTitle": SOURCES[0][0]}}
+          "fit_steps": FIT_STEPS, "first": {"source": SOURCES[0][1]}}
 TEMPLATE = f"""<div class="dl-playground"><div class="dl-pg-config" hidden>{html.escape(json.dumps(CONFIG))}</div>
 <div class="dl-pg-status" role="status"></div><canvas class="dl-pg-canvas" width="420" height="420"></canvas>
 <label class="dl-pg-scrub-label">t: 1 = pure noise, 0 = data (drag to scrub) <input type="range" class="dl-pg-scrub"
@@ -50,8 +51,7 @@ def playground_browser() -> gr.HTML:
                    apply_default_css=False)
 
 
-def request_js(action: str, source_titles: dict | None = None) -> str:
+def request_js(action: str) -> str:
     """A browser button's JavaScript: its inputs (FIELDS, in order) as one request to the component."""
-    titles = json.dumps(source_titles or {})
     return (f"({', '.join(FIELDS)}) => ({{action: {json.dumps(action)}, id: `${{Date.now()}}-${{Math.random()}}`, "
-            f"{', '.join(FIELDS)}, sourceTitle: ({titles})[source] || source}})")
+            f"{', '.join(FIELDS)}}})")

@@ -16,7 +16,7 @@ import gradio as gr
 
 import diffusion_core
 from diffusion_core.model_folder import ModelLoadError
-from lab.checks import InputError
+from lab.checks import InputError, sentence_of
 from lab.i18n import text as say
 from lab.i18n.page import hears_language
 
@@ -53,7 +53,7 @@ def refusal(fn, e: Exception):
     an error box. A student's mistake shows its sentence; anything else is a fault: a generic sentence on screen,
     the traceback in the log. Toasts render HTML: the sentence is escaped. A script's endpoint raises it instead."""
     if isinstance(e, (gr.Error, InputError, ModelLoadError)) or isinstance(e, ValueError) and written_here(e):
-        text, title = (html.escape(as_sentence(e.message if isinstance(e, gr.Error) else e), quote=False),
+        text, title = (html.escape(as_sentence(e.message if isinstance(e, gr.Error) else sentence_of(e)), quote=False),
                        say("refusals.mistake"))
         LOG.info("%s refused: %s", fn.__name__, text)
     else:

@@ -9,6 +9,7 @@ from pathlib import Path
 from diffusion_core.model_folder import ModelLoadError, read_config
 from diffusion_core.pipeline import Pipeline, load_pipeline
 from diffusion_core.serving import serving_model
+from lab.i18n import text
 
 PRETRAINED = Path(__file__).resolve().parent.parent / "pretrained"  # the repository's shipped models
 
@@ -53,6 +54,5 @@ class Zoo:
         return self.pipelines[name]
 
     def how_to_get_models(self) -> str:
-        return ("Model weights live in pretrained/<name>/ (config.json + model.safetensors). Restore them with "
-                "`git checkout -- pretrained` (or `git lfs pull` on a Space), or train one: see each model card, e.g. "
-                "`python -m diffusion_core train --dataset mnist --conditioning class --out pretrained/mnist_cond`.")
+        """Where the weights go and how to get them, in the request's language (lab/i18n: zoo.how_to)."""
+        return text("zoo.how_to")

@@ -1,7 +1,7 @@
 """The page in the browser's language and in a chosen one (lab/i18n): German from Accept-Language, Simplified Chinese
 from ?lang=zh-CN, French from the header's switch; the tab names, a label and a sentence the server computes for the
-request (a refusal's toast, the equation after a redraw) in that language. Screenshots at 1366×768 go to
-$SCREENSHOT_DIR (default: screenshots/)."""
+request (a refusal's toast, the equation after a redraw) in that language; tab 6's own scripts and the live class's
+panel, with a refusal of its routes, too. Screenshots at 1366×768 go to $SCREENSHOT_DIR (default: screenshots/)."""
 import os
 from pathlib import Path
 
@@ -56,6 +56,10 @@ def test_the_browsers_language_is_the_pages(browser, served_app):
     page.get_by_role("tab", name="2 · Zeitpläne").click()
     page.wait_for_timeout(2500)
     screenshot(page, "lang_de_tab2.png")
+    page.get_by_role("tab", name="6 · Spielwiese (2D)").click()  # the tab's labels, and its script's own words
+    assert page.get_by_text("Lernziel (was das Netz lernt)").first.is_visible()
+    page.wait_for_function("document.querySelector('.dl-pg-scrub-label')?.textContent.includes('reines Rauschen')")
+    screenshot(page, "lang_de_tab6.png")
 
 
 def test_a_link_chooses_the_language(browser, served_app):
@@ -75,6 +79,11 @@ def test_a_link_chooses_the_language(browser, served_app):
     page.wait_for_function("(el) => /运行/.test(el.textContent)", arg=where.element_handle())
     page.wait_for_timeout(3000)
     screenshot(page, "lang_zh_tab4.png")
+    page.get_by_role("button", name="直播课堂").click()  # the live class's panel, and its routes' refusal
+    page.locator(".dl-class-code-box").fill("ZZZZZZ")
+    page.get_by_role("button", name="加入", exact=True).click()
+    page.wait_for_function("document.querySelector('.dl-class-status')?.textContent.includes('没有课堂使用这个代码')")
+    assert page.get_by_role("button", name="开始上课").is_visible()
 
 
 def test_the_switch_changes_the_language_and_keeps_it(browser, served_app):

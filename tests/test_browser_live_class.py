@@ -10,6 +10,7 @@ import os
 import time
 from pathlib import Path
 
+from lab.i18n import text
 from lab.live.live_class import TEACHER_ONLY
 from tests.conftest import ROOT
 from tests.test_browser_links import shown
@@ -113,7 +114,7 @@ def test_a_teacher_and_three_students_hold_a_live_class(browser, served_app):
                               body: JSON.stringify({key: token, view: '?tab=denoise'})});
         return [r.status, (await r.json()).error];
     }""", code)
-    assert refused == [403, TEACHER_ONLY]
+    assert refused == [403, text(TEACHER_ONLY)]
 
     teacher.get_by_role("button", name="End the class").click()
     for student in students:

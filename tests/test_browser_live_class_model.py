@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 from PIL import Image, ImageDraw
 
+from lab.i18n import text
 from lab.live.live_class import TEACHER_ONLY
 from tests.test_browser_live_class import OUT, join, start_class
 
@@ -85,7 +86,7 @@ def test_the_class_draws_trains_and_samples_its_own_model(browser, served_app):
                               body: JSON.stringify({key: token})});
         return [r.status, (await r.json()).error];
     }""", code)
-    assert refused == [403, TEACHER_ONLY]
+    assert refused == [403, text(TEACHER_ONLY)]
 
     teacher.get_by_role("button", name="Hide the QR").click()  # the projector shows the training
     teacher.get_by_role("button", name="Train a model on the class's drawings").click()

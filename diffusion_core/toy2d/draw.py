@@ -30,6 +30,7 @@ class Layer:
     colors: list | None = None  # N RGB tuples, one per particle
     grid: torch.Tensor | None = None  # (G, 2) arrow tails
     arrows: torch.Tensor | None = None  # (G, 2) vectors at the tails, any scale (normalised here)
+    font: str | None = None  # a TrueType file for the title (one with CJK letters for Chinese); None: Pillow's own
 
 
 def particle_colors(start: torch.Tensor) -> list[tuple[int, int, int]]:
@@ -89,8 +90,9 @@ def draw_layer(layer: Layer, size: int = 400) -> np.ndarray:
                 draw.line([tuple(p) for p in px[:, i].tolist()], fill=colors[i] + (90,), width=SUPERSAMPLE)
         _dots(draw, px[-1], 2.2 * SUPERSAMPLE, [c + (255,) for c in colors], outline=(40, 40, 40, 160))
     if layer.title:
-        draw.text((8 * SUPERSAMPLE, 6 * SUPERSAMPLE), layer.title, fill=TEXT,
-                  font=ImageFont.load_default(14 * SUPERSAMPLE))
+        font = (ImageFont.truetype(layer.font, 14 * SUPERSAMPLE) if layer.font
+                else ImageFont.load_default(14 * SUPERSAMPLE))
+        draw.text((8 * SUPERSAMPLE, 6 * SUPERSAMPLE), layer.title, fill=TEXT, font=font)
     draw.rectangle([0, 0, s - 1, s - 1], outline=FRAME, width=SUPERSAMPLE)
     return np.asarray(image.reduce(SUPERSAMPLE))
 

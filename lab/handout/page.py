@@ -22,13 +22,12 @@ from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from lab.i18n import text  # noqa: E402
+from lab.i18n.fonts import CJK_FILES, cjk_fonts  # noqa: E402
 
 # a handout in Chinese: matplotlib falls back glyph by glyph along font.family to a CJK font where one is installed
 # (fonts-wqy-zenhei or fonts-noto-cjk; a Space lists one in packages.txt); set once, before any page is drawn
-CJK_FILES = ("wqy-zenhei", "notosanscjk", "sourcehansans")  # parts of their file names, lower case
-for _path in font_manager.findSystemFonts():  # a font installed after matplotlib built its font cache, too
-    if any(part in Path(_path).name.lower() for part in CJK_FILES):
-        font_manager.fontManager.addfont(_path)
+for _path in cjk_fonts():  # a font installed after matplotlib built its font cache, too
+    font_manager.fontManager.addfont(_path)
 CJK = [f.name for f in font_manager.fontManager.ttflist if any(p in Path(f.fname).name.lower() for p in CJK_FILES)]
 matplotlib.rcParams["font.family"] = ["DejaVu Sans", *CJK[:1]]
 WIDE = re.compile("[\u3000-\u9fff\uff00-\uffef]")  # characters twice as wide as a Latin letter

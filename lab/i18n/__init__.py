@@ -5,6 +5,8 @@ others translate it with the same {placeholders}. No Gradio here: the lessons an
 Used three ways: the page's fixed words are gr.I18n keys (lab/tabs/i18n.py, translated in the browser); words a
 handler computes read the page's language of the request (`language`, set by lab/refusals.friendly) and call
 `text`; the browser's own scripts fetch the catalogue as JSON (GET /lab/i18n/<lang>.json, lab/static/js/lang.mjs).
+The group "image_editor" holds Gradio's own words of its sketchpad, which Gradio's de, fr and zh-CN lack: gr.I18n adds
+them to Gradio's dictionary under the same keys.
 
     text("forward.strip_caption", lang="de", steps="0, 250")   # "x_t bei t = 0, 250"
 """
@@ -16,6 +18,7 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -64,6 +67,19 @@ def best_language(wanted: str | None) -> str:
         if found:
             return found
     return SOURCE
+
+
+def headers_language(headers) -> str:
+    """The page's language of a request's headers (any mapping with .get, lower-case names: Gradio's, Starlette's):
+    its dl_lang cookie, else its Accept-Language header, else English."""
+    headers = headers or {}
+    cookie = SimpleCookie()
+    try:
+        cookie.load(headers.get("cookie", ""))
+    except Exception:  # a malformed cookie header: as if there were none
+        pass
+    chosen = cookie[COOKIE].value if COOKIE in cookie else ""
+    return chosen if chosen in LANGS else best_language(headers.get("accept-language"))
 
 
 def language() -> str:
@@ -127,6 +143,16 @@ def series(name: str) -> str:
     "series" group holds each name a lesson draws; any other name (a schedule's, "N(0, 1)") is left as it is."""
     key = {english: key for key, english in catalogue(SOURCE).items() if key.startswith("series.")}.get(name)
     return text(key) if key else name
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after the other as the request's language writes them: a space between them, none in Chinese
+    (after "。")."""
+    shown = [part for part in parts if part]
+    joined = shown[0] if shown else ""
+    for part in shown[1:]:
+        joined = text("common.sentences", a=joined, b=part)
+    return joined
 
 
 def placeholders(sentence: str) -> set[str]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import functools
 import inspect
-from http.cookies import SimpleCookie
 
 import gradio as gr
 from gradio.i18n import I18nData
 
-from lab.i18n import COOKIE, LANGS, best_language, catalogue, keep, speaking, words
+from lab.i18n import LANGS, catalogue, headers_language, keep, speaking, words
 
 # to gr.mount_gradio_app(i18n=…) (lab/page.py): the catalogue, and the texts of each_language added as they come
 I18N = gr.I18n(**{lang: dict(catalogue(lang)) for lang in LANGS})
@@ -32,14 +31,7 @@ def L(key: str) -> I18nData:  # noqa: N802 (short: it wraps every word on the pa
 
 def request_language(request) -> str:
     """The page's language of a gr.Request: its dl_lang cookie, else its Accept-Language header, else English."""
-    headers = getattr(request, "headers", None) or {}
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie", ""))
-    except Exception:  # a malformed cookie header: as if there were none
-        pass
-    chosen = cookie[COOKIE].value if COOKIE in cookie else ""
-    return chosen if chosen in LANGS else best_language(headers.get("accept-language"))
+    return headers_language(getattr(request, "headers", None))
 
 
 def hears_language(fn):

@@ -49,11 +49,10 @@ def decode_pictures(value, size: int) -> torch.Tensor:
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise InputError("The pictures did not arrive as the page sends them: generate them again.") from None
+        raise InputError(text("memorising.not_as_sent")) from None
     per_picture = size * size * 3
     if not raw or len(raw) % per_picture or len(raw) // per_picture > MAX_PICTURES:
-        raise InputError(f"These are not this model's {size}×{size} colour pictures (at most {MAX_PICTURES}): "
-                         f"generate them again with this model.")
+        raise InputError(text("memorising.not_these", size=size, most=MAX_PICTURES))
     rgb = np.frombuffer(raw, np.uint8).reshape(-1, size, size, 3)  # (B, H, W, 3)
     return torch.from_numpy(rgb.copy()).permute(0, 3, 1, 2).float().div(127.5).sub(1)
 

@@ -16,15 +16,17 @@ from diffusion_core.model_folder import ModelLoadError
 from diffusion_core.toy2d import Paths, ToyModel, points_from_density, sample_dataset
 from diffusion_core.toy2d.draw import RADIUS, Layer, draw_layer, grid_points, particle_colors, side_by_side
 from diffusion_core.toy2d.presets import TRAIN_POINTS, load_presets, train_preset
+from lab.i18n import language, marker, text
+from lab.i18n.fonts import font_for
 
 # made by: python -m diffusion_core.toy2d train-presets
 PRESETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "playground"
 DRAWING = "drawing"
-SOURCES = [("two moons", "two_moons"), ("swiss roll", "swiss_roll"), ("rings", "rings"), ("8 Gaussians", "gaussians"),
-           ("smiley", "smiley"), ("my drawing", DRAWING)]
-OBJECTIVES = [("DDPM: predict the noise ε", "ddpm"), ("flow matching: predict the velocity ε − x0", "flow_matching")]
-SAMPLER_TITLES = {"ddpm": "DDPM ancestral", "ddim": "DDIM, deterministic", "euler": "flow matching, Euler",
-                  "heun": "flow matching, Heun", "midpoint": "flow matching, midpoint"}  # Pillow's font: no Greek
+# (the words of a choice, as a key the page translates (lab/i18n: playground.sources.<value>, …), its value)
+SOURCES = [(marker(f"playground.sources.{source}"), source)
+           for source in ("two_moons", "swiss_roll", "rings", "gaussians", "smiley", DRAWING)]
+OBJECTIVES = [(marker(f"playground.objectives.{objective}"), objective) for objective in ("ddpm", "flow_matching")]
+SAMPLER_TITLES = ("ddpm", "ddim", "euler", "heun", "midpoint")  # playground.samplers.<name>: Pillow's font, no Greek
 COMPARED = (("ddpm", "ddpm"), ("ddpm", "ddim"), ("flow_matching", "euler"))  # (objective, sampler) side by side
 DRAWING_RESOLUTION = 64  # the drawing is read as a 64 × 64 map of ink, points drawn in proportion to it
 SHOWN_DATA = 600  # faint grey data points in each panel
@@ -67,9 +69,7 @@ class Workbench:
         if (source, objective) in self.models:
             return self.models[source, objective]
         if source == DRAWING:
-            name = dict((v, k) for k, v in OBJECTIVES)[objective].split(":")[0]
-            raise ValueError(f"No model has learned your drawing yet with {name}. Press Train first (with {name} "
-                             "chosen), then Run the flow.")
+            raise ValueError(text("playground.no_model", name=text(f"playground.objective_names.{objective}")))
         return presets.get(source, objective)
 
     def data(self, source: str, n: int = SHOWN_DATA) -> torch.Tensor | None:
@@ -81,7 +81,7 @@ class Workbench:
 def drawing_points(sketch: dict | None, n: int = TRAIN_POINTS // 4) -> torch.Tensor:
     """A Sketchpad value -> (n, 2) points in proportion to the ink (the same drawing gives the same points)."""
     if not sketch or sketch.get("composite") is None:
-        raise ValueError("The drawing is empty: draw a shape on the canvas first (a few thick strokes work best).")
+        raise ValueError(text("playground.empty_drawing"))
     ink = (drawing_to_tensor(sketch["composite"], DRAWING_RESOLUTION)[0] + 1) / 2  # (64, 64) in [0, 1]
     return points_from_density(ink, n, seed=0)
 
@@ -124,7 +124,7 @@ def starting_points(n: int, seed: int, radius: float = RADIUS) -> torch.Tensor:
 def flow_scene(runs: list[tuple[str, ToyModel]], data, particles: int, num_steps: int, seed: int) -> Scene:
     """Each (sampler, model) from the same starting points; DDPM's fresh noise also seeded by `seed`."""
     xT = starting_points(particles, seed)
-    panels = [Panel(SAMPLER_TITLES[sampler], toy, toy.paths(sampler, xT, num_steps, seed + 1)) for sampler, toy in runs]
+    panels = [Panel(sampler_title(sampler), toy, toy.paths(sampler, xT, num_steps, seed + 1)) for sampler, toy in runs]
     return Scene(panels, data, particle_colors(xT))
 
 
@@ -139,15 +139,31 @@ def draw_scene(scene: Scene, t: float, arrows: bool = True, size: int = PANEL_PX
     pictures = []
     for panel in scene.panels:
         k = step_at(panel.paths, t)
-        title = f"{panel.title} · t = {panel.paths.times[k]:.2f} · step {k}/{len(panel.paths.times) - 1}"
+        title = text("playground.panel", title=panel.title, t=f"{panel.paths.times[k]:.2f}", step=k,
+                     steps=len(panel.paths.times) - 1)
         vectors = panel.toy.field(grid, panel.paths.times[k]) if arrows else None
         pictures.append(draw_layer(Layer(title, scene.data, panel.paths.positions[: k + 1], scene.colors,
-                                         grid if arrows else None, vectors), size))
+                                         grid if arrows else None, vectors, font_for(language())), size))
     return side_by_side(pictures)
 
 
 def draw_data(data: torch.Tensor | None, title: str, size: int = PANEL_PX) -> np.ndarray:
-    return draw_layer(Layer(title, data), size)
+    return draw_layer(Layer(title, data, font=font_for(language())), size)
+
+
+def source_title(source: str) -> str:
+    """A data set's name in the request's language, as a picture's title ("two moons")."""
+    return text(f"playground.sources.{source}")
+
+
+def sampler_title(sampler: str) -> str:
+    """A sampler's name in the request's language, as a panel's title ("flow matching, Euler")."""
+    return text(f"playground.samplers.{sampler}")
+
+
+def sampler_choices(samplers) -> list[tuple[str, str]]:
+    """A radio's choices: each sampler's name as a key the page translates, and the sampler."""
+    return [(marker(f"playground.samplers.{sampler}"), sampler) for sampler in samplers]
 
 
 def animation_times(scene: Scene, frames: int) -> list[float]:
@@ -164,7 +180,7 @@ def scene_gif(scene: Scene, arrows: bool, directory: Path, frames: int = GIF_FRA
     return save_gif(pictures, directory / "flow.gif", duration_ms=80)
 
 
-LOSS_SERIES = ("per step", "average of 50 steps")  # the loss plot's lines, in drawing order
+LOSS_SERIES = ("per step", "average of 50 steps")  # the loss plot's lines, in drawing order (lab/i18n: series)
 
 
 def loss_table(losses: list[float], points: int = 300) -> pd.DataFrame:

@@ -29,8 +29,8 @@ def sampler_kwargs(pipe: Pipeline, sampler: str, guidance: float, eta: float = 0
     """The keyword arguments of pipe.sample for this sampler: η and the guidance interval exist only for DDPM-family
     samplers (a flow-matching model's time is not a noise level σ_t)."""
     if sampler not in pipe.sampler_names:
-        raise ValueError(f"{SAMPLER_LABELS.get(sampler, sampler)} is not a sampler of this model; choose one of "
-                         + ", ".join(SAMPLER_LABELS[s] for s in pipe.sampler_names))
+        raise ValueError(text("sampling.not_a_sampler", sampler=SAMPLER_LABELS.get(sampler, sampler),
+                              listed=", ".join(SAMPLER_LABELS[s] for s in pipe.sampler_names)))
     kwargs = dict(sampler=sampler, guidance_scale=guidance)
     if pipe.objective == "ddpm":
         kwargs.update(eta=eta, guidance_interval=guidance_interval)

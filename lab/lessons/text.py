@@ -21,6 +21,7 @@ from diffusion_core.text.prompt_domain import DIGITS_AND_CLOTHES, PromptDomain
 from diffusion_core.text.prompt_warning import PromptCheck
 from diffusion_core.text.prompts import concepts
 from lab.checks import MAX_GUIDANCE, MAX_SEED, InputError, check_range, one_of, whole_number
+from lab.i18n import sentences
 from lab.i18n import text as say
 from lab.lessons.memorising import Memorising
 
@@ -110,10 +111,11 @@ class TextStudio:
         return pipe.sample(n, cond=self.condition(text, use_prior).expand(n, -1), seed=seed, **kwargs)
 
 
-def text_studio(classroom, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
-    """(name, studio) of the classroom's text model `text_model` (None: the one the page opens with)."""
+def text_studio(classroom, text_model: str | None, what: str = "text.no_clip_unet") -> tuple[str, TextStudio]:
+    """(name, studio) of the classroom's text model `text_model` (None: the one the page opens with); `what`: the
+    catalogue's sentence saying that none is installed (text.no_clip_unet, text.no_clip)."""
     if not classroom.text_studios:
-        raise InputError(f"No {what} is installed yet. " + classroom.zoo.how_to_get_models())
+        raise InputError(sentences(say(what), classroom.zoo.how_to_get_models()))
     name = one_of("text model", text_model or classroom.text_model, list(classroom.text_studios))
     return name, classroom.text_studios[name]
 

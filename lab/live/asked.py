@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from lab.i18n import SOURCE, text
 from lab.live.questions import Question
 from lab.live.summaries import summary
 
@@ -19,11 +20,13 @@ OPEN, REVEALED, CLOSED = "open", "revealed", "closed"
 
 
 class LiveError(Exception):
-    """A refusal with a sentence for the client, and the HTTP status it goes with."""
+    """A refusal with a sentence for the client, and the HTTP status it goes with: the sentence of the catalogue's
+    `key` (lab/i18n: live.<name>) with its {placeholders} filled, in the language of the request being answered
+    (lab/live/routes.LiveRoute)."""
 
-    def __init__(self, status: int, sentence: str):
-        super().__init__(sentence)
-        self.status, self.sentence = status, sentence
+    def __init__(self, status: int, key: str, **values):
+        self.status, self.key, self.sentence = status, key, text(key, **values)
+        super().__init__(self.sentence)
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Asked:
 
     def take(self, student: int, raw: object, at: float) -> float | str:
         if self.state != OPEN:
-            raise LiveError(409, "This question is closed to answers now.")
+            raise LiveError(409, "live.closed")
         value = self.read(raw)
         self.answers.pop(student, None)  # a new answer goes last, as the teacher's list shows them
         self.answers[student] = Answer(student, value, at)
@@ -55,17 +58,17 @@ class Asked:
         if q.kind == "choice":
             if isinstance(raw, str) and raw in q.choices:
                 return raw
-            raise LiveError(400, "Choose one of the question's answers.")
+            raise LiveError(400, "live.choose_answer")
         if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
-            raise LiveError(400, "Answer with a number.")
+            raise LiveError(400, "live.answer_number")
         if not q.low <= raw <= q.high:
-            raise LiveError(400, f"Answer with a number from {q.low:g} to {q.high:g}.")
+            raise LiveError(400, "live.answer_range", low=f"{q.low:g}", high=f"{q.high:g}")
         value = q.low + round((raw - q.low) / q.step) * q.step  # on the widget's grid, as its slider would be
         return int(value) if float(value).is_integer() else value
 
     def hide(self, student: int, hidden: bool = True):
         if student not in self.answers:
-            raise LiveError(404, "That student has not answered this question.")
+            raise LiveError(404, "live.not_answered")
         self.answers[student].hidden = hidden
 
     def shown_values(self) -> list:
@@ -76,14 +79,14 @@ class Asked:
         seen = {"number": self.number, "state": self.state, "question": self.question.public()}
         if self.state == REVEALED:
             seen.update(summary=summary(self.question, self.shown_values()), answer=self.answer,
-                        explain=self.question.explain)
+                        explain=self.question.explain_in(SOURCE))  # each page shows it in its language
         return seen
 
     def for_teacher(self, nickname, with_answers: bool = True) -> dict:
         """Everything, live: the summary while answers come in, and (with_answers) each answer with its student's
         nickname; an earlier question is sent with its summary only (the export has every answer)."""
         seen = {"number": self.number, "state": self.state, "question": self.question.public(), "answer": self.answer,
-                "explain": self.question.explain, "summary": summary(self.question, self.shown_values())}
+                "explain": self.question.explain_in(SOURCE), "summary": summary(self.question, self.shown_values())}
         if with_answers:
             seen["answers"] = [{"student": a.student, "nickname": nickname(a.student), "value": a.value,
                                 "hidden": a.hidden} for a in self.answers.values()]

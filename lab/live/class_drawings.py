@@ -26,8 +26,7 @@ from lab.live.limits import Bounds
 SIDE = 28
 PIXELS = SIDE * SIDE
 MIN_INK = 8  # of 255: a drawing whose brightest and darkest pixels are closer than this is empty
-NOT_PIXELS = f"A drawing is sent as the page sends it: {PIXELS} numbers from 0 to 1. Draw it again."
-EMPTY = "That drawing is empty: draw something first."
+NOT_PIXELS, EMPTY = "live.not_pixels", "live.empty_drawing"  # lab/i18n keys ({pixels}: PIXELS)
 
 
 @dataclass
@@ -44,9 +43,9 @@ class Drawing:
 def read_pixels(value: object) -> bytes:
     """784 numbers in [0, 1] -> 784 bytes round(255 v); a LiveError with a sentence for anything else."""
     if not isinstance(value, list) or len(value) != PIXELS:
-        raise LiveError(400, NOT_PIXELS)
+        raise LiveError(400, NOT_PIXELS, pixels=PIXELS)
     if not all(type(v) in (int, float) and math.isfinite(v) and 0 <= v <= 1 for v in value):
-        raise LiveError(400, NOT_PIXELS)
+        raise LiveError(400, NOT_PIXELS, pixels=PIXELS)
     grey = np.rint(np.asarray(value, dtype=np.float64) * 255).astype(np.uint8)
     if int(grey.max()) - int(grey.min()) < MIN_INK:
         raise LiveError(400, EMPTY)
@@ -75,10 +74,9 @@ class ClassDrawings:
     def add(self, student: int, pixels: object, bounds: Bounds) -> Drawing:
         grey = read_pixels(pixels)
         if sum(d.student == student for d in self.items) >= bounds.drawings_per_student:
-            raise LiveError(409, f"You have sent your {bounds.drawings_per_student} drawings: that is all the class "
-                                 "model takes from one student.")
+            raise LiveError(409, "live.sent_all", n=bounds.drawings_per_student)
         if len(self.items) >= bounds.max_drawings:
-            raise LiveError(409, f"The class has sent {bounds.max_drawings} drawings: the model takes no more.")
+            raise LiveError(409, "live.drawings_full", n=bounds.max_drawings)
         self.items.append(Drawing(len(self.items) + 1, student, grey))
         return self.items[-1]
 
@@ -88,7 +86,7 @@ class ClassDrawings:
     def find(self, drawing: object) -> Drawing:
         found = next((d for d in self.items if type(drawing) is int and d.id == drawing), None)
         if found is None:
-            raise LiveError(404, "There is no such drawing in this class.")
+            raise LiveError(404, "live.no_drawing")
         return found
 
     def shown(self) -> list[Drawing]:

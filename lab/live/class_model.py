@@ -24,6 +24,7 @@ import torch
 
 from diffusion_core.images import tensor_to_uint8
 from diffusion_core.near_copies import PERCENTILE, pixel_nearest, pixel_threshold
+from lab.i18n import sentences, text
 from lab.live.asked import LiveError
 from lab.live.class_drawings import ClassDrawings, png_of
 from lab.live.class_training import BATCH, SAMPLE_WAIT, TrainingSlot, draw, train
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 MIN_DRAWINGS = 4
 PICTURES = 4  # drawn per request
-DISTANCE = "pixel distance, the RMSE of the two pictures' pixels on [-1, 1] (0: the same picture)"
 
 
 def png_url(png: bytes) -> str:
@@ -92,10 +92,10 @@ def start_training(live: LiveClass, key: object, slot: TrainingSlot, run_on) -> 
     live.lead(key)
     cm, steps = live.class_model, live.bounds.class_model_steps
     if cm.progress.state == "training":
-        raise LiveError(409, "The class's model is training already: watch it learn.")
+        raise LiveError(409, "live.training_already")
     x0, ids = cm.drawings.training_set()
     if len(ids) < MIN_DRAWINGS:
-        raise LiveError(409, f"The class has sent {len(ids)} drawings: the model needs at least {MIN_DRAWINGS}.")
+        raise LiveError(409, "live.too_few_drawings", sent=len(ids), least=MIN_DRAWINGS)
     slot.take(live.code, steps)
     cm.progress, cm.model, cm.x0, cm.ids = Progress("training", 0, steps, len(ids)), None, x0, ids
     cm.threshold = pixel_threshold(x0)
@@ -144,15 +144,15 @@ async def class_samples(live: LiveClass, body: dict, slot: TrainingSlot) -> dict
     """PICTURES pictures from the class's model, each with its nearest shown class drawing."""
     person, cm = asker(live, body), live.class_model
     if cm.model is None:
-        raise LiveError(409, "The class's model is not trained yet: wait for your teacher to train it.")
+        raise LiveError(409, "live.not_trained")
     if slot.asks.blocked(f"{live.code}/{person}"):
-        raise LiveError(429, "You asked for pictures very often: wait a few seconds.")
+        raise LiveError(429, "live.too_often")
     slot.asks.spend(f"{live.code}/{person}")
     seed = body.get("seed")
     seed = seed if type(seed) is int and 0 <= seed < 2**31 else int(torch.randint(0, 2**31 - 1, ()).item())
     shown = [i for i, d in enumerate(cm.ids) if not cm.drawings.find(d).hidden]
     if not shown:
-        raise LiveError(409, "Every drawing the model learnt from is hidden: there is nothing to compare with.")
+        raise LiveError(409, "live.all_hidden")
     pictures = await asyncio.to_thread(drawn, slot, cm.model, seed)
     rmse, index = pixel_nearest(pictures, cm.x0[shown])
     return described(live, pictures, rmse, [cm.ids[shown[i]] for i in index.tolist()], seed)
@@ -160,7 +160,7 @@ async def class_samples(live: LiveClass, body: dict, slot: TrainingSlot) -> dict
 
 def drawn(slot: TrainingSlot, model, seed: int) -> torch.Tensor:
     if not slot.drawing.acquire(timeout=SAMPLE_WAIT):
-        raise LiveError(503, "The server is drawing pictures for many students: try again in a few seconds.")
+        raise LiveError(503, "live.drawing_busy")
     try:
         return draw(model, PICTURES, seed)
     finally:
@@ -173,21 +173,14 @@ def described(live: LiveClass, pictures, rmse, nearest_ids: list[int], seed: int
     rows = [{"picture": data_url(x), "drawing": j, "nearest": png_url(cm.drawings.png(j)),
              "distance": round(float(r), 3), "nickname": live.nickname(cm.drawings.find(j).student), "near_copy": c}
             for x, r, j, c in zip(pictures, rmse, nearest_ids, near)]
-    return {"seed": seed, "pictures": rows, "distance": DISTANCE,
+    return {"seed": seed, "pictures": rows, "distance": text("live.distance"),
             "sentence": memorising(sum(near), len(near), cm.progress.trained_on, cm.progress.steps, cm.threshold)}
 
 
 def memorising(near: int, n: int, drawings: int, steps: int, threshold: float) -> str:
-    """What the nearest drawings show, in words."""
-    seen = round(steps * BATCH / max(1, drawings))
-    said = (f"{near} of these {n} pictures {'is a near-copy' if near == 1 else 'are near-copies'} of a class drawing: "
-            f"closer to it than {PERCENTILE:g} % of the class's drawings are to their nearest other drawing (pixel "
-            f"distance below {threshold:.2f}).")
-    if 2 * near >= n:
-        return (f"{said} With {drawings} drawings, each seen about {seen} times in training, the model mostly copies "
-                "them: that is memorising. A model trained on thousands of pictures has to learn what they share.")
-    if near:
-        return (f"{said} With {drawings} drawings, each seen about {seen} times, the model copies some and blends "
-                "others: the closer a picture is to a drawing, the more it was learnt by heart.")
-    return (f"{said} Each of the {drawings} drawings was seen about {seen} times: not yet enough to learn them, "
-            "so the model draws blurs and noise. Longer training would make it copy them.")
+    """What the nearest drawings show, in words (lab/i18n: live.near_*, live.copies_*)."""
+    values = dict(near=near, n=n, percentile=f"{PERCENTILE:g}", threshold=f"{threshold:.2f}", drawings=drawings,
+                  seen=round(steps * BATCH / max(1, drawings)))
+    said = text("live.near_one" if near == 1 else "live.near_many", **values)
+    copies = "live.copies_most" if 2 * near >= n else "live.copies_some" if near else "live.copies_none"
+    return sentences(said, text(copies, **values))

@@ -30,6 +30,7 @@ from diffusion_core.samplers import generate
 from diffusion_core.schedules import make_schedule
 from diffusion_core.training.config import TrainConfig
 from diffusion_core.training.loop import make_state, train_steps
+from lab.i18n import text
 from lab.live.asked import LiveError
 from lab.live.limits import RateLimit
 
@@ -51,7 +52,7 @@ def train_config(steps: int) -> TrainConfig:
 
 def in_minutes(seconds: float) -> str:
     minutes = max(1, round(seconds / 60))
-    return "about a minute" if minutes == 1 else f"about {minutes} minutes"
+    return text("live.a_minute") if minutes == 1 else text("live.minutes", n=minutes)
 
 
 class TrainingSlot:
@@ -66,7 +67,7 @@ class TrainingSlot:
 
     def take(self, code: str, steps: int):
         if not self.lock.acquire(blocking=False):
-            raise LiveError(409, self.busy())
+            raise LiveError(409, "live.busy", time=self.time_left())
         self.holder, self.ends = code, self.clock() + steps * SECONDS_PER_STEP
 
     def expect(self, seconds_left: float):
@@ -76,10 +77,9 @@ class TrainingSlot:
         self.holder = None
         self.lock.release()
 
-    def busy(self) -> str:
-        left = max(0.0, self.ends - self.clock())
-        return ("Another class is training its model on this server (one training at a time): it should be done in "
-                f"{in_minutes(left)}. Press Train again then.")
+    def time_left(self) -> str:
+        """How long the training in progress should still take, in words ("about 3 minutes")."""
+        return in_minutes(max(0.0, self.ends - self.clock()))
 
 
 def train(x0: torch.Tensor, steps: int, report: Callable, stopped: Callable[[], bool], seed: int = 0):

@@ -15,7 +15,7 @@ from lab.live.asked import LiveError
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DATA_URL = "data:image/png;base64,"
 MAX_SIDE = 1024
-NOT_A_PNG = "A gallery picture is a small PNG image (data:image/png;base64,…)."
+NOT_A_PNG = "live.not_png"  # lab/i18n
 
 
 @dataclass
@@ -39,7 +39,7 @@ def read_png(data_url: object, max_bytes: int) -> bytes | None:
     if not isinstance(data_url, str) or not data_url.startswith(DATA_URL):
         raise LiveError(400, NOT_A_PNG)
     if len(data_url) > len(DATA_URL) + (max_bytes + 2) // 3 * 4:
-        raise LiveError(413, f"A gallery picture is at most {max_bytes // 1024} kB: send a smaller one.")
+        raise LiveError(413, "live.png_too_big", kb=max_bytes // 1024)
     try:
         png = base64.b64decode(data_url[len(DATA_URL):], validate=True)
     except (binascii.Error, ValueError):
@@ -48,5 +48,5 @@ def read_png(data_url: object, max_bytes: int) -> bytes | None:
         raise LiveError(400, NOT_A_PNG)
     width, height = struct.unpack(">II", png[16:24])
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        raise LiveError(400, f"A gallery picture is at most {MAX_SIDE} pixels a side.")
+        raise LiveError(400, "live.png_too_large", side=MAX_SIDE)
     return png

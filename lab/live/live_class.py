@@ -26,9 +26,7 @@ from lab.live.questions import bank
 from lab.live.text import plain_text, same_secret
 from lab.view_link import Known, link_of, view_of
 
-TEACHER_ONLY = "Only the teacher who started this class can do that."
-NOT_IN_CLASS = "You are not in this class (anymore): join it again with its code."
-ENDED = "This class has ended."
+TEACHER_ONLY, NOT_IN_CLASS, ENDED = "live.teacher_only", "live.not_in_class", "live.ended"  # lab/i18n keys
 MAX_LINK_CHARS, MAX_VIEW_FIELDS = 2000, 40  # a view has 12 fields (view_link.FIELDS)
 
 
@@ -91,7 +89,7 @@ class LiveClass:
         self.live()
         present = sum(s.present for s in self.students.values())
         if present >= self.bounds.max_students or len(self.students) >= 2 * self.bounds.max_students:
-            raise LiveError(409, "This class is full: ask your teacher.")
+            raise LiveError(409, "live.class_full")
         sid = max(self.students, default=0) + 1
         name = plain_text(nickname, self.bounds.nickname_chars) or f"student {sid}"
         self.students[sid] = Student(sid, name, token)
@@ -123,20 +121,20 @@ class LiveClass:
         if isinstance(view, str) and len(view) <= MAX_LINK_CHARS:
             view = dict(parse_qsl(view.partition("?")[2] if "?" in view else view))
         if not isinstance(view, dict) or len(view) > MAX_VIEW_FIELDS:
-            raise LiveError(400, "Send the view as a link to it (the text after the ?).")
+            raise LiveError(400, "live.view_as_link")
         checked = view_of({k: v for k, v in view.items() if isinstance(v, (str, int, float))}, self.known)
         checked.pop("lang", None)  # each student keeps the language of their own page
         if not checked:
-            raise LiveError(400, "That link names no view of this app: copy the link to the view again.")
+            raise LiveError(400, "live.no_view")
         return checked
 
     def ask(self, key: object, question_id: object, view: object = None) -> Asked:
         self.lead(key)
         question = bank().get(question_id) if isinstance(question_id, str) else None
         if question is None:
-            raise LiveError(404, "There is no such question in the bank.")
+            raise LiveError(404, "live.no_question")
         if len(self.asked) >= self.bounds.max_asked:
-            raise LiveError(409, f"A class asks at most {self.bounds.max_asked} questions: start a new class.")
+            raise LiveError(409, "live.max_asked", n=self.bounds.max_asked)
         shown = self.checked_view(view) if view is not None else self.view
         if question.view:  # the question's own view over the teacher's (its tab, its schedule…), on every screen
             shown = self.checked_view({**shown, **question.view})
@@ -152,7 +150,7 @@ class LiveClass:
         if number is None and self.current is not None:
             return self.current
         if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(self.asked):
-            raise LiveError(404, "No question with that number was asked in this class.")
+            raise LiveError(404, "live.no_asked")
         return self.asked[number - 1]
 
     def reveal(self, key: object, number: object = None):
@@ -180,7 +178,7 @@ class LiveClass:
         self.lead(key)
         found = next((p for p in self.gallery if p.id == picture and type(picture) is int), None)
         if found is None:
-            raise LiveError(404, "There is no such picture in the class gallery.")
+            raise LiveError(404, "live.no_picture")
         found.hidden = hidden is not False
         self.changed(public=True)
 
@@ -189,7 +187,7 @@ class LiveClass:
         self.lead(key)
         found = self.students.get(student) if type(student) is int else None
         if found is None:
-            raise LiveError(404, "There is no such student in this class.")
+            raise LiveError(404, "live.no_student")
         found.nickname = plain_text(nickname, self.bounds.nickname_chars) or f"student {found.id}"
         self.changed(public=True)  # the gallery shows nicknames
 
@@ -203,7 +201,7 @@ class LiveClass:
     def answer(self, token: object, number: object, value: object):
         student = self.student(token)
         if self.current is None or self.current.number != number or self.current.state != OPEN:
-            raise LiveError(409, "This question is closed to answers now.")
+            raise LiveError(409, "live.closed")
         value = self.current.take(student.id, value, self.clock() - self.started)
         self.changed(public=False)
         return value
@@ -211,7 +209,7 @@ class LiveClass:
     def add_picture(self, token: object, link: object, png: object = None) -> Picture:
         student = self.student(token)
         if len(self.gallery) >= self.bounds.max_gallery or student.pictures >= self.bounds.gallery_per_student:
-            raise LiveError(409, "The class gallery is full for you: one picture fewer, or ask your teacher.")
+            raise LiveError(409, "live.gallery_full")
         view = link_of(self.checked_view(link))
         picture = Picture(len(self.gallery) + 1, student.id, view, read_png(png, self.bounds.max_png_bytes),
                           self.clock() - self.started)

@@ -18,10 +18,9 @@ from lab.live.live_class import LiveClass, Student
 from lab.live.text import new_code, new_key, read_code
 from lab.view_link import Known
 
-NO_CLASS = "No class has this code: check it with your teacher (6 letters and digits)."
-TOO_MANY_TRIES = "Too many codes tried from here: wait a minute, then type the code again."
-TOO_MANY_STARTS = "Classes were started too often from here: wait a minute."
-FULL = "This server holds as many live classes as it can: try again in a few minutes."
+# the refusals' keys in lab/i18n
+NO_CLASS, TOO_MANY_TRIES, TOO_MANY_STARTS, FULL = "live.no_class", "live.too_many_tries", "live.too_many_starts", \
+    "live.server_full"
 
 
 class Registry:

@@ -23,8 +23,10 @@
     … /drawing, /train, /class-samples, …                               the class's model (model_routes.py)
 
 Every refusal is JSON {"error": "<sentence>"} with its status (403: only the teacher leads; 404: no such class;
-413: too large; 429: too many tries): never a traceback. The handlers are `async def`, so every change to a class
-happens on the event loop that its streams wait on (changes.py)."""
+413: too large; 429: too many tries): never a traceback. Its sentence, and every other sentence a route writes (the
+class model's, the handout's), is in the page's language: the request's dl_lang cookie, else its Accept-Language
+(lab/i18n). The event stream writes no sentences: each page puts the class's state in its own language. The handlers
+are `async def`, so every change to a class happens on the event loop that its streams wait on (changes.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -36,6 +38,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
+from lab.i18n import headers_language, language, speaking, text
 from lab.live.asked import LiveError
 from lab.live.export import KINDS, export_csv
 from lab.live.handout import class_pdf
@@ -47,7 +50,7 @@ from lab.live.registry import Registry
 from lab.live.stream import events
 
 log = logging.getLogger(__name__)
-FAULT = "Something went wrong on the server; the class goes on: try again."
+FAULT = "live.fault"  # lab/i18n
 SAFE_HEADERS = {"X-Content-Type-Options": "nosniff", "Cache-Control": "no-store"}
 STREAM_HEADERS = {**SAFE_HEADERS, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}  # a proxy must not buffer
 
@@ -57,19 +60,21 @@ def refusal(status: int, sentence: str) -> JSONResponse:
 
 
 class LiveRoute(APIRoute):
-    """A route whose LiveError becomes its JSON sentence, and whose fault a generic sentence (the log has it)."""
+    """A route that speaks the page's language, whose LiveError becomes its JSON sentence, and whose fault a
+    generic sentence (the log has it)."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def answered(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except LiveError as refused:
-                return refusal(refused.status, refused.sentence)
-            except Exception:
-                log.exception("live class: %s %s", request.method, request.url.path)
-                return refusal(500, FAULT)
+            with speaking(headers_language(request.headers)):
+                try:
+                    return await handler(request)
+                except LiveError as refused:
+                    return refusal(refused.status, refused.sentence)
+                except Exception:
+                    log.exception("live class: %s %s", request.method, request.url.path)
+                    return refusal(500, text(FAULT))
 
         return answered
 
@@ -78,18 +83,18 @@ async def body_of(request: Request, max_bytes: int) -> dict:
     """The request's JSON object, read up to max_bytes."""
     declared = request.headers.get("content-length", "0")
     if not declared.isdigit() or int(declared) > max_bytes:
-        raise LiveError(413, "That request is too large for a live class.")
+        raise LiveError(413, "live.too_large")
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
         if len(body) > max_bytes:
-            raise LiveError(413, "That request is too large for a live class.")
+            raise LiveError(413, "live.too_large")
     try:
         data = json.loads(body or b"{}")
     except (ValueError, RecursionError):
         data = None
     if not isinstance(data, dict):
-        raise LiveError(400, "Send a JSON object, such as {\"nickname\": \"Ada\"}.")
+        raise LiveError(400, "live.json_object", example='{"nickname": "Ada"}')
     return data
 
 
@@ -221,7 +226,7 @@ def reading_routes(router: APIRouter, registry: Registry):
         live = registry.find(code)
         who = reader(live, request)
         if live.streams["teacher" if who is None else who.id] >= registry.bounds.max_streams_per_person:
-            raise LiveError(429, "This class is already open in several tabs here: close one.")
+            raise LiveError(429, "live.open_tabs")
         return StreamingResponse(events(live, who, registry.sweep), media_type="text/event-stream",
                                  headers=STREAM_HEADERS)
 
@@ -233,7 +238,7 @@ def reading_routes(router: APIRouter, registry: Registry):
         found = next((p for p in live.gallery if str(p.id) == number and p.png is not None
                       and (teacher or not p.hidden)), None)  # a hidden picture: for the teacher's eyes only
         if found is None:
-            raise LiveError(404, "There is no such picture in the class gallery.")
+            raise LiveError(404, "live.no_picture")
         return Response(found.png, media_type="image/png", headers={**SAFE_HEADERS, "Cache-Control": "private"})
 
     @router.get("/lab/live/{code}/qr.svg")
@@ -251,12 +256,12 @@ def reading_routes(router: APIRouter, registry: Registry):
         base = str(request.base_url).rstrip("/") + "/"
         if name == "class.pdf":  # drawn in a worker thread, one at a time: the event loop keeps serving the streams
             async with one_handout:
-                pdf = await run_in_threadpool(class_pdf, live, base)
+                pdf = await run_in_threadpool(class_pdf, live, base, language())
             return Response(pdf, media_type="application/pdf", headers={
                 **SAFE_HEADERS, "Content-Disposition": f'attachment; filename="class-{live.code}.pdf"'})
         kind = name.removesuffix(".csv")
         if kind not in KINDS:
-            raise LiveError(404, "The class exports class.pdf, answers.csv, summaries.csv and gallery.csv.")
+            raise LiveError(404, "live.exports")
         disposition = f'attachment; filename="class-{live.code}-{kind}.csv"'
         return Response(export_csv(live, kind, base),
                         media_type="text/csv; charset=utf-8", headers={**SAFE_HEADERS, "Content-Disposition":

@@ -28,15 +28,14 @@ from gradio.utils import get_upload_folder
 
 from diffusion_core.uploads import MAX_UPLOAD_PIXELS, picture_size
 from lab import checks
-from lab.checks import InputError
-from lab.i18n import words
+from lab.checks import InputError, sentence_of
+from lab.i18n import text, words
 from lab.refusals import refusal
 
 MAX_DRAWING_PIXELS = 2_000_000  # a canvas of the page is 280×280 (a phone's may be larger); Gradio decodes every layer
 MAX_LAYERS = 8
-FILE_ONLY_FROM_PAGE = ("This app only opens pictures that were uploaded or drawn on its page: upload the picture "
-                       "again.")
-NAMES = {"Textbox": "text", "Dataset": "example"}  # what a message calls a component without a label
+FILE_ONLY_FROM_PAGE = "checks.file_only"  # the refusals' words: lab/i18n (checks.…), in the page's language
+NAMES = {"Textbox": "text", "Dataset": "example"}  # what a message calls a component without a label (names.*)
 
 
 class Refused:
@@ -58,17 +57,16 @@ def uploaded_file(payload, max_pixels: int) -> dict:
     file nested in its meta) reaches Gradio."""
     path = payload.get("path") if isinstance(payload, dict) else None
     if not isinstance(path, str) or not path or "\x00" in path:
-        raise InputError(FILE_ONLY_FROM_PAGE)
+        raise InputError(text(FILE_ONLY_FROM_PAGE))
     folder, real = os.path.realpath(get_upload_folder()), os.path.realpath(path)
     if os.path.commonpath([folder, real]) != folder or real == folder or not os.path.isfile(real):
-        raise InputError(FILE_ONLY_FROM_PAGE)
+        raise InputError(text(FILE_ONLY_FROM_PAGE))
     try:
         width, height = picture_size(real)  # the header only: nothing is decoded yet
     except ValueError as e:  # not a picture, or a decompression bomb: uploads' sentence for a student
-        raise InputError(str(e)) from None
+        raise InputError(sentence_of(e)) from None
     if width * height > max_pixels:
-        raise InputError(f"That picture is {width}×{height} pixels, more than this app takes here "
-                         f"({max_pixels / 1e6:g} million pixels): shrink it first.")
+        raise InputError(text("checks.too_many_pixels", width=width, height=height, millions=f"{max_pixels / 1e6:g}"))
     return {"path": real, "meta": {"_type": "gradio.FileData"}}
 
 
@@ -85,7 +83,7 @@ def drawing(block, value):
     layers = value.get("layers") if isinstance(value, dict) else None
     if (not isinstance(value, dict) or not set(value) <= {"background", "layers", "composite", "id"}
             or not isinstance(layers or [], list) or len(layers or []) > MAX_LAYERS):
-        raise InputError(f"The {label_of(block)} must be a drawing made on the page.")
+        raise InputError(text("checks.drawing_only", name=label_of(block)))
     one = lambda f: None if f is None else uploaded_file(f, MAX_DRAWING_PIXELS)  # noqa: E731
     return {"background": one(value.get("background")), "layers": [one(f) for f in layers or [] if f is not None],
             "composite": one(value.get("composite")), "id": None}
@@ -104,7 +102,8 @@ def slider(block, value):
     number = checks.check_range(label_of(block), value, block.minimum, block.maximum)
     whole = all(float(v).is_integer() for v in (block.minimum, block.step))
     if whole and not number.is_integer():
-        raise InputError(f"The {label_of(block)} must be a whole number such as {int(number)}.")
+        raise InputError(text("checks.whole_such_as", name=label_of(block), example=int(number),
+                              value=checks.shown(number)))
     return int(number) if whole else number
 
 
@@ -120,7 +119,7 @@ def choices(block, value):
     if value is None:
         return []
     if not isinstance(value, list) or len(value) > len(block.choices):
-        raise InputError(f"The {label_of(block)} must be a list of its choices, not {checks.shown(value)}.")
+        raise InputError(text("checks.list_of_choices", name=label_of(block), value=checks.shown(value)))
     return [checks.one_of(label_of(block), item, block.choices) for item in value]
 
 
@@ -154,8 +153,9 @@ def checked_inputs(block_fn, inputs: list, state) -> list:
     """The raw values of one event, each checked against its component (as this session sees it); InputError
     with a sentence for the first that is refused."""
     if not isinstance(inputs, list) or len(inputs) < len(block_fn.inputs):
-        raise InputError(f"This action takes {len(block_fn.inputs)} values, and the request sent "
-                         f"{len(inputs) if isinstance(inputs, list) else 'none'}: reload the page.")
+        n = len(block_fn.inputs)
+        raise InputError(text("checks.values_sent", n=n, sent=len(inputs)) if isinstance(inputs, list)
+                         else text("checks.values_none", n=n))
     out = list(inputs[:len(block_fn.inputs)])  # Gradio reads no more than these
     for i, block in enumerate(block_fn.inputs):
         if block.stateful:  # a gr.State: the server's own value is used, whatever was sent

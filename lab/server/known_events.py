@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 
+from lab.i18n import headers_language, speaking, text
 from lab.server.lane_caps import LaneCaps
 
 JOIN = "/gradio_api/queue/join"
@@ -20,8 +21,7 @@ BY_NAME = re.compile(r"/gradio_api/call/(?:v2/)?([^/]+)/?")  # an event by its A
 # (deep links: this app's links to a view need none): refused.
 CLOSED = re.compile(r"/gradio_api/(?:run|api)/.*|/gradio_api/deep_link/?")
 MAX_JOIN_BYTES = 4 << 20  # an event's values (files are uploaded separately): texts, numbers, choices
-UNKNOWN = "This app has no such action: reload the page (a script: see the app's API page for what it can call)."
-TOO_LARGE = "That request is too large for this app: send shorter values."
+UNKNOWN, TOO_LARGE = "queue.unknown", "queue.too_large"  # the refusals' words: lab/i18n, in the request's language
 BUSY_STATUS = 429  # the page shows its `detail` (a 503 would show Gradio's own words)
 
 
@@ -37,19 +37,25 @@ class KnownEvents:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        with speaking(headers_language(headers)):
+            return await self.checked(scope, receive, send)
+
+    async def checked(self, scope, receive, send):
+        """Refuse (a sentence in the request's language) or pass the request on."""
         if CLOSED.fullmatch(scope["path"]):
-            return await answer(send, 404, UNKNOWN)
+            return await answer(send, 404, text(UNKNOWN))
         named = BY_NAME.fullmatch(scope["path"]) if scope["method"] == "POST" else None
         if named and named.group(1) not in self.names:
-            return await answer(send, 404, UNKNOWN)
+            return await answer(send, 404, text(UNKNOWN))
         if scope["method"] != "POST" or not (named or scope["path"] == JOIN):
             return await self.app(scope, receive, send)
         body = await read_body(receive, MAX_JOIN_BYTES)
         if body is None:
-            return await answer(send, 413, TOO_LARGE)
+            return await answer(send, 413, text(TOO_LARGE))
         fn_index = None if named else event_number(body)
         if fn_index is not None and not (type(fn_index) is int and fn_index in self.indices):
-            return await answer(send, 404, UNKNOWN)
+            return await answer(send, 404, text(UNKNOWN))
         busy = self.caps and self.caps.refusal(fn_index, named.group(1) if named else None)
         if busy:
             return await answer(send, BUSY_STATUS, busy)

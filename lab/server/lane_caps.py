@@ -12,6 +12,7 @@ How many events wait is read from Gradio's internals, here only (`WaitingCounts`
 verifies them for GRADIO_PIN, and without them there is no cap (logged as a skipped adjustment)."""
 from __future__ import annotations
 
+from lab.i18n import text
 from lab.server.interactive_first import LANE as INTERACTIVE_LANE
 
 # Waiting events allowed per lane (lab/tabs/common.py; playground_training: lab/tabs/playground.py). One-slot lanes
@@ -20,10 +21,10 @@ from lab.server.interactive_first import LANE as INTERACTIVE_LANE
 WAITING_CAPS = {"playground_training": 3, "heavy": 3, "exports": 16, "sampling": 96, INTERACTIVE_LANE: None}
 OTHER_LANE_CAP = 16  # an event that names no lane has one of its own (Gradio's default_concurrency_limit)
 HEADROOM = 64  # places of the whole queue that only the interactive lane may take
-WHAT_WAITS = {"playground_training": "training runs", "heavy": "side-by-side comparisons", "exports": "exports",
-              "sampling": "sampling runs"}
-BUSY = "The server is busy with other students' {what}; try again in a minute."
-FULL = "The server is busy with the whole class's requests; try again in a minute."
+# the refusals' words (lab/i18n), in the request's language (lab/server/known_events.py speaks it): a full lane's
+# sentence names what waits there ("queue.busy_<lane>"), queue.busy_other for any other lane
+BUSY_LANES = ("playground_training", "heavy", "exports", "sampling")
+FULL = "queue.full"
 
 
 class WaitingCounts:
@@ -53,8 +54,8 @@ class LaneCaps:
         self.lane_of_name = {fn.api_name: fn.concurrency_id for fn in demo.fns.values() if fn.api_name}
 
     def refusal(self, fn_index=None, api_name: str | None = None) -> str | None:
-        """The sentence that refuses one more event of this number or name, or None when it may join. An event
-        this app does not know is for KnownEvents (a 404), not for a cap."""
+        """The sentence that refuses one more event of this number or name (in the request's language), or None when
+        it may join. An event this app does not know is for KnownEvents (a 404), not for a cap."""
         lane = self.lane_of_name.get(api_name) if api_name else self.lane_of_index.get(fn_index)
         if lane is None:
             return None
@@ -62,8 +63,8 @@ class LaneCaps:
         if max_size is not None:
             room = max_size - self.counts.total()
             if room <= 0 or (room <= HEADROOM and lane != INTERACTIVE_LANE):
-                return FULL
+                return text(FULL)
         cap = WAITING_CAPS.get(lane, OTHER_LANE_CAP)
         if cap is not None and self.counts.waiting(lane) >= cap:
-            return BUSY.format(what=WHAT_WAITS.get(lane, "requests"))
+            return text(f"queue.busy_{lane}" if lane in BUSY_LANES else "queue.busy_other")
         return None

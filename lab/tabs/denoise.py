@@ -10,7 +10,7 @@ import torch
 from diffusion_core.serving import backend_name
 from lab.classroom import Classroom, emoji_references
 from lab.handout.tabs import denoise_pages
-from lab.i18n import text
+from lab.i18n import sentences, text
 from lab.i18n.page import L, each_language
 from lab.lessons.denoise import (
     PREDICTORS,
@@ -130,7 +130,7 @@ class DenoiseTab:
     @friendly
     def update_model_panel(self, model: str | None):
         if not model:
-            return text("denoise.no_model") + " " + self.zoo.how_to_get_models(), None
+            return sentences(text("denoise.no_model"), self.zoo.how_to_get_models()), None
         pipe = self.zoo.get(model)
         cfg = pipe.config
         about = text("denoise.about", model=model, architecture=cfg.architecture, prediction=cfg.prediction_type,

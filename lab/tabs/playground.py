@@ -13,6 +13,8 @@ import gradio as gr
 from diffusion_core.toy2d import SAMPLERS, ToyModel, Training, train_config
 from lab.checks import flag
 from lab.classroom import Classroom
+from lab.i18n import sentences, text
+from lab.i18n.page import L, each_language, hears_language
 from lab.lessons.playground import (
     COMPARED,
     DRAWING,
@@ -27,7 +29,9 @@ from lab.lessons.playground import (
     draw_scene,
     flow_scene,
     loss_table,
+    sampler_choices,
     scene_gif,
+    source_title,
     training_points,
 )
 from lab.playground_browser import BROWSER, FIELDS, SERVER, playground_browser, request_js
@@ -46,21 +50,18 @@ from lab.tabs.common import (
 from lab.tabs.plots import line_plot
 from lab.tabs.widgets import Radio
 
-PARTICLES_ALT = ("particles in the plane: the data's points, or the flow's particles at the slider's t moving from "
-                 "noise (t = 1) to the data (t = 0)")
-
+PARTICLES_ALT = L("playground.particles_alt")
 TRAIN_SECONDS = 30  # a training run stops after this long, whatever the number of steps
-INTRO = ("**A diffusion model in two dimensions.** Every dot is one sample: the network learns to move points of "
-         "pure noise (t = 1) onto the data (t = 0). The presets are already trained: choose one and press **Run the "
-         f"flow**. Or draw your own shape, choose *my drawing* and press **Train**: it trains in your browser (on the "
-         f"server, when your browser cannot, for at most {TRAIN_SECONDS} s).")
-COMPARE_NOTE = ("Side by side from the same noise: DDPM's ancestral sampler adds fresh noise at every step (zigzag "
-                "paths, colours mix: where a point ends is partly chance); DDIM and flow-matching Euler are "
-                "deterministic (smooth paths, neighbours stay neighbours).")
-ARROWS_INFO = "flow matching: where the velocity pushes a point (−v̂); DDPM: the score −ε̂/σ_t, towards likelier points"
 TRAINING = dict(concurrency_id="playground_training", concurrency_limit=1)  # one run at a time: one core of two
 UPDATE_EVERY_S, FRAME_PAUSE_S, ANIMATION_FRAMES = 0.5, 0.08, 16
-OBJECTIVE_LABEL = "objective (what the network learns)"  # a message names it by the noun ("The objective must…")
+OBJECTIVE_LABEL = L("playground.objective")  # a message names it by the noun ("The objective must…")
+
+
+def training_status(steps: int, of: int, elapsed: float, to_drawing: bool) -> str:
+    """The status after a server's training run of `steps` (of `of` asked for) in `elapsed` seconds."""
+    trained = text("playground.trained" if steps == of else "playground.trained_limit", steps=steps,
+                   seconds=f"{elapsed:.1f}", limit=TRAIN_SECONDS)
+    return sentences(trained, text("playground.run_now" if to_drawing else "playground.run_now_preset"))
 
 
 class PlaygroundTab:
@@ -70,13 +71,13 @@ class PlaygroundTab:
     @friendly
     def sampler_choices(self, objective: str):
         objective = one_of("objective", objective, OBJECTIVES)
-        return Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS[objective]], value=SAMPLERS[objective][0])
+        return Radio(sampler_choices(SAMPLERS[objective]), value=SAMPLERS[objective][0])
 
     @friendly
     def show_data(self, source: str, bench: Workbench):
         """The chosen data alone; the previous flow is cleared."""
         data = bench.data(one_of("data", source, SOURCES))
-        title = dict((v, k) for k, v in SOURCES)[source] if data is not None else "draw a shape, then press Train"
+        title = source_title(source) if data is not None else text("playground.draw_then_train")
         return draw_data(data, title), None, gr.Slider(value=1)
 
     @friendly
@@ -99,14 +100,10 @@ class PlaygroundTab:
             if elapsed - shown > UPDATE_EVERY_S or finished:
                 shown = elapsed
                 bench = bench.with_model(source, objective, run.model(), points)
-                status = (f"step {len(losses)}/{steps} · loss {sum(losses[-50:]) / len(losses[-50:]):.3f} · "
-                          f"{elapsed:.1f} s")
+                status = text("playground.server_step", step=len(losses), steps=steps,
+                              loss=f"{sum(losses[-50:]) / len(losses[-50:]):.3f}", seconds=f"{elapsed:.1f}")
                 if finished:
-                    status = (f"**Trained** {len(losses)} steps in {elapsed:.1f} s"
-                              + (f" (stopped at the {TRAIN_SECONDS} s limit)" if len(losses) < steps else "")
-                              + ". Now press **Run the flow**"
-                              + (" (your model stands in for the class's preset until you reload the page)."
-                                 if source != DRAWING else "."))
+                    status = training_status(len(losses), steps, elapsed, source == DRAWING)
                 yield loss_table(losses), status, bench
             if finished:
                 break
@@ -137,6 +134,7 @@ class PlaygroundTab:
                            whole_number("sampler steps", num_steps, 1, 1000), whole_number("seed", seed, 0, MAX_SEED))
         return draw_scene(scene, 0.0, arrows), scene, gr.Slider(value=0)
 
+    @hears_language  # the panels' titles in the page's language
     def scrub(self, scene, t, arrows):
         if scene is None or not isinstance(t, (int, float)) or not 0 <= t <= 1:
             return gr.skip()  # nothing to scrub yet, or a t the slider cannot send
@@ -145,7 +143,7 @@ class PlaygroundTab:
     @friendly
     def export(self, scene, arrows):
         if scene is None:
-            raise gr.Error("Run the flow first, then export it as a GIF.")
+            raise gr.Error(text("playground.run_first"))
         return [str(scene_gif(scene, arrows, self.exports.new_folder()))]
 
     @friendly
@@ -189,18 +187,21 @@ class PlaygroundTab:
     def script_api(self, w: SimpleNamespace):
         """/playground_train and /playground_sample for a script: on the page's per-session Workbench (w.bench)."""
         with gr.Column(visible=False):
-            a = SimpleNamespace(source=Radio(SOURCES, value=SOURCES[0][1], label="data"), bench=w.bench,
+            a = SimpleNamespace(source=Radio(SOURCES, value=SOURCES[0][1], label=L("playground.data")), bench=w.bench,
                                 objective=Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL),
-                                train_steps=gr.Number(3000, label="training steps", step=1, minimum=100,
+                                train_steps=gr.Number(3000, label=L("names.training_steps"), step=1, minimum=100,
                                                       maximum=20_000),
-                                sampler=Radio([(SAMPLER_TITLES[s], s) for s in SAMPLER_TITLES], value="euler",
-                                              label="sampler"),
-                                num_steps=gr.Number(100, label="sampler steps", step=1, minimum=1, maximum=1000),
-                                particles=gr.Number(300, label="particles", step=1, minimum=10, maximum=2000),
-                                seed=gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED),
-                                arrows=gr.Checkbox(True, label="arrows"))
-            trained = [gr.Dataframe(label="training loss"), gr.Markdown(label="status"), w.bench]
-            particles = gr.Image(label="particles", format="png")
+                                sampler=Radio(sampler_choices(SAMPLER_TITLES), value="euler",
+                                              label=L("common.sampler")),
+                                num_steps=gr.Number(100, label=L("names.sampler_steps"), step=1, minimum=1,
+                                                    maximum=1000),
+                                particles=gr.Number(300, label=L("names.particles"), step=1, minimum=10,
+                                                    maximum=2000),
+                                seed=gr.Number(0, label=L("common.seed"), step=1, minimum=0, maximum=MAX_SEED),
+                                arrows=gr.Checkbox(True, label=L("names.arrows")))
+            trained = [gr.Dataframe(label=L("playground.loss_label")), gr.Markdown(label=L("playground.status")),
+                       w.bench]
+            particles = gr.Image(label=L("names.particles"), format="png")
         script_endpoint(self.playground_train, inputs(self.playground_train, a), trained, "playground_train",
                         **TRAINING)
         script_endpoint(self.playground_sample, inputs(self.playground_sample, a), [particles], "playground_sample",
@@ -208,54 +209,56 @@ class PlaygroundTab:
 
     def layout(self) -> SimpleNamespace:
         w = SimpleNamespace()
-        gr.Markdown(INTRO)
+        gr.Markdown(each_language(lambda: text("playground.intro", seconds=TRAIN_SECONDS)))
         w.bench = gr.State(Workbench())  # per user: the models they trained, their drawing's points
         w.scene = gr.State(None, time_to_live=3600)  # per user: the last flow, to scrub and export
         with gr.Row():
             with gr.Column(scale=3, min_width=320):  # the picture | its controls; on a phone the picture comes first
                 w.browser = playground_browser()  # trains, samples and draws in this page (lab/playground_browser.py)
                 with gr.Row(elem_classes=BROWSER):
-                    w.run_here = gr.Button("Run the flow", variant="primary")
-                    w.compare_here = gr.Button("Compare DDPM, DDIM, flow matching")
+                    w.run_here = gr.Button(L("playground.run"), variant="primary")
+                    w.compare_here = gr.Button(L("playground.compare"))
                 with gr.Column(elem_classes=SERVER):  # the server's picture and buttons, for a page that cannot
-                    w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), SOURCES[0][0]), label="particles",
+                    w.frame = gr.Image(draw_data(Workbench().data(SOURCES[0][1]), ""), label=L("names.particles"),
                                        interactive=False, format="png", elem_classes="dl-main",
-                                       alt_text=PARTICLES_ALT)
-                    w.t = gr.Slider(0, 1, value=1, step=0.01, label="t: 1 = pure noise, 0 = data (drag to scrub)")
+                                       alt_text=PARTICLES_ALT)  # untitled: a picture has no language of its own
+                    w.t = gr.Slider(0, 1, value=1, step=0.01, label=L("playground.t"))
                     with gr.Row():
-                        w.run_button = gr.Button("Run the flow", variant="primary")
-                        w.compare_button = gr.Button("Compare DDPM, DDIM, flow matching")
-                        w.export_button = gr.Button("Export GIF")
-                gr.Markdown(COMPARE_NOTE)
-                w.files = gr.File(label="exported GIF", file_count="multiple", height=100,
+                        w.run_button = gr.Button(L("playground.run"), variant="primary")
+                        w.compare_button = gr.Button(L("playground.compare"))
+                        w.export_button = gr.Button(L("playground.export"))
+                gr.Markdown(L("playground.compare_note"))
+                w.files = gr.File(label=L("playground.exported"), file_count="multiple", height=100,
                                   elem_classes=["dl-result", SERVER])
             with gr.Column(scale=2, min_width=320):
-                w.source = Radio(SOURCES, value=SOURCES[0][1], label="data")
-                w.objective = Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL)
-                w.sampler = Radio([(SAMPLER_TITLES[s], s) for s in SAMPLERS["flow_matching"]], value="euler",
-                                     label="sampler")
-                w.arrows = gr.Checkbox(True, label="arrows of the learned field", info=ARROWS_INFO)
-                with gr.Row():
-                    w.num_steps = gr.Slider(1, 1000, value=100, step=1, label="sampler steps", min_width=140,
-                                        elem_id="playground-steps")  # a live class's question reads it
-                    w.particles = gr.Slider(10, 2000, value=300, step=10, label="particles", min_width=140)
-                    w.seed = gr.Number(0, label="seed", step=1, minimum=0, maximum=MAX_SEED, min_width=80)
-                w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA",
-                                        label="draw your own data (then choose my drawing)", canvas_size=(400, 400),
-                                        height=300, layers=False)
-                w.train_steps = gr.Slider(100, 8000, value=3000, step=100,
-                                          label=f"training steps (on the server: stops at {TRAIN_SECONDS} s)")
-                with gr.Row(elem_classes=BROWSER):
-                    w.train_here = gr.Button("Train", variant="primary")
-                    w.stop_here = gr.Button("Stop")
-                with gr.Column(elem_classes=SERVER):
-                    with gr.Row():
-                        w.train_button = gr.Button("Train", variant="primary")
-                        w.stop_button = gr.Button("Stop")
-                    w.status = gr.Markdown()
-                    w.loss = line_plot(x="step", y="loss", color="series", height=220, label="training loss",
-                                       names=LOSS_SERIES)
+                self.controls(w)
         return w
+
+    def controls(self, w: SimpleNamespace):
+        """The column of choices: data, objective, sampler, arrows, numbers, the drawing, training."""
+        w.source = Radio(SOURCES, value=SOURCES[0][1], label=L("playground.data"))
+        w.objective = Radio(OBJECTIVES, value="flow_matching", label=OBJECTIVE_LABEL)
+        w.sampler = Radio(sampler_choices(SAMPLERS["flow_matching"]), value="euler", label=L("common.sampler"))
+        w.arrows = gr.Checkbox(True, label=L("playground.arrows"), info=L("playground.arrows_info"))
+        with gr.Row():
+            w.num_steps = gr.Slider(1, 1000, value=100, step=1, label=L("names.sampler_steps"), min_width=140,
+                                    elem_id="playground-steps")  # a live class's question reads it
+            w.particles = gr.Slider(10, 2000, value=300, step=10, label=L("names.particles"), min_width=140)
+            w.seed = gr.Number(0, label=L("common.seed"), step=1, minimum=0, maximum=MAX_SEED, min_width=80)
+        w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label=L("playground.sketch"), canvas_size=(400, 400),
+                                height=300, layers=False)
+        w.train_steps = gr.Slider(100, 8000, value=3000, step=100,
+                                  label=each_language(lambda: text("playground.train_steps", seconds=TRAIN_SECONDS)))
+        with gr.Row(elem_classes=BROWSER):
+            w.train_here = gr.Button(L("playground.train"), variant="primary")
+            w.stop_here = gr.Button(L("playground.stop"))
+        with gr.Column(elem_classes=SERVER):
+            with gr.Row():
+                w.train_button = gr.Button(L("playground.train"), variant="primary")
+                w.stop_button = gr.Button(L("playground.stop"))
+            w.status = gr.Markdown()
+            w.loss = line_plot(x="step", y="loss", color="series", height=220, label=L("playground.loss_label"),
+                               x_title=L("playground.step"), y_title=L("playground.loss"), names=LOSS_SERIES)
 
     def wire(self, w: SimpleNamespace):
         w.objective.change(self.sampler_choices, inputs(self.sampler_choices, w), w.sampler, **INTERACTIVE)
@@ -274,11 +277,11 @@ class PlaygroundTab:
 
     def wire_browser(self, w: SimpleNamespace):
         """The browser buttons: their values go to the component (request_js), no event reaches the server."""
-        fields, titles = [getattr(w, name) for name in FIELDS], {v: k for k, v in SOURCES}
+        fields = [getattr(w, name) for name in FIELDS]
         for trigger, action in ((w.train_here.click, "train"), (w.stop_here.click, "stop"), (w.run_here.click, "run"),
                                 (w.compare_here.click, "compare"), (w.source.change, "data"),
                                 (w.arrows.change, "arrows")):
-            trigger(None, fields, w.browser, js=request_js(action, titles), show_progress="hidden")
+            trigger(None, fields, w.browser, js=request_js(action), show_progress="hidden")
 
 
 def render(classroom: Classroom, presets: Presets | None = None) -> SimpleNamespace:

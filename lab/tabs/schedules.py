@@ -63,7 +63,7 @@ def schedules(names: list[str], T: int):
     """
     T = whole_number("T", T, 2, MAX_T)
     if not names:
-        raise InputError("No schedule is named: give at least one of " + ", ".join(SCHEDULE_NAMES) + ".")
+        raise InputError(text("schedules.none_named", listed=", ".join(SCHEDULE_NAMES)))
     return schedule_table([one_of("each schedule", name, SCHEDULE_NAMES) for name in names], T)
 
 

@@ -64,7 +64,7 @@ class TextTab:
         self.classroom, self.studios = classroom, classroom.text_studios
         self.studio = classroom.text_studio  # the model the page opens with
 
-    def studio_of(self, text_model: str | None, what: str = "CLIP-conditioned model") -> tuple[str, TextStudio]:
+    def studio_of(self, text_model: str | None, what: str = "text.no_clip_unet") -> tuple[str, TextStudio]:
         """(name, studio) of the chosen text model (None: the first)."""
         return text_studio(self.classroom, text_model, what)
 
@@ -112,7 +112,7 @@ class TextTab:
 
     def inspection(self, prompt, text_model=None) -> tuple:
         """(the closest concepts, the nearest test pictures with their similarity, the verdict in Markdown)."""
-        report = self.studio_of(text_model, "CLIP")[1].inspect(prompt)
+        report = self.studio_of(text_model, "text.no_clip")[1].inspect(prompt)
         table = pd.DataFrame(report.similarities[:12], columns=["kind", "concept", "similarity"])
         neighbours = [(picture(x, 3), f"similarity {s:.2f}") for x, s in zip(report.nearest, report.nearest_scores)]
         # the warning quotes the student's prompt: escaped, so that it shows as typed (no link, picture or heading)

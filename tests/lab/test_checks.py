@@ -109,3 +109,22 @@ def test_require_image_asks_for_a_picture_with_a_value_error():
         require_image(None)
     assert isinstance(refused.value, ValueError)  # no Gradio here: lab/refusals.friendly shows it as a toast
     assert require_image([[[0.5]]]).shape == (1, 1, 1)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a picture at all", b"\x89PNG\r\n\x1a\n" + b"\0" * 40])
+def test_a_file_that_is_no_picture_is_said_in_the_pages_language(tmp_path, content):
+    """The engine's sentence (diffusion_core/uploads.py) by its kind: the same words in English, the page's
+    language otherwise."""
+    from diffusion_core.uploads import PictureError, open_image
+    from lab.checks import sentence_of
+    from lab.i18n import speaking
+
+    path = tmp_path / "x.png"
+    path.write_bytes(content)
+    with pytest.raises(PictureError) as refused:
+        open_image(str(path))
+    assert sentence_of(refused.value) == str(refused.value)
+    with speaking("de"):
+        german = sentence_of(refused.value)
+    assert german != str(refused.value) and "PNG" in german and "picture" not in german
+    assert sentence_of(ValueError("plain words")) == "plain words"

@@ -12,11 +12,13 @@ from lab.i18n.page import each_language, hears_language, request_language
 
 TRANSLATED = [lang for lang in LANGS if lang != SOURCE]
 # the same words in a translation as in English, on purpose: names, symbols, equations, loanwords
-SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt"},
-        "es": {"text.prompt", "names.prompt"},
-        "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files"},
+SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt", "live.pdf_links"},
+        "es": {"text.prompt", "names.prompt", "playground.objective_names.flow_matching",
+               "questions.choices.flow_matching", "image_editor.color"},
+        "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files", "live.code"},
         "zh-CN": set()}
-SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note"}  # placeholders and symbols
+SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note",  # placeholders and symbols
+                   "playground.objective_names.ddpm"}  # a name
 # props that the page shows as words; components inside an invisible column are a script's (the API page's) only
 SHOWN = ("label", "info", "placeholder")
 WORD = re.compile(r"[A-Za-z]{3,}")
@@ -97,10 +99,10 @@ def test_a_text_computed_once_is_kept_in_every_language():
 
 def shown_strings(demo):
     """(component, prop, value) of each word the page shows, leaving out invisible components (a script's, the API
-    page's) and tab 6, whose words are converted apart (TODO: drop that exception once lab/tabs/playground.py is)."""
+    page's)."""
     hidden = set()
     for block in demo.blocks.values():
-        if getattr(block, "visible", True) is False or getattr(block, "id", None) == "playground":
+        if getattr(block, "visible", True) is False:
             hidden |= {id(block)} | {id(child) for child in walk(block)}
     for block in demo.blocks.values():
         if id(block) in hidden:
@@ -169,3 +171,11 @@ def test_a_plots_series_and_caption_in_the_pages_language():
         assert caption(["noisy x_t", "linear"]) == "verrauschtes x_t: durchgezogene Linie · linear: gestrichelte Linie"
         assert series("N(0, 1)") == "N(0, 1)" and series("zero predictor") == "Null-Vorhersage"
     assert caption(["noisy x_t"]) == "noisy x_t: solid line"
+
+
+def test_sentences_follow_one_another_as_the_language_writes_them():
+    from lab.i18n import sentences
+
+    assert sentences("One.", "", "Two.") == "One. Two." and sentences() == ""
+    with speaking("zh-CN"):
+        assert sentences("一。", "二。") == "一。二。"  # no space after a Chinese full stop

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from lab.i18n import text
 from lab.live.asked import CLOSED, REVEALED, LiveError
 from lab.live.limits import Bounds
 from lab.live.live_class import TEACHER_ONLY, LiveClass
@@ -25,7 +26,7 @@ def test_only_the_teacher_key_leads():
                        lambda k: live.rename(k, ada.id)]
     for action in teacher_actions:
         for wrong in (ada.token, "", None, "teacher-ke", ["teacher-key"]):
-            with pytest.raises(LiveError, match=TEACHER_ONLY) as refused:
+            with pytest.raises(LiveError, match=text(TEACHER_ONLY)) as refused:
                 action(wrong)
             assert refused.value.status == 403
     assert live.view == {} and live.asked == [] and not live.ended

@@ -7,6 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
+from lab.i18n import text
 from lab.live.asked import LiveError
 from lab.live.class_drawings import EMPTY, NOT_PIXELS, PIXELS, ClassDrawings, read_pixels, to_tensor
 from lab.live.limits import Bounds
@@ -30,14 +31,14 @@ def test_pixels_are_kept_as_bytes_and_read_back_as_mnist_is():
                                  [float("nan")] + [0.0] * (PIXELS - 1), [True] + [0.0] * (PIXELS - 1),
                                  ["1"] + [0.0] * (PIXELS - 1), {"pixels": [0.0] * PIXELS}])
 def test_anything_but_784_numbers_in_0_1_is_refused_with_a_sentence(bad):
-    with pytest.raises(LiveError, match=NOT_PIXELS) as refused:
+    with pytest.raises(LiveError, match=text(NOT_PIXELS, pixels=PIXELS)) as refused:
         read_pixels(bad)
     assert refused.value.status == 400
 
 
 def test_an_empty_drawing_is_refused():
     for flat in (0.0, 1.0, 0.5):
-        with pytest.raises(LiveError, match=EMPTY):
+        with pytest.raises(LiveError, match=text(EMPTY)):
             read_pixels([flat] * PIXELS)
 
 

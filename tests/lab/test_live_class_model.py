@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from lab.i18n import text
 from lab.live.asked import LiveError
 from lab.live.class_model import add_drawing, class_samples, hide_drawing, memorising, start_training
 from lab.live.class_training import TrainingSlot
@@ -62,10 +63,10 @@ def test_only_the_teacher_trains_and_hides():
     live, ada, bo = with_drawings()
     slot = TrainingSlot()
     for wrong in ("ada", "", None, "teacher-ke"):
-        with pytest.raises(LiveError, match=TEACHER_ONLY) as refused:
+        with pytest.raises(LiveError, match=text(TEACHER_ONLY)) as refused:
             start_training(live, wrong, slot, run_here)
         assert refused.value.status == 403
-        with pytest.raises(LiveError, match=TEACHER_ONLY):
+        with pytest.raises(LiveError, match=text(TEACHER_ONLY)):
             hide_drawing(live, wrong, 1)
     assert slot.holder is None and live.class_model.progress.state == "idle"
 
@@ -116,7 +117,7 @@ def test_pictures_are_refused_before_training_to_strangers_and_when_asked_too_of
     trained(live, slot)
     with pytest.raises(LiveError, match="not in this class"):
         asyncio.run(class_samples(live, {"token": "eve"}, slot))
-    with pytest.raises(LiveError, match=TEACHER_ONLY):
+    with pytest.raises(LiveError, match=text(TEACHER_ONLY)):
         asyncio.run(class_samples(live, {"key": "ada"}, slot))
     for _ in range(4):
         asyncio.run(class_samples(live, {"token": "ada"}, slot))

@@ -5,6 +5,7 @@ import io
 import pytest
 from PIL import Image
 
+from lab.i18n import text
 from lab.live import handout
 from lab.live.handout import as_rgb, class_pdf
 from tests.lab.test_live_class import new_class
@@ -55,7 +56,7 @@ def test_a_class_with_nothing_yet_still_gives_a_page():
 def test_a_question_nobody_answered_says_so():
     live = new_class()
     live.ask("teacher-key", "forward-lose-picture")
-    assert handout.NO_ANSWERS in pdf_text(class_pdf(live))[0]
+    assert text(handout.NO_ANSWERS) in pdf_text(class_pdf(live))[0]
 
 
 def test_a_transparent_picture_is_laid_on_white():
@@ -77,3 +78,11 @@ def test_a_large_picture_is_printed_small():
     out = io.BytesIO()
     Image.new("L", (1024, 512), 0).save(out, format="PNG")
     assert as_rgb(out.getvalue()).shape == (handout.PRINT_SIDE // 2, handout.PRINT_SIDE, 3)
+
+
+def test_the_handout_speaks_the_teachers_language():
+    live = new_class()
+    live.ask("teacher-key", "forward-lose-picture")
+    french = pdf_text(class_pdf(live, "", "fr"))[0]
+    assert "Classe en direct" in french and "Personne n'a répondu" in french
+    assert "Live class" in pdf_text(class_pdf(live))[0]  # English again: made anew for its language

@@ -1,5 +1,6 @@
 """lab/live/questions.py: a bank of at least twelve questions over the six tabs, reveals computed by the engine."""
 from diffusion_core.schedules import SCHEDULE_NAMES, make_schedule
+from lab.lessons.sampling import SAMPLER_LABELS
 from lab.live.questions import bank
 from lab.view_link import FIELDS, TABS
 
@@ -41,3 +42,22 @@ def test_a_students_copy_carries_no_answer():
     for q in bank().values():
         public = q.public()
         assert "answer" not in public and "explain" not in public
+
+
+def test_every_question_reads_in_every_language_and_travels_as_keys():
+    """Each page fills a question's words in its own language (lab/static/js/live_words.mjs): the catalogue has them
+    in every language, their values fill every {placeholder}, and a choice that is a word has its own key."""
+    from lab.i18n import LANGS, catalogue, text
+
+    for q in bank().values():
+        seen = q.public()
+        assert seen["prompt"] == text(seen["words"]["prompt"], "en", **seen["values"]), q.id
+        for lang in LANGS:
+            for part in ("prompt", "explain"):
+                said = text(seen["words"][part], lang, **seen["values"])
+                assert said and "{" not in said, (q.id, lang, part)
+        for choice, key in zip(q.choices, seen["words"]["choices"]):
+            assert key is None and choice in (*SCHEDULE_NAMES, *SAMPLER_LABELS.values()) or \
+                catalogue("en")[key] == choice, (q.id, choice)
+    assert bank()["denoise-easier-900"].public()["words"]["choices"] == ["questions.choices.noise",
+                                                                          "questions.choices.clean"]

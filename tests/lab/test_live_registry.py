@@ -3,6 +3,7 @@ import re
 
 import pytest
 
+from lab.i18n import text
 from lab.live.asked import LiveError
 from lab.live.limits import STARTS, WRONG_CODES, Bounds
 from lab.live.registry import NO_CLASS, TOO_MANY_TRIES, Registry
@@ -34,9 +35,9 @@ def test_wrong_codes_are_rate_limited_per_client_right_ones_are_not():
     reg, clock = registry()
     live = reg.create("teacher")
     for _ in range(WRONG_CODES):
-        with pytest.raises(LiveError, match=re.escape(NO_CLASS)):
+        with pytest.raises(LiveError, match=re.escape(text(NO_CLASS))):
             reg.join("guesser", "ZZZZZZ" if live.code != "ZZZZZZ" else "YYYYYY", "")
-    with pytest.raises(LiveError, match=TOO_MANY_TRIES) as refused:
+    with pytest.raises(LiveError, match=text(TOO_MANY_TRIES)) as refused:
         reg.join("guesser", live.code, "")  # even the right code, until the bucket refills
     assert refused.value.status == 429
     for i in range(40):
@@ -67,7 +68,7 @@ def test_classes_expire_idle_ended_or_old_and_say_so():
     reg.sweep()  # as every create, find and join does
     assert set(reg.classes) == {idle.code, busy.code}  # the ended class: gone after 10 s
     clock.now = 120.0
-    with pytest.raises(LiveError, match=re.escape(NO_CLASS)):
+    with pytest.raises(LiveError, match=re.escape(text(NO_CLASS))):
         reg.find(idle.code)
     assert idle.ended and idle.public.version == 1  # its listening pages are woken to hear it ended
     for t in range(130, 1000, 50):

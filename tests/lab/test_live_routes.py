@@ -5,6 +5,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from lab.i18n import text
 from lab.live.gallery import DATA_URL
 from lab.live.registry import Registry
 from lab.live.routes import FAULT, live_routes
@@ -138,7 +139,7 @@ def test_at_most_a_few_open_streams_per_person():
 
 def test_a_fault_is_a_sentence_not_a_traceback(client, monkeypatch):
     monkeypatch.setattr(Registry, "find", lambda self, code: 1 / 0)
-    refused(client.get("/lab/live/ABCDEF/state"), 500, FAULT)
+    refused(client.get("/lab/live/ABCDEF/state"), 500, text(FAULT))
     assert len(client.get("/lab/live/questions").json()) >= 12
 
 
@@ -167,3 +168,12 @@ def test_the_class_pdf_is_for_the_teacher(client):
     assert f'filename="class-{code}.pdf"' in pdf.headers["content-disposition"]
     refused(client.get(f"/lab/live/{code}/export/class.pdf", params={"key": ada["token"]}), 403, "Only the teacher")
     refused(client.get(f"/lab/live/{code}/export/notes.txt", params={"key": key}), 404, "class.pdf")
+
+
+def test_a_refusal_speaks_the_pages_language(client):
+    """The dl_lang cookie, else Accept-Language: the sentence in that language; English without either."""
+    refused(client.post("/lab/live/nope99/join", json={}, headers={"cookie": "dl_lang=de"}), 404,
+            "Keine Klasse hat diesen Code")
+    refused(client.post("/lab/live/nope99/join", json={}, headers={"accept-language": "zh-CN,zh;q=0.9"}), 404,
+            "没有课堂使用这个代码")
+    refused(client.post("/lab/live/nope99/join", json={}), 404, "No class has this code")

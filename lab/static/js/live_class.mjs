@@ -7,8 +7,10 @@ import { el } from "./live_results.mjs";
 import { STUDENT, TEACHER, action, page, show, stored } from "./live_common.mjs";
 import { follow, joinClass } from "./live_student.mjs";
 import { startClass, teach } from "./live_teacher.mjs";
+import { loadLiveWords, tr } from "./live_words.mjs";
 
-export function mount(element, base) {
+export async function mount(element, base) {
+  await loadLiveWords(base);  // every word of the panel in the page's language
   page.root = base;
   page.panel = element;
   page.fields = JSON.parse(element.dataset.fields || "[]");
@@ -29,17 +31,17 @@ function toggleLive() {
 
 // no class yet: start one, or join one with its code (filled in from ?live=CODE)
 function chooser(code) {
-  const codeBox = el("input", { class: "dl-class-code-box", value: code, placeholder: "code", maxlength: 12,
-    "aria-label": "class code", autocomplete: "off", autocapitalize: "characters" });
-  const nickname = el("input", { class: "dl-class-nickname", placeholder: "nickname (optional)", maxlength: 40,
-    "aria-label": "nickname (optional)", autocomplete: "off" });
-  const join = action("Join", () => joinClass(codeBox.value.trim(), nickname.value.trim()), { class: "primary" });
+  const codeBox = el("input", { class: "dl-class-code-box", value: code, placeholder: tr("live.code"), maxlength: 12,
+    "aria-label": tr("live.class_code"), autocomplete: "off", autocapitalize: "characters" });
+  const nickname = el("input", { class: "dl-class-nickname", placeholder: tr("live.nickname"), maxlength: 40,
+    "aria-label": tr("live.nickname"), autocomplete: "off" });
+  const join = action(tr("live.join"), () => joinClass(codeBox.value.trim(), nickname.value.trim()),
+    { class: "primary" });
   const form = el("div", { class: "dl-class-card dl-class-join-form" },
-    el("h3", { text: code ? `Join the live class ${code}` : "Join a class" }), codeBox, nickname, join);
+    el("h3", { text: code ? tr("live.join_code", { code }) : tr("live.join_a_class") }), codeBox, nickname, join);
   nickname.addEventListener("keydown", (e) => { if (e.key === "Enter") join.click(); });
   codeBox.hidden = Boolean(code);
-  const start = el("div", { class: "dl-class-card dl-class-teach" }, el("h3", { text: "Teach" }),
-    el("p", { text: "Your students join with a code; you show them this page's views and ask questions." }),
-    action("Start a class", startClass));
+  const start = el("div", { class: "dl-class-card dl-class-teach" }, el("h3", { text: tr("live.teach") }),
+    el("p", { text: tr("live.teach_how") }), action(tr("live.start"), startClass));
   return el("div", { class: "dl-class-chooser" }, form, code ? null : start, el("p", { class: "dl-class-status" }));
 }

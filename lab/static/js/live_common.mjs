@@ -1,6 +1,7 @@
 // What the live class's modules share (live_class.mjs mounts them): the panel, the class this page takes part in,
 // requests to lab/live's JSON routes, the status line and the class's event stream.
 import { el } from "./live_results.mjs";
+import { tr } from "./live_words.mjs";
 
 export const TEACHER = "dl-class-teacher", STUDENT = "dl-class-student";  // sessionStorage keys
 const VIEW_WAIT_MS = 15000;  // the page's link to its view is computed by the server: a busy queue can be slow
@@ -29,7 +30,7 @@ export async function post(path, body) {
   const response = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json" },
     body: JSON.stringify(body) });
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.error || `The class did not answer (${response.status}): try again.`);
+  if (!response.ok) throw new Error(data.error || tr("live.no_answer", { status: response.status }));
   return data;
 }
 
@@ -62,7 +63,7 @@ export function listen(query, handlers) {
   source.addEventListener("ended", () => { source.close(); handlers.ended(); });
   source.addEventListener("error", () => {
     if (source.readyState === EventSource.CLOSED) handlers.lost();  // refused: the class or the person is gone
-    else say("The connection to the class dropped: reconnecting…", "error");
+    else say(tr("live.reconnecting"), "error");
   });
 }
 
@@ -71,11 +72,11 @@ export function listen(query, handlers) {
 export function currentView() {
   return new Promise((resolve, reject) => {
     const button = document.getElementById(page.panel.dataset.viewButton);
-    if (!button) return reject(new Error("This page has no link to its view."));
+    if (!button) return reject(new Error(tr("live.no_view_link")));
     const got = (event) => { clearTimeout(timer); document.removeEventListener("dl-view-link", got); resolve(event.detail); };
     const timer = setTimeout(() => {
       document.removeEventListener("dl-view-link", got);
-      reject(new Error("The page did not give its view in time: try again."));
+      reject(new Error(tr("live.view_late")));
     }, VIEW_WAIT_MS);
     document.addEventListener("dl-view-link", got);
     button.click();
@@ -104,10 +105,9 @@ export function classEnded(name) {
   const file = (kind, label) => el("a", { href: url(`${encodeURIComponent(code)}/export/${kind}?key=`
     + encodeURIComponent(key)), download: `class-${code}-${kind}`, text: label });
   const exports = role === "teacher" ? el("p", { class: "dl-class-exports" },
-    file("class.pdf", "Download the class handout (PDF)"), " · ", file("answers.csv", "Download the answers (CSV)"),
-    " · ", file("gallery.csv", "the gallery's links (CSV)")) : null;
-  show(el("div", { class: "dl-class-card" }, el("p", { text: `The live class ${code} has ended.` }), exports),
-    "ended");
+    file("class.pdf", tr("live.download_pdf")), " · ", file("answers.csv", tr("live.download_answers")),
+    " · ", file("gallery.csv", tr("live.download_gallery"))) : null;
+  show(el("div", { class: "dl-class-card" }, el("p", { text: tr("live.has_ended", { code }) }), exports), "ended");
 }
 
 export function lostClass(name) {
@@ -115,6 +115,5 @@ export function lostClass(name) {
   sessionStorage.removeItem(name);
   page.live = null;
   page.restart(name === STUDENT ? code : "");
-  say("This page is no longer in the class (it ended, or the server restarted): join it again with its code.",
-    "error");
+  say(tr("live.lost"), "error");
 }

@@ -3,6 +3,7 @@
 // page (then "Show this view to the class" shows it to everyone); the teacher hides a picture the class should not see.
 import { el } from "./live_results.mjs";
 import { action, currentView, inClass, openView, page, post, say } from "./live_common.mjs";
+import { tr } from "./live_words.mjs";
 
 const SIDES = [160, 112, 80];  // a picture is sent at the first size whose PNG fits the class's limit
 const MAX_PNG_CHARS = 48 << 10;  // lab/live/limits.Bounds.max_png_bytes (as a data URL: a third larger, kept safe)
@@ -31,18 +32,18 @@ function asPng(picture) {
     const png = canvas.toDataURL("image/png");
     if (png.length <= MAX_PNG_CHARS) return png;
   }
-  throw new Error("This picture is too detailed to send: try a smaller one.");
+  throw new Error(tr("live.too_detailed"));
 }
 
 // ---- a student: the button under the question
 export function sendButton() {
-  return action("Send my picture to the class gallery", async () => {
+  return action(tr("live.send_picture"), async () => {
     const picture = pictureOnScreen();
-    if (!picture) throw new Error("There is no picture on your screen yet: make one, then send it.");
+    if (!picture) throw new Error(tr("live.no_picture_yet"));
     const png = asPng(picture);
     const link = await currentView();
     const sent = await post(inClass("gallery"), { token: page.live.token, link, png });
-    say(`Sent: picture ${sent.picture} of the class gallery.`);
+    say(tr("live.sent_picture", { n: sent.picture }));
   }, { class: "dl-class-send-picture" });
 }
 
@@ -52,26 +53,27 @@ export function drawGallery(box, gallery) {
   if (box.dataset.shown === shown) return;  // unchanged: keep the pictures (no reload, no flicker)
   box.dataset.shown = shown;
   if (!gallery.length) {
-    box.replaceChildren(el("p", { class: "dl-class-hint", text: "The class gallery is empty: students send the "
-      + "pictures they make with \"Send my picture to the class gallery\"." }));
+    box.replaceChildren(el("p", { class: "dl-class-hint", text: tr("live.gallery_empty",
+      { button: tr("live.send_picture") }) }));
     return;
   }
-  box.replaceChildren(el("h3", { text: `Class gallery (${gallery.length})` }),
+  box.replaceChildren(el("h3", { text: tr("live.gallery", { n: gallery.length }) }),
     el("div", { class: "dl-class-gallery-grid" }, ...gallery.map(galleryItem)));
 }
 
 function galleryItem(picture) {
   const src = inClass(`gallery/${picture.id}.png?key=${encodeURIComponent(page.live.key)}`);
-  const open = el("button", { type: "button", class: "dl-class-gallery-open", title: `Open the view: ${picture.link}`,
-    "aria-label": `Open the view of ${picture.nickname}'s picture` },
-  picture.has_png ? el("img", { src, alt: `${picture.nickname}'s picture (${picture.link})` })
+  const who = { name: picture.nickname, link: picture.link };
+  const open = el("button", { type: "button", class: "dl-class-gallery-open", title: tr("live.open_view", who),
+    "aria-label": tr("live.open_view_of", who) },
+  picture.has_png ? el("img", { src, alt: tr("live.picture_alt", who) })
     : el("span", { text: picture.link }));
   open.addEventListener("click", () => {
     opened += 1;
     openView(picture.link, `g${opened}`);
-    say(`Opened ${picture.nickname}'s view: "Show this view to the class" shows it to everyone.`);
+    say(tr("live.opened", { name: picture.nickname, button: tr("live.show_view") }));
   });
-  const hide = action(picture.hidden ? "Show" : "Hide", () => post(inClass("hide-picture"),
+  const hide = action(tr(picture.hidden ? "live.show" : "live.hide"), () => post(inClass("hide-picture"),
     { key: page.live.key, picture: picture.id, hidden: !picture.hidden }), { class: "dl-class-gallery-hide" });
   return el("figure", { class: "dl-class-gallery-item", "data-picture": picture.id, "data-hidden": String(picture.hidden) },
     open, el("figcaption", { text: picture.nickname }), hide);

@@ -5,6 +5,7 @@
 // then everyone draws pictures from it, each beside its nearest class drawing and their pixel distance.
 import { el, shortNumber, svg } from "./live_results.mjs";
 import { action, inClass, page, post, say } from "./live_common.mjs";
+import { tr } from "./live_words.mjs";
 
 const SIDE = 28, SCALE = 8;  // the drawing's pixels; the pad shows each as SCALE×SCALE
 const BRUSH = 2.2 * SCALE;  // a pen stroke as wide as MNIST's, about 2 px of 28
@@ -13,9 +14,8 @@ const CURVE = { width: 320, height: 120 };
 export function modelPanel(role) {
   const ui = { role, drawings: "", results: el("div", { class: "dl-model-results" }) };
   ui.progress = el("div", { class: "dl-model-progress" });
-  ui.draw = action("Draw from the class's model", () => drawFromModel(ui), { class: "primary dl-model-draw",
-    hidden: true });
-  const title = role === "teacher" ? "A model of the class's drawings" : "Draw for the class's model";
+  ui.draw = action(tr("live.model_draw"), () => drawFromModel(ui), { class: "primary dl-model-draw", hidden: true });
+  const title = tr(role === "teacher" ? "live.model_teacher" : "live.model_student");
   const head = el("summary", { text: title });
   ui.root = el("details", { class: "dl-class-model", "data-role": role }, head,  // folded until used (update)
     role === "teacher" ? teacherPart(ui) : studentPart(ui), ui.progress, ui.draw, ui.results);
@@ -30,10 +30,10 @@ export function modelPanel(role) {
 
 // ---- the teacher: how many drawings (each one can be hidden), Train
 function teacherPart(ui) {
-  ui.count = el("p", { class: "dl-model-count", text: "No drawings yet: students draw them on their page." });
+  ui.count = el("p", { class: "dl-model-count", text: tr("live.no_drawings") });
   ui.strip = el("div", { class: "dl-model-strip" });
-  ui.train = el("button", { type: "button", class: "primary dl-model-train",
-    text: "Train a model on the class's drawings", onclick: () => train(ui) });
+  ui.train = el("button", { type: "button", class: "primary dl-model-train", text: tr("live.model_train"),
+    onclick: () => train(ui) });
   return el("div", { class: "dl-model-teacher" }, ui.count, ui.train, ui.strip);
 }
 
@@ -42,7 +42,7 @@ async function train(ui) {
   ui.train.disabled = true;
   try {
     const started = await post(inClass("train"), { key: page.live.key });
-    say(`Training on the server: ${started.steps} steps.`);
+    say(tr("live.training_started", { steps: started.steps }));
   } catch (error) {
     say(error.message, "error");
     ui.train.disabled = false;
@@ -55,24 +55,29 @@ function drawStrip(ui, drawings) {
   ui.drawings = names;
   const key = encodeURIComponent(page.live.key);
   ui.strip.replaceChildren(...drawings.map((d) => el("button", { type: "button", class: "dl-model-thumb",
-    "data-hidden": d.hidden ? "1" : "0", title: `${d.nickname}: ${d.hidden ? "hidden (click: show)" : "click: hide"}`,
+    "data-hidden": d.hidden ? "1" : "0",
+    title: tr(d.hidden ? "live.thumb_hidden" : "live.thumb_shown", { name: d.nickname }),
     onclick: () => post(inClass("hide-drawing"), { key: page.live.key, drawing: d.id, hidden: !d.hidden })
       .catch((error) => say(error.message, "error")) },
-  el("img", { src: inClass(`drawing/${d.id}.png?key=${key}`), alt: `drawing ${d.id} by ${d.nickname}` }))));
+  el("img", { src: inClass(`drawing/${d.id}.png?key=${key}`),
+    alt: tr("live.drawing_alt", { id: d.id, name: d.nickname }) }))));
 }
 
 // ---- a student: the drawing pad
 function studentPart(ui) {
   const pad = el("canvas", { class: "dl-model-pad", width: SIDE * SCALE, height: SIDE * SCALE,
-    "aria-label": "drawing pad: draw a digit or a symbol" });
+    "aria-label": tr("live.pad") });
   const pen = pad.getContext("2d");
   clear(pen);
   drawWith(pad, pen);
   ui.sent = el("p", { class: "dl-model-sent" });
-  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload",
-    "aria-label": "upload a picture", onchange: () => upload.files[0] && putPicture(pen, upload.files[0])
-      .catch(() => say("That file is not a picture.", "error")) });
-  const send = action("Add my drawing", async () => {
+  const upload = el("input", { type: "file", accept: "image/*", class: "dl-model-upload", hidden: true,
+    "aria-label": tr("live.upload"), onchange: () => upload.files[0] && putPicture(pen, upload.files[0])
+      .catch(() => say(tr("live.not_a_picture"), "error")) });
+  // the browser's own file button speaks the browser's language, not the page's: a button of ours opens it
+  const pick = el("button", { type: "button", class: "dl-model-upload-button", text: tr("live.upload_button"),
+    onclick: () => upload.click() });
+  const send = action(tr("live.add_drawing"), async () => {
     const sent = await post(inClass("drawing"), { token: page.live.token, pixels: pixelsOf(pad) });
     showSent(ui, sent);
     clear(pen);
@@ -80,11 +85,12 @@ function studentPart(ui) {
   fetch(inClass(`drawings/mine?token=${encodeURIComponent(page.live.token)}`))
     .then((r) => (r.ok ? r.json() : null)).then((sent) => sent && showSent(ui, sent)).catch(() => {});
   return el("div", { class: "dl-model-student" }, pad,
-    el("div", { class: "dl-model-pad-buttons" }, send, action("Clear", () => clear(pen)), upload), ui.sent);
+    el("div", { class: "dl-model-pad-buttons" }, send, action(tr("live.clear"), () => clear(pen)), pick, upload),
+    ui.sent);
 }
 
 function showSent(ui, sent) {
-  ui.sent.textContent = `You sent ${sent.sent} of ${sent.of} drawings.`;
+  ui.sent.textContent = tr("live.you_sent", { sent: sent.sent, of: sent.of });
 }
 
 function clear(pen) {
@@ -147,8 +153,8 @@ function update(ui, model) {
   const used = model.state !== "idle" || (ui.role === "teacher" && model.sent > 0);
   if (used && !ui.unfolded) ui.root.open = ui.unfolded = true;  // once: a student may fold it again
   if (ui.role === "teacher") {
-    ui.count.textContent = `${model.sent} drawing${model.sent === 1 ? "" : "s"} from the class` +
-      (model.sent ? " (click one to hide it)." : ": students draw them on their page.");
+    ui.count.textContent = !model.sent ? tr("live.no_drawings")
+      : tr(model.sent === 1 ? "live.one_drawing" : "live.drawings", { n: model.sent });
     drawStrip(ui, model.drawings || []);
     ui.train.disabled = model.state === "training";
   }
@@ -157,28 +163,27 @@ function update(ui, model) {
 }
 
 function progressOf(model) {
-  const words = { training: `Training on ${model.trained_on} drawings: step ${model.step} of ${model.steps}` +
-      (model.seconds_left ? `, about ${Math.max(1, Math.round(model.seconds_left))} s left` : ""),
-    trained: `Trained on ${model.trained_on} drawings (${model.steps} steps).`,
-    stopped: "The training stopped.", failed: "The training failed on the server: train again." };
-  if (!words[model.state]) return [];
-  return [el("p", { class: "dl-model-state", "data-state": model.state, text: words[model.state] }),
+  const values = { n: model.trained_on, step: model.step, steps: model.steps,
+    left: Math.max(1, Math.round(model.seconds_left || 0)) };
+  const key = { training: model.seconds_left ? "live.training_left" : "live.training", trained: "live.trained",
+    stopped: "live.stopped", failed: "live.failed" }[model.state];
+  if (!key) return [];
+  return [el("p", { class: "dl-model-state", "data-state": model.state, text: tr(key, values) }),
     el("div", { class: "dl-model-live" }, lossCurve(model.loss),
       el("figure", { class: "dl-model-pictures" }, ...model.pictures.map((src, i) =>
-        el("img", { src, alt: `picture ${i + 1} the model draws at step ${model.step}` })),
-      model.pictures.length ? el("figcaption", { text: "what the model draws now (the same four noises each time)" })
-        : null))];
+        el("img", { src, alt: tr("live.picture_at", { i: i + 1, step: model.step }) })),
+      model.pictures.length ? el("figcaption", { text: tr("live.draws_now") }) : null))];
 }
 
 function lossCurve(points) {
   const { width, height } = CURVE, box = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "dl-model-loss",
-    role: "img", "aria-label": "the training loss, step by step" });
+    role: "img", "aria-label": tr("live.loss_alt") });
   if (points.length < 2) return box;
   const top = Math.max(...points.map((p) => p[1])), last = points[points.length - 1][0];
   const xy = points.map(([step, loss]) => `${(step / last) * width},${height - 16 - (loss / top) * (height - 30)}`);
   box.append(svg("polyline", { points: xy.join(" "), class: "dl-model-loss-line" }),
-    svg("text", { x: 4, y: 12 }, `loss ${shortNumber(points[points.length - 1][1])}`),
-    svg("text", { x: width - 4, y: height - 2, "text-anchor": "end" }, `step ${last}`));
+    svg("text", { x: 4, y: 12 }, tr("live.loss", { value: shortNumber(points[points.length - 1][1]) })),
+    svg("text", { x: width - 4, y: height - 2, "text-anchor": "end" }, tr("live.step", { step: last })));
   return box;
 }
 
@@ -189,10 +194,9 @@ async function drawFromModel(ui) {
   ui.results.replaceChildren(el("p", { class: "dl-model-sentence", text: found.sentence }),
     el("div", { class: "dl-model-pairs" }, ...found.pictures.map((p, i) => el("figure", {
       class: "dl-model-pair", "data-near-copy": p.near_copy ? "1" : "0" },
-    el("img", { src: p.picture, alt: `picture ${i + 1} from the class's model` }),
-    el("img", { src: p.nearest, alt: `the nearest class drawing, by ${p.nickname}` }),
-    el("figcaption", { text: `${p.near_copy ? "near-copy · " : ""}nearest: ${p.nickname}'s drawing · distance ` +
-      p.distance.toFixed(2) })))),
-    el("p", { class: "dl-class-hint",
-      text: `Each picture is beside its nearest class drawing, by ${found.distance}.` }));
+    el("img", { src: p.picture, alt: tr("live.model_picture", { i: i + 1 }) }),
+    el("img", { src: p.nearest, alt: tr("live.nearest_alt", { name: p.nickname }) }),
+    el("figcaption", { text: tr(p.near_copy ? "live.pair_copy" : "live.pair", { name: p.nickname,
+      distance: p.distance.toFixed(2) }) })))),
+    el("p", { class: "dl-class-hint", text: tr("live.pairs_hint", { distance: found.distance }) }));
 }

@@ -35,11 +35,11 @@ export const planFor = (root, objective, sampler, steps) => fetchJson(root, `pla
 export const presetWeights = async (root, dataset, objective) =>
   (await fetchJson(root, `preset/${dataset}/${objective}.json`)).weights;
 
-function loadImage(url) {
+function loadImage(url, unreadable) {
   return new Promise((resolve, reject) => {
     const image = new Image();
     image.onload = () => resolve(image);
-    image.onerror = () => reject(new Error("the drawing could not be read"));
+    image.onerror = () => reject(new Error(unreadable));
     image.src = url;
   });
 }
@@ -62,15 +62,14 @@ function inkOf(image, size) {
 }
 
 /** n points in proportion to the drawing's ink (the same drawing gives the same points); throws a sentence a
- *  student understands when it is empty. sketch: the Sketchpad's value ({composite: {url}}). */
-export async function drawingPoints(sketch, { box, resolution, points: n }) {
+ *  student understands when it is empty. sketch: the Sketchpad's value ({composite: {url}}); say(key): the page's
+ *  words (lang.mjs fill). */
+export async function drawingPoints(sketch, { box, resolution, points: n }, say) {
   const url = sketch?.composite?.url;
-  if (!url) throw new Error("The drawing is empty: draw a shape on the canvas first (a few thick strokes work best).");
-  const ink = inkOf(await loadImage(url), resolution);
+  if (!url) throw new Error(say("playground.empty_drawing"));
+  const ink = inkOf(await loadImage(url, say("playground.unreadable")), resolution);
   const total = ink.reduce((s, v) => s + v, 0), max = Math.max(...ink);
-  if (max - Math.min(...ink) < 8 || total < 1e-3 * 255 * ink.length) {
-    throw new Error("The drawing is empty: draw a shape on the canvas first (a few thick strokes work best).");
-  }
+  if (max - Math.min(...ink) < 8 || total < 1e-3 * 255 * ink.length) throw new Error(say("playground.empty_drawing"));
   const cumulative = new Float64Array(ink.length);
   ink.forEach((v, i) => { cumulative[i] = (i ? cumulative[i - 1] : 0) + v; });
   const next = splitmix32(12345), uniform = () => next() / 4294967296, points = new Float32Array(2 * n);

@@ -115,8 +115,9 @@ export function drawPanels(canvas, layers, size = PANEL_PX) {
   layers.forEach((layer, i) => drawPanel(ctx, layer, i * (size + 6), size));
 }
 
-/** The loss per step (grey) and its running average over 50 steps (blue), on a log-free linear axis. */
-export function drawLoss(canvas, losses) {
+/** The loss per step (grey) and its running average over 50 steps (blue), on a log-free linear axis; say(key,
+ *  values): the page's words (lang.mjs fill). */
+export function drawLoss(canvas, losses, say) {
   const ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height, pad = 28;
   ctx.fillStyle = "white"; ctx.fillRect(0, 0, w, h);
   if (!losses.length) return;
@@ -129,9 +130,11 @@ export function drawLoss(canvas, losses) {
     ctx.strokeStyle = colour; ctx.lineWidth = 1.5; ctx.stroke();
   });
   ctx.fillStyle = TEXT; ctx.font = "12px sans-serif";
-  ctx.fillText(`loss (blue: average of 50 steps) · ${top.toFixed(2)} at the top`, pad, 14);
-  ctx.fillText(`step ${losses.length}`, w - 80, h - 8);
+  ctx.fillText(say("playground.loss_title", { top: top.toFixed(2) }), pad, 14);
   ctx.fillText("0", 8, h - pad);
+  ctx.textAlign = "right";
+  ctx.fillText(say("playground.loss_step", { step: losses.length }), w - 8, h - 8);
+  ctx.textAlign = "left";
 }
 
 const mean = (a) => a.reduce((s, v) => s + v, 0) / a.length;

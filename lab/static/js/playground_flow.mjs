@@ -60,13 +60,12 @@ export function mmd(x, y, bandwidth = FIT_BANDWIDTH) {
   return k(x, x) + k(y, y) - 2 * k(x, y);
 }
 
-/** The fit in words a student reads: samples against fresh data, next to the same figure for two draws of data. */
-export function fitWords(mmdSamples, mmdFloor) {
+/** The fit in words a student reads: samples against fresh data, next to the same figure for two draws of data.
+ *  say(key, values): the page's words (lang.mjs fill), playground.fit_*. */
+export function fitWords(mmdSamples, mmdFloor, say) {
   const ratio = mmdSamples / mmdFloor;
-  const verdict = ratio <= 1.5 ? "as close to the data as a fresh draw of the data itself"
-    : ratio <= FIT_RATIO ? "close to the data (a good fit)"
-      : ratio <= 5 ? "roughly the shape of the data, still blurred or uneven: train longer"
-        : "far from the data yet: train longer";
-  return { ratio, fits: ratio <= FIT_RATIO, text: `Fit: the samples are ${verdict} — ${ratio.toFixed(1)}× the gap `
-    + "between two fresh draws of the data (1× is perfect; the server's presets pass at 2×)." };
+  const verdict = ratio <= 1.5 ? "same" : ratio <= FIT_RATIO ? "close" : ratio <= 5 ? "rough" : "far";
+  return { ratio, fits: ratio <= FIT_RATIO,
+    text: say("common.sentences", { a: say(`playground.fit_${verdict}`),
+      b: say("playground.fit_gap", { ratio: ratio.toFixed(1) }) }) };
 }

@@ -5,6 +5,7 @@
 // component hands Train to the server ("submit", the tab's own handler) and shows why.
 import { cannotRun } from "./browser_model.mjs";
 import { yieldToBrowser } from "./browser_sampler.mjs";
+import { fill, loadWords } from "./lang.mjs";
 import { Toy2DNet, loadTf } from "./toy2d_net.mjs";
 import { Trainer } from "./toy2d_train.mjs";
 import { datasetPoints, drawingPoints, planFor, presetWeights, specFor } from "./playground_data.mjs";
@@ -13,11 +14,12 @@ import { PANEL_PX, drawLoss, drawPanels, gridPoints, particleColors } from "./pl
 
 const UPDATE_MS = 500, PREVIEW_MS = 2000, PREVIEW_PARTICLES = 300, PREVIEW_STEPS = 20, FIT_SAMPLES = 500;
 const ANIMATION_FRAMES = 16, FRAME_MS = 80, GIF_FRAMES = 40, FRAME_MS_TRAINING = 30;
-const TITLES = { ddpm: "DDPM ancestral", ddim: "DDIM, deterministic", euler: "flow matching, Euler",
-  heun: "flow matching, Heun", midpoint: "flow matching, midpoint" };
 const COMPARED = [["ddpm", "ddpm"], ["ddpm", "ddim"], ["flow_matching", "euler"]];
 const FIRST_SAMPLER = { ddpm: "ddpm", flow_matching: "euler" };
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let words = {}; // the page's catalogue (lab/static/js/lang.mjs), loaded on mount
+const tr = (key, values) => fill(words, key, values);
+const seconds = (ms) => (ms / 1000).toFixed(1);
 
 class PlaygroundView {
   constructor(element, trigger, root) {
@@ -31,8 +33,7 @@ class PlaygroundView {
   record(values) { Object.assign(window.diffusionLab.playground, values); }
 
   goLive() {
-    const reason = cannotRun();
-    if (reason) return this.toServer(reason);
+    if (cannotRun()) return this.toServer(tr("browser.no_wasm"));
     document.documentElement.classList.add("dl-pg-live");
     this.showData(this.config.first).catch((e) => this.failed(e));
   }
@@ -40,7 +41,7 @@ class PlaygroundView {
   toServer(reason, request = null) { // the server's controls come back; a Train in progress goes to the server
     document.documentElement.classList.remove("dl-pg-live");
     this.record({ where: "server", reason });
-    this.say(`Training and sampling run on the server: ${reason}.`, "server");
+    this.say(tr("playground.on_server", { reason }), "server");
     if (request) this.trigger("submit");
   }
 
@@ -60,21 +61,21 @@ class PlaygroundView {
   async points(request) { // {train, shown, fresh} of a preset, or of the drawing (as drawn now when training)
     if (request.source !== "drawing") return datasetPoints(this.root, request.source);
     if (request.action === "train") {
-      const points = await drawingPoints(request.sketch, this.config.drawing);
+      const points = await drawingPoints(request.sketch, this.config.drawing, tr);
       const forget = !this.state.drawing || String(this.state.drawing.train.slice(0, 20)) !== String(points.slice(0, 20));
       if (forget) for (const key of this.state.models.keys()) if (key.startsWith("drawing|")) this.state.models.delete(key);
       const half = points.length / 2;
       this.state.drawing = { train: points, shown: points.slice(0, 2 * 600), fresh: points.slice(half - (half % 2)) };
     }
-    if (!this.state.drawing) throw new Error("Draw a shape, choose my drawing and press Train.");
+    if (!this.state.drawing) throw new Error(tr("playground.no_drawing_yet"));
     return this.state.drawing;
   }
 
   async showData(request) {
     this.state.scene = null;
     const data = request.source === "drawing" ? this.state.drawing : await datasetPoints(this.root, request.source);
-    drawPanels(this.$(".dl-pg-canvas"), [{ title: data ? request.sourceTitle : "draw a shape, then press Train",
-      data: data?.shown }]);
+    const title = data ? tr(`playground.sources.${request.source}`) : tr("playground.draw_then_train");
+    drawPanels(this.$(".dl-pg-canvas"), [{ title, data: data?.shown }]);
     this.$(".dl-pg-scrub").value = "1";
   }
 
@@ -83,7 +84,7 @@ class PlaygroundView {
     try {
       tf = await loadTf(`${this.root}lab/static/`);
     } catch (e) {
-      return this.toServer(`this browser could not start TensorFlow.js (${e.message || e})`, request);
+      return this.toServer(tr("playground.no_tf", { error: e.message || e }), request);
     }
     const [spec, data] = await Promise.all([specFor(this.root, request.objective), this.points(request)]);
     if (this.state.training) this.state.training.replaced = true; // a new Train: the run in progress is dropped
@@ -108,9 +109,9 @@ class PlaygroundView {
       }
       if (now - shown > UPDATE_MS) {
         shown = now;
-        drawLoss(this.$(".dl-pg-loss"), this.state.losses);
-        this.say(`step ${trainer.step}/${trainer.steps} · loss ${recent(this.state.losses).toFixed(3)} · `
-          + `${((now - start) / 1000).toFixed(1)} s in your browser`, "browser");
+        drawLoss(this.$(".dl-pg-loss"), this.state.losses, tr);
+        this.say(tr("playground.browser_step", { step: trainer.step, steps: trainer.steps,
+          loss: recent(this.state.losses).toFixed(3), seconds: seconds(now - start) }), "browser");
       }
       if (now - previewed > PREVIEW_MS) {
         previewed = now;
@@ -119,7 +120,7 @@ class PlaygroundView {
     }
     if (this.state.training === run) this.state.training = null;
     if (run.replaced) return trainer.dispose();
-    await this.finish(run, data, (performance.now() - start) / 1000);
+    await this.finish(run, data, performance.now() - start);
   }
 
   async preview(run, data) { // the EMA weights' samples so far, a quick deterministic run
@@ -127,21 +128,21 @@ class PlaygroundView {
     const plan = await planFor(this.root, objective, sampler, PREVIEW_STEPS);
     const xT = startingPoints(PREVIEW_PARTICLES, 0);
     const paths = await flowPaths(run.trainer.ema, plan, objective, run.spec.process.num_timesteps, xT, 1);
-    drawPanels(this.$(".dl-pg-canvas"), [{ title: `samples after ${run.trainer.step} steps (training…)`,
+    drawPanels(this.$(".dl-pg-canvas"), [{ title: tr("playground.preview", { step: run.trainer.step }),
       data: data.shown, positions: [paths.positions.at(-1)], colors: particleColors(xT) }]);
   }
 
-  async finish(run, data, seconds) {
+  async finish(run, data, ms) {
     const { trainer, spec, request } = run, key = `${request.source}|${request.objective}`;
     this.state.models.get(key)?.net.dispose(); // the model this one replaces (a preset's copy or an earlier run)
     this.state.models.set(key, { net: trainer.ema, spec });
     trainer.release();
-    drawLoss(this.$(".dl-pg-loss"), this.state.losses);
-    this.say(`Trained ${trainer.step} steps in ${seconds.toFixed(1)} s in your browser; measuring the fit…`, "browser");
+    drawLoss(this.$(".dl-pg-loss"), this.state.losses, tr);
+    const done = { steps: trainer.step, seconds: seconds(ms) };
+    this.say(tr("playground.measuring", done), "browser");
     const fit = await this.fit(trainer.ema, spec, request.objective, data);
-    this.say(`Trained ${trainer.step} steps in ${seconds.toFixed(1)} s in your browser. ${fit.text} `
-      + "Now press Run the flow (your model stays in this page until you reload it).", "browser");
-    this.record({ training: false, trained: { key, steps: trainer.step, seconds }, fit });
+    this.say(tr("playground.trained_browser", { ...done, fit: fit.text }), "browser");
+    this.record({ training: false, trained: { key, steps: trainer.step, seconds: ms / 1000 }, fit });
     await this.run({ ...request, action: "run" });
   }
 
@@ -150,7 +151,7 @@ class PlaygroundView {
     const xT = startingPoints(FIT_SAMPLES, 7, Infinity);
     const samples = (await flowPaths(net, plan, objective, spec.process.num_timesteps, xT, 8)).positions.at(-1);
     const fresh = data.fresh.slice(0, 2 * FIT_SAMPLES), other = data.train.slice(0, 2 * FIT_SAMPLES);
-    const result = fitWords(mmd(samples, fresh), mmd(other, fresh));
+    const result = fitWords(mmd(samples, fresh), mmd(other, fresh), tr);
     return { ...result, samples: Array.from(samples) };
   }
 
@@ -163,8 +164,7 @@ class PlaygroundView {
     const key = `${source}|${objective}`;
     if (!this.state.models.has(key)) {
       if (source === "drawing") {
-        throw new Error(`Nothing has learned your drawing with ${objective === "ddpm" ? "DDPM" : "flow matching"} yet: `
-          + "choose that objective and press Train.");
+        throw new Error(tr("playground.nothing_learned", { name: tr(`playground.objective_names.${objective}`) }));
       }
       const [tf, spec, weights] = await Promise.all([loadTf(`${this.root}lab/static/`), specFor(this.root, objective),
         presetWeights(this.root, source, objective)]);
@@ -180,7 +180,7 @@ class PlaygroundView {
       const { net, spec } = await this.model(request.source, objective);
       const plan = await planFor(this.root, objective, sampler, request.num_steps);
       const paths = await flowPaths(net, plan, objective, spec.process.num_timesteps, xT, request.seed + 1);
-      panels.push({ title: TITLES[sampler], net, spec, ...paths });
+      panels.push({ title: tr(`playground.samplers.${sampler}`), net, spec, ...paths });
     }
     return { panels, data: data.shown, colors: particleColors(xT), arrows: request.arrows };
   }
@@ -217,7 +217,8 @@ class PlaygroundView {
     return scene.panels.map((panel) => {
       const k = Math.max(0, panel.times.findIndex((time) => time <= t + 1e-9));
       const step = panel.times[k] <= t + 1e-9 ? k : panel.times.length - 1;
-      return { title: `${panel.title} · t = ${panel.times[step].toFixed(2)} · step ${step}/${panel.times.length - 1}`,
+      return { title: tr("playground.panel", { title: panel.title, t: panel.times[step].toFixed(2), step,
+        steps: panel.times.length - 1 }),
         data: scene.data, positions: panel.positions.slice(0, step + 1), colors: scene.colors,
         grid: scene.arrows ? grid : null, vectors: scene.arrows ? field(panel.net, panel.spec, grid, panel.times[step]) : null };
     });
@@ -229,7 +230,7 @@ class PlaygroundView {
   }
 
   async gif() {
-    if (!this.state.scene) return this.say("Run the flow first, then export it as a GIF.", "error");
+    if (!this.state.scene) return this.say(tr("playground.run_first"), "error");
     const { animatedGif } = await import("./gif_export.mjs");
     const size = this.state.scene.panels.length === 1 ? PANEL_PX / 2 : 150, canvas = document.createElement("canvas");
     const frames = Array.from({ length: GIF_FRAMES }, (_, j) => 1 - j / (GIF_FRAMES - 1));
@@ -255,9 +256,18 @@ function recent(losses) {
   return last.reduce((s, v) => s + v, 0) / last.length;
 }
 
-export function mount(element, props, trigger, watch, root) {
+function translate(element) { // the template's own words (lab/playground_browser.TEMPLATE), in the page's language
+  const label = element.querySelector(".dl-pg-scrub-label");
+  if (label && label.firstChild) label.firstChild.textContent = tr("playground.t") + " ";
+  element.querySelector(".dl-pg-gif").textContent = tr("playground.export");
+}
+
+export async function mount(element, props, trigger, watch, root) {
+  words = await loadWords(root);
+  translate(element);
   const view = new PlaygroundView(element, trigger, root);
   view.wireControls();
   view.goLive();
   watch("value", () => view.receive(props.value));
+  if (props.value) view.receive(props.value); // a request that came while the words were loading
 }

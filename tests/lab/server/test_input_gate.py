@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from lab.demo import PUBLIC_API
+from lab.i18n import text
 from lab.server.input_gate import FILE_ONLY_FROM_PAGE, check_for, checked_inputs, guard_inputs
 from lab.server.static_files import STATIC
 from tests.lab.messages import RAW
@@ -107,7 +108,7 @@ def test_files_from_outside_the_upload_folder_get_one_sentence(served_demo, app,
                               {"background": None, "layers": [], "composite": file_data(path), "id": None})
             answer = call(app, fn_index, data)
             sentences = told(answer, served_demo.fns[fn_index].api_name)
-            assert sentences == [("Please check", FILE_ONLY_FROM_PAGE)], (path, answer)
+            assert sentences == [("Please check", text(FILE_ONLY_FROM_PAGE))], (path, answer)
     choose_upload = next(i for i, f in served_demo.fns.items() if f.name == "choose_upload")
     answer = call(app, choose_upload, [file_data(uploaded)])  # a real upload is the student's picture
     assert answer["success"] and answer["logs"] == [] and answer["output"][2] is not None

@@ -5,6 +5,7 @@ import logging
 
 import httpx
 
+from lab.i18n import text
 from lab.server.known_events import TOO_LARGE, UNKNOWN
 from tests.lab.raw_api import call
 
@@ -19,24 +20,24 @@ def test_unknown_events_get_a_sentence(served_demo, app, caplog, capfd):
     with caplog.at_level(logging.INFO):
         for fn_index in (9999, -1, browser_only, True, "9999", 9999.0, "9_9", "0_0", "2", 2.0, [2], {"a": 2}):
             r = join(app, fn_index)
-            assert r.status_code == 404 and r.json()["detail"] == UNKNOWN, (fn_index, r.text)
+            assert r.status_code == 404 and r.json()["detail"] == text(UNKNOWN), (fn_index, r.text)
         for path in ("/gradio_api/call/nope", "/gradio_api/run/nope", "/gradio_api/call/%2e%2e", "/gradio_api/api/nope",
                      "/gradio_api/run/update_forward", "/gradio_api/call/v2/nope", "/gradio_api/deep_link"):
             r = httpx.post(app + path, json={"data": []}, timeout=30)
-            assert r.status_code == 404 and r.json()["detail"] == UNKNOWN, path
+            assert r.status_code == 404 and r.json()["detail"] == text(UNKNOWN), path
         for path in ("/gradio_api/run/nope", "/gradio_api/api/nope", "/gradio_api/deep_link"):
-            assert httpx.get(app + path, timeout=30).json()["detail"] == UNKNOWN, path
+            assert httpx.get(app + path, timeout=30).json()["detail"] == text(UNKNOWN), path
         assert httpx.get(app + "/gradio_api/deep_link", params={"session_hash": "s1"}).status_code == 404
         for path in ("/docs", "/redoc"):
             assert httpx.get(app + path).status_code == 404, path
         assert "/lab/" not in httpx.get(app + "/openapi.json").text  # Gradio's own; the app's outer one is off
         r = join(app, 2, ["x" * (5 << 20)])
-        assert r.status_code == 413 and r.json()["detail"] == TOO_LARGE
+        assert r.status_code == 413 and r.json()["detail"] == text(TOO_LARGE)
         r = httpx.post(app + "/gradio_api/call/update_schedules", json={"data": ["x" * (5 << 20)]}, timeout=30)
         assert r.status_code == 413
         no_number = {"data": [], "session_hash": "s"}
         assert httpx.post(app + "/gradio_api/queue/join", json=no_number).status_code == 400  # Gradio's: says so
-        assert join(app, "abc").json()["detail"] == UNKNOWN
+        assert join(app, "abc").json()["detail"] == text(UNKNOWN)
     assert "Traceback" not in capfd.readouterr().err
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 

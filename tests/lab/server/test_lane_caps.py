@@ -9,10 +9,11 @@ import gradio as gr
 import httpx
 import pytest
 
+from lab.i18n import speaking, text
 from lab.server import gradio_tuning
 from lab.server.interactive_first import InteractiveFirst
 from lab.server.known_events import BUSY_STATUS, KnownEvents
-from lab.server.lane_caps import BUSY, FULL, HEADROOM, WAITING_CAPS, WHAT_WAITS, LaneCaps, WaitingCounts
+from lab.server.lane_caps import FULL, HEADROOM, WAITING_CAPS, LaneCaps, WaitingCounts
 from lab.tabs import playground
 
 TRAINING = "playground_training"
@@ -44,23 +45,25 @@ def caps(counts) -> LaneCaps:
 
 def test_a_lane_at_its_cap_is_refused_with_a_sentence_and_the_others_join():
     full_training = caps(Counts({TRAINING: WAITING_CAPS[TRAINING]}, total=WAITING_CAPS[TRAINING]))
-    sentence = BUSY.format(what=WHAT_WAITS[TRAINING])
+    sentence = text(f"queue.busy_{TRAINING}")
     assert full_training.refusal(api_name="playground_train") == sentence
     assert full_training.refusal(fn_index=0) == sentence
     assert "training runs" in sentence and sentence.endswith("try again in a minute.")
     for other in (1, 2, 3):
         assert full_training.refusal(fn_index=other) is None
     assert caps(Counts({TRAINING: WAITING_CAPS[TRAINING] - 1})).refusal(fn_index=0) is None
-    assert caps(Counts({"7": 99})).refusal(fn_index=3) is not None  # an unnamed lane has a cap too
+    assert caps(Counts({"7": 99})).refusal(fn_index=3) == text("queue.busy_other")  # an unnamed lane has a cap too
+    with speaking("de"):
+        assert "Trainingsläufe" in full_training.refusal(fn_index=0)  # in the request's language
     assert caps(Counts({"interactive": 400}, total=400)).refusal(fn_index=1) is None  # no cap but the queue's
     assert caps(Counts()).refusal(fn_index=99) is None  # an unknown event is KnownEvents' 404, not a cap
 
 
 def test_a_nearly_full_queue_keeps_its_last_places_for_the_interactive_lane():
     nearly = caps(Counts(total=512 - HEADROOM))
-    assert nearly.refusal(fn_index=2) == FULL and nearly.refusal(fn_index=1) is None
+    assert nearly.refusal(fn_index=2) == text(FULL) and nearly.refusal(fn_index=1) is None
     full = caps(Counts(total=512))
-    assert full.refusal(fn_index=1) == FULL and "Queue is full" not in FULL
+    assert full.refusal(fn_index=1) == text(FULL) and "Queue is full" not in text(FULL)
     assert caps(Counts(total=10**6, max_size=None)).refusal(fn_index=1) is None  # a queue without a bound
 
 
@@ -110,7 +113,7 @@ def test_one_client_flooding_the_training_lane_is_refused_while_the_slider_answe
     refused = [r for r in answers if r.status_code != 200]
     assert cap <= len(joined) <= cap + 1, [r.status_code for r in answers]  # the first may already be running
     assert refused and all(r.status_code == BUSY_STATUS for r in refused)
-    assert {r.json()["detail"] for r in refused} == {BUSY.format(what="training runs")}
+    assert {r.json()["detail"] for r in refused} == {text("queue.busy_playground_training")}
     page_join = {"data": ["rings", None, "ddpm", 100, None], "fn_index": next(
         i for i, fn in demo.fns.items() if fn.api_name == "train"), "session_hash": "s1", "trigger_id": None}
     r = httpx.post(base + "/gradio_api/queue/join", content=json.dumps(page_join), timeout=30)
