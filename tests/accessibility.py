@@ -52,16 +52,20 @@ CUT = """(selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s
     const r = e.getBoundingClientRect();
     for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
       const st = getComputedStyle(a);
-      if (["auto", "scroll"].includes(st.overflowX) || ["auto", "scroll"].includes(st.overflowY)) break;  // reached
-      const clips = (o) => o === "hidden" || o === "clip", x = clips(st.overflowX), y = clips(st.overflowY);
+      // a box that scrolls sideways clips too: what lies past its edge needs a scroll bar a student may not see
+      // (a gallery that scrolls down, tile after tile, does not: its scroll bar is how a student reaches them)
+      const scrolls = ["auto", "scroll"].includes(st.overflowX) || ["auto", "scroll"].includes(st.overflowY);
+      const x = st.overflowX !== "visible", y = ["hidden", "clip"].includes(st.overflowY);
       if (!x && !y) continue;
       const b = a.getBoundingClientRect();
       if ((x && (r.left < b.left - 1 || r.right > b.right + 1))
           || (y && (r.top < b.top - 1 || r.bottom > b.bottom + 1)))
         return [`${s}: ${Math.round(r.width)}×${Math.round(r.height)} cut by <${a.tagName.toLowerCase()} class="${
           a.className.toString().slice(0, 40)}"> ${Math.round(b.width)}×${Math.round(b.height)}`];
+      if (scrolls) break;  // inside the scrolling box: its own edges are what a student sees
     }
-    if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).textOverflow === "ellipsis")
+    const own = getComputedStyle(e), hides = ["hidden", "clip"].includes(own.overflowX) || own.textOverflow === "ellipsis";
+    if (e.scrollWidth > e.clientWidth + 1 && hides)  // cut by its own box ("1…1" for a slider's 1 … 1000)
       return [`${s}: its text is cut short ("${e.textContent.trim().slice(0, 30)}…")`];
     return [];
   }))"""

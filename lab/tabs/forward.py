@@ -204,7 +204,7 @@ class ForwardTab:
             w.noise_button = gr.Button(L("forward.new_noise"))
         with gr.Row():
             w.gallery = gr.Gallery([(item.picture, item.caption) for item in gallery], label=L("forward.pick"),
-                                   columns=8, height=260, allow_preview=False, scale=2)
+                                   columns=6, height=260, allow_preview=False, scale=2)  # 8 overflow a laptop
             with gr.Column(scale=1, min_width=280):
                 w.upload = PictureUpload(label=L("forward.upload"), sources=["upload", "clipboard"], height=200,
                                          placeholder=UPLOAD_WORDS)

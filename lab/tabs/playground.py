@@ -241,9 +241,9 @@ class PlaygroundTab:
         w.sampler = Radio(sampler_choices(SAMPLERS["flow_matching"]), value="euler", label=L("common.sampler"))
         w.arrows = gr.Checkbox(True, label=L("playground.arrows"), info=L("playground.arrows_info"))
         with gr.Row():
-            w.num_steps = gr.Slider(1, 1000, value=100, step=1, label=L("names.sampler_steps"), min_width=140,
-                                    elem_id="playground-steps")  # a live class's question reads it
-            w.particles = gr.Slider(10, 2000, value=300, step=10, label=L("names.particles"), min_width=140)
+            w.num_steps = gr.Slider(1, 1000, value=100, step=1, label=L("names.sampler_steps"), min_width=200,
+                                    elem_id="playground-steps")  # (200 px: room for the slider's ends, 1 … 1000)  # a live class's question reads it
+            w.particles = gr.Slider(10, 2000, value=300, step=10, label=L("names.particles"), min_width=200)
             w.seed = gr.Number(0, label=L("common.seed"), step=1, minimum=0, maximum=MAX_SEED, min_width=80)
         w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label=L("playground.sketch"), canvas_size=(400, 400),
                                 height=300, layers=False)
