@@ -76,7 +76,7 @@ class SamplingTab:
         """The class menu of this model; `label` selected when it is one of its values (a link's class), else -1."""
         options = self.class_options(model)
         return Dropdown(choices=options, value=label if label in [v for _, v in options] else -1,
-                        label=L("sampling.class"))
+                        label=L("sampling.class"), min_width=200)  # a phone stacks the two menus
 
     def trajectory(self, pipe, n: int, labels, seed: int, steps: int, **kwargs):
         """The recorded frames of one run, its network calls batched with every other user's."""
@@ -210,7 +210,7 @@ class SamplingTab:
         with gr.Row(equal_height=False):  # controls (Generate first) | result, in view beside them (lab/static/css)
             with gr.Column(scale=1, min_width=320):
                 with gr.Row():
-                    w.model = Dropdown(models, value=first, label=L("common.model"))
+                    w.model = Dropdown(models, value=first, label=L("common.model"), min_width=200)
                     w.label = self.class_choices(first or "")
                 with gr.Row():
                     w.go = gr.Button(L("common.generate"), variant="primary")
