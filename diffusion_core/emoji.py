@@ -40,7 +40,9 @@ SECOND_COLOUR_SHARE = 0.15
 JUDGE_STYLES = {"train": "google", "test": "twitter"}
 JUDGE_CATEGORIES = tuple(c for c in CATEGORIES if c != "Component")
 TEMPLATES = ["a {adj} {p}", "{adj} {p}", "a {adj} {p} emoji", "an emoji of a {adj} {p}", "a picture of a {adj} {p}",
-             "a {adj} {p}, {sub}", "{adj} {p} ({category})"]
+             "a {adj} {p}, {sub}", "{adj} {p} ({category})",
+             "the {adj} {p}", "the {adj} {p} emoji"]  # "the" as students type it ("the flag of japan"), not only
+# as a word of three names ("sign of the horns"), which it otherwise stands for
 
 
 def dataset_style(name: str) -> tuple[str, ...] | None:
