@@ -64,7 +64,8 @@ CUT = """(selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s
           a.className.toString().slice(0, 40)}"> ${Math.round(b.width)}×${Math.round(b.height)}`];
       if (scrolls) break;  // inside the scrolling box: its own edges are what a student sees
     }
-    const own = getComputedStyle(e), hides = ["hidden", "clip"].includes(own.overflowX) || own.textOverflow === "ellipsis";
+    const own = getComputedStyle(e);
+    const hides = ["hidden", "clip"].includes(own.overflowX) || own.textOverflow === "ellipsis";
     if (e.scrollWidth > e.clientWidth + 1 && hides)  // cut by its own box ("1…1" for a slider's 1 … 1000)
       return [`${s}: its text is cut short ("${e.textContent.trim().slice(0, 30)}…")`];
     return [];

@@ -21,6 +21,18 @@ from lab.lessons.noise_level import num_levels
 SAMPLER_LABELS = {"ddpm": "DDPM (ancestral)", "ddim": "DDIM", "dpm_solver_pp": "DPM-Solver++(2M)",
                   "dpm_solver_pp_sde": "DPM-Solver++(2M) SDE", "euler": "Euler (flow)",
                   "heun": "Heun (flow, 2nd order)", "midpoint": "midpoint (flow, 2nd order)"}
+
+
+def sampler_name(sampler: str) -> str:
+    """A sampler's name in the request's language ("Heun (Fluss, 2. Ordnung)"); SAMPLER_LABELS is the English one."""
+    return text(f"samplers.{sampler}")
+
+
+def sampler_menu(samplers) -> list[tuple[str, str]]:
+    """A radio's choices: each sampler's name as a key the page translates, and the sampler."""
+    return [(marker(f"samplers.{sampler}"), sampler) for sampler in samplers]
+
+
 EVALS_PER_STEP = {"heun": 2, "midpoint": 2}  # network evaluations per step; 1 for the others (Heun's last step: 1)
 FAST_FIRST = ("mnist_fast", "mnist_cond")  # tab 4 opens on MNIST digits, the 4× cheaper model first
 
@@ -29,8 +41,8 @@ def sampler_kwargs(pipe: Pipeline, sampler: str, guidance: float, eta: float = 0
     """The keyword arguments of pipe.sample for this sampler: η and the guidance interval exist only for DDPM-family
     samplers (a flow-matching model's time is not a noise level σ_t)."""
     if sampler not in pipe.sampler_names:
-        raise ValueError(text("sampling.not_a_sampler", sampler=SAMPLER_LABELS.get(sampler, sampler),
-                              listed=", ".join(SAMPLER_LABELS[s] for s in pipe.sampler_names)))
+        raise ValueError(text("sampling.not_a_sampler", sampler=sampler_name(sampler) if sampler in SAMPLER_LABELS
+                              else sampler, listed=", ".join(sampler_name(s) for s in pipe.sampler_names)))
     kwargs = dict(sampler=sampler, guidance_scale=guidance)
     if pipe.objective == "ddpm":
         kwargs.update(eta=eta, guidance_interval=guidance_interval)
@@ -166,7 +178,8 @@ def compare_samplers(pipe: Pipeline, n: int, label, seed: int, num_steps: int, g
                                **sampler_kwargs(pipe, sampler, guidance, guidance_interval=guidance_interval))
         seconds = time.perf_counter() - start
         out.append((make_grid(images.cpu(), nrow=min(n, 4), scale=3),  # 2 rows of 4 for 8 images: readable at 4 columns
-                    f"{SAMPLER_LABELS[sampler]}: {num_steps} steps, {seconds:.2f} s"))
+                    text("samplers.compared", sampler=sampler_name(sampler), steps=num_steps,
+                         seconds=f"{seconds:.2f}")))
     return out
 
 

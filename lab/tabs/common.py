@@ -10,7 +10,7 @@ from diffusion_core import SAMPLERS
 from lab.checks import MAX_GUIDANCE, MAX_SEED, MAX_T, InputError, check_range, one_of, require_image, whole_number  # noqa: F401 (re-exported)
 from lab.i18n import text
 from lab.i18n.page import REQUEST, L  # noqa: F401 (L re-exported: every tab's words)
-from lab.lessons.sampling import SAMPLER_LABELS
+from lab.lessons.sampling import sampler_menu
 from lab.refusals import for_scripts, friendly  # noqa: F401 (every handler's wrapper, re-exported)
 from lab.tabs.widgets import Radio
 
@@ -57,7 +57,7 @@ def sampling_controls(widgets, sampler: str, steps: int, max_steps: int, guidanc
     """The sampler row shared by tabs 4 and 5: sampler, steps, guidance w, seed, number of images; the steps slider's
     elem_id is "<tab>-steps" (a live class's question reads it, lab/live_ui.WIDGETS)."""
     with gr.Row():
-        widgets.sampler = Radio([(SAMPLER_LABELS[s], s) for s in SAMPLERS], value=sampler, label=L("common.sampler"))
+        widgets.sampler = Radio(sampler_menu(SAMPLERS), value=sampler, label=L("common.sampler"))
         widgets.steps = gr.Slider(1, max_steps, value=steps, step=1, label=L("common.steps"),
                                   elem_id=f"{tab}-steps")
         widgets.guidance = gr.Slider(1, MAX_GUIDANCE, value=guidance, step=0.5, label=L("common.guidance"))

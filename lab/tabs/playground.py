@@ -242,7 +242,7 @@ class PlaygroundTab:
         w.arrows = gr.Checkbox(True, label=L("playground.arrows"), info=L("playground.arrows_info"))
         with gr.Row():
             w.num_steps = gr.Slider(1, 1000, value=100, step=1, label=L("names.sampler_steps"), min_width=200,
-                                    elem_id="playground-steps")  # (200 px: room for the slider's ends, 1 … 1000)  # a live class's question reads it
+                                    elem_id="playground-steps")  # 200 px: room for 1 … 1000; read by a live class
             w.particles = gr.Slider(10, 2000, value=300, step=10, label=L("names.particles"), min_width=200)
             w.seed = gr.Number(0, label=L("common.seed"), step=1, minimum=0, maximum=MAX_SEED, min_width=80)
         w.sketch = gr.Sketchpad(type="pil", image_mode="RGBA", label=L("playground.sketch"), canvas_size=(400, 400),

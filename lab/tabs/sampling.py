@@ -27,6 +27,7 @@ from lab.lessons.sampling import (
     frame_words,
     picture_sizes,
     render_frame,
+    sampler_menu,
     sampling_request,
 )
 from lab.tabs.common import (
@@ -88,7 +89,7 @@ class SamplingTab:
         names = pipe.sampler_names if pipe is not None else ()
         default = "dpm_solver_pp" if "dpm_solver_pp" in names else ("heun" if "heun" in names else None)
         value = sampler if sampler in names else default
-        return Radio([(SAMPLER_LABELS[s], s) for s in names], value=value, label=L("common.sampler"))
+        return Radio(sampler_menu(names), value=value, label=L("common.sampler"))
 
     def about(self, model: str) -> str:
         pipe = self.zoo.pipelines.get(model)

@@ -18,7 +18,8 @@ SAME = {"de": {"common.sampler", "schedules.snr", "text.prompt", "live.pdf_links
         "fr": {"text.prompt", "names.prompt", "text.images", "sampling.files", "live.code"},
         "zh-CN": set()}
 SAME_EVERYWHERE = {"denoise.about", "denoise.by_percent", "text.step", "text.note",  # placeholders and symbols
-                   "playground.objective_names.ddpm"}  # a name
+                   "playground.objective_names.ddpm",  # a name
+                   "samplers.ddim", "samplers.dpm_solver_pp", "samplers.dpm_solver_pp_sde"}  # the papers' names
 # props that the page shows as words; components inside an invisible column are a script's (the API page's) only
 SHOWN = ("label", "info", "placeholder")
 WORD = re.compile(r"[A-Za-z]{3,}")
