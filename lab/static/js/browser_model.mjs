@@ -64,7 +64,9 @@ export class BrowserModel {
     }
     const session = await ort.InferenceSession.create(url, { executionProviders: ["wasm"] });
     const threads = ort.env.wasm.numThreads;
-    return new BrowserModel(ort, session, `WebAssembly, ${threads} thread${threads > 1 ? "s" : ""}`, conditioning);
+    const model = new BrowserModel(ort, session, `WebAssembly, ${threads} thread${threads > 1 ? "s" : ""}`, conditioning);
+    model.threads = threads; // the page names the backend in its own language (browser_sampler.mjs)
+    return model;
   }
 
   /** out = model(xt, t, cond, drop_cond), as the server's OnnxModel feeds it: xt Float32Array (B·C·H·W),

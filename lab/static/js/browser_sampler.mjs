@@ -181,8 +181,9 @@ class SamplerView {
     const estimate = (await measure(evaluate, payload, xT)) * evaluations / 1000;
     const reason = payload.where === "auto" ? autoReason(payload, estimate) : null;
     if (reason) return this.toServer(payload, reason);
-    this.show(say("browser.here", { backend: model.backend, why: whyHere(payload, estimate) }), "browser");
-    await this.sample(payload, evaluate, xT, evaluations, model.backend);
+    const backend = model.threads ? say("browser.wasm", { threads: model.threads }) : model.backend;
+    this.show(say("browser.here", { backend, why: whyHere(payload, estimate) }), "browser");
+    await this.sample(payload, evaluate, xT, evaluations, backend);
   }
 
   async sample(payload, evaluate, xT, evaluations, backend) {
