@@ -103,7 +103,7 @@ def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
     cond = load_clip_of(pipe.info).encode_text(["a red heart", "a rocket"]).detach()
     # guided at every step, t = 999 included: x̂0 = (x_t − √(1−ᾱ) ε̂)/√ᾱ there magnifies the two runtimes' float32
     # rounding, and guidance (w = 3) magnifies it again: a few pixels differ by up to 1e-2 (5.1e-3 measured), while
-    # 99 % of them agree to a third of that (a wrong step would move them all)
+    # 99 % of them agree to a third of that and half of them to a hundredth (a wrong step would move them all)
     for cond_or_none, options, tolerance in ((None, dict(sampler="ddim", num_steps=10), 1e-3),
                                              (cond, dict(sampler="ddim", num_steps=10, guidance_scale=3.0), 1e-2)):
         got, backend = browser_run(page, "emoji_text", pipe, [0, 1], seed=3, cond=cond_or_none, **options)
@@ -111,8 +111,10 @@ def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
             want = list(pipe.sample(2, cond=cond_or_none, seed=3, **options))[-1].xt.numpy()
         assert got.shape == (2, 3, 32, 32) and backend.startswith("WebAssembly")
         diff = np.abs(got - want)
-        assert diff.max() <= tolerance and np.quantile(diff, 0.99) <= tolerance / 3 and np.median(diff) < 1e-5, (
-            f"browser vs server: max {diff.max():.2e}, 99th percentile {np.quantile(diff, 0.99):.2e}")
+        close = diff.max() <= tolerance and np.quantile(diff, 0.99) <= tolerance / 3
+        assert close and np.median(diff) <= tolerance / 100, (
+            f"browser vs server: max {diff.max():.2e}, 99th percentile {np.quantile(diff, 0.99):.2e}, "
+            f"median {np.median(diff):.2e}")
         assert got.std() > 0.2
 
 
