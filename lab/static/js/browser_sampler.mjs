@@ -224,10 +224,10 @@ class SamplerView {
 
   wireControls() { // the scrubber redraws a recorded step; PNG and GIF download what is drawn
     this.$(".dl-scrub").addEventListener("input", (e) => {
-      const frames = this.state.frames, frame = frames[Number(e.target.value)];
+      const frame = this.state.frames[Number(e.target.value)];
       if (!frame) return;
       this.draw(frame); // the status says which recorded step is shown, not the run's last one
-      this.$(".dl-status").textContent = say("browser.scrubbed", { where: stepWords(frame, frames.at(-1).index) });
+      this.$(".dl-status").textContent = say("browser.scrubbed", { where: stepWords(frame, this.state.steps) });
     });
     this.$(".dl-png").addEventListener("click", () => {
       this.$(".dl-canvas").toBlob((blob) => download(blob, "diffusion-lab-step.png"));
