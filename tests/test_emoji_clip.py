@@ -2,6 +2,7 @@
 emoji folder in tmp_path: train-clip --dataset emoji -> train --dataset emoji --conditioning clip -> prior-bank."""
 import json
 
+import pytest
 import torch
 
 from diffusion_core.cli import main
@@ -126,3 +127,12 @@ def test_locked_image_tuning_moves_the_text_tower_and_keeps_every_picture_embedd
     command = reproduce_command("emoji_clip", "emoji_clip", config, {})
     assert "--steps 2 " in command and "--init pretrained/emoji_clip --lock-image --steps 3" in command
     assert "Then **3 steps of the text tower alone**" in (tuned_dir / "README.md").read_text()
+
+
+@pytest.mark.parametrize("flags", [["--init", "pretrained/emoji_clip"], ["--lock-image"]])
+def test_init_and_lock_image_go_together(flags, tmp_path):
+    """A whole fine-tune from --init would write a card that reads as a run from scratch; locking a random image
+    tower teaches nothing: both are refused with a sentence before anything trains."""
+    with pytest.raises(SystemExit, match="go together"):
+        main(["train-clip", "--dataset", "emoji", "--steps", "1", *flags, "--out", str(tmp_path / "clip")])
+    assert not (tmp_path / "clip").exists()

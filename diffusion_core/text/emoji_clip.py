@@ -36,6 +36,8 @@ def fit_emoji_clip(steps: int, batch_size: int = 256, lr: float = 3e-4, data_roo
     alone (LiT: train_clip_steps), so the image space stays the one `init` had. Its info records what it saw,
     the held-out share, steps, batch size and minutes (save_clip writes them); a LiT run's figures go under
     info["lit"] beside those of the run it started from."""
+    if bool(init) != lock_image:
+        raise ValueError("init and lock_image go together: a run from `init` tunes its text tower alone (LiT)")
     torch.manual_seed(0)
     clip = load_clip_dir(init) if init else create_clip(EMOJI_CLIP)
     size = clip.model.visual.image_size

@@ -85,7 +85,7 @@ def add_train_clip(sub):
     p.add_argument("--limit", type=int, help="use only the first N training images of each dataset (quick runs)")
     p.add_argument("--data-root", help="folder with the dataset files")
     p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
-    p.add_argument("--init", help="emoji: start from this CLIP folder instead of from scratch")
+    p.add_argument("--init", help="emoji, with --lock-image: start from this CLIP folder instead of from scratch")
     p.add_argument("--lock-image", action="store_true",
                    help="with --init: tune the text tower alone (LiT), so the image space, and the text-to-image "
                         "model conditioned on it, stay as they are")
@@ -128,6 +128,8 @@ def cmd_train_clip(a):
     from ..text.clip import fit_clip, save_clip
 
     torch.set_num_threads(a.threads)
+    if bool(a.init) != a.lock_image:  # the card records a LiT run beside the first; a whole fine-tune it would not
+        raise SystemExit("--init and --lock-image go together: tune the text tower of the CLIP in --init")
     if dataset_style(a.dataset):  # the emoji CLIP keeps only the token rows its captions can hold
         from ..text import emoji_clip
 
