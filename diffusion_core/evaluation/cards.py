@@ -38,13 +38,17 @@ def files_section(name: str, process: str = "schedule") -> str:
     return template("unet_files.md").format(onnx_name=ONNX_NAME, name=name, process=process)
 
 
+def thread_words(threads: int) -> str:
+    return f"{threads} CPU thread{'s' if threads > 1 else ''}"
+
+
 def common_fields(folder: Path, kind: str, config: dict, report: dict) -> dict:
     """Fields every template may use: commands, threads, the Files section and the hand-written text."""
     observations, note = hand_written(folder, OBSERVATIONS_NAME), hand_written(folder, TRAINING_NOTE_NAME)
     threads = report.get("threads", 1)
     return {"reproduce": reproduce_command(kind, folder.name, config, report),
             "training_note": f" {note}" if note else "",
-            "evaluate_command": EVALUATE_COMMAND, "cpu_threads": f"{threads} CPU thread{'s' if threads > 1 else ''}",
+            "evaluate_command": EVALUATE_COMMAND, "cpu_threads": thread_words(threads),
             "files": files_section(folder.name, "flow path" if "flow" in config else "schedule"),
             "observations": f"\n{observations}" if observations else ""}
 

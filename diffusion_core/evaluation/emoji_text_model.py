@@ -181,7 +181,7 @@ def table_rows(r: dict) -> dict:
 
 def card_fields(folder: Path, config: dict, r: dict) -> dict:
     """What emoji_text_model.md is filled with: the architecture and training from config.json, the report."""
-    from .cards import files_section
+    from .cards import files_section, thread_words
     from .diffusion import unet_words
 
     m, t, w = config["model"], config["training"], r["prompt_warning"]
@@ -200,6 +200,7 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
             "drop": t["cond_drop_prob"] * 100, "prior_text": prior_text, "batch_size": t["batch_size"],
             "passes": r["train_steps"] * t["batch_size"] / r["training_pictures"], "lr": t["lr"],
             "warmup": t["warmup_steps"], "n_total": r["per_prompt"] * len(r["prompts"]),
+            "train_threads": thread_words(t["num_threads"]),
             "prompt_count": len(r["prompts"]),
             "through_prior": ", through the prior" if prior else "", "real": REAL, "grid_row": GRID_ROW,
             "guidance": r["sampling"]["guidance_scale"],
