@@ -12,4 +12,6 @@ if [ ! -d ../shared/data ] && [ -z "${DIFFUSION_LAB_DATA:-}" ]; then
   echo "note: no ../shared/data and no DIFFUSION_LAB_DATA: tests that need MNIST / Fashion-MNIST will skip"
 fi
 python -m ruff check .  # the style pyproject.toml configures (line length 120, pyflakes, isort, bugbear)
-python -m pytest --durations=25 "$@"  # the 25 slowest tests, for keeping the suite short
+# Two processes (pytest-xdist), each test file whole in one of them (its module fixtures, its app, its Chromium);
+# DIFFUSION_LAB_TEST_WORKERS=1 runs them in one. The 25 slowest tests are listed, for keeping the suite short.
+python -m pytest -n "${DIFFUSION_LAB_TEST_WORKERS:-2}" --dist loadfile --durations=25 "$@"

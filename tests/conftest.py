@@ -13,7 +13,18 @@ import torch
 from diffusion_core.data import dataset_available
 
 ROOT = Path(__file__).resolve().parents[1]
-torch.set_num_threads(2)
+# pytest-xdist runs WORKERS processes side by side (scripts/test.sh): they share the cores rather than each taking all
+WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+torch.set_num_threads(max(1, min(2, (os.cpu_count() or 1) // WORKERS)))
+
+
+# Files of a minute or so each, handed out first, so that the two processes end together rather than one of them
+# running a long file alone at the end (xdist --dist loadfile deals files in the order they are collected)
+LONG_FILES = ("test_browser", "test_train.py", "test_input_gate.py", "test_readme_api_example.py", "test_wheel.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not item.path.name.startswith(LONG_FILES))  # stable: each file keeps its order
 
 
 @pytest.fixture(autouse=True)
@@ -57,8 +68,12 @@ def app_py(tmp_path_factory):
                 time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.terminate()  # uvicorn waits for open event streams (a client's heartbeat) to end: up to ~15 s
+        try:
+            proc.wait(timeout=3)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,10 @@ def pipe(tmp_path_factory):
     return load_pipeline(make_tiny_models(tmp_path_factory.mktemp("m")) / "tiny_cond", device="cpu")
 
 
+# A request's rows computed in a batch with other requests' rows: float32 rounding differs with the batch's size and
+# the threads' split (≈1e-6 per network call), and x̂0 = (x_t − √(1−ᾱ)·ε̂)/√ᾱ magnifies it near t = T (1/√ᾱ ≈ 300 on
+# the cosine schedule): 2.2e-3 measured on 1 thread for 8 rows beside 10 others. A row mixed up with another is O(1).
+ROWS_ATOL = 1e-2
 REQUESTS = [dict(n=3, labels=[1, 2, 3], seed=0, sampler="ddim", num_steps=8, guidance_scale=2.0),
             dict(n=2, labels=None, seed=5, sampler="dpm_solver_pp", num_steps=5),
             dict(n=1, labels=[7], seed=9, sampler="ddpm", num_steps=12, guidance_scale=3.0,
@@ -47,7 +51,7 @@ def test_concurrent_requests_give_the_same_images_as_alone(pipe):
     together, errors = run_together(pipe, batcher, REQUESTS)
     assert errors == [None] * 3
     for a, b in zip(alone, together):
-        assert torch.allclose(a, b, atol=1e-5)
+        assert torch.allclose(a, b, atol=ROWS_ATOL)
     assert batcher.calls < sum(r["num_steps"] for r in REQUESTS)  # rows of different requests shared calls
 
 
@@ -55,7 +59,7 @@ def test_one_failing_request_does_not_fail_the_others(pipe):
     batcher = Batcher(window=0.05)
     bad = dict(n=2, labels=[1, 99], seed=0, sampler="ddim", num_steps=4)  # class 99 does not exist
     results, errors = run_together(pipe, batcher, [REQUESTS[0], bad])
-    assert errors[0] is None and torch.allclose(results[0], pipe.generate(**REQUESTS[0]), atol=1e-5)
+    assert errors[0] is None and torch.allclose(results[0], pipe.generate(**REQUESTS[0]), atol=ROWS_ATOL)
     assert isinstance(errors[1], (IndexError, RuntimeError))
 
 
@@ -83,8 +87,8 @@ def test_two_models_share_the_worker(pipe, tmp_path):
         th.start()
     for th in threads:
         th.join(timeout=60)
-    assert torch.allclose(results[0], pipe.generate(**requests[0]), atol=1e-5)
-    assert torch.allclose(results[1], other.generate(**requests[1]), atol=1e-5)
+    assert torch.allclose(results[0], pipe.generate(**requests[0]), atol=ROWS_ATOL)
+    assert torch.allclose(results[1], other.generate(**requests[1]), atol=ROWS_ATOL)
 
 
 def test_calls_of_different_sizes_and_models_queue_together(pipe):
@@ -94,4 +98,4 @@ def test_calls_of_different_sizes_and_models_queue_together(pipe):
     results, errors = run_together(pipe, batcher, requests)
     assert errors == [None] * len(requests)
     for r, got in zip(requests, results):
-        assert torch.allclose(got, pipe.generate(**r), atol=1e-5)
+        assert torch.allclose(got, pipe.generate(**r), atol=ROWS_ATOL)
