@@ -35,10 +35,11 @@ export function loadRuntime(staticBase) {
 }
 
 export class BrowserModel {
-  constructor(ort, session, backend, conditioning) {
+  constructor(ort, session, backend, conditioning, threads = 0) {
     this.ort = ort;
     this.session = session;
-    this.backend = backend; // "WebGPU" or "WebAssembly, N thread(s)"
+    this.backend = backend; // "WebGPU" or "WebAssembly"; the page names it in its own language (browser_sampler.mjs)
+    this.threads = threads; // WebAssembly's threads; 0 on WebGPU
     this.conditioning = conditioning; // {kind: null | "class" | "vector", dim}
   }
 
@@ -63,10 +64,7 @@ export class BrowserModel {
       }
     }
     const session = await ort.InferenceSession.create(url, { executionProviders: ["wasm"] });
-    const threads = ort.env.wasm.numThreads;
-    const model = new BrowserModel(ort, session, `WebAssembly, ${threads} thread${threads > 1 ? "s" : ""}`, conditioning);
-    model.threads = threads; // the page names the backend in its own language (browser_sampler.mjs)
-    return model;
+    return new BrowserModel(ort, session, "WebAssembly", conditioning, ort.env.wasm.numThreads);
   }
 
   /** out = model(xt, t, cond, drop_cond), as the server's OnnxModel feeds it: xt Float32Array (B·C·H·W),
