@@ -113,7 +113,27 @@ def open_tab(page, name: str, action: str | None, ready: str):
         (e.tagName === "CANVAS" ? e.width > 0 && (!e.closest(".dl-browser") || e.closest("[data-state=done]"))
          : e.tagName === "IMG" ? e.complete && e.naturalWidth > 0 : true))""",
                            arg=ready)
-    page.wait_for_timeout(800)  # layout settles (images decode, plots draw)
+    settled(page, ready)
+
+
+# True once the boxes and decoded sizes of the selector's pictures are the same as at the last poll (150 ms before)
+SAME_AS_LAST_POLL = """(s) => {
+  const now = JSON.stringify([...document.querySelectorAll(s)].map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.width, r.height, e.naturalWidth || e.width || 0, e.complete];
+  }));
+  const same = window.dlLayoutLast === now;
+  window.dlLayoutLast = now;
+  return same;
+}"""
+
+
+def settled(page, selector: str):
+    """Wait until the layout stops moving (images decode, plots draw): the main pictures' boxes unchanged for one
+    150-ms poll, then one more frame."""
+    page.evaluate("window.dlLayoutLast = null")
+    page.wait_for_function(SAME_AS_LAST_POLL, arg=selector, polling=150)
+    page.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 def walk(url: str, out: Path, timeout_ms: int = 20_000) -> dict:
