@@ -93,7 +93,8 @@ def cmd_schedules(a):
     print(snr_table(num_timesteps=a.num_timesteps))
 
 
-def main(argv=None):
+def build_parser() -> argparse.ArgumentParser:
+    """Every subcommand with its options; each sets its handler (or is looked up in main)."""
     parser = argparse.ArgumentParser(prog="python -m diffusion_core", epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      description="Diffusion Lab: train, sample and inspect diffusion models.")
@@ -115,7 +116,11 @@ def main(argv=None):
     for add in (add_export_onnx, add_quantize, add_evaluate, add_models_table, add_train_classifier, add_train_clip,
                 add_near_copies):
         add(sub)  # each sets its handler
-    a = parser.parse_args(argv)
+    return parser
+
+
+def main(argv=None):
+    a = build_parser().parse_args(argv)
     handler = getattr(a, "handler", None) or {"sample": cmd_sample, "info": cmd_info,
                                                "schedules": cmd_schedules, "prior-bank": cmd_prior_bank}[a.command]
     try:

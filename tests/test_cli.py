@@ -1,7 +1,9 @@
+import re
+import shlex
 import subprocess
 import sys
 
-from diffusion_core.cli import main
+from diffusion_core.cli import build_parser, main
 from tests.conftest import ROOT
 from tests.fixtures import make_tiny_models
 
@@ -33,3 +35,32 @@ def test_sample_writes_png_and_gif(tmp_path, capsys):
 def test_missing_model_is_a_message(tmp_path, capsys):
     assert main(["sample", str(tmp_path / "none")]) == 2
     assert "no config.json" in capsys.readouterr().err
+
+
+COMMAND = re.compile(r"python -m diffusion_core ((?:(?!&&)[^`\n])*)")  # to a backtick, a line's end or `&&`
+
+
+def documented_commands() -> list[tuple[str, list[str]]]:
+    """(file, argv) of every `python -m diffusion_core <command> <arguments>` in the README, docs/ and the model
+    cards: continuation lines joined, cut at a comment, `&&` or a pipe; a bare mention (`… evaluate`) is skipped."""
+    files = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(ROOT.glob("pretrained/*/README.md"))]
+    found = []
+    for path in files:
+        for match in COMMAND.finditer(path.read_text().replace("\\\n", " ")):
+            words = shlex.split(re.split(r"\s#|\|", match.group(1))[0])
+            if len(words) > 1 and "/" not in words[:2]:  # not "train / sample / …"
+                found.append((str(path.relative_to(ROOT)), words))
+    return found
+
+
+def test_every_documented_command_parses(capsys):
+    commands = documented_commands()
+    assert len(commands) > 30 and {words[0] for _, words in commands} >= {"train", "evaluate", "export-onnx",
+                                                                            "train-clip", "prior-bank"}
+    parser = build_parser()
+    for path, words in commands:
+        try:
+            parser.parse_args(words)
+        except SystemExit:
+            raise AssertionError(f"{path}: `python -m diffusion_core {shlex.join(words)}` does not parse: "
+                                 f"{capsys.readouterr().err}") from None
