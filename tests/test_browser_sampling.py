@@ -101,10 +101,11 @@ def test_the_colour_emoji_model_in_the_browser_equals_the_server(page):
 
     pipe = _need("emoji_text")
     cond = load_clip_of(pipe.info).encode_text(["a red heart", "a rocket"]).detach()
-    # guided at every step, t = 999 included: x̂0 = (x_t − √(1−ᾱ) ε̂)/√ᾱ there magnifies the two runtimes' float32
-    # rounding, and guidance (w = 3) magnifies it again: a few pixels differ by up to 1e-2 (5.1e-3 measured), while
-    # 99 % of them agree to a third of that and half of them to a hundredth (a wrong step would move them all)
-    for cond_or_none, options, tolerance in ((None, dict(sampler="ddim", num_steps=10), 1e-3),
+    # at t = 999, x̂0 = (x_t − √(1−ᾱ) ε̂)/√ᾱ magnifies the two runtimes' float32 rounding, and guidance (w = 3)
+    # magnifies it again: a few pixels differ by up to 5e-3 unguided (2.1e-3 measured) and 1e-2 guided (5.1e-3), as
+    # the weights change, while 99 % of them agree to a third of that and half of them to a hundredth (a wrong step
+    # would move them all)
+    for cond_or_none, options, tolerance in ((None, dict(sampler="ddim", num_steps=10), 5e-3),
                                              (cond, dict(sampler="ddim", num_steps=10, guidance_scale=3.0), 1e-2)):
         got, backend = browser_run(page, "emoji_text", pipe, [0, 1], seed=3, cond=cond_or_none, **options)
         with torch.no_grad():
