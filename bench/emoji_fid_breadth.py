@@ -14,18 +14,12 @@ import torch
 from repo_path import ROOT
 
 from diffusion_core.emoji import load_emoji
-from diffusion_core.evaluation.metrics import Reference, load_classifier
+from diffusion_core.evaluation.metrics import Reference, load_classifier, timed_generate
+from diffusion_core.near_copies import SAMPLING
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.text.clip import load_clip_of
 
-SAMPLING = {"sampler": "dpm_solver_pp", "num_steps": 20}
 BATCH = 84
-
-
-def batched(pipe, n: int, cond, guidance: float, seed: int) -> torch.Tensor:
-    """(n, 3, H, W): n samples in batches; cond (n, D) or None for the null condition."""
-    return torch.cat([pipe.generate(min(BATCH, n - i), cond=None if cond is None else cond[i:i + BATCH],
-                                    seed=seed + i, guidance_scale=guidance, **SAMPLING) for i in range(0, n, BATCH)])
 
 
 def main():
@@ -45,7 +39,9 @@ def main():
         pipe = load_pipeline(folder, device="cpu")
         with torch.no_grad():
             cond = load_clip_of(pipe.info).encode_images(emoji.images[chosen])  # (n, D)
-        conditioned, unconditional = batched(pipe, a.n, cond, 3.0, 0), batched(pipe, a.n, None, 1.0, 10_000)
+        # the card's sampler (DPM-Solver++ 20, w = 3) for (a); the null condition needs no guidance for (b)
+        conditioned, _ = timed_generate(pipe, a.n, BATCH, cond=cond, seed=0, **SAMPLING)
+        unconditional, _ = timed_generate(pipe, a.n, BATCH, seed=10_000, **{**SAMPLING, "guidance_scale": 1.0})
         steps = pipe.info["training"]["summary"]["steps"]
         print(f"{str(folder):32s} {steps:6d} {ref.fid(conditioned):21.1f} {ref.fid(unconditional):14.1f}", flush=True)
 

@@ -4,6 +4,7 @@
     python bench/train_step.py --emoji [--batch 64]   # the emoji text model's U-Net (32×32×3) and wider ones
 Prints seconds/step and the ratio to the first row, measured side by side in one run."""
 import argparse
+import itertools
 import time
 
 import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
@@ -19,6 +20,9 @@ SIZES = {
                                                num_classes=10),
 }
 
+# (threads, autocast, channels_last) for each size
+SETTINGS = list(itertools.product((1, 2), ("none", "bf16"), (False, True)))
+EMOJI_SETTINGS = [(2, "none", False)]
 # pretrained/emoji_text's U-Net (base 32) and two wider ones: 32×32×3, conditioned on a 128-d CLIP embedding
 EMOJI_SIZES = {f"emoji, base {base} (1-2-2-2, attention 8×8 and 4×4)": UNetConfig(
     image_size=32, in_channels=3, base_channels=base, channel_mults=(1, 2, 2, 2), num_res_blocks=1,
@@ -56,15 +60,14 @@ def main():
     args = p.parse_args()
     base = None
     print(f"batch {args.batch}; median of {args.steps} steps")
-    for name, cfg in (EMOJI_SIZES if args.emoji else SIZES).items():
+    sizes, settings = (EMOJI_SIZES, EMOJI_SETTINGS) if args.emoji else (SIZES, SETTINGS)
+    for name, cfg in sizes.items():
         print(f"\n{name}: {count_parameters(build_model(cfg)) / 1e6:.2f} M params")
-        for threads in (2,) if args.emoji else (1, 2):
-            for amp in ("none",) if args.emoji else ("none", "bf16"):
-                for cl in (False,) if args.emoji else (False, True):
-                    s = step_time(cfg, threads, amp, cl, args.batch, args.steps)
-                    base = base or s
-                    print(f"  threads={threads} amp={amp:<4} channels_last={cl!s:<5}  {s:.3f} s/step  "
-                          f"({s / base:.2f}x first row)")
+        for threads, amp, cl in settings:
+            s = step_time(cfg, threads, amp, cl, args.batch, args.steps)
+            base = base or s
+            print(f"  threads={threads} amp={amp:<4} channels_last={cl!s:<5}  {s:.3f} s/step  "
+                  f"({s / base:.2f}x first row)")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from diffusion_core.evaluation.metrics import (
     frechet_distance,
     judged_class_names,
     judged_images,
+    timed_generate,
 )
 from diffusion_core.models.classifier import Classifier, ClassifierConfig
 from diffusion_core.pipeline import load_pipeline
@@ -30,6 +31,15 @@ def test_class_agreement_shape(tmp_path):
     result = class_agreement(pipe, clf, per_class=2, guidance_scales=(1.0, 3.0), sampler="ddim", num_steps=2)
     assert set(result) == {1.0, 3.0} and len(result[3.0]["per_class"]) == 10
     assert 0 <= result[1.0]["overall"] <= 1
+
+
+def test_timed_generate_slices_the_condition_with_its_batches(tmp_path):
+    pipe = load_pipeline(make_tiny_models(tmp_path, with_clip=True) / "tiny_text", device="cpu")
+    cond = torch.randn(5, 64)  # (n, D): one embedding per image
+    options = dict(sampler="ddim", num_steps=2, guidance_scale=2.0)
+    images, seconds = timed_generate(pipe, 5, batch=2, cond=cond, seed=7, **options)
+    assert images.shape == (5, 1, 28, 28) and seconds > 0
+    assert torch.equal(images[2:4], pipe.generate(2, cond=cond[2:4], seed=9, **options))  # batch i: seed + i
 
 
 def test_reference_floor_is_its_floor_at_n_floor():

@@ -117,12 +117,14 @@ class Reference:
         return frechet_distance(features(self.classifier, images.clamp(-1, 1)), self.test_features)
 
 
-def timed_generate(pipe, n: int, batch: int = 250, labels=None, seed: int = 0, **kwargs):
-    """Generate n images in batches; returns (images, seconds per image)."""
+def timed_generate(pipe, n: int, batch: int = 250, labels=None, seed: int = 0, cond=None, **kwargs):
+    """Generate n images in batches (labels (n,) and cond (n, D) sliced with them; batch i has seed + i); returns
+    (images, seconds per image)."""
     out, start = [], time.perf_counter()
     for i in range(0, n, batch):
         lab = None if labels is None else labels[i: i + batch]
-        out.append(pipe.generate(min(batch, n - i), labels=lab, seed=seed + i, **kwargs))
+        c = None if cond is None else cond[i: i + batch]
+        out.append(pipe.generate(min(batch, n - i), labels=lab, seed=seed + i, cond=c, **kwargs))
     return torch.cat(out), (time.perf_counter() - start) / n
 
 
