@@ -89,6 +89,16 @@ def test_train_clip_then_a_text_model_then_its_prior_bank_from_the_cli(tmp_path,
     text = load_clip(str(clip_dir)).encode_text(["a red heart", "the flag of japan"])
     images = pipe.generate(2, cond=bank.prior(text), guidance_scale=3.0, sampler="ddim", num_steps=2)
     assert images.shape == (2, 3, 32, 32) and torch.isfinite(images).all()
+    # fine-tuned on one style from those weights: its bank holds that style, and a prompt's prior is one picture
+    one_style = tmp_path / "emoji_twitter"
+    assert main(["train", "--dataset", "emoji_twitter", "--init", str(model_dir), "--data-root", str(root),
+                 "--image-size", "32", "--in-channels", "3", "--base-channels", "8", "--channel-mults", "1", "2",
+                 "--attention-levels", "1", "--conditioning", "clip", "--clip", str(clip_dir), "--steps", "2",
+                 "--batch-size", "4", "--threads", "1", "--sample-every", "0", "--run-dir", str(tmp_path / "run_ft"),
+                 "--out", str(one_style)]) == 0
+    assert main(["prior-bank", str(one_style), "--data-root", str(root)]) == 0
+    assert len(load_bank(one_style)) == 24 and load_bank(one_style).k == 1
+    assert load_pipeline(one_style, device="cpu").info["training"]["init_from"] == str(model_dir)
 
 
 def test_held_out_figures_are_shares_per_style_too(tmp_path):

@@ -84,6 +84,27 @@ def test_resume_repeats_exactly_the_uninterrupted_run(tmp_path):
     assert set(load_file(str(tmp_path / "checkpoint" / "ema.safetensors"))) == set(half.ema.model.state_dict())
 
 
+def test_init_from_starts_weights_and_ema_from_a_model_folder_of_the_same_network(tmp_path):
+    """Fine-tuning (train --init): the run's weights and EMA become the folder's; another architecture is refused."""
+    from diffusion_core.pipeline import save_pipeline
+    from diffusion_core.training.loop import start_from
+
+    shipped, _ = _tiny_run(2)
+    save_pipeline(tmp_path / "model", shipped.ema.model, make_schedule("linear", 100))
+    torch.manual_seed(1)
+    fresh = make_state(build_model(UNetConfig(base_channels=8, channel_mults=(1, 2), attention_levels=())),
+                       TrainConfig())
+    start_from(fresh, tmp_path / "model")
+    for name, w in shipped.ema.model.state_dict().items():
+        torch.testing.assert_close(fresh.model.state_dict()[name], w)
+        torch.testing.assert_close(fresh.ema.model.state_dict()[name], w)
+    assert fresh.step == 0  # the optimizer and the learning-rate schedule start afresh
+    wider = make_state(build_model(UNetConfig(base_channels=16, channel_mults=(1, 2), attention_levels=())),
+                       TrainConfig())
+    with pytest.raises(ValueError, match="different network"):
+        start_from(wider, tmp_path / "model")
+
+
 def test_ema_and_min_snr_weights():
     lin = torch.nn.Linear(1, 1, bias=False)
     torch.nn.init.zeros_(lin.weight)

@@ -25,7 +25,8 @@ from safetensors.torch import load_file, save_file
 
 BANK_NAME = "prior_bank.safetensors"
 DEFAULT_K = 32  # MNIST + Fashion-MNIST: thousands of pictures per class
-# emoji: two pictures per emoji (one per style). With the emoji CLIP, "a {colour} {name}" of 96 trained emoji gives a
+# emoji: two pictures per emoji (one per style; a one-style model's bank averages 1).
+# With the emoji CLIP, "a {colour} {name}" of 96 trained emoji gives a
 # prior whose cosine to the named emoji's picture is 0.935 / 0.933 / 0.912 / 0.875 for k = 1 / 2 / 4 / 32
 EMOJI_K = 2
 
@@ -105,7 +106,8 @@ def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> 
     styles = dataset_style(pipe.info["dataset"])
     if styles:  # emoji: one bank of both styles, labelled by category
         emoji = load_emoji(data_root, pipe.config.image_size, styles, limit=per_dataset)
-        bank = ImageBank.build(clip, {"emoji": (emoji.images, emoji.categories)}, {"emoji": CATEGORIES}, EMOJI_K)
+        k = len(styles)  # the pictures of the emoji a prompt names, one per style (EMOJI_K with both styles)
+        bank = ImageBank.build(clip, {"emoji": (emoji.images, emoji.categories)}, {"emoji": CATEGORIES}, k)
         return bank.save(Path(model_dir) / BANK_NAME)
     parts = {name: load_images(name, "train", root=data_root, limit=per_dataset)
              for name in pipe.info["dataset"].split("+")}

@@ -61,6 +61,9 @@ class TrainConfig:
     log_every: int = setting(100, "append the mean loss to log.jsonl every N steps")
     sample_every: int = setting(1000, "write a sample grid PNG every N steps (0: never)")
     checkpoint_every: int = setting(250, "save a checkpoint every N steps (a run resumes from it)")
+    init_from: str | None = setting(None, "a model folder whose weights start the run (fine-tuning; the same "
+                                          "architecture); a run that resumes from its checkpoint ignores it",
+                                    flag="--init")
 
     def __post_init__(self):
         for f in fields(self):

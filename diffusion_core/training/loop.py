@@ -197,6 +197,20 @@ def load_checkpoint(state: TrainState, run_dir: Path) -> bool:
     return True
 
 
+def start_from(state: TrainState, model_dir) -> None:
+    """Fine-tuning: the weights (and their EMA) start as a model folder's shipped weights; the optimizer and the
+    step start afresh. The folder's architecture must be the run's."""
+    from ..models import config_to_dict
+    from ..pipeline import load_pipeline
+
+    shipped, model = load_pipeline(model_dir, device="cpu").model, _unwrap(state.model)
+    if config_to_dict(shipped.config) != config_to_dict(model.config):
+        raise ValueError(f"{model_dir} holds a different network ({config_to_dict(shipped.config)}) from the one "
+                         f"this run trains ({config_to_dict(model.config)}); give the same architecture flags")
+    model.load_state_dict(shipped.state_dict())
+    state.ema.model.load_state_dict(shipped.state_dict())
+
+
 def distributed_setup() -> tuple[int, int, torch.device]:
     """(rank, world_size, device); initialises torch.distributed when launched by torchrun."""
     world = int(os.environ.get("WORLD_SIZE", "1"))

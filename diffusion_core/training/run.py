@@ -22,7 +22,7 @@ from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
 from ..schedules import NoiseSchedule, make_schedule
 from .config import TrainConfig
-from .loop import distributed_setup, load_checkpoint, make_state, save_checkpoint, train_steps
+from .loop import distributed_setup, load_checkpoint, make_state, save_checkpoint, start_from, train_steps
 
 
 def load_training_data(cfg: TrainConfig, image_size: int):
@@ -103,6 +103,8 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
     images, labels = load_training_data(cfg, model.config.image_size)
     state = make_state(model, cfg)
     resumed = load_checkpoint(state, run_dir)
+    if cfg.init_from and not resumed:
+        start_from(state, cfg.init_from)
     if world > 1:
         state.model = torch.nn.parallel.DistributedDataParallel(model)
     log_path = run_dir / "log.jsonl"
