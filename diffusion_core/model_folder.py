@@ -66,3 +66,8 @@ def load_state(model: torch.nn.Module, directory, weights: dict[str, torch.Tenso
         raise ModelLoadError(f"the weights in {Path(directory) / WEIGHTS_NAME} do not match {CONFIG_NAME} ({e}). "
                              f"Retrain or restore the folder.") from e
     return model
+
+
+def training_seconds(summary: dict) -> float:
+    """A model's training time, its --init lineage's included."""
+    return summary["train_seconds"] + (training_seconds(summary["init"]) if "init" in summary else 0.0)

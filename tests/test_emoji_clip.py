@@ -79,6 +79,7 @@ def test_train_clip_then_a_text_model_then_its_prior_bank_from_the_cli(tmp_path,
                  "--threads", "1", "--sample-every", "0", "--run-dir", str(tmp_path / "run"),
                  "--out", str(model_dir)]) == 0
     assert main(["prior-bank", str(model_dir), "--data-root", str(root)]) == 0
+    from diffusion_core.model_folder import training_seconds
     from diffusion_core.pipeline import load_pipeline
     from diffusion_core.text.prior import load_bank
 
@@ -98,7 +99,10 @@ def test_train_clip_then_a_text_model_then_its_prior_bank_from_the_cli(tmp_path,
                  "--out", str(one_style)]) == 0
     assert main(["prior-bank", str(one_style), "--data-root", str(root)]) == 0
     assert len(load_bank(one_style)) == 24 and load_bank(one_style).k == 1
-    assert load_pipeline(one_style, device="cpu").info["training"]["init_from"] == str(model_dir)
+    training = load_pipeline(one_style, device="cpu").info["training"]
+    before = training["summary"]["init"]  # the lineage: what the run started from, with its steps and seconds
+    assert training["init_from"] == before["from"] == str(model_dir) and before["steps"] == 2
+    assert training_seconds(training["summary"]) == training["summary"]["train_seconds"] + before["train_seconds"]
 
 
 def test_held_out_figures_are_shares_per_style_too(tmp_path):

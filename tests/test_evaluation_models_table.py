@@ -64,3 +64,14 @@ def test_emoji_rows_show_the_judge_the_held_out_clip_figures_and_the_text_models
     table = models_table(ROOT / "pretrained")
     assert "| classifier, emoji (colour judge, trained on google, tested on twitter) |" in table
     assert "held-out emoji: category " in table
+
+
+def test_a_fine_tuned_row_counts_the_steps_and_minutes_it_started_from(tmp_path):
+    folder = tmp_path / "emoji_text"
+    folder.mkdir()
+    config = json.loads((ROOT / "pretrained" / "emoji_text" / "config.json").read_text())
+    config["training"]["summary"] = {"steps": 1200, "train_seconds": 600.0, "parameters": 7,
+                                     "init": {"from": "a", "dataset": "emoji", "steps": 3000, "train_seconds": 1800.0}}
+    (folder / "config.json").write_text(json.dumps(config))
+    line = models_table(tmp_path).split("\n")[2]
+    assert "7 params, 1,200 steps (after 3,000 on emoji) | 40 |" in line  # (600 + 1800) s = 40 minutes

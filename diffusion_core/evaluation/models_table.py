@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..model_folder import CARD_NAME, CONFIG_NAME, read_config
+from ..model_folder import CARD_NAME, CONFIG_NAME, read_config, training_seconds
 from .folder import read_evaluation
 
 START, END = "<!-- models-table:start -->", "<!-- models-table:end -->"
@@ -82,8 +82,10 @@ def row(folder: Path, link: str) -> str:
             "class-conditional U-Net" if config["model"].get("num_classes") else "unconditional U-Net")
     if config.get("flow"):
         kind += " (flow matching)"
-    return (f"| {name} | {kind}, {config['dataset']}, {summary['parameters']:,} params, {summary['steps']:,} steps | "
-            f"{summary['train_seconds'] / 60:.0f} | {_quality(read_evaluation(folder))} |")
+    before = summary.get("init")
+    after = f" (after {before['steps']:,} on {before['dataset']})" if before else ""  # fine-tuned: train --init
+    return (f"| {name} | {kind}, {config['dataset']}, {summary['parameters']:,} params, {summary['steps']:,} steps"
+            f"{after} | {training_seconds(summary) / 60:.0f} | {_quality(read_evaluation(folder))} |")
 
 
 def models_table(pretrained_dir, relative_to=None) -> str:

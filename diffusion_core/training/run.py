@@ -24,6 +24,8 @@ from ..schedules import NoiseSchedule, make_schedule
 from .config import TrainConfig
 from .loop import distributed_setup, load_checkpoint, make_state, save_checkpoint, start_from, train_steps
 
+INIT_NAME = "init.json"  # in a run folder: what --init started it from (lineage)
+
 
 def load_training_data(cfg: TrainConfig, image_size: int):
     """(images, conditions): conditions are class labels, CLIP image embeddings (N, D), or None.
@@ -82,6 +84,22 @@ def export_info(cfg: TrainConfig, summary: dict) -> dict:
             "training": {**asdict(cfg), "summary": summary}}
 
 
+def lineage(model_dir) -> dict:
+    """What a fine-tuned run starts from, as its summary records it ("init"): the folder, its data, steps and
+    training seconds, and what that folder had started from in turn."""
+    training = json.loads((Path(model_dir) / "config.json").read_text())["training"]
+    summary = training["summary"]
+    before = {"init": summary["init"]} if "init" in summary else {}
+    return {"from": str(model_dir), "dataset": training["dataset"], "steps": summary["steps"],
+            "train_seconds": summary["train_seconds"], **before}
+
+
+def recorded_lineage(run_dir: Path) -> dict:
+    """{"init": lineage} for a run started by --init (run_dir/init.json), else {}."""
+    path = Path(run_dir) / INIT_NAME
+    return {"init": json.loads(path.read_text())} if path.is_file() else {}
+
+
 def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = True, card_extra: str = "") -> dict:
     """Train (resuming from run_dir/checkpoint if present) and export the EMA weights to out_dir.
 
@@ -105,6 +123,7 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
     resumed = load_checkpoint(state, run_dir)
     if cfg.init_from and not resumed:
         start_from(state, cfg.init_from)
+        (run_dir / INIT_NAME).write_text(json.dumps(lineage(cfg.init_from), indent=2))
     if world > 1:
         state.model = torch.nn.parallel.DistributedDataParallel(model)
     log_path = run_dir / "log.jsonl"
@@ -138,7 +157,8 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
         bar.close()
     summary = {"steps": state.step, "world_size": world, "parameters": count_parameters(model),
                "train_seconds": seconds_before + time.perf_counter() - started, "resumed": resumed,
-               "final_loss_avg": sum(losses[-100:]) / max(1, len(losses[-100:])) if losses else None}
+               "final_loss_avg": sum(losses[-100:]) / max(1, len(losses[-100:])) if losses else None,
+               **recorded_lineage(run_dir)}
     if rank == 0 and out_dir is not None:
         save_pipeline(out_dir, state.ema.model, process, export_info(cfg, summary))
     if world > 1:
@@ -154,6 +174,7 @@ def export_run(run_dir, out_dir):
     model = build_model(config_from_dict(json.loads((run_dir / "model_config.json").read_text())))
     model.load_state_dict(load_file(str(run_dir / "checkpoint" / "ema.safetensors")))
     seconds = json.loads((run_dir / "time.json").read_text())["seconds"] if (run_dir / "time.json").exists() else None
-    summary = {"steps": meta["step"], "train_seconds": seconds, "parameters": count_parameters(model)}
+    summary = {"steps": meta["step"], "train_seconds": seconds, "parameters": count_parameters(model),
+               **recorded_lineage(run_dir)}
     save_pipeline(out_dir, model, noise_process(cfg), export_info(cfg, summary))
     return load_pipeline(out_dir, device="cpu")
