@@ -9,6 +9,7 @@ from diffusion_core.evaluation.cards import render_card
 from diffusion_core.evaluation.emoji_text_model import (
     GRID_ROW,
     NAMED,
+    lineage_text,
     majority,
     style_pairs,
 )
@@ -101,3 +102,11 @@ def test_style_pairs_of_identical_drawings_are_one_and_zero(tmp_path):
 
 def test_majority_breaks_ties_by_the_nearest():
     assert majority(["Flags", "Symbols"]) == "Flags" and majority(["a", "b", "b"]) == "b"
+
+
+def test_a_fine_tuned_cards_training_names_what_it_started_from_and_the_minutes_in_all():
+    assert lineage_text({"steps": 10, "train_seconds": 60.0}) == ""
+    before = {"from": "pretrained/emoji_text", "dataset": "emoji", "steps": 30000, "train_seconds": 600.0}
+    line = lineage_text({"steps": 10, "train_seconds": 60.0, "init": before})
+    assert "from the weights of `pretrained/emoji_text` (30,000 steps on `emoji`, 10 minutes)" in line
+    assert line.endswith("**11 minutes** in all.")

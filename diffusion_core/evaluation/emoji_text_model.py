@@ -26,7 +26,7 @@ from pathlib import Path
 
 import torch
 
-from ..model_folder import read_config
+from ..model_folder import read_config, training_seconds
 from .metrics import Reference, load_classifier, predict_labels
 from .text_model import GRID_NAME, warning_rows, warning_sizes
 
@@ -109,7 +109,7 @@ def prompt_warning(folder: Path) -> dict:
 def evaluate(folder: Path, options) -> dict:
     """Every figure of the card; writes samples_prompts.png and near_copies.json. options: folder.Options
     (per_class: samples per prompt, classifier, data_root)."""
-    from ..emoji import load_emoji
+    from ..emoji import STYLES, dataset_style, load_emoji
     from ..images import make_grid, save_png
     from ..models import count_parameters
     from ..near_copies import CARD_PROMPTS, draw_card_prompts
@@ -148,8 +148,19 @@ def evaluate(folder: Path, options) -> dict:
                           "n": len(flat)},
             "near_copies": near_copy_figures(folder, flat, sample_emb, emoji, pictures, sampling),
             "prompt_warning": prompt_warning(folder), "ms_per_image": ms, "train_steps": summary["steps"],
+            "run_pictures": int(sum(STYLES[int(s)] in dataset_style(pipe.info["dataset"]) for s in emoji.styles)),
             "train_minutes": summary["train_seconds"] / 60, "eval_minutes": (time.perf_counter() - start) / 60,
             "threads": torch.get_num_threads()}
+
+
+def lineage_text(summary: dict) -> str:
+    """For a run started by `train --init`: what it started from, and the minutes of the whole lineage."""
+    before = summary.get("init")
+    if not before:
+        return ""
+    return (f"\n- Fine-tuned (`train --init`): those steps started from the weights of `{before['from']}` "
+            f"({before['steps']:,} steps on `{before['dataset']}`, {before['train_seconds'] / 60:.0f} minutes): "
+            f"**{training_seconds(summary) / 60:.0f} minutes** in all.")
 
 
 def near_copy_text(c: dict) -> str:
@@ -198,7 +209,8 @@ def card_fields(folder: Path, config: dict, r: dict) -> dict:
             "schedule": t["schedule"], "timesteps": t["num_timesteps"], "min_snr": t["min_snr_gamma"],
             "ema": t["ema_decay"], "emoji_count": r["training_pictures"] // 2, "embed_dim": m["cond_dim"],
             "drop": t["cond_drop_prob"] * 100, "prior_text": prior_text, "batch_size": t["batch_size"],
-            "passes": r["train_steps"] * t["batch_size"] / r["training_pictures"], "lr": t["lr"],
+            "passes": r["train_steps"] * t["batch_size"] / r.get("run_pictures", r["training_pictures"]),
+            "lineage": lineage_text(t["summary"]), "lr": t["lr"],
             "warmup": t["warmup_steps"], "n_total": r["per_prompt"] * len(r["prompts"]),
             "train_threads": thread_words(t["num_threads"]),
             "prompt_count": len(r["prompts"]),
