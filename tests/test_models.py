@@ -62,6 +62,23 @@ def test_convnext_variant_and_config_round_trip():
         config_from_dict({"architecture": "unet", "bogus": 1})
 
 
+def test_scale_shift_block_is_groupnorm_scaled_and_shifted_by_the_embedding():
+    """ADM's block: with Linear(emb) = (s, b), the second half computes conv(SiLU(GN(h)·(1 + s) + b))."""
+    import torch.nn.functional as F
+
+    from diffusion_core.models.unet import ScaleShiftResBlock
+
+    torch.manual_seed(0)
+    block = ScaleShiftResBlock(8, 16, emb_dim=4, dropout=0.0).eval()
+    x, emb = torch.randn(2, 8, 6, 6), torch.randn(2, 4)
+    s, b = block.emb(F.silu(emb)).split(16, dim=1)  # (2, 16) each
+    h = block.conv1(F.silu(block.norm1(x)))
+    want = block.skip(x) + block.conv2(F.silu(block.norm2(h) * (1 + s[:, :, None, None]) + b[:, :, None, None]))
+    torch.testing.assert_close(block(x, emb), want)
+    model = build_model(UNetConfig(block_type="resnet_scale_shift", cond_dim=16, **TINY))
+    assert model(torch.randn(2, 1, 28, 28), torch.tensor([1, 2]), torch.randn(2, 16)).shape == (2, 1, 28, 28)
+
+
 def test_sinusoidal_embedding_closed_form():
     emb = sinusoidal_embedding(torch.tensor([0, 10]), 8)
     assert emb.shape == (2, 8)

@@ -19,7 +19,8 @@ from .metrics import SAMPLER_GRID, Reference, class_agreement, load_classifier, 
 
 TEMPLATE = "diffusion_model.md"
 SAMPLES_NAME = "samples.png"
-BLOCK_NAMES = {"resnet": "ResNet", "convnext": "ConvNeXt"}  # He et al. 2016, Liu et al. 2022
+# He et al. 2016, its ADM form (Dhariwal & Nichol 2021), Liu et al. 2022
+BLOCK_NAMES = {"resnet": "ResNet", "resnet_scale_shift": "ResNet (scale-shift)", "convnext": "ConvNeXt"}
 SOLVERS = (("dpm_solver_pp", "DPM-Solver++(2M) 20 (ODE)"), ("dpm_solver_pp_sde", "DPM-Solver++(2M) SDE 20"))
 
 

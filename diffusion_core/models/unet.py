@@ -26,7 +26,7 @@ class UNetConfig:
     channel_mults: tuple = (1, 2, 2)  # one per level; len-1 downsamplings (28 -> 14 -> 7)
     num_res_blocks: int = 1  # blocks per level on the way down
     attention_levels: tuple = (2,)  # levels with self-attention (low resolution only: cost is (HW)^2)
-    block_type: str = "resnet"  # "resnet" (GroupNorm ResBlock) or "convnext" (Liu et al. 2022)
+    block_type: str = "resnet"  # "resnet" (GroupNorm ResBlock), "resnet_scale_shift" (its ADM form) or "convnext"
     dropout: float = 0.0
     num_classes: int = 0  # >0: class-conditional, with a learned null class for guidance
     cond_dim: int = 0  # >0: conditioned on a vector of this size (a CLIP embedding)
@@ -59,6 +59,21 @@ class ResBlock(nn.Module):
         return self.skip(x) + h
 
 
+class ScaleShiftResBlock(ResBlock):
+    """ADM's ResBlock (Dhariwal & Nichol 2021, use_scale_shift_norm): the embedding scales as well as shifts,
+    h = conv(drop(SiLU(GN(h) · (1 + s) + b))) with (s, b) = Linear(emb), each (B, c_out, 1, 1)."""
+
+    def __init__(self, c_in: int, c_out: int, emb_dim: int, dropout: float):
+        super().__init__(c_in, c_out, emb_dim, dropout)
+        self.emb = nn.Linear(emb_dim, 2 * c_out)
+
+    def forward(self, x, emb):
+        h = self.conv1(F.silu(self.norm1(x)))
+        scale, shift = self.emb(F.silu(emb))[:, :, None, None].chunk(2, dim=1)
+        h = self.conv2(self.dropout(F.silu(self.norm2(h) * (1 + scale) + shift)))
+        return self.skip(x) + h
+
+
 class ConvNeXtBlock(nn.Module):
     """depthwise 7x7 -> GN(1) -> 1x1 (4x wider) -> GELU -> 1x1, with the embedding added first."""
 
@@ -75,6 +90,9 @@ class ConvNeXtBlock(nn.Module):
     def forward(self, x, emb):
         h = x + self.emb(F.silu(emb))[:, :, None, None]
         return self.skip(x) + self.mlp(self.norm(self.dw(h)))
+
+
+BLOCKS = {"resnet": ResBlock, "resnet_scale_shift": ScaleShiftResBlock, "convnext": ConvNeXtBlock}
 
 
 class SelfAttention(nn.Module):
@@ -96,7 +114,7 @@ class UNet(nn.Module):
     def __init__(self, config: UNetConfig):
         super().__init__()
         self.config = cfg = config
-        Block = {"resnet": ResBlock, "convnext": ConvNeXtBlock}[cfg.block_type]
+        Block = BLOCKS[cfg.block_type]
         emb_dim = 4 * cfg.base_channels
         self.time_embed = TimestepEmbedding(cfg.base_channels, emb_dim)
         self.cond_embed = (

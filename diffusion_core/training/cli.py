@@ -23,7 +23,8 @@ def add_train(sub):
     p.add_argument("--channel-mults", type=int, nargs="+", default=list(u.channel_mults), help="one per level")
     p.add_argument("--num-res-blocks", type=int, default=u.num_res_blocks)
     p.add_argument("--attention-levels", type=int, nargs="*", default=list(u.attention_levels))
-    p.add_argument("--block-type", choices=["resnet", "convnext"], default=u.block_type)
+    p.add_argument("--block-type", choices=["resnet", "resnet_scale_shift", "convnext"], default=u.block_type,
+                   help="resnet_scale_shift: the embedding scales and shifts the block's normalised features (ADM)")
     p.add_argument("--prediction-type", choices=["eps", "x0", "v", "velocity"], default=u.prediction_type,
                    help="what the network predicts (flow matching always predicts the velocity)")
     p.add_argument("--run-dir", default="runs/train", help="checkpoints, loss log and sample grids go here")
