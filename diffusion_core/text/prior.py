@@ -104,7 +104,7 @@ def build_bank_for_model(model_dir, per_dataset: int = 5000, data_root=None) -> 
         raise ValueError(f"{model_dir} is not conditioned on CLIP embeddings; a prior bank is only for such models")
     clip = load_clip_of(pipe.info)
     styles = dataset_style(pipe.info["dataset"])
-    if styles:  # emoji: one bank of both styles, labelled by category
+    if styles:  # emoji: one bank of the styles it trained on, labelled by category
         emoji = load_emoji(data_root, pipe.config.image_size, styles, limit=per_dataset)
         k = len(styles)  # the pictures of the emoji a prompt names, one per style (EMOJI_K with both styles)
         bank = ImageBank.build(clip, {"emoji": (emoji.images, emoji.categories)}, {"emoji": CATEGORIES}, k)

@@ -204,9 +204,12 @@ def start_from(state: TrainState, model_dir) -> None:
     from ..pipeline import load_pipeline
 
     shipped, model = load_pipeline(model_dir, device="cpu").model, _unwrap(state.model)
-    if config_to_dict(shipped.config) != config_to_dict(model.config):
-        raise ValueError(f"{model_dir} holds a different network ({config_to_dict(shipped.config)}) from the one "
-                         f"this run trains ({config_to_dict(model.config)}); give the same architecture flags")
+    theirs, ours = config_to_dict(shipped.config), config_to_dict(model.config)
+    differ = "; ".join(f"{key} {theirs.get(key)} there, {value} here" for key, value in ours.items()
+                       if theirs.get(key) != value)
+    if differ:
+        raise ValueError(f"{model_dir} holds a different network from the one this run trains ({differ}); give "
+                         f"the same architecture flags")
     model.load_state_dict(shipped.state_dict())
     state.ema.model.load_state_dict(shipped.state_dict())
 
