@@ -22,7 +22,7 @@ from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
 from ..schedules import NoiseSchedule, make_schedule
 from .config import TrainConfig
-from .loop import distributed_setup, load_checkpoint, make_state, save_checkpoint, start_from, train_steps
+from .loop import TrainState, distributed_setup, load_checkpoint, make_state, save_checkpoint, start_from, train_steps
 
 INIT_NAME = "init.json"  # in a run folder: what --init started it from (lineage)
 
@@ -100,6 +100,25 @@ def recorded_lineage(run_dir: Path) -> dict:
     return {"init": json.loads(path.read_text())} if path.is_file() else {}
 
 
+def start_state(model_config, cfg: TrainConfig, run_dir: Path, device) -> tuple[torch.nn.Module, TrainState, bool]:
+    """The network (seeded alike on every rank) and its training state: resumed from run_dir's checkpoint, else
+    started from cfg.init_from's weights when given (recording the lineage), else fresh: (model, state, resumed)."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
+    if cfg.objective == "flow_matching":
+        model_config = replace(model_config, prediction_type="velocity")
+    model = build_model(model_config).to(device)
+    if cfg.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+    (run_dir / "model_config.json").write_text(json.dumps(config_to_dict(model.config), indent=2))
+    state = make_state(model, cfg)
+    resumed = load_checkpoint(state, run_dir)
+    if cfg.init_from and not resumed:
+        start_from(state, cfg.init_from)
+        (run_dir / INIT_NAME).write_text(json.dumps(lineage(cfg.init_from), indent=2))
+    return model, state, resumed
+
+
 def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = True, card_extra: str = "") -> dict:
     """Train (resuming from run_dir/checkpoint if present) and export the EMA weights to out_dir.
 
@@ -109,21 +128,9 @@ def fit(model_config, cfg: TrainConfig, run_dir, out_dir=None, progress: bool = 
         torch.set_num_threads(cfg.num_threads)
     rank, world, device = distributed_setup()
     run_dir = Path(run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
-    if cfg.objective == "flow_matching":
-        model_config = replace(model_config, prediction_type="velocity")
-    model = build_model(model_config).to(device)
-    if cfg.channels_last:
-        model = model.to(memory_format=torch.channels_last)
+    model, state, resumed = start_state(model_config, cfg, run_dir, device)
     process = noise_process(cfg)
-    (run_dir / "model_config.json").write_text(json.dumps(config_to_dict(model.config), indent=2))
     images, labels = load_training_data(cfg, model.config.image_size)
-    state = make_state(model, cfg)
-    resumed = load_checkpoint(state, run_dir)
-    if cfg.init_from and not resumed:
-        start_from(state, cfg.init_from)
-        (run_dir / INIT_NAME).write_text(json.dumps(lineage(cfg.init_from), indent=2))
     if world > 1:
         state.model = torch.nn.parallel.DistributedDataParallel(model)
     log_path = run_dir / "log.jsonl"
