@@ -17,6 +17,7 @@ from ..data import DATASETS, ImageFolder, class_names, load_images
 from ..emoji import CATEGORIES, dataset_style, load_emoji
 from ..flow import FlowPath
 from ..images import make_grid, save_png
+from ..model_folder import read_config
 from ..models import build_model, config_from_dict, config_to_dict, count_parameters
 from ..pipeline import load_pipeline, save_pipeline
 from ..samplers import generate
@@ -87,7 +88,7 @@ def export_info(cfg: TrainConfig, summary: dict) -> dict:
 def lineage(model_dir) -> dict:
     """What a fine-tuned run starts from, as its summary records it ("init"): the folder, its data, steps and
     training seconds, and what that folder had started from in turn."""
-    training = json.loads((Path(model_dir) / "config.json").read_text())["training"]
+    training = read_config(model_dir)["training"]
     summary = training["summary"]
     before = {"init": summary["init"]} if "init" in summary else {}
     return {"from": str(model_dir), "dataset": training["dataset"], "steps": summary["steps"],
