@@ -18,25 +18,24 @@ import repo_path  # noqa: F401,I001 (first: the repository on sys.path)
 import torch
 from repo_path import ROOT
 
+from diffusion_core.evaluation.metrics import timed_generate
 from diffusion_core.models import UNetConfig
 from diffusion_core.near_copies import SAMPLING
 from diffusion_core.pipeline import load_pipeline
 from diffusion_core.training.config import TrainConfig
-from diffusion_core.training.run import clip_image_embeddings, fit, load_training_data
+from diffusion_core.training.run import fit, load_training_data
 
 BLOCKS = ("resnet", "resnet_scale_shift")
 CLIP = str(ROOT / "pretrained" / "emoji_clip")
 
 
-def train(block: str, a) -> Path:
+def train(block: str, cfg: TrainConfig, run_dir: Path) -> Path:
     """The shipped emoji U-Net's shape (base 32, mults 1 2 2 2, attention at 8 and 4 px) with this block."""
     model = UNetConfig(image_size=32, in_channels=3, base_channels=32, channel_mults=(1, 2, 2, 2),
                        attention_levels=(2, 3), block_type=block, cond_dim=128)
-    cfg = TrainConfig(dataset="emoji_twitter", limit=a.pictures, conditioning="clip", clip=CLIP, steps=a.steps,
-                      num_threads=a.threads, sample_every=0, checkpoint_every=250, log_every=100)
-    out = Path(a.run_dir) / f"{block}_model"
+    out = run_dir / f"{block}_model"
     if not (out / "model.safetensors").is_file():
-        fit(model, cfg, Path(a.run_dir) / block, out, progress=False)
+        fit(model, cfg, run_dir / block, out, progress=False)
     return out
 
 
@@ -46,7 +45,7 @@ def redraw(model_dir: Path, pictures: torch.Tensor, emb: torch.Tensor) -> dict:
     from diffusion_core.text.clip import load_clip
 
     pipe = load_pipeline(model_dir, device="cpu")
-    drawn = torch.cat([pipe.generate(len(c), cond=c, seed=i, **SAMPLING) for i, c in enumerate(emb.split(64))])
+    drawn, _ = timed_generate(pipe, len(emb), 64, cond=emb, seed=0, **SAMPLING)  # (N, 3, 32, 32)
     drawn_emb = load_clip(CLIP).encode_images(drawn)  # (N, D)
     own = torch.arange(len(pictures))
     summary = pipe.info["training"]["summary"]
@@ -64,10 +63,10 @@ def main():
     p.add_argument("--run-dir", default=str(ROOT / "runs" / "cond_strength"))
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    cfg = TrainConfig(dataset="emoji_twitter", limit=a.pictures, conditioning="clip", clip=CLIP)
-    pictures, _ = load_training_data(TrainConfig(dataset="emoji_twitter", limit=a.pictures), 32)
-    emb = clip_image_embeddings(cfg, pictures)
-    rows = {block: redraw(train(block, a), pictures, emb) for block in BLOCKS}
+    cfg = TrainConfig(dataset="emoji_twitter", limit=a.pictures, conditioning="clip", clip=CLIP, steps=a.steps,
+                      num_threads=a.threads, sample_every=0, checkpoint_every=250, log_every=100)
+    pictures, emb = load_training_data(cfg, 32)  # (N, 3, 32, 32), their unit CLIP embeddings (N, D)
+    rows = {block: redraw(train(block, cfg, Path(a.run_dir)), pictures, emb) for block in BLOCKS}
     print(f"{a.pictures} twitter emoji, {a.steps} steps of batch 64 each, drawn back from their own embeddings:")
     print(f"{'block':20s} {'loss':>8s} {'RMSE':>7s} {'cosine':>7s} {'recognised':>10s}")
     for block, r in rows.items():

@@ -118,8 +118,8 @@ class Reference:
 
 
 def timed_generate(pipe, n: int, batch: int = 250, labels=None, seed: int = 0, cond=None, **kwargs):
-    """Generate n images in batches (labels (n,) and cond (n, D) sliced with them; batch i has seed + i); returns
-    (images, seconds per image)."""
+    """Generate n images in batches (labels (n,) and cond (n, D) sliced with them; the batch from image i on has
+    seed + i); returns (images, seconds per image)."""
     out, start = [], time.perf_counter()
     for i in range(0, n, batch):
         lab = None if labels is None else labels[i: i + batch]
