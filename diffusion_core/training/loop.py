@@ -200,18 +200,19 @@ def load_checkpoint(state: TrainState, run_dir: Path) -> bool:
 def start_from(state: TrainState, model_dir) -> None:
     """Fine-tuning: the weights (and their EMA) start as a model folder's shipped weights; the optimizer and the
     step start afresh. The folder's architecture must be the run's."""
-    from ..models import config_to_dict
-    from ..pipeline import load_pipeline
+    from ..model_folder import load_state, read_config
+    from ..models import config_from_dict, config_to_dict
 
-    shipped, model = load_pipeline(model_dir, device="cpu").model, _unwrap(state.model)
-    theirs, ours = config_to_dict(shipped.config), config_to_dict(model.config)
+    model = _unwrap(state.model)
+    theirs = config_to_dict(config_from_dict(read_config(model_dir)["model"]))
+    ours = config_to_dict(model.config)
     differ = "; ".join(f"{key} {theirs.get(key)} there, {value} here" for key, value in ours.items()
                        if theirs.get(key) != value)
     if differ:
         raise ValueError(f"{model_dir} holds a different network from the one this run trains ({differ}); give "
                          f"the same architecture flags")
-    model.load_state_dict(shipped.state_dict())
-    state.ema.model.load_state_dict(shipped.state_dict())
+    load_state(model, model_dir)
+    state.ema.model.load_state_dict(model.state_dict())
 
 
 def distributed_setup() -> tuple[int, int, torch.device]:
